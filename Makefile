@@ -1,0 +1,135 @@
+# Sampan: the top-level GNU Makefile.  `make help` lists the targets.
+#
+#   make            build the library (and, as they land, the programs) in build/
+#   make test       install missing Debian packages, build with ASan+UBSan, run every test
+#   make check      the same with warnings as errors, then lint (what CI runs)
+#   make leakcheck  run the unit tests under valgrind
+#   make format     apply .clang-format;  make lint: clang-format check, banned calls, cppcheck
+#   make vectors    regenerate format-spec/vectors/ from its generator
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+PYTHON ?= /usr/bin/python3
+O ?= build
+SANITIZE ?= 0
+WERROR ?= 0
+
+PKGS := libzip libsodium libcrypto jansson icu-uc zlib
+# Lazy (=): evaluated after `make test` has installed the packages.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+
+WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wconversion -Wvla -Wwrite-strings -Wimplicit-fallthrough
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 $(WARNINGS) \
+	-DSAMPAN_VERSION='"$(VERSION)"' $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
+LDFLAGS ?=
+ifeq ($(WERROR),1)
+ALL_CFLAGS += -Werror
+endif
+ifeq ($(SANITIZE),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ALL_CFLAGS += $(SAN_FLAGS)
+LDFLAGS += $(SAN_FLAGS)
+endif
+
+BUNDLE_SRC := $(sort $(wildcard bundle/*.c))
+BUNDLE_OBJ := $(BUNDLE_SRC:%.c=$(O)/%.o)
+BUNDLE_LIB := $(O)/libsampan-bundle.a
+BUNDLE_HDR := $(sort $(wildcard bundle/*.h))
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+UNIT_HELPER_SRC := $(sort $(wildcard tests/unit/helpers/*.c))
+UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
+
+.SECONDARY:
+
+.PHONY: all lib deps test check run-tests leakcheck format lint vectors install uninstall clean help
+
+all: lib
+
+lib: $(BUNDLE_LIB)
+
+# V=1 shows the full commands.
+V ?= 0
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+$(O)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Itests/unit -Itests/unit/helpers -c -o $@ $<
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUNDLE_LIB): $(BUNDLE_OBJ)
+	@rm -f $@
+	@[ "$(V)" = 1 ] || echo "  AR      $@"
+	$(Q)ar rcs $@ $^
+
+$(O)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(BUNDLE_LIB)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Itests/unit/helpers -o $@ $< $(UNIT_HELPER_OBJ) $(BUNDLE_LIB) \
+		$(LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lpthread
+
+deps:
+	@scripts/install-deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 run-tests
+
+check: deps
+	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 WERROR=1 run-tests
+	@$(MAKE) --no-print-directory lint
+
+run-tests: $(BUNDLE_LIB) $(UNIT_BIN)
+	@O=$(O) PYTHON=$(PYTHON) tests/run-tests.sh $(UNIT_BIN)
+
+leakcheck: deps
+	@$(MAKE) --no-print-directory O=build/valgrind $(BUNDLE_LIB) \
+		$(UNIT_SRC:tests/unit/%.c=build/valgrind/tests/%)
+	@O=build/valgrind VALGRIND=1 tests/run-tests.sh $(UNIT_SRC:tests/unit/%.c=build/valgrind/tests/%)
+
+FORMAT_FILES = $(wildcard bundle/*.[ch] builder/*.[ch] player/*.[ch] tests/unit/*.[ch] tests/unit/helpers/*.[ch])
+
+format:
+	clang-format -i $(FORMAT_FILES)
+
+lint:
+	@scripts/lint.sh $(FORMAT_FILES)
+
+vectors:
+	$(PYTHON) format-spec/vectors/generate.py
+
+install: $(BUNDLE_LIB)
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/sampan
+	install -m 0644 $(BUNDLE_LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 $(BUNDLE_HDR) $(DESTDIR)$(PREFIX)/include/sampan/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/libsampan-bundle.a
+	rm -rf $(DESTDIR)$(PREFIX)/include/sampan
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+
+-include $(BUNDLE_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d)

@@ -1,0 +1,760 @@
+/*
+ * bundle.c - reading bundles (format-spec/bundle-v1.md, "Reader processing
+ * order", "Content verification").
+ */
+#include "bundle.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chunks.h"
+#include "container.h"
+#include "format.h"
+#include "mediatype.h"
+#include "zipio.h"
+#include "zlibio.h"
+
+struct entry_state {
+	const unsigned char *digest; /* into manifest lines */
+	const struct chunk_list *cl; /* or NULL */
+	unsigned char *chunk_ok; /* one byte per chunk, lazily allocated */
+	bool whole_ok;
+};
+
+struct bundle {
+	char *path;
+	int fd;
+	struct container c;
+	struct entry_state *st;
+	bool verified;
+	char *manifest_text;
+	size_t manifest_len;
+	struct manifest manifest;
+	unsigned char manifest_digest[DIGEST_SIZE];
+	char *chunks_text;
+	struct chunks chunks;
+	struct course *course;
+	unsigned char signer[MINISIGN_KEYID_SIZE];
+};
+
+static enum bundle_status nomem(struct bundle_error *err)
+{
+	return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+}
+
+enum bundle_status bundle_open(const char *path, struct bundle **out, struct bundle_error *err)
+{
+	struct bundle *b;
+	struct stat sb;
+	enum bundle_status st;
+
+	*out = NULL;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return nomem(err);
+	b->fd = -1;
+	b->path = strdup(path);
+	if (!b->path) {
+		st = nomem(err);
+		goto fail;
+	}
+	b->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (b->fd < 0) {
+		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "cannot open: %s",
+		                      strerror(errno));
+		goto fail;
+	}
+	if (fstat(b->fd, &sb) != 0) {
+		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "cannot stat: %s",
+		                      strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "not a regular file");
+		goto fail;
+	}
+	st = container_read(b->fd, (uint64_t)sb.st_size, &b->c, err);
+	if (st != BUNDLE_OK)
+		goto fail;
+	st = zipio_crosscheck(b->fd, &b->c, err);
+	if (st != BUNDLE_OK)
+		goto fail;
+	b->st = calloc(b->c.count, sizeof(*b->st));
+	if (!b->st) {
+		st = nomem(err);
+		goto fail;
+	}
+	*out = b;
+	return BUNDLE_OK;
+fail:
+	bundle_close(b);
+	return st;
+}
+
+/*
+ * Feeds an entry's uncompressed bytes through SHA-256 (whole and per 1 MiB
+ * chunk) and optionally into a buffer.
+ */
+struct hasher {
+	struct digest *whole;
+	struct digest *chunk;
+	const struct chunks *chunks;
+	const struct chunk_list *cl;
+	uint64_t pos; /* bytes seen */
+	size_t in_chunk; /* bytes of the current chunk seen */
+	size_t next_chunk; /* index of the current chunk */
+	bool chunk_bad;
+	unsigned char *buf; /* when collecting */
+	size_t len;
+};
+
+static enum bundle_status hasher_init(struct hasher *h, const struct chunks *chunks,
+                                      const struct chunk_list *cl, unsigned char *buf,
+                                      struct bundle_error *err)
+{
+	memset(h, 0, sizeof(*h));
+	h->whole = digest_new();
+	h->chunk = cl ? digest_new() : NULL;
+	h->chunks = chunks;
+	h->cl = cl;
+	h->buf = buf;
+	if (!h->whole || (cl && !h->chunk)) {
+		digest_free(h->whole);
+		digest_free(h->chunk);
+		return nomem(err);
+	}
+	return BUNDLE_OK;
+}
+
+static void hasher_release(struct hasher *h)
+{
+	digest_free(h->whole);
+	digest_free(h->chunk);
+}
+
+static void chunk_done(struct hasher *h)
+{
+	unsigned char d[DIGEST_SIZE];
+
+	digest_final(h->chunk, d);
+	digest_reset(h->chunk);
+	if (h->next_chunk >= h->cl->count ||
+	    memcmp(d, chunks_digest(h->chunks, h->cl, h->next_chunk), DIGEST_SIZE) != 0)
+		h->chunk_bad = true;
+	h->next_chunk++;
+	h->in_chunk = 0;
+}
+
+static enum bundle_status hasher_feed(void *ctx, const unsigned char *data, size_t len,
+                                      struct bundle_error *err)
+{
+	struct hasher *h = ctx;
+
+	(void)err;
+	digest_update(h->whole, data, len);
+	if (h->buf) {
+		memcpy(h->buf + h->len, data, len);
+		h->len += len;
+	}
+	h->pos += len;
+	while (h->cl && len > 0) {
+		size_t n = BUNDLE_CHUNK_SIZE - h->in_chunk;
+		if (n > len)
+			n = len;
+		digest_update(h->chunk, data, n);
+		h->in_chunk += n;
+		data += n;
+		len -= n;
+		if (h->in_chunk == BUNDLE_CHUNK_SIZE)
+			chunk_done(h);
+	}
+	return BUNDLE_OK;
+}
+
+/*
+ * Read entry i whole through the hasher; check digest (when known), chunks,
+ * size and CRC.  buf (may be NULL) receives the bytes; it must hold size bytes.
+ */
+static enum bundle_status check_entry(struct bundle *b, size_t i, unsigned char *buf,
+                                      struct bundle_error *err)
+{
+	const struct container_entry *e = &b->c.entries[i];
+	struct entry_state *es = &b->st[i];
+	struct hasher h;
+	unsigned char d[DIGEST_SIZE];
+	uint32_t crc = 0;
+	enum bundle_status st;
+
+	st = hasher_init(&h, &b->chunks, es->cl, buf, err);
+	if (st != BUNDLE_OK)
+		return st;
+	if (e->method == 8) {
+		st = zlibio_inflate(b->fd, e->data_offset, e->comp_size, e->size, e->name,
+		                    e->name_len, hasher_feed, &h, &crc, err);
+	} else {
+		unsigned char *piece = malloc(BUNDLE_CHUNK_SIZE);
+		uint64_t done = 0;
+		if (!piece)
+			st = nomem(err);
+		while (piece && done < e->size) {
+			size_t n = e->size - done > BUNDLE_CHUNK_SIZE ? BUNDLE_CHUNK_SIZE
+			                                              : (size_t)(e->size - done);
+			st = container_pread(b->fd, piece, n, e->data_offset + done, err);
+			if (st != BUNDLE_OK)
+				break;
+			hasher_feed(&h, piece, n, err);
+			crc = zlibio_crc32(crc, piece, n);
+			done += n;
+		}
+		free(piece);
+	}
+	if (st != BUNDLE_OK)
+		goto done;
+	if (h.cl && h.in_chunk > 0)
+		chunk_done(&h);
+	if (h.cl && h.next_chunk != h.cl->count)
+		h.chunk_bad = true;
+	digest_final(h.whole, d);
+	if (es->digest && memcmp(d, es->digest, DIGEST_SIZE) != 0) {
+		st = bundle_error_set(err, BUNDLE_ENTRY_BAD, RULE_DIGEST_MISMATCH, e->name,
+		                      e->name_len,
+		                      "content does not match its digest in META-INF/MANIFEST");
+		goto done;
+	}
+	if (h.chunk_bad) {
+		st = bundle_error_set(
+		        err, BUNDLE_ENTRY_BAD, RULE_CHUNK_MISMATCH, e->name, e->name_len,
+		        "content does not match its chunk digests in META-INF/chunks");
+		goto done;
+	}
+	if (crc != e->crc) {
+		st = bundle_error_set(err, BUNDLE_ENTRY_BAD, RULE_CRC_MISMATCH, e->name,
+		                      e->name_len, "CRC-32 does not match the ZIP headers");
+		goto done;
+	}
+	if (es->digest) {
+		es->whole_ok = true;
+		if (es->chunk_ok)
+			memset(es->chunk_ok, 1, es->cl->count);
+	}
+done:
+	hasher_release(&h);
+	return st;
+}
+
+/* Read a small META-INF entry whole (before or after the manifest is known). */
+static enum bundle_status read_whole(struct bundle *b, size_t i, char **out, size_t *len,
+                                     struct bundle_error *err)
+{
+	const struct container_entry *e = &b->c.entries[i];
+	unsigned char *buf = malloc((size_t)e->size + 1);
+	enum bundle_status st;
+
+	*out = NULL;
+	if (!buf)
+		return nomem(err);
+	st = check_entry(b, i, buf, err);
+	if (st != BUNDLE_OK) {
+		free(buf);
+		/* A bad META-INF entry makes the whole bundle unusable. */
+		if (err && err->status == BUNDLE_ENTRY_BAD)
+			err->status = BUNDLE_INVALID;
+		return st == BUNDLE_ENTRY_BAD ? BUNDLE_INVALID : st;
+	}
+	buf[e->size] = '\0';
+	*out = (char *)buf;
+	*len = (size_t)e->size;
+	return BUNDLE_OK;
+}
+
+/*
+ * `sampan-bundle:1<TAB>id:ID<TAB>version:V` agreeing with the manifest, then
+ * any number of `<TAB>key:value` fields (format-spec/bundle-v1.md, 9.3).
+ */
+static bool trusted_comment_agrees(const char *tc, size_t len, const struct manifest *m)
+{
+	char want[512];
+	int n = snprintf(want, sizeof(want), "sampan-bundle:%u\tid:%s\tversion:%s", m->format,
+	                 m->id, m->version);
+	size_t pos;
+
+	if (n < 0 || (size_t)n >= sizeof(want) || len < (size_t)n)
+		return false;
+	if (memcmp(tc, want, (size_t)n) != 0)
+		return false;
+	pos = (size_t)n;
+	while (pos < len) {
+		size_t key = 0;
+		if (tc[pos] != '\t')
+			return false;
+		pos++;
+		while (pos + key < len && tc[pos + key] != ':' && tc[pos + key] != '\t')
+			key++;
+		if (key == 0 || pos + key == len || tc[pos + key] != ':')
+			return false;
+		pos += key + 1;
+		while (pos < len && tc[pos] != '\t')
+			pos++;
+	}
+	return true;
+}
+
+static bool entry_exists(void *ctx, const char *name)
+{
+	const struct bundle *b = ctx;
+	return container_find(&b->c, name, strlen(name)) != CONTAINER_NOT_FOUND;
+}
+
+/* Every entry but the first three is listed, in the same order, and nothing else. */
+static enum bundle_status check_listing(struct bundle *b, struct bundle_error *err)
+{
+	size_t i = 3, j = 0;
+
+	while (i < b->c.count || j < b->manifest.count) {
+		const struct container_entry *e = i < b->c.count ? &b->c.entries[i] : NULL;
+		const struct manifest_line *l =
+		        j < b->manifest.count ? &b->manifest.lines[j] : NULL;
+		int r = !e   ? 1
+		        : !l ? -1
+		             : manifest_order_cmp(e->name, e->name_len, l->name, l->name_len);
+		if (r < 0)
+			return bundle_error_set(err, BUNDLE_INVALID, RULE_ENTRY_UNLISTED, e->name,
+			                        e->name_len, "not listed in META-INF/MANIFEST");
+		if (r > 0)
+			return bundle_error_set(
+			        err, BUNDLE_INVALID, RULE_ENTRY_MISSING, l->name, l->name_len,
+			        "listed in META-INF/MANIFEST but not in the bundle");
+		b->st[i].digest = l->digest;
+		i++;
+		j++;
+	}
+	return BUNDLE_OK;
+}
+
+/* META-INF/chunks lists exactly the stored entries over 1 MiB, with their sizes. */
+static enum bundle_status check_chunks(struct bundle *b, struct bundle_error *err)
+{
+	size_t k = 0;
+
+	for (size_t i = 3; i < b->c.count; i++) {
+		const struct container_entry *e = &b->c.entries[i];
+		const struct chunk_list *cl = k < b->chunks.count ? &b->chunks.lists[k] : NULL;
+		/* The chunk list cannot list itself. */
+		bool wants = e->method == 0 && e->size > BUNDLE_CHUNK_SIZE &&
+		             strcmp(e->name, BUNDLE_NAME_CHUNKS) != 0;
+		bool has = cl && cl->name_len == e->name_len &&
+		           memcmp(cl->name, e->name, e->name_len) == 0;
+
+		if (wants && !has)
+			return bundle_error_set(err, BUNDLE_INVALID, RULE_CHUNKS_INVALID, e->name,
+			                        e->name_len,
+			                        "stored entry over 1 MiB without chunk digests");
+		if (!wants && has)
+			return bundle_error_set(
+			        err, BUNDLE_INVALID, RULE_CHUNKS_INVALID, e->name, e->name_len,
+			        "chunk digests for an entry that must not have them");
+		if (has) {
+			if (cl->size != e->size)
+				return bundle_error_set(err, BUNDLE_INVALID, RULE_CHUNKS_INVALID,
+				                        e->name, e->name_len,
+				                        "chunk list size differs from the entry's");
+			b->st[i].cl = cl;
+			k++;
+		}
+	}
+	if (k != b->chunks.count) {
+		const struct chunk_list *cl = &b->chunks.lists[k];
+		return bundle_error_set(err, BUNDLE_INVALID, RULE_CHUNKS_INVALID, cl->name,
+		                        cl->name_len,
+		                        "chunk digests for an entry not in the bundle");
+	}
+	return BUNDLE_OK;
+}
+
+enum bundle_status bundle_verify(struct bundle *b, const struct trust *trust,
+                                 struct bundle_error *err)
+{
+	struct minisign_sig sig;
+	const struct minisign_pubkey *pk;
+	char *sig_text = NULL, *course_text = NULL;
+	size_t sig_len, course_len, chunks_len, ci;
+	enum bundle_status st;
+
+	memset(&sig, 0, sizeof(sig));
+	if (b->verified)
+		return BUNDLE_OK;
+	/* 1. the signature, before anything of the manifest is parsed */
+	st = read_whole(b, 2, &sig_text, &sig_len, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	st = read_whole(b, 1, &b->manifest_text, &b->manifest_len, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	st = minisign_sig_parse(sig_text, sig_len, &sig, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	memcpy(b->signer, sig.keyid, sizeof(b->signer));
+	pk = trust_find(trust, sig.keyid);
+	if (!pk) {
+		char id[MINISIGN_KEYID_HEX_SIZE];
+		minisign_keyid_hex(sig.keyid, id);
+		st = bundle_error_set(err, BUNDLE_INVALID, RULE_KEY_UNTRUSTED, NULL, 0,
+		                      "signed by key %s, which is not trusted", id);
+		goto done;
+	}
+	st = minisign_sig_verify(&sig, pk, b->manifest_text, b->manifest_len, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	digest_sha256(b->manifest_text, b->manifest_len, b->manifest_digest);
+	/* 2. the manifest, now authentic */
+	st = manifest_parse(b->manifest_text, b->manifest_len, &b->manifest, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	if (!trusted_comment_agrees(sig.trusted_comment, sig.trusted_len, &b->manifest)) {
+		st = bundle_error_set(err, BUNDLE_INVALID, RULE_TRUSTED_COMMENT_MISMATCH, NULL, 0,
+		                      "the trusted comment does not say 'sampan-bundle:1', the id "
+		                      "and the version of META-INF/MANIFEST");
+		goto done;
+	}
+	st = check_listing(b, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	/* 3. course.json and chunks, each checked against its digest first */
+	ci = container_find(&b->c, BUNDLE_NAME_COURSE, strlen(BUNDLE_NAME_COURSE));
+	st = read_whole(b, ci, &course_text, &course_len, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	st = course_parse(course_text, course_len, &b->course, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	st = course_check(b->course, b->manifest.id, b->manifest.version, entry_exists, b, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	ci = container_find(&b->c, BUNDLE_NAME_CHUNKS, strlen(BUNDLE_NAME_CHUNKS));
+	st = read_whole(b, ci, &b->chunks_text, &chunks_len, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	st = chunks_parse(b->chunks_text, chunks_len, &b->chunks, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	st = check_chunks(b, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	b->verified = true;
+done:
+	if (st != BUNDLE_OK) {
+		course_free(b->course);
+		b->course = NULL;
+		manifest_release(&b->manifest);
+		free(b->manifest_text);
+		b->manifest_text = NULL;
+		chunks_release(&b->chunks);
+		free(b->chunks_text);
+		b->chunks_text = NULL;
+		for (size_t i = 0; b->st && i < b->c.count; i++) {
+			b->st[i].digest = NULL;
+			b->st[i].cl = NULL;
+		}
+	}
+	minisign_sig_release(&sig);
+	free(sig_text);
+	free(course_text);
+	return st;
+}
+
+static enum bundle_status need_verified(const struct bundle *b, size_t i, struct bundle_error *err)
+{
+	if (!b->verified)
+		return bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, NULL, 0,
+		                        "the bundle has not been verified");
+	if (i >= b->c.count)
+		return bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, NULL, 0,
+		                        "no entry number %zu", i);
+	return BUNDLE_OK;
+}
+
+enum bundle_status bundle_verify_content(struct bundle *b, bundle_report report, void *ctx,
+                                         struct bundle_error *err)
+{
+	enum bundle_status first = BUNDLE_OK;
+	struct bundle_error one;
+
+	if (!b->verified)
+		return need_verified(b, 0, err);
+	for (size_t i = 3; i < b->c.count; i++) {
+		enum bundle_status st;
+		bundle_error_clear(&one);
+		st = check_entry(b, i, NULL, &one);
+		if (report)
+			report(ctx, i, &one);
+		if (st == BUNDLE_OK)
+			continue;
+		if (st != BUNDLE_ENTRY_BAD) {
+			if (err)
+				*err = one;
+			return st;
+		}
+		if (first == BUNDLE_OK) {
+			first = st;
+			if (err)
+				*err = one;
+		}
+	}
+	return first;
+}
+
+size_t bundle_count(const struct bundle *b)
+{
+	return b->c.count;
+}
+
+void bundle_entry(const struct bundle *b, size_t i, struct bundle_entry *out)
+{
+	const struct container_entry *e = &b->c.entries[i];
+
+	out->name = e->name;
+	out->name_len = e->name_len;
+	out->method = e->method;
+	out->crc = e->crc;
+	out->size = e->size;
+	out->comp_size = e->comp_size;
+	out->data_offset = e->data_offset;
+	out->media_type = mediatype_of(e->name, e->name_len)->type;
+	out->digest = b->st[i].digest;
+}
+
+size_t bundle_find(const struct bundle *b, const char *name, size_t len)
+{
+	size_t i = container_find(&b->c, name, len);
+	return i == CONTAINER_NOT_FOUND ? BUNDLE_NOT_FOUND : i;
+}
+
+enum bundle_status bundle_read(struct bundle *b, size_t i, size_t max, unsigned char **data,
+                               size_t *len, struct bundle_error *err)
+{
+	const struct container_entry *e;
+	unsigned char *buf;
+	enum bundle_status st;
+
+	*data = NULL;
+	st = need_verified(b, i, err);
+	if (st != BUNDLE_OK)
+		return st;
+	e = &b->c.entries[i];
+	if (e->size > max)
+		return bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, e->name, e->name_len,
+		                        "entry of %llu bytes is larger than %zu",
+		                        (unsigned long long)e->size, max);
+	buf = malloc((size_t)e->size + 1);
+	if (!buf)
+		return nomem(err);
+	st = check_entry(b, i, buf, err);
+	if (st != BUNDLE_OK) {
+		free(buf);
+		return st;
+	}
+	buf[e->size] = '\0';
+	*data = buf;
+	*len = (size_t)e->size;
+	return BUNDLE_OK;
+}
+
+/* Read chunk k of a chunked entry into buf and check it. */
+static enum bundle_status read_chunk(struct bundle *b, size_t i, size_t k, unsigned char *buf,
+                                     size_t *n, struct bundle_error *err)
+{
+	const struct container_entry *e = &b->c.entries[i];
+	struct entry_state *es = &b->st[i];
+	uint64_t off = (uint64_t)k * BUNDLE_CHUNK_SIZE;
+	unsigned char d[DIGEST_SIZE];
+	enum bundle_status st;
+
+	*n = e->size - off > BUNDLE_CHUNK_SIZE ? BUNDLE_CHUNK_SIZE : (size_t)(e->size - off);
+	st = container_pread(b->fd, buf, *n, e->data_offset + off, err);
+	if (st != BUNDLE_OK)
+		return st;
+	digest_sha256(buf, *n, d);
+	if (memcmp(d, chunks_digest(&b->chunks, es->cl, k), DIGEST_SIZE) != 0)
+		return bundle_error_set(err, BUNDLE_ENTRY_BAD, RULE_CHUNK_MISMATCH, e->name,
+		                        e->name_len, "chunk %zu does not match META-INF/chunks", k);
+	if (!es->chunk_ok) {
+		es->chunk_ok = calloc(es->cl->count, 1);
+		if (!es->chunk_ok)
+			return nomem(err);
+	}
+	es->chunk_ok[k] = 1;
+	return BUNDLE_OK;
+}
+
+static enum bundle_status check_range(struct bundle *b, size_t i, uint64_t off, uint64_t len,
+                                      struct bundle_error *err)
+{
+	const struct container_entry *e;
+	enum bundle_status st = need_verified(b, i, err);
+
+	if (st != BUNDLE_OK)
+		return st;
+	e = &b->c.entries[i];
+	if (off > e->size || len > e->size - off)
+		return bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, e->name, e->name_len,
+		                        "range %llu+%llu outside the entry",
+		                        (unsigned long long)off, (unsigned long long)len);
+	return BUNDLE_OK;
+}
+
+enum bundle_status bundle_verify_range(struct bundle *b, size_t i, uint64_t off, uint64_t len,
+                                       struct bundle_error *err)
+{
+	struct entry_state *es;
+	unsigned char *buf;
+	enum bundle_status st = check_range(b, i, off, len, err);
+
+	if (st != BUNDLE_OK)
+		return st;
+	es = &b->st[i];
+	if (es->whole_ok || len == 0)
+		return BUNDLE_OK;
+	if (!es->cl)
+		return check_entry(b, i, NULL, err);
+	buf = malloc(BUNDLE_CHUNK_SIZE);
+	if (!buf)
+		return nomem(err);
+	for (uint64_t k = off / BUNDLE_CHUNK_SIZE; k <= (off + len - 1) / BUNDLE_CHUNK_SIZE; k++) {
+		size_t n;
+		if (es->chunk_ok && es->chunk_ok[k])
+			continue;
+		st = read_chunk(b, i, (size_t)k, buf, &n, err);
+		if (st != BUNDLE_OK)
+			break;
+	}
+	free(buf);
+	return st;
+}
+
+enum bundle_status bundle_read_range(struct bundle *b, size_t i, uint64_t off, size_t len,
+                                     unsigned char *out, struct bundle_error *err)
+{
+	const struct container_entry *e;
+	unsigned char *buf;
+	enum bundle_status st = check_range(b, i, off, len, err);
+
+	if (st != BUNDLE_OK || len == 0)
+		return st;
+	e = &b->c.entries[i];
+	if (!b->st[i].cl) {
+		/* Small stored or deflated: check whole, then copy the part. */
+		size_t all;
+		st = bundle_read(b, i, (size_t)e->size, &buf, &all, err);
+		if (st != BUNDLE_OK)
+			return st;
+		memcpy(out, buf + off, len);
+		free(buf);
+		return BUNDLE_OK;
+	}
+	/* Read each touched chunk once, check it, copy from the checked bytes. */
+	buf = malloc(BUNDLE_CHUNK_SIZE);
+	if (!buf)
+		return nomem(err);
+	while (len > 0) {
+		size_t k = (size_t)(off / BUNDLE_CHUNK_SIZE), n, at, take;
+		st = read_chunk(b, i, k, buf, &n, err);
+		if (st != BUNDLE_OK)
+			break;
+		at = (size_t)(off - (uint64_t)k * BUNDLE_CHUNK_SIZE);
+		take = n - at < len ? n - at : len;
+		memcpy(out, buf + at, take);
+		out += take;
+		off += take;
+		len -= take;
+	}
+	free(buf);
+	return st;
+}
+
+enum bundle_status bundle_raw_deflate(struct bundle *b, size_t i, struct bundle_raw *raw,
+                                      struct bundle_error *err)
+{
+	const struct container_entry *e;
+	enum bundle_status st = need_verified(b, i, err);
+
+	if (st != BUNDLE_OK)
+		return st;
+	e = &b->c.entries[i];
+	if (e->method != 8)
+		return bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, e->name, e->name_len,
+		                        "not a deflated entry");
+	if (!b->st[i].whole_ok) {
+		st = check_entry(b, i, NULL, err);
+		if (st != BUNDLE_OK)
+			return st;
+	}
+	raw->offset = e->data_offset;
+	raw->comp_size = e->comp_size;
+	raw->size = e->size;
+	raw->crc = e->crc;
+	return BUNDLE_OK;
+}
+
+int bundle_fd(const struct bundle *b)
+{
+	return b->fd;
+}
+
+const char *bundle_path(const struct bundle *b)
+{
+	return b->path;
+}
+
+uint64_t bundle_file_size(const struct bundle *b)
+{
+	return b->c.file_size;
+}
+
+const struct course *bundle_course(const struct bundle *b)
+{
+	return b->verified ? b->course : NULL;
+}
+
+const struct manifest *bundle_manifest(const struct bundle *b)
+{
+	return b->verified ? &b->manifest : NULL;
+}
+
+const unsigned char *bundle_manifest_digest(const struct bundle *b)
+{
+	return b->verified ? b->manifest_digest : NULL;
+}
+
+const unsigned char *bundle_signer(const struct bundle *b)
+{
+	return b->signer;
+}
+
+bool bundle_is_verified(const struct bundle *b)
+{
+	return b->verified;
+}
+
+void bundle_close(struct bundle *b)
+{
+	if (!b)
+		return;
+	if (b->fd >= 0)
+		close(b->fd);
+	for (size_t i = 0; b->st && i < b->c.count; i++)
+		free(b->st[i].chunk_ok);
+	free(b->st);
+	container_release(&b->c);
+	manifest_release(&b->manifest);
+	free(b->manifest_text);
+	chunks_release(&b->chunks);
+	free(b->chunks_text);
+	course_free(b->course);
+	free(b->path);
+	free(b);
+}

@@ -1,0 +1,140 @@
+/*
+ * bundle.h - reading a Sampan bundle: open, verify, list, read
+ * (format-spec/bundle-v1.md, "Reader processing order").
+ *
+ *	struct bundle *b;
+ *	if (bundle_open(path, &b, &err) != BUNDLE_OK)          container refused
+ *	if (bundle_verify(b, &trust, &err) != BUNDLE_OK)       signature, manifest, metadata
+ *	bundle_read(b, bundle_find(b, "index.html", 10), ...)  bytes checked against the manifest
+ *	bundle_close(b);
+ *
+ * bundle_open checks the whole container (ZIP profile, names, order,
+ * limits) and has libzip confirm it; it reads no content.  bundle_verify
+ * checks the signature against the trusted keys before it parses the
+ * manifest, then the manifest, the entry list, course.json and
+ * META-INF/chunks.  Content is checked lazily: every read checks what it
+ * returns (a chunk, or a whole entry, the first time), so a server starts at
+ * once; bundle_verify_content checks everything, as a conformance checker.
+ *
+ * No check depends on the current time.  A struct bundle is not thread-safe
+ * (it caches which chunks were verified): use one per thread, or a lock.
+ * Entry indexes run from 0 to bundle_count() - 1 in the bundle's order.
+ */
+#ifndef SAMPAN_BUNDLE_BUNDLE_H
+#define SAMPAN_BUNDLE_BUNDLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "course.h"
+#include "digest.h"
+#include "error.h"
+#include "manifest.h"
+#include "minisign.h"
+#include "trust.h"
+
+#define BUNDLE_NOT_FOUND ((size_t)-1)
+
+struct bundle;
+
+struct bundle_entry {
+	const char *name; /* NUL-terminated, valid for the bundle's lifetime */
+	size_t name_len;
+	uint16_t method; /* 0 stored, 8 deflated */
+	uint32_t crc; /* CRC-32 of the uncompressed bytes */
+	uint64_t size; /* uncompressed */
+	uint64_t comp_size; /* as stored in the file */
+	uint64_t data_offset; /* where the (compressed) bytes start in the file */
+	const char *media_type;
+	const unsigned char *digest; /* SHA-256 from the manifest; NULL before bundle_verify */
+};
+
+/* Open and check the container of the bundle at path.  Close with bundle_close. */
+enum bundle_status bundle_open(const char *path, struct bundle **b, struct bundle_error *err);
+
+/*
+ * Check the signature with the trusted keys, then the manifest, the entry
+ * list, course.json and META-INF/chunks.  Until it succeeds, content cannot
+ * be read.  trust may hold any number of keys.
+ */
+enum bundle_status bundle_verify(struct bundle *b, const struct trust *trust,
+                                 struct bundle_error *err);
+
+/*
+ * Called once per entry checked by bundle_verify_content: status BUNDLE_OK,
+ * or the entry's failure with its rule and message in result.
+ */
+typedef void (*bundle_report)(void *ctx, size_t index, const struct bundle_error *result);
+
+/*
+ * Check every entry's bytes: digest, chunk digests, size, CRC-32.  Goes on
+ * after a bad entry and reports each; returns BUNDLE_ENTRY_BAD with the
+ * first failure in err, or BUNDLE_OK.  report may be NULL.
+ */
+enum bundle_status bundle_verify_content(struct bundle *b, bundle_report report, void *ctx,
+                                         struct bundle_error *err);
+
+size_t bundle_count(const struct bundle *b);
+/* Fill e with entry i. */
+void bundle_entry(const struct bundle *b, size_t i, struct bundle_entry *e);
+/* Index of the entry with that name, or BUNDLE_NOT_FOUND. */
+size_t bundle_find(const struct bundle *b, const char *name, size_t len);
+
+/*
+ * Read entry i whole, checked (digest, chunks, CRC).  Refused with
+ * BUNDLE_USAGE when the entry is larger than max or the bundle is not
+ * verified.  *data is malloc'd (NUL-terminated for convenience); free it.
+ */
+enum bundle_status bundle_read(struct bundle *b, size_t i, size_t max, unsigned char **data,
+                               size_t *len, struct bundle_error *err);
+
+/*
+ * Read len bytes at off of entry i into out.  Stored entries read and check
+ * only the chunks the range touches; deflated ones are inflated and checked
+ * whole.  The range must lie inside the entry (BUNDLE_USAGE).
+ */
+enum bundle_status bundle_read_range(struct bundle *b, size_t i, uint64_t off, size_t len,
+                                     unsigned char *out, struct bundle_error *err);
+
+/*
+ * Make sure the bytes [off, off+len) of entry i have been checked (chunks,
+ * or the whole entry once), so that a server may send them straight from
+ * the file (a stick swapped in between is its own risk: it should watch
+ * the file's identity).  Cached: each chunk is hashed once.
+ */
+enum bundle_status bundle_verify_range(struct bundle *b, size_t i, uint64_t off, uint64_t len,
+                                       struct bundle_error *err);
+
+/*
+ * For a deflated entry: where its raw deflate bytes lie, their length, and
+ * the CRC-32 and size that make a gzip trailer, so a server can answer
+ * `Content-Encoding: gzip` without recompressing.  The entry is checked
+ * (once) before this succeeds.  BUNDLE_USAGE for a stored entry.
+ */
+struct bundle_raw {
+	uint64_t offset;
+	uint64_t comp_size;
+	uint64_t size;
+	uint32_t crc;
+};
+enum bundle_status bundle_raw_deflate(struct bundle *b, size_t i, struct bundle_raw *raw,
+                                      struct bundle_error *err);
+
+/* The open file (for pread/sendfile); owned by the bundle. */
+int bundle_fd(const struct bundle *b);
+const char *bundle_path(const struct bundle *b);
+uint64_t bundle_file_size(const struct bundle *b);
+
+/* After bundle_verify: */
+const struct course *bundle_course(const struct bundle *b);
+const struct manifest *bundle_manifest(const struct bundle *b);
+/* SHA-256 of META-INF/MANIFEST: names this exact content (ETags, caches). */
+const unsigned char *bundle_manifest_digest(const struct bundle *b);
+/* Key id of the signature (valid once bundle_verify has parsed it). */
+const unsigned char *bundle_signer(const struct bundle *b);
+bool bundle_is_verified(const struct bundle *b);
+
+void bundle_close(struct bundle *b);
+
+#endif

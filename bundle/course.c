@@ -1,0 +1,439 @@
+/* course.c - META-INF/course.json (format-spec/bundle-v1.md, "META-INF/course.json"). */
+#include "course.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "format.h"
+#include "manifest.h"
+#include "pathname.h"
+#include "utf8.h"
+
+#define MAX_DEPTH 16
+
+static enum bundle_status invalid(struct bundle_error *err, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static enum bundle_status invalid(struct bundle_error *err, const char *fmt, ...)
+{
+	char why[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return bundle_error_set(err, BUNDLE_INVALID, RULE_COURSE_INVALID, BUNDLE_NAME_COURSE,
+	                        strlen(BUNDLE_NAME_COURSE), "%s", why);
+}
+
+static enum bundle_status nomem(struct bundle_error *err)
+{
+	return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+}
+
+bool course_lang_valid(const char *s)
+{
+	size_t i = 0, n;
+
+	while (s[i] >= 'a' && s[i] <= 'z')
+		i++;
+	if (i < 2 || i > 3)
+		return false;
+	while (s[i] == '-') {
+		i++;
+		n = 0;
+		while ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		       (s[i] >= '0' && s[i] <= '9')) {
+			i++;
+			n++;
+		}
+		if (n < 2 || n > 8)
+			return false;
+	}
+	return s[i] == '\0';
+}
+
+static int depth_of(const json_t *j)
+{
+	int d = 0;
+
+	if (json_is_object(j)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)(uintptr_t)j, k, v)
+		{
+			int x = depth_of(v);
+			if (x > d)
+				d = x;
+		}
+		return d + 1;
+	}
+	if (json_is_array(j)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(j, i, v)
+		{
+			int x = depth_of(v);
+			if (x > d)
+				d = x;
+		}
+		return d + 1;
+	}
+	return 0;
+}
+
+/* A copy of a required (or optional) non-empty string member; *out stays NULL when absent. */
+static enum bundle_status get_string(const json_t *obj, const char *key, bool required, char **out,
+                                     struct bundle_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = NULL;
+	if (!v) {
+		if (required)
+			return invalid(err, "'%s' is missing", key);
+		return BUNDLE_OK;
+	}
+	if (!json_is_string(v) || json_string_length(v) == 0 ||
+	    strlen(json_string_value(v)) != json_string_length(v))
+		return invalid(err, "'%s' is not a non-empty string", key);
+	*out = strdup(json_string_value(v));
+	return *out ? BUNDLE_OK : nomem(err);
+}
+
+static void text_release(struct course_text *t)
+{
+	for (size_t i = 0; i < t->count; i++) {
+		free(t->lang[i]);
+		free(t->text[i]);
+	}
+	free(t->lang);
+	free(t->text);
+	memset(t, 0, sizeof(*t));
+}
+
+static enum bundle_status get_text(const json_t *obj, const char *key, bool required,
+                                   const char *must_have, struct course_text *t,
+                                   struct bundle_error *err)
+{
+	json_t *v = json_object_get(obj, key), *s;
+	const char *lang;
+	size_t n;
+
+	memset(t, 0, sizeof(*t));
+	if (!v)
+		return required ? invalid(err, "'%s' is missing", key) : BUNDLE_OK;
+	if (!json_is_object(v) || json_object_size(v) == 0)
+		return invalid(err, "'%s' is not an object of language -> text", key);
+	n = json_object_size(v);
+	t->lang = calloc(n, sizeof(char *));
+	t->text = calloc(n, sizeof(char *));
+	if (!t->lang || !t->text)
+		return nomem(err);
+	json_object_foreach(v, lang, s)
+	{
+		if (!course_lang_valid(lang))
+			return invalid(err, "'%s' has a key that is not a language tag", key);
+		if (!json_is_string(s) || json_string_length(s) == 0 ||
+		    strlen(json_string_value(s)) != json_string_length(s))
+			return invalid(err, "'%s' has a value that is not a non-empty string", key);
+		t->lang[t->count] = strdup(lang);
+		t->text[t->count] = strdup(json_string_value(s));
+		t->count++;
+		if (!t->lang[t->count - 1] || !t->text[t->count - 1])
+			return nomem(err);
+	}
+	if (must_have && !course_text_get(t, must_have, NULL))
+		return invalid(err, "'%s' has no text in the course's main language", key);
+	return BUNDLE_OK;
+}
+
+static enum bundle_status get_string_array(const json_t *obj, const char *key, bool required,
+                                           char ***out, size_t *count, struct bundle_error *err)
+{
+	json_t *v = json_object_get(obj, key), *s;
+	size_t i;
+
+	*out = NULL;
+	*count = 0;
+	if (!v)
+		return required ? invalid(err, "'%s' is missing", key) : BUNDLE_OK;
+	if (!json_is_array(v) || (required && json_array_size(v) == 0))
+		return invalid(err, "'%s' is not a non-empty array of strings", key);
+	*out = calloc(json_array_size(v) + 1, sizeof(char *));
+	if (!*out)
+		return nomem(err);
+	json_array_foreach(v, i, s)
+	{
+		if (!json_is_string(s) || json_string_length(s) == 0)
+			return invalid(err, "'%s' holds something that is not a non-empty string",
+			               key);
+		(*out)[i] = strdup(json_string_value(s));
+		if (!(*out)[i])
+			return nomem(err);
+		*count = i + 1;
+	}
+	return BUNDLE_OK;
+}
+
+static bool lesson_id_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 128)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		          (i > 0 && (c == '.' || c == '_' || c == '-'));
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static enum bundle_status get_lessons(const json_t *root, struct course *c,
+                                      struct bundle_error *err)
+{
+	json_t *v = json_object_get(root, "lessons"), *l;
+	size_t i;
+	enum bundle_status st;
+
+	if (!v)
+		return invalid(err, "'%s' is missing", "lessons");
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return invalid(err, "'%s' is not a non-empty array", "lessons");
+	c->lessons = calloc(json_array_size(v), sizeof(*c->lessons));
+	if (!c->lessons)
+		return nomem(err);
+	json_array_foreach(v, i, l)
+	{
+		struct course_lesson *lesson = &c->lessons[i];
+		c->lessons_count = i + 1;
+		if (!json_is_object(l))
+			return invalid(err, "a lesson is not an object");
+		if ((st = get_string(l, "id", true, &lesson->id, err)) != BUNDLE_OK ||
+		    (st = get_string(l, "page", true, &lesson->page, err)) != BUNDLE_OK ||
+		    (st = get_string(l, "source", false, &lesson->source, err)) != BUNDLE_OK ||
+		    (st = get_string(l, "language", false, &lesson->language, err)) != BUNDLE_OK)
+			return st;
+		if (!lesson_id_valid(lesson->id))
+			return invalid(err, "lesson id '%.100s' is not valid", lesson->id);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->lessons[j].id, lesson->id) == 0)
+				return invalid(err, "lesson id '%.100s' appears twice", lesson->id);
+		if (lesson->language && !course_lang_valid(lesson->language))
+			return invalid(err, "lesson language '%.32s' is not a language tag",
+			               lesson->language);
+		if (!lesson->language) {
+			lesson->language = strdup(c->language);
+			if (!lesson->language)
+				return nomem(err);
+		}
+		st = get_text(l, "title", true, c->language, &lesson->title, err);
+		if (st != BUNDLE_OK)
+			return st;
+	}
+	return BUNDLE_OK;
+}
+
+enum bundle_status course_parse(const char *json, size_t len, struct course **out,
+                                struct bundle_error *err)
+{
+	json_error_t jerr;
+	json_t *root, *fmt, *pub;
+	struct course *c;
+	enum bundle_status st;
+
+	*out = NULL;
+	if (len > BUNDLE_MAX_COURSE_JSON)
+		return invalid(err, "larger than 4 MiB");
+	if (!utf8_valid(json, len))
+		return invalid(err, "not valid UTF-8");
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		char why[300];
+		snprintf(why, sizeof(why), "line %d, column %d: %.200s", jerr.line, jerr.column,
+		         jerr.text);
+		return invalid(err, "not valid JSON: %s", why);
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		json_decref(root);
+		return nomem(err);
+	}
+	if (!json_is_object(root)) {
+		st = invalid(err, "not a JSON object");
+		goto done;
+	}
+	if (depth_of(root) > MAX_DEPTH) {
+		st = invalid(err, "nested deeper than 16 levels");
+		goto done;
+	}
+	fmt = json_object_get(root, "sampan-bundle");
+	if (!json_is_integer(fmt) || json_integer_value(fmt) != BUNDLE_FORMAT_VERSION) {
+		st = invalid(err, "'%s' is not 1", "sampan-bundle");
+		goto done;
+	}
+	if ((st = get_string(root, "id", true, &c->id, err)) != BUNDLE_OK ||
+	    (st = get_string(root, "version", true, &c->version, err)) != BUNDLE_OK ||
+	    (st = get_string(root, "language", true, &c->language, err)) != BUNDLE_OK ||
+	    (st = get_string(root, "licence", true, &c->licence, err)) != BUNDLE_OK ||
+	    (st = get_string(root, "start", true, &c->start, err)) != BUNDLE_OK ||
+	    (st = get_string(root, "level", false, &c->level, err)) != BUNDLE_OK ||
+	    (st = get_string(root, "search", false, &c->search, err)) != BUNDLE_OK ||
+	    (st = get_string(root, "created", false, &c->created, err)) != BUNDLE_OK)
+		goto done;
+	if (!manifest_id_valid(c->id, strlen(c->id))) {
+		st = invalid(err, "course id '%.128s' is not valid", c->id);
+		goto done;
+	}
+	if (!manifest_version_valid(c->version, strlen(c->version))) {
+		st = invalid(err, "course version '%.64s' is not valid", c->version);
+		goto done;
+	}
+	if (!course_lang_valid(c->language)) {
+		st = invalid(err, "language '%.32s' is not a language tag", c->language);
+		goto done;
+	}
+	st = get_string_array(root, "languages", true, &c->languages, &c->languages_count, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	{
+		bool has_main = false;
+		for (size_t i = 0; i < c->languages_count; i++) {
+			if (!course_lang_valid(c->languages[i])) {
+				st = invalid(err, "'%.32s' in 'languages' is not a language tag",
+				             c->languages[i]);
+				goto done;
+			}
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(c->languages[i], c->languages[j]) == 0) {
+					st = invalid(err, "'%.32s' appears twice in 'languages'",
+					             c->languages[i]);
+					goto done;
+				}
+			if (strcmp(c->languages[i], c->language) == 0)
+				has_main = true;
+		}
+		if (!has_main) {
+			st = invalid(err, "'languages' does not contain the main language '%.32s'",
+			             c->language);
+			goto done;
+		}
+	}
+	st = get_string_array(root, "subjects", false, &c->subjects, &c->subjects_count, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	if ((st = get_text(root, "title", true, c->language, &c->title, err)) != BUNDLE_OK ||
+	    (st = get_text(root, "description", false, NULL, &c->description, err)) != BUNDLE_OK)
+		goto done;
+	pub = json_object_get(root, "publisher");
+	if (!json_is_object(pub)) {
+		st = invalid(err, "'%s' is missing or not an object", "publisher");
+		goto done;
+	}
+	if ((st = get_string(pub, "name", true, &c->publisher_name, err)) != BUNDLE_OK ||
+	    (st = get_string(pub, "contact", false, &c->publisher_contact, err)) != BUNDLE_OK)
+		goto done;
+	st = get_lessons(root, c, err);
+done:
+	json_decref(root);
+	if (st != BUNDLE_OK)
+		course_free(c);
+	else
+		*out = c;
+	return st;
+}
+
+static enum bundle_status check_name(const char *what, const char *name, bool meta_ok,
+                                     bool (*exists)(void *ctx, const char *name), void *ctx,
+                                     struct bundle_error *err)
+{
+	if (!meta_ok && strncmp(name, "META-INF/", 9) == 0)
+		return invalid(err, "'%s' names an entry under META-INF/: '%.300s'", what, name);
+	if (!exists(ctx, name))
+		return invalid(err, "'%s' names an entry that is not in the bundle: '%.300s'", what,
+		               name);
+	return BUNDLE_OK;
+}
+
+enum bundle_status course_check(const struct course *c, const char *id, const char *version,
+                                bool (*exists)(void *ctx, const char *name), void *ctx,
+                                struct bundle_error *err)
+{
+	enum bundle_status st;
+
+	if (strcmp(c->id, id) != 0)
+		return invalid(err, "course id '%.128s' differs from the manifest's", c->id);
+	if (strcmp(c->version, version) != 0)
+		return invalid(err, "course version '%.64s' differs from the manifest's",
+		               c->version);
+	if ((st = check_name("start", c->start, false, exists, ctx, err)) != BUNDLE_OK)
+		return st;
+	if (c->search &&
+	    (st = check_name("search", c->search, true, exists, ctx, err)) != BUNDLE_OK)
+		return st;
+	for (size_t i = 0; i < c->lessons_count; i++) {
+		const struct course_lesson *l = &c->lessons[i];
+		if ((st = check_name("page", l->page, false, exists, ctx, err)) != BUNDLE_OK)
+			return st;
+		if (l->source &&
+		    (st = check_name("source", l->source, false, exists, ctx, err)) != BUNDLE_OK)
+			return st;
+	}
+	return BUNDLE_OK;
+}
+
+const char *course_text_get(const struct course_text *t, const char *lang, const char *main_lang)
+{
+	for (size_t i = 0; lang && i < t->count; i++)
+		if (strcmp(t->lang[i], lang) == 0)
+			return t->text[i];
+	for (size_t i = 0; main_lang && i < t->count; i++)
+		if (strcmp(t->lang[i], main_lang) == 0)
+			return t->text[i];
+	if (!main_lang && lang)
+		return NULL;
+	return t->count ? t->text[0] : NULL;
+}
+
+static void free_strings(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void course_free(struct course *c)
+{
+	if (!c)
+		return;
+	free(c->id);
+	free(c->version);
+	free(c->language);
+	free_strings(c->languages, c->languages_count);
+	text_release(&c->title);
+	text_release(&c->description);
+	free(c->publisher_name);
+	free(c->publisher_contact);
+	free(c->licence);
+	free(c->level);
+	free_strings(c->subjects, c->subjects_count);
+	free(c->start);
+	free(c->search);
+	free(c->created);
+	for (size_t i = 0; i < c->lessons_count; i++) {
+		free(c->lessons[i].id);
+		text_release(&c->lessons[i].title);
+		free(c->lessons[i].page);
+		free(c->lessons[i].source);
+		free(c->lessons[i].language);
+	}
+	free(c->lessons);
+	free(c);
+}

@@ -1,0 +1,75 @@
+/*
+ * course.h - META-INF/course.json, the course's metadata (format-spec/
+ * bundle-v1.md, "META-INF/course.json"), parsed with jansson (the only
+ * bundle file that includes <jansson.h>).
+ */
+#ifndef SAMPAN_BUNDLE_COURSE_H
+#define SAMPAN_BUNDLE_COURSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+/* Text in several languages: lang[i] -> text[i]. */
+struct course_text {
+	size_t count;
+	char **lang;
+	char **text;
+};
+
+struct course_lesson {
+	char *id;
+	struct course_text title;
+	char *page; /* entry name */
+	char *source; /* entry name, or NULL */
+	char *language; /* never NULL: the lesson's or the course's */
+};
+
+struct course {
+	char *id;
+	char *version;
+	char *language;
+	char **languages;
+	size_t languages_count;
+	struct course_text title;
+	struct course_text description;
+	char *publisher_name;
+	char *publisher_contact; /* or NULL */
+	char *licence;
+	char *level; /* or NULL */
+	char **subjects;
+	size_t subjects_count;
+	char *start; /* entry name */
+	char *search; /* entry name, or NULL */
+	char *created; /* or NULL; informational */
+	struct course_lesson *lessons;
+	size_t lessons_count;
+};
+
+/*
+ * Parse and validate course.json (len bytes, at most 4 MiB).  Everything
+ * but entry existence is checked here (RULE_COURSE_INVALID).  Free *c with
+ * course_free.
+ */
+enum bundle_status course_parse(const char *json, size_t len, struct course **c,
+                                struct bundle_error *err);
+
+/*
+ * Check what the course says against its bundle: id and version equal the
+ * manifest's, every entry it names exists (exists() answers) and lies
+ * outside META-INF/ (but `search`).  RULE_COURSE_INVALID.
+ */
+enum bundle_status course_check(const struct course *c, const char *id, const char *version,
+                                bool (*exists)(void *ctx, const char *name), void *ctx,
+                                struct bundle_error *err);
+
+/* The text in lang, else in the course's main language, else the first; NULL if none. */
+const char *course_text_get(const struct course_text *t, const char *lang, const char *main_lang);
+
+/* Language tag grammar: [a-z]{2,3}(-[A-Za-z0-9]{2,8})* */
+bool course_lang_valid(const char *s);
+
+void course_free(struct course *c);
+
+#endif

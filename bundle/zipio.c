@@ -1,0 +1,130 @@
+/* zipio.c - libzip for writing bundles and for cross-checking the strict parser. */
+#include "zipio.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <zip.h>
+
+static enum bundle_status zip_failed(struct bundle_error *err, enum bundle_status st,
+                                     enum bundle_rule rule, const char *what, zip_error_t *ze)
+{
+	enum bundle_status r =
+	        bundle_error_set(err, st, rule, NULL, 0, "%s: %s", what, zip_error_strerror(ze));
+	return r;
+}
+
+enum bundle_status zipio_crosscheck(int fd, const struct container *c, struct bundle_error *err)
+{
+	int zfd = dup(fd), zerr = 0;
+	zip_t *za;
+	zip_error_t ze;
+	enum bundle_status st = BUNDLE_OK;
+
+	if (zfd < 0)
+		return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "dup: %s",
+		                        strerror(errno));
+	if (lseek(zfd, 0, SEEK_SET) < 0) {
+		close(zfd);
+		return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "seek: %s",
+		                        strerror(errno));
+	}
+	za = zip_fdopen(zfd, ZIP_CHECKCONS, &zerr);
+	if (!za) {
+		close(zfd);
+		zip_error_init_with_code(&ze, zerr);
+		st = zip_failed(err, BUNDLE_INVALID, RULE_ZIP_INVALID, "libzip refuses the archive",
+		                &ze);
+		zip_error_fini(&ze);
+		return st;
+	}
+	if ((uint64_t)zip_get_num_entries(za, 0) != c->count) {
+		st = bundle_error_set(err, BUNDLE_INVALID, RULE_ZIP_INVALID, NULL, 0,
+		                      "libzip counts %lld entries, not %zu",
+		                      (long long)zip_get_num_entries(za, 0), c->count);
+		goto done;
+	}
+	for (size_t i = 0; i < c->count; i++) {
+		const struct container_entry *e = &c->entries[i];
+		zip_stat_t zs;
+		zip_stat_init(&zs);
+		if (zip_stat_index(za, i, ZIP_FL_ENC_RAW, &zs) != 0 ||
+		    !(zs.valid & ZIP_STAT_NAME) || strlen(zs.name) != e->name_len ||
+		    memcmp(zs.name, e->name, e->name_len) != 0 || zs.size != e->size ||
+		    zs.comp_size != e->comp_size || zs.crc != e->crc ||
+		    zs.comp_method != (zip_uint16_t)e->method) {
+			st = bundle_error_set(err, BUNDLE_INVALID, RULE_ZIP_INVALID, e->name,
+			                      e->name_len, "libzip reads this entry differently");
+			goto done;
+		}
+	}
+done:
+	zip_discard(za);
+	return st;
+}
+
+struct progress_ctx {
+	zipio_progress fn;
+	void *ctx;
+};
+
+static void on_progress(zip_t *za, double done, void *ud)
+{
+	struct progress_ctx *p = ud;
+
+	(void)za;
+	p->fn(p->ctx, done);
+}
+
+enum bundle_status zipio_write(const char *path, const struct zipio_item *items, size_t n,
+                               uint16_t dostime, uint16_t dosdate, zipio_progress progress,
+                               void *ctx, struct bundle_error *err)
+{
+	int zerr = 0;
+	zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	zip_error_t ze;
+	struct progress_ctx pc = { progress, ctx };
+	enum bundle_status st;
+
+	if (!za) {
+		zip_error_init_with_code(&ze, zerr);
+		st = zip_failed(err, BUNDLE_IO, RULE_NONE, path, &ze);
+		zip_error_fini(&ze);
+		return st;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct zipio_item *it = &items[i];
+		zip_source_t *src;
+		zip_int64_t idx;
+
+		if (it->path)
+			src = zip_source_file(za, it->path, 0, -1);
+		else
+			src = zip_source_buffer(za, it->data, it->len, 0);
+		if (!src)
+			goto fail;
+		idx = zip_file_add(za, it->name, src, ZIP_FL_ENC_UTF_8);
+		if (idx < 0) {
+			zip_source_free(src);
+			goto fail;
+		}
+		if (zip_set_file_compression(za, (zip_uint64_t)idx,
+		                             it->deflate ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
+		                             it->deflate ? 9 : 0) != 0 ||
+		    zip_file_set_dostime(za, (zip_uint64_t)idx, dostime, dosdate, 0) != 0 ||
+		    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+		                                     0100644u << 16) != 0)
+			goto fail;
+	}
+	if (progress)
+		zip_register_progress_callback_with_state(za, 0.001, on_progress, NULL, &pc);
+	if (zip_close(za) != 0)
+		goto fail;
+	return BUNDLE_OK;
+fail:
+	st = zip_failed(err, BUNDLE_IO, RULE_NONE, path, zip_get_error(za));
+	zip_discard(za);
+	return st;
+}

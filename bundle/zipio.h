@@ -1,0 +1,43 @@
+/*
+ * zipio.h - the library's door to libzip (the only file that includes
+ * <zip.h>): writing bundles, and a second opinion on the archives the
+ * strict parser in container.c accepted.
+ */
+#ifndef SAMPAN_BUNDLE_ZIPIO_H
+#define SAMPAN_BUNDLE_ZIPIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "container.h"
+#include "error.h"
+
+/*
+ * Open fd (not consumed) with libzip in its strictest mode (ZIP_CHECKCONS)
+ * and require it to see exactly the entries of c: names, sizes, CRCs and
+ * methods.  RULE_ZIP_INVALID when it does not.
+ */
+enum bundle_status zipio_crosscheck(int fd, const struct container *c, struct bundle_error *err);
+
+struct zipio_item {
+	const char *name; /* NUL-terminated, a valid entry name */
+	int deflate; /* 1: deflate at level 9; 0: store */
+	const char *path; /* read from this file, or ... */
+	const void *data; /* ... from these bytes (kept alive until zipio_write returns) */
+	uint64_t len;
+};
+
+/* Receives the fraction done, 0..1, while the archive is written. */
+typedef void (*zipio_progress)(void *ctx, double done);
+
+/*
+ * Write a new archive at path (created, or truncated) holding items in
+ * the order given, every entry with the same DOS time and date, Unix mode
+ * 0644, no extra field, no comment: the format's reproducible profile.
+ * libzip writes to its own temporary file and renames it onto path.
+ */
+enum bundle_status zipio_write(const char *path, const struct zipio_item *items, size_t n,
+                               uint16_t dostime, uint16_t dosdate, zipio_progress progress,
+                               void *ctx, struct bundle_error *err);
+
+#endif

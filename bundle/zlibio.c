@@ -1,0 +1,138 @@
+/* zlibio.c - raw deflate with zlib (RFC 1951) for deflated entries; CRC-32 for the ZIP headers. */
+#include "zlibio.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "container.h"
+
+#define IO_CHUNK 65536u
+
+uint32_t zlibio_crc32(uint32_t crc, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len > 0) {
+		uInt n = len > 0x40000000u ? 0x40000000u : (uInt)len;
+		crc = (uint32_t)crc32(crc, p, n);
+		p += n;
+		len -= n;
+	}
+	return crc;
+}
+
+static enum bundle_status bad(struct bundle_error *err, enum bundle_rule rule, const char *name,
+                              size_t name_len, const char *why)
+{
+	return bundle_error_set(err, BUNDLE_ENTRY_BAD, rule, name, name_len, "%s", why);
+}
+
+enum bundle_status zlibio_inflate(int fd, uint64_t offset, uint64_t comp_size, uint64_t size,
+                                  const char *name, size_t name_len, zlibio_sink sink, void *ctx,
+                                  uint32_t *crc, struct bundle_error *err)
+{
+	z_stream z;
+	unsigned char *in = malloc(IO_CHUNK), *out = malloc(IO_CHUNK);
+	uint64_t in_done = 0, out_done = 0;
+	enum bundle_status st = BUNDLE_OK;
+	int zr = Z_OK;
+
+	*crc = 0;
+	memset(&z, 0, sizeof(z));
+	if (!in || !out || inflateInit2(&z, -MAX_WBITS) != Z_OK) {
+		free(in);
+		free(out);
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+	}
+	while (zr != Z_STREAM_END) {
+		if (z.avail_in == 0) {
+			size_t n = comp_size - in_done > IO_CHUNK ? IO_CHUNK
+			                                          : (size_t)(comp_size - in_done);
+			if (n == 0) {
+				st = bad(err, RULE_DEFLATE_INVALID, name, name_len,
+				         "the deflate stream is cut short");
+				goto done;
+			}
+			st = container_pread(fd, in, n, offset + in_done, err);
+			if (st != BUNDLE_OK)
+				goto done;
+			in_done += n;
+			z.next_in = in;
+			z.avail_in = (uInt)n;
+		}
+		z.next_out = out;
+		z.avail_out = IO_CHUNK;
+		zr = inflate(&z, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END) {
+			st = bad(err, RULE_DEFLATE_INVALID, name, name_len,
+			         zr == Z_MEM_ERROR ? "out of memory while inflating"
+			                           : "the deflate stream is corrupt");
+			goto done;
+		}
+		{
+			size_t produced = IO_CHUNK - z.avail_out;
+			if (produced > size - out_done) {
+				st = bad(err, RULE_SIZE_MISMATCH, name, name_len,
+				         "inflates to more bytes than its declared size");
+				goto done;
+			}
+			out_done += produced;
+			*crc = zlibio_crc32(*crc, out, produced);
+			if (produced) {
+				st = sink(ctx, out, produced, err);
+				if (st != BUNDLE_OK)
+					goto done;
+			}
+		}
+	}
+	if (out_done != size) {
+		st = bad(err, RULE_SIZE_MISMATCH, name, name_len,
+		         "inflates to fewer bytes than its declared size");
+		goto done;
+	}
+	if (z.avail_in != 0 || in_done != comp_size) {
+		st = bad(err, RULE_DEFLATE_INVALID, name, name_len,
+		         "bytes after the end of the deflate stream");
+		goto done;
+	}
+done:
+	inflateEnd(&z);
+	free(in);
+	free(out);
+	return st;
+}
+
+enum bundle_status zlibio_deflated_size(const void *data, size_t len, uint64_t *comp_size,
+                                        struct bundle_error *err)
+{
+	z_stream z;
+	unsigned char *out = malloc(IO_CHUNK);
+	const unsigned char *p = data;
+	size_t left = len;
+	int zr = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (!out || deflateInit2(&z, 9, Z_DEFLATED, -MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(out);
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+	}
+	*comp_size = 0;
+	do {
+		uInt n = left > 0x40000000u ? 0x40000000u : (uInt)left;
+		z.next_in = (Bytef *)(uintptr_t)p;
+		z.avail_in = n;
+		p += n;
+		left -= n;
+		do {
+			z.next_out = out;
+			z.avail_out = IO_CHUNK;
+			zr = deflate(&z, left ? Z_NO_FLUSH : Z_FINISH);
+			*comp_size += IO_CHUNK - z.avail_out;
+		} while (z.avail_out == 0);
+	} while (left > 0 || zr != Z_STREAM_END);
+	deflateEnd(&z);
+	free(out);
+	return BUNDLE_OK;
+}

@@ -1,0 +1,36 @@
+#!/bin/sh
+# install-deps.sh - install the Debian packages Sampan needs to build and test, only those missing.
+# Run by `make test`, `make check` and CI.  Needs root (or sudo) when something is missing.
+set -eu
+
+PACKAGES="
+gcc make pkg-config ca-certificates
+libzip-dev zlib1g-dev libsodium-dev libssl-dev libjansson-dev libicu-dev
+libcmocka-dev valgrind clang-format cppcheck
+minisign unzip zip python3 python3-nacl
+"
+
+missing=""
+for p in $PACKAGES; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$status" in
+	"install ok installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO="sudo"
+else
+	echo "install-deps: run as root: apt-get install$missing" >&2
+	exit 3
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing >/dev/null

@@ -1,0 +1,67 @@
+#!/bin/bash
+# run-tests.sh - run every test program, count the results, print one summary line.
+#
+# Each argument is a cmocka test program; it runs with TAP output and each
+# "ok"/"not ok" line is one result.  A program that crashes or exits non-zero
+# without reporting a failure counts as one more failure, so a sanitizer
+# abort can never pass as green.  Script tests in tests/scripts/*.sh print
+# TAP the same way.  With VALGRIND=1 every program runs under valgrind and a
+# leak or invalid access fails it.
+set -u
+export CMOCKA_MESSAGE_OUTPUT=TAP
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export SAMPAN_TOP="${SAMPAN_TOP:-$(cd "$(dirname "$0")/.." && pwd)}"
+export O="${O:-build}"
+
+passed=0
+failed=0
+failed_names=()
+log_dir=$(mktemp -d)
+trap 'rm -rf "$log_dir"' EXIT
+
+run_one() {
+	local name=$1
+	shift
+	local log="$log_dir/$(basename "$name").log"
+	local rc
+	"$@" >"$log" 2>&1
+	rc=$?
+	local ok notok
+	ok=$(grep -cE '^ok [0-9]+' "$log")
+	notok=$(grep -cE '^not ok [0-9]+' "$log")
+	passed=$((passed + ok))
+	failed=$((failed + notok))
+	if [ "$notok" -gt 0 ] || [ "$rc" -ne 0 ] || [ $((ok + notok)) -eq 0 ]; then
+		if [ "$notok" -eq 0 ]; then
+			failed=$((failed + 1))
+		fi
+		failed_names+=("$name")
+		echo "FAIL $name (exit $rc)"
+		grep -E '^not ok|^# |ERROR|Sanitizer|runtime error|definitely lost|Invalid' "$log" | head -40
+	else
+		echo "ok   $name ($ok)"
+	fi
+}
+
+for prog in "$@"; do
+	if [ "${VALGRIND:-0}" = 1 ]; then
+		run_one "$prog" valgrind -q --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect "$prog"
+	else
+		run_one "$prog" "$prog"
+	fi
+done
+
+if [ "${VALGRIND:-0}" != 1 ]; then
+	for script in "$SAMPAN_TOP"/tests/scripts/*.sh; do
+		[ -e "$script" ] || continue
+		run_one "$script" bash "$script"
+	done
+fi
+
+if [ ${#failed_names[@]} -gt 0 ]; then
+	echo "failed: ${failed_names[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,62 @@
+/*
+ * testutil.h - shared helpers for the unit tests: temporary folders, files,
+ * the deterministic test keys and a small sample bundle.
+ */
+#ifndef SAMPAN_TESTUTIL_H
+#define SAMPAN_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "error.h"
+#include "minisign.h"
+
+/* The repository's top folder (from $SAMPAN_TOP, else "."). */
+const char *tu_top(void);
+
+/* A new empty folder under $TMPDIR; malloc'd path.  tu_rmrf removes it. */
+char *tu_tempdir(void);
+void tu_rmrf(const char *path);
+
+/* path = dir + "/" + name; malloc'd. */
+char *tu_path(const char *dir, const char *name);
+
+/* Write len bytes to path (creating folders); fails the test on error. */
+void tu_write(const char *path, const void *data, size_t len);
+/* Read a whole file; malloc'd, NUL-terminated; fails the test on error. */
+unsigned char *tu_read(const char *path, size_t *len);
+
+/* The deterministic test key pair number n (1 or 2). */
+void tu_key(int n, struct minisign_seckey **sk, struct minisign_pubkey *pk);
+
+/* A minimal valid course.json for id/version with the given lesson pages. */
+char *tu_course_json(const char *id, const char *version);
+
+/*
+ * Write a small valid bundle to path, signed with key n: course.json,
+ * index.html, lessons/01-intro.html, and, when big is non-zero, a stored
+ * media/video.mp4 of big pseudo-random bytes.
+ */
+void tu_make_bundle(const char *path, int key, size_t big);
+
+/* Assert a status and, when rule is not RULE_NONE, the rule of err. */
+#define assert_rule(st, want_st, err, want_rule)                                            \
+	do {                                                                                \
+		enum bundle_status st_ = (st);                                              \
+		if (st_ != (want_st) || (err).rule != (want_rule))                          \
+			fail_msg("got status %d rule %s (%s), want status %d rule %s", st_, \
+			         bundle_rule_name((err).rule), (err).message, (want_st),    \
+			         bundle_rule_name(want_rule));                              \
+	} while (0)
+
+#define assert_ok(st, err)                                             \
+	do {                                                           \
+		enum bundle_status st_ = (st);                         \
+		if (st_ != BUNDLE_OK)                                  \
+			fail_msg("status %d: %s", st_, (err).message); \
+	} while (0)
+
+#endif

@@ -1,0 +1,441 @@
+/*
+ * test_bundle.c - reading bundles (bundle/bundle.c): open, verify, find,
+ * read whole and by range, raw deflate for gzip, lazy checking that
+ * catches a changed byte wherever it is read, and every error path of the
+ * public functions.
+ */
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "bundle.h"
+#include "format.h"
+#include "trust.h"
+
+#define VIDEO_SIZE (2 * 1048576 + 4321)
+
+struct fixture {
+	char *dir;
+	char *path;
+	struct trust trust;
+	struct minisign_pubkey pk;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct minisign_seckey *sk;
+	struct bundle_error err;
+
+	f->dir = tu_tempdir();
+	f->path = tu_path(f->dir, "course.sampan");
+	tu_make_bundle(f->path, 1, VIDEO_SIZE);
+	tu_key(1, &sk, &f->pk);
+	minisign_seckey_free(sk);
+	trust_init(&f->trust);
+	if (trust_add(&f->trust, &f->pk, &err) != BUNDLE_OK)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	trust_release(&f->trust);
+	tu_rmrf(f->dir);
+	free(f->dir);
+	free(f->path);
+	free(f);
+	return 0;
+}
+
+static struct bundle *open_verified(const char *path, const struct trust *trust)
+{
+	struct bundle *b;
+	struct bundle_error err;
+
+	assert_ok(bundle_open(path, &b, &err), err);
+	assert_ok(bundle_verify(b, trust, &err), err);
+	return b;
+}
+
+/* The same pseudo-random bytes tu_make_bundle writes. */
+static unsigned char *video_bytes(void)
+{
+	unsigned char *v = malloc(VIDEO_SIZE);
+	uint32_t x = 2463534242u;
+
+	assert_non_null(v);
+	for (size_t i = 0; i < VIDEO_SIZE; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		v[i] = (unsigned char)x;
+	}
+	return v;
+}
+
+static void lists_entries_in_format_order(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b = open_verified(f->path, &f->trust);
+	static const char *const want[] = {
+		"mimetype",
+		"META-INF/MANIFEST",
+		"META-INF/MANIFEST.minisig",
+		"META-INF/chunks",
+		"META-INF/course.json",
+		"index.html",
+		"lessons/01-intro.html",
+		"media/video.mp4",
+	};
+	struct bundle_entry e;
+
+	assert_int_equal(bundle_count(b), 8);
+	for (size_t i = 0; i < 8; i++) {
+		bundle_entry(b, i, &e);
+		assert_string_equal(e.name, want[i]);
+		assert_int_equal(bundle_find(b, want[i], strlen(want[i])), i);
+	}
+	assert_int_equal(bundle_find(b, "nope.html", 9), BUNDLE_NOT_FOUND);
+	assert_int_equal(bundle_find(b, "INDEX.HTML", 10), BUNDLE_NOT_FOUND);
+	bundle_entry(b, 7, &e);
+	assert_string_equal(e.media_type, "video/mp4");
+	assert_int_equal(e.method, 0);
+	assert_int_equal(e.size, VIDEO_SIZE);
+	assert_non_null(e.digest);
+	bundle_close(b);
+}
+
+static void metadata_after_verify(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b;
+	struct bundle_error err;
+	const struct course *c;
+
+	assert_ok(bundle_open(f->path, &b, &err), err);
+	assert_false(bundle_is_verified(b));
+	assert_null(bundle_course(b));
+	assert_null(bundle_manifest_digest(b));
+	assert_ok(bundle_verify(b, &f->trust, &err), err);
+	assert_true(bundle_is_verified(b));
+	c = bundle_course(b);
+	assert_non_null(c);
+	assert_string_equal(c->id, "org.example.pump");
+	assert_string_equal(c->version, "1.2");
+	assert_string_equal(bundle_manifest(b)->id, "org.example.pump");
+	assert_string_equal(bundle_manifest(b)->title, "Water pump maintenance");
+	assert_memory_equal(bundle_signer(b), f->pk.keyid, MINISIGN_KEYID_SIZE);
+	assert_non_null(bundle_manifest_digest(b));
+	assert_string_equal(bundle_path(b), f->path);
+	assert_true(bundle_fd(b) >= 0);
+	assert_true(bundle_file_size(b) > VIDEO_SIZE);
+	/* verifying again is harmless */
+	assert_ok(bundle_verify(b, &f->trust, &err), err);
+	bundle_close(b);
+}
+
+static void reads_whole_entries(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b = open_verified(f->path, &f->trust);
+	struct bundle_error err;
+	unsigned char *data, *video = video_bytes();
+	size_t len;
+
+	assert_ok(bundle_read(b, bundle_find(b, "index.html", 10), 1 << 20, &data, &len, &err),
+	          err);
+	assert_non_null(strstr((char *)data, "<h1>Pumps</h1>"));
+	free(data);
+	assert_ok(bundle_read(b, 7, VIDEO_SIZE, &data, &len, &err), err);
+	assert_int_equal(len, VIDEO_SIZE);
+	assert_memory_equal(data, video, VIDEO_SIZE);
+	free(data);
+	/* a limit smaller than the entry is the caller's mistake */
+	assert_int_equal(bundle_read(b, 7, 1000, &data, &len, &err), BUNDLE_USAGE);
+	assert_null(data);
+	assert_int_equal(bundle_read(b, 99, 1000, &data, &len, &err), BUNDLE_USAGE);
+	free(video);
+	bundle_close(b);
+}
+
+static void reads_ranges_across_chunks(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b = open_verified(f->path, &f->trust);
+	struct bundle_error err;
+	unsigned char *video = video_bytes(), *buf = malloc(VIDEO_SIZE);
+	static const uint64_t offs[] = { 0, 1, 1048575, 1048576, 2097151, VIDEO_SIZE - 1 };
+
+	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		size_t len = (size_t)(VIDEO_SIZE - offs[i] < 5000 ? VIDEO_SIZE - offs[i] : 5000);
+		assert_ok(bundle_read_range(b, 7, offs[i], len, buf, &err), err);
+		assert_memory_equal(buf, video + offs[i], len);
+	}
+	/* the whole entry as one range */
+	assert_ok(bundle_read_range(b, 7, 0, VIDEO_SIZE, buf, &err), err);
+	assert_memory_equal(buf, video, VIDEO_SIZE);
+	/* a range of a deflated entry */
+	assert_ok(bundle_read_range(b, 5, 4, 10, buf, &err), err);
+	assert_memory_equal(buf, "ctype html", 10);
+	/* outside the entry */
+	assert_int_equal(bundle_read_range(b, 7, VIDEO_SIZE - 10, 11, buf, &err), BUNDLE_USAGE);
+	assert_int_equal(bundle_read_range(b, 7, VIDEO_SIZE + 1, 0, buf, &err), BUNDLE_USAGE);
+	assert_ok(bundle_verify_range(b, 7, 1048576, 100, &err), err);
+	assert_ok(bundle_verify_range(b, 5, 0, 10, &err), err);
+	assert_int_equal(bundle_verify_range(b, 7, 0, VIDEO_SIZE + 1, &err), BUNDLE_USAGE);
+	free(buf);
+	free(video);
+	bundle_close(b);
+}
+
+/* The raw deflate bytes plus a gzip header and trailer inflate to the entry. */
+static void raw_deflate_makes_valid_gzip(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b = open_verified(f->path, &f->trust);
+	struct bundle_error err;
+	struct bundle_raw raw;
+	size_t i = bundle_find(b, "lessons/01-intro.html", 21), len;
+	unsigned char *want, *gz, out[4096];
+	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
+	z_stream z;
+
+	assert_ok(bundle_raw_deflate(b, i, &raw, &err), err);
+	assert_ok(bundle_read(b, i, 1 << 20, &want, &len, &err), err);
+	assert_int_equal(raw.size, len);
+	assert_true(raw.comp_size < raw.size);
+	gz = malloc(raw.comp_size + 18);
+	memcpy(gz, header, 10);
+	assert_int_equal(pread(bundle_fd(b), gz + 10, raw.comp_size, (off_t)raw.offset),
+	                 (ssize_t)raw.comp_size);
+	for (int k = 0; k < 4; k++) {
+		gz[10 + raw.comp_size + (size_t)k] = (unsigned char)(raw.crc >> (8 * k));
+		gz[14 + raw.comp_size + (size_t)k] = (unsigned char)(raw.size >> (8 * k));
+	}
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
+	z.next_in = gz;
+	z.avail_in = (uInt)(raw.comp_size + 18);
+	z.next_out = out;
+	z.avail_out = sizeof(out);
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END); /* gzip checks CRC and size */
+	assert_int_equal(z.total_out, len);
+	assert_memory_equal(out, want, len);
+	inflateEnd(&z);
+	/* stored entries have no raw deflate */
+	assert_int_equal(bundle_raw_deflate(b, 7, &raw, &err), BUNDLE_USAGE);
+	free(gz);
+	free(want);
+	bundle_close(b);
+}
+
+static void nothing_is_read_before_verify(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b;
+	struct bundle_error err;
+	unsigned char *data, buf[8];
+	size_t len;
+	struct bundle_raw raw;
+
+	assert_ok(bundle_open(f->path, &b, &err), err);
+	assert_int_equal(bundle_read(b, 5, 1 << 20, &data, &len, &err), BUNDLE_USAGE);
+	assert_int_equal(bundle_read_range(b, 7, 0, 8, buf, &err), BUNDLE_USAGE);
+	assert_int_equal(bundle_verify_range(b, 7, 0, 8, &err), BUNDLE_USAGE);
+	assert_int_equal(bundle_raw_deflate(b, 5, &raw, &err), BUNDLE_USAGE);
+	assert_int_equal(bundle_verify_content(b, NULL, NULL, &err), BUNDLE_USAGE);
+	bundle_close(b);
+}
+
+static void untrusted_signer_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b;
+	struct bundle_error err;
+	struct trust none, other;
+	struct minisign_seckey *sk;
+	struct minisign_pubkey pk2;
+
+	trust_init(&none);
+	trust_init(&other);
+	tu_key(2, &sk, &pk2);
+	assert_ok(trust_add(&other, &pk2, &err), err);
+	assert_ok(bundle_open(f->path, &b, &err), err);
+	assert_rule(bundle_verify(b, &none, &err), BUNDLE_INVALID, err, RULE_KEY_UNTRUSTED);
+	assert_rule(bundle_verify(b, &other, &err), BUNDLE_INVALID, err, RULE_KEY_UNTRUSTED);
+	assert_false(bundle_is_verified(b));
+	assert_null(bundle_course(b));
+	/* the right key afterwards still works */
+	assert_ok(bundle_verify(b, &f->trust, &err), err);
+	bundle_close(b);
+	minisign_seckey_free(sk);
+	trust_release(&none);
+	trust_release(&other);
+}
+
+/* Copy the bundle and flip one byte at offset off of the copy. */
+static char *tampered_copy(const struct fixture *f, uint64_t off)
+{
+	size_t len;
+	unsigned char *data = tu_read(f->path, &len);
+	char *copy = tu_path(f->dir, "tampered.sampan");
+
+	assert_true(off < len);
+	data[off] ^= 0x40;
+	tu_write(copy, data, len);
+	free(data);
+	return copy;
+}
+
+struct report_log {
+	size_t calls;
+	size_t bad;
+	enum bundle_rule last_rule;
+};
+
+static void on_report(void *ctx, size_t index, const struct bundle_error *r)
+{
+	struct report_log *log = ctx;
+
+	(void)index;
+	log->calls++;
+	if (r->status != BUNDLE_OK) {
+		log->bad++;
+		log->last_rule = r->rule;
+	}
+}
+
+static void changed_video_byte_is_caught_where_read(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b = open_verified(f->path, &f->trust);
+	struct bundle_entry e;
+	struct bundle_error err;
+	struct report_log log = { 0, 0, RULE_NONE };
+	unsigned char *buf = malloc(4096);
+	char *copy;
+
+	bundle_entry(b, 7, &e);
+	copy = tampered_copy(f, e.data_offset + 1048576 + 10); /* inside chunk 1 */
+	bundle_close(b);
+	b = open_verified(copy, &f->trust); /* metadata is intact: opens at once */
+	assert_ok(bundle_read_range(b, 7, 0, 4096, buf, &err), err); /* chunk 0 is fine */
+	assert_rule(bundle_read_range(b, 7, 1048576, 100, buf, &err), BUNDLE_ENTRY_BAD, err,
+	            RULE_CHUNK_MISMATCH);
+	assert_rule(bundle_verify_range(b, 7, 1048000, 1000, &err), BUNDLE_ENTRY_BAD, err,
+	            RULE_CHUNK_MISMATCH);
+	assert_ok(bundle_verify_range(b, 7, 2097152, 100, &err), err); /* chunk 2 is fine */
+	assert_rule(bundle_verify_content(b, on_report, &log, &err), BUNDLE_ENTRY_BAD, err,
+	            RULE_DIGEST_MISMATCH);
+	assert_non_null(strstr(err.message, "media/video.mp4"));
+	assert_int_equal(log.calls, 5); /* every entry after the first three */
+	assert_int_equal(log.bad, 1);
+	bundle_close(b);
+	free(copy);
+	free(buf);
+}
+
+static void changed_page_byte_is_caught(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b = open_verified(f->path, &f->trust);
+	struct bundle_entry e;
+	struct bundle_error err;
+	struct bundle_raw raw;
+	unsigned char *data;
+	size_t len;
+	char *copy;
+
+	bundle_entry(b, 6, &e); /* lessons/01-intro.html, deflated */
+	assert_int_equal(e.method, 8);
+	copy = tampered_copy(f, e.data_offset + e.comp_size / 2);
+	bundle_close(b);
+	b = open_verified(copy, &f->trust);
+	assert_int_equal(bundle_read(b, 6, 1 << 20, &data, &len, &err), BUNDLE_ENTRY_BAD);
+	assert_true(err.rule == RULE_DEFLATE_INVALID || err.rule == RULE_SIZE_MISMATCH ||
+	            err.rule == RULE_DIGEST_MISMATCH);
+	assert_int_equal(bundle_raw_deflate(b, 6, &raw, &err), BUNDLE_ENTRY_BAD);
+	/* the other page still reads */
+	assert_ok(bundle_read(b, 5, 1 << 20, &data, &len, &err), err);
+	free(data);
+	bundle_close(b);
+	free(copy);
+}
+
+static void changed_manifest_fails_signature(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b = open_verified(f->path, &f->trust);
+	struct bundle_entry e;
+	struct bundle_error err;
+	char *copy;
+
+	bundle_entry(b, 1, &e);
+	copy = tampered_copy(f, e.data_offset + 3);
+	bundle_close(b);
+	/* a changed compressed byte: the deflate stream, its CRC, or the signature fails */
+	assert_ok(bundle_open(copy, &b, &err), err);
+	assert_int_equal(bundle_verify(b, &f->trust, &err), BUNDLE_INVALID);
+	assert_true(err.rule == RULE_SIGNATURE_BAD || err.rule == RULE_CRC_MISMATCH ||
+	            err.rule == RULE_DEFLATE_INVALID || err.rule == RULE_SIZE_MISMATCH);
+	bundle_close(b);
+	free(copy);
+}
+
+static void open_reports_file_problems(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b = (struct bundle *)1;
+	struct bundle_error err;
+	char *missing = tu_path(f->dir, "missing.sampan");
+	char *empty = tu_path(f->dir, "empty.sampan");
+	char *cut = tu_path(f->dir, "cut.sampan");
+	size_t len;
+	unsigned char *data = tu_read(f->path, &len);
+
+	assert_int_equal(bundle_open(missing, &b, &err), BUNDLE_IO);
+	assert_null(b);
+	assert_non_null(strstr(err.message, "No such file"));
+	assert_int_equal(bundle_open(f->dir, &b, &err), BUNDLE_IO);
+	assert_non_null(strstr(err.message, "not a regular file"));
+	tu_write(empty, "", 0);
+	assert_rule(bundle_open(empty, &b, &err), BUNDLE_INVALID, err, RULE_NOT_ZIP);
+	/* a bundle cut short, as by a stick pulled out during a copy */
+	tu_write(cut, data, len / 2);
+	assert_rule(bundle_open(cut, &b, &err), BUNDLE_INVALID, err, RULE_NOT_ZIP);
+	/* one byte appended */
+	data[len] = 'x';
+	tu_write(cut, data, len + 1);
+	assert_rule(bundle_open(cut, &b, &err), BUNDLE_INVALID, err, RULE_TRAILING_BYTES);
+	free(data);
+	free(missing);
+	free(empty);
+	free(cut);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(lists_entries_in_format_order),
+		cmocka_unit_test(metadata_after_verify),
+		cmocka_unit_test(reads_whole_entries),
+		cmocka_unit_test(reads_ranges_across_chunks),
+		cmocka_unit_test(raw_deflate_makes_valid_gzip),
+		cmocka_unit_test(nothing_is_read_before_verify),
+		cmocka_unit_test(untrusted_signer_is_refused),
+		cmocka_unit_test(changed_video_byte_is_caught_where_read),
+		cmocka_unit_test(changed_page_byte_is_caught),
+		cmocka_unit_test(changed_manifest_fails_signature),
+		cmocka_unit_test(open_reports_file_problems),
+	};
+	return cmocka_run_group_tests_name("bundle", tests, setup, teardown);
+}
