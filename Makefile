@@ -102,7 +102,7 @@ run-tests: $(BUNDLE_LIB) $(UNIT_BIN)
 	@O=$(O) PYTHON=$(PYTHON) tests/run-tests.sh $(UNIT_BIN)
 
 leakcheck: deps
-	@$(MAKE) --no-print-directory O=build/valgrind $(BUNDLE_LIB) \
+	@$(MAKE) --no-print-directory O=build/valgrind build/valgrind/libsampan-bundle.a \
 		$(UNIT_SRC:tests/unit/%.c=build/valgrind/tests/%)
 	@O=build/valgrind VALGRIND=1 tests/run-tests.sh $(UNIT_SRC:tests/unit/%.c=build/valgrind/tests/%)
 

@@ -120,16 +120,17 @@ static enum bundle_status find_eocd(int fd, uint64_t size, unsigned char *rec,
 		free(tail);
 		return st;
 	}
+	/* Any record whose comment reaches the end means a comment; any other, appended bytes. */
 	st = FAIL(RULE_NOT_ZIP, NULL, "not a ZIP file: no end of central directory record");
 	for (size_t p = tail_len - EOCD_SIZE + 1; p-- > 0;) {
 		if (le32(tail + p) != SIG_EOCD)
 			continue;
-		if (p + EOCD_SIZE + le16(tail + p + 20) == tail_len)
+		if (p + EOCD_SIZE + le16(tail + p + 20) == tail_len) {
 			st = FAIL(RULE_ZIP_COMMENT, NULL, "the archive has a comment");
-		else
-			st = FAIL(RULE_TRAILING_BYTES, NULL,
-			          "bytes after the end of central directory record");
-		break;
+			break;
+		}
+		st = FAIL(RULE_TRAILING_BYTES, NULL,
+		          "bytes after the end of central directory record");
 	}
 	free(tail);
 	return st;

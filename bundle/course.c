@@ -86,7 +86,7 @@ static int depth_of(const json_t *j)
 	return 0;
 }
 
-/* A copy of a required (or optional) non-empty string member; *out stays NULL when absent. */
+/* A copy of a string member (*out stays NULL when absent); only required ones must not be empty. */
 static enum bundle_status get_string(const json_t *obj, const char *key, bool required, char **out,
                                      struct bundle_error *err)
 {
@@ -98,11 +98,19 @@ static enum bundle_status get_string(const json_t *obj, const char *key, bool re
 			return invalid(err, "'%s' is missing", key);
 		return BUNDLE_OK;
 	}
-	if (!json_is_string(v) || json_string_length(v) == 0 ||
+	if (!json_is_string(v) || (required && json_string_length(v) == 0) ||
 	    strlen(json_string_value(v)) != json_string_length(v))
-		return invalid(err, "'%s' is not a non-empty string", key);
+		return invalid(err, "'%s' is not a %sstring", key, required ? "non-empty " : "");
 	*out = strdup(json_string_value(v));
 	return *out ? BUNDLE_OK : nomem(err);
+}
+
+static const char *text_exact(const struct course_text *t, const char *lang)
+{
+	for (size_t i = 0; i < t->count; i++)
+		if (strcmp(t->lang[i], lang) == 0)
+			return t->text[i];
+	return NULL;
 }
 
 static void text_release(struct course_text *t)
@@ -138,16 +146,17 @@ static enum bundle_status get_text(const json_t *obj, const char *key, bool requ
 	{
 		if (!course_lang_valid(lang))
 			return invalid(err, "'%s' has a key that is not a language tag", key);
-		if (!json_is_string(s) || json_string_length(s) == 0 ||
+		if (!json_is_string(s) || (required && json_string_length(s) == 0) ||
 		    strlen(json_string_value(s)) != json_string_length(s))
-			return invalid(err, "'%s' has a value that is not a non-empty string", key);
+			return invalid(err, "'%s' has a value that is not a %sstring", key,
+			               required ? "non-empty " : "");
 		t->lang[t->count] = strdup(lang);
 		t->text[t->count] = strdup(json_string_value(s));
 		t->count++;
 		if (!t->lang[t->count - 1] || !t->text[t->count - 1])
 			return nomem(err);
 	}
-	if (must_have && !course_text_get(t, must_have, NULL))
+	if (must_have && !text_exact(t, must_have))
 		return invalid(err, "'%s' has no text in the course's main language", key);
 	return BUNDLE_OK;
 }
@@ -169,9 +178,9 @@ static enum bundle_status get_string_array(const json_t *obj, const char *key, b
 		return nomem(err);
 	json_array_foreach(v, i, s)
 	{
-		if (!json_is_string(s) || json_string_length(s) == 0)
-			return invalid(err, "'%s' holds something that is not a non-empty string",
-			               key);
+		if (!json_is_string(s) || (required && json_string_length(s) == 0))
+			return invalid(err, "'%s' holds something that is not a %sstring", key,
+			               required ? "non-empty " : "");
 		(*out)[i] = strdup(json_string_value(s));
 		if (!(*out)[i])
 			return nomem(err);
@@ -391,15 +400,13 @@ enum bundle_status course_check(const struct course *c, const char *id, const ch
 
 const char *course_text_get(const struct course_text *t, const char *lang, const char *main_lang)
 {
-	for (size_t i = 0; lang && i < t->count; i++)
-		if (strcmp(t->lang[i], lang) == 0)
-			return t->text[i];
-	for (size_t i = 0; main_lang && i < t->count; i++)
-		if (strcmp(t->lang[i], main_lang) == 0)
-			return t->text[i];
-	if (!main_lang && lang)
-		return NULL;
-	return t->count ? t->text[0] : NULL;
+	const char *s = lang ? text_exact(t, lang) : NULL;
+
+	if (!s && main_lang)
+		s = text_exact(t, main_lang);
+	if (!s && t->count)
+		s = t->text[0];
+	return s;
 }
 
 static void free_strings(char **v, size_t n)
