@@ -32,6 +32,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 $(WARNINGS) \
 	-DSAMPAN_VERSION='"$(VERSION)"' $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS ?=
+LDFLAGS += -pthread
 ifeq ($(WERROR),1)
 ALL_CFLAGS += -Werror
 endif
@@ -86,7 +87,7 @@ $(O)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(BUNDLE_LIB)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Itests/unit/helpers -o $@ $< $(UNIT_HELPER_OBJ) $(BUNDLE_LIB) \
-		$(LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lpthread
+		$(LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 deps:
 	@scripts/install-deps.sh

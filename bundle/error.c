@@ -85,35 +85,43 @@ enum bundle_rule bundle_rule_from_name(const char *name)
 	return RULE_NONE;
 }
 
+/* The next piece of the quoted form of name at *pos: a character, or \xNN. */
+static size_t quote_piece(const char *name, size_t len, size_t *pos, const char **piece,
+                          char esc[8])
+{
+	size_t start = *pos;
+	uint32_t cp;
+
+	if (utf8_next(name, len, pos, &cp) && cp >= 0x20 && cp != 0x7F && cp != '\\' &&
+	    !(cp >= 0x80 && cp < 0xA0)) {
+		*piece = name + start;
+		return *pos - start;
+	}
+	*pos = start + 1;
+	snprintf(esc, 8, "\\x%02X", (unsigned char)name[start]);
+	*piece = esc;
+	return 4;
+}
+
 void bundle_quote(char *out, size_t size, const char *name, size_t len)
 {
-	size_t o = 0;
-	size_t pos = 0;
+	size_t o = 0, pos = 0, total = 0, limit;
+	const char *piece;
+	char esc[8];
 
 	if (size < 4) {
 		if (size > 0)
 			out[0] = '\0';
 		return;
 	}
+	while (pos < len)
+		total += quote_piece(name, len, &pos, &piece, esc);
+	/* Keep room for "..." only when the whole does not fit. */
+	limit = total <= size - 1 ? size - 1 : size - 4;
+	pos = 0;
 	while (pos < len) {
-		size_t start = pos;
-		uint32_t cp;
-		char esc[8];
-		const char *piece;
-		size_t n;
-
-		if (utf8_next(name, len, &pos, &cp) && cp >= 0x20 && cp != 0x7F && cp != '\\' &&
-		    !(cp >= 0x80 && cp < 0xA0)) {
-			piece = name + start;
-			n = pos - start;
-		} else {
-			pos = start + 1;
-			snprintf(esc, sizeof(esc), "\\x%02X", (unsigned char)name[start]);
-			piece = esc;
-			n = 4;
-		}
-		/* keep room for "..." and the NUL */
-		if (o + n > size - 4) {
+		size_t n = quote_piece(name, len, &pos, &piece, esc);
+		if (o + n > limit) {
 			memcpy(out + o, "...", 3);
 			o += 3;
 			break;
