@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="
-gcc make pkg-config ca-certificates
+gcc make pkg-config
 libzip-dev zlib1g-dev libsodium-dev libssl-dev libjansson-dev libicu-dev
 libcmocka-dev valgrind clang-format cppcheck
 minisign unzip zip python3 python3-nacl
