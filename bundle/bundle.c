@@ -97,18 +97,11 @@ fail:
 	return st;
 }
 
-/*
- * Feeds an entry's uncompressed bytes through SHA-256 (whole and per 1 MiB
- * chunk) and optionally into a buffer.
- */
+/* Feeds an entry's uncompressed bytes through SHA-256, and optionally into a buffer. */
 struct hasher {
 	struct digest *whole;
-	struct digest *chunk;
 	const struct chunks *chunks;
-	const struct chunk_list *cl;
-	uint64_t pos; /* bytes seen */
-	size_t in_chunk; /* bytes of the current chunk seen */
-	size_t next_chunk; /* index of the current chunk */
+	const struct chunk_list *cl; /* chunk digests, checked by check_stored_chunked */
 	bool chunk_bad;
 	unsigned char *buf; /* when collecting */
 	size_t len;
@@ -120,35 +113,15 @@ static enum bundle_status hasher_init(struct hasher *h, const struct chunks *chu
 {
 	memset(h, 0, sizeof(*h));
 	h->whole = digest_new();
-	h->chunk = cl ? digest_new() : NULL;
 	h->chunks = chunks;
 	h->cl = cl;
 	h->buf = buf;
-	if (!h->whole || (cl && !h->chunk)) {
-		digest_free(h->whole);
-		digest_free(h->chunk);
-		return nomem(err);
-	}
-	return BUNDLE_OK;
+	return h->whole ? BUNDLE_OK : nomem(err);
 }
 
 static void hasher_release(struct hasher *h)
 {
 	digest_free(h->whole);
-	digest_free(h->chunk);
-}
-
-static void chunk_done(struct hasher *h)
-{
-	unsigned char d[DIGEST_SIZE];
-
-	digest_final(h->chunk, d);
-	digest_reset(h->chunk);
-	if (h->next_chunk >= h->cl->count ||
-	    memcmp(d, chunks_digest(h->chunks, h->cl, h->next_chunk), DIGEST_SIZE) != 0)
-		h->chunk_bad = true;
-	h->next_chunk++;
-	h->in_chunk = 0;
 }
 
 static enum bundle_status hasher_feed(void *ctx, const unsigned char *data, size_t len,
@@ -161,18 +134,6 @@ static enum bundle_status hasher_feed(void *ctx, const unsigned char *data, size
 	if (h->buf) {
 		memcpy(h->buf + h->len, data, len);
 		h->len += len;
-	}
-	h->pos += len;
-	while (h->cl && len > 0) {
-		size_t n = BUNDLE_CHUNK_SIZE - h->in_chunk;
-		if (n > len)
-			n = len;
-		digest_update(h->chunk, data, n);
-		h->in_chunk += n;
-		data += n;
-		len -= n;
-		if (h->in_chunk == BUNDLE_CHUNK_SIZE)
-			chunk_done(h);
 	}
 	return BUNDLE_OK;
 }
@@ -289,8 +250,6 @@ static enum bundle_status check_stored_chunked(struct bundle *b, const struct co
 	pthread_mutex_unlock(&p.mu);
 	pthread_join(worker, NULL);
 	h->chunk_bad = p.chunk_bad;
-	h->next_chunk = p.count;
-	h->in_chunk = 0;
 	*crc = p.crc;
 cleanup:
 	pthread_cond_destroy(&p.cv);
@@ -341,10 +300,6 @@ static enum bundle_status check_entry(struct bundle *b, size_t i, unsigned char 
 	}
 	if (st != BUNDLE_OK)
 		goto done;
-	if (h.cl && h.in_chunk > 0)
-		chunk_done(&h);
-	if (h.cl && h.next_chunk != h.cl->count)
-		h.chunk_bad = true;
 	digest_final(h.whole, d);
 	if (es->digest && memcmp(d, es->digest, DIGEST_SIZE) != 0) {
 		st = bundle_error_set(err, BUNDLE_ENTRY_BAD, RULE_DIGEST_MISMATCH, e->name,

@@ -93,6 +93,7 @@ enum bundle_status chunks_parse(const char *text, size_t len, struct chunks *c,
 		if (n >= 2 && line[0] == 'f' && line[1] == ' ') {
 			const char *sp = memchr(line + 2, ' ', n - 2);
 			struct bundle_error name_err;
+			char why[BUNDLE_ERROR_MESSAGE_MAX];
 			if (cur && cur->count != want)
 				return invalid(err, line_no,
 				               "previous entry has too few chunk lines");
@@ -113,7 +114,8 @@ enum bundle_status chunks_parse(const char *text, size_t len, struct chunks *c,
 			cur->count = 0;
 			cur->first = c->stored;
 			if (pathname_check(cur->name, cur->name_len, true, &name_err) != BUNDLE_OK)
-				return invalid(err, line_no, name_err.message);
+				return invalid(err, line_no,
+				               bundle_error_reason(&name_err, why, sizeof(why)));
 			if (want <= BUNDLE_CHUNK_SIZE)
 				return invalid(err, line_no, "entry of 1 MiB or less listed");
 			if (c->count > 0) {

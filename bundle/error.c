@@ -161,3 +161,31 @@ enum bundle_status bundle_error_set(struct bundle_error *err, enum bundle_status
 		snprintf(err->message, sizeof(err->message), "%s", reason);
 	return status;
 }
+
+void bundle_error_prefix(struct bundle_error *err, const char *fmt, ...)
+{
+	char prefix[512], old[BUNDLE_ERROR_MESSAGE_MAX];
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	memcpy(old, err->message, sizeof(old));
+	snprintf(err->message, sizeof(err->message), "%s: %.1000s", prefix, old);
+}
+
+const char *bundle_error_reason(const struct bundle_error *err, char *buf, size_t size)
+{
+	size_t n = strlen(err->message);
+	const char *rule = bundle_rule_name(err->rule);
+	size_t r = strlen(rule);
+
+	if (err->rule != RULE_NONE && n >= r + 3 && err->message[n - 1] == ')' &&
+	    memcmp(err->message + n - 1 - r, rule, r) == 0 &&
+	    memcmp(err->message + n - 3 - r, " (", 2) == 0)
+		n -= r + 3;
+	snprintf(buf, size, "%.*s", (int)n, err->message);
+	return buf;
+}

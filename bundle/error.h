@@ -114,6 +114,19 @@ enum bundle_status bundle_error_set(struct bundle_error *err, enum bundle_status
 #endif
         ;
 
+/*
+ * Put context before err's message ("PREFIX: old message"), keeping its
+ * status, rule and entry.  For wrapping a lower-level failure.
+ */
+void bundle_error_prefix(struct bundle_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 2, 3)))
+#endif
+        ;
+
+/* err's message without its trailing " (RULE)", copied into buf (size bytes); returns buf. */
+const char *bundle_error_reason(const struct bundle_error *err, char *buf, size_t size);
+
 /* The rule's name as the spec writes it ("DIGEST_MISMATCH"); "NONE" for RULE_NONE. */
 const char *bundle_rule_name(enum bundle_rule rule);
 

@@ -218,6 +218,7 @@ enum bundle_status manifest_parse(const char *text, size_t len, struct manifest 
 	struct header_keys keys = { NULL, 0, 0 };
 	size_t repeat;
 	struct bundle_error name_err;
+	char why[BUNDLE_ERROR_MESSAGE_MAX];
 	enum bundle_status st = BUNDLE_OK;
 
 	memset(m, 0, sizeof(*m));
@@ -343,7 +344,8 @@ enum bundle_status manifest_parse(const char *text, size_t len, struct manifest 
 				goto done;
 			}
 			if (pathname_check(ml->name, ml->name_len, true, &name_err) != BUNDLE_OK) {
-				st = invalid(err, line_no, name_err.message);
+				st = invalid(err, line_no,
+				             bundle_error_reason(&name_err, why, sizeof(why)));
 				goto done;
 			}
 			if (m->count > 0) {

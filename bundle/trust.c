@@ -62,7 +62,6 @@ enum bundle_status trust_add_file(struct trust *t, const char *path, struct bund
 {
 	char buf[KEYFILE_MAX + 1];
 	struct minisign_pubkey pk;
-	struct bundle_error key_err;
 	size_t len = 0;
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -80,10 +79,11 @@ enum bundle_status trust_add_file(struct trust *t, const char *path, struct bund
 	if (len > KEYFILE_MAX)
 		return bundle_error_set(err, BUNDLE_INVALID, RULE_KEY_INVALID, NULL, 0,
 		                        "%s: too large for a public key file", path);
-	st = minisign_pubkey_parse(buf, len, &pk, &key_err);
-	if (st != BUNDLE_OK)
-		return bundle_error_set(err, st, RULE_KEY_INVALID, NULL, 0, "%s: %.600s", path,
-		                        key_err.message);
+	st = minisign_pubkey_parse(buf, len, &pk, err);
+	if (st != BUNDLE_OK) {
+		bundle_error_prefix(err, "%s", path);
+		return st;
+	}
 	return trust_add(t, &pk, err);
 }
 

@@ -210,9 +210,8 @@ static enum bundle_status load_file(struct item *it, struct bundle_error *err)
 	st = container_pread(fd, it->data, (size_t)it->size, 0, err);
 	close(fd);
 	if (st != BUNDLE_OK)
-		return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: %s", it->path,
-		                        err ? err->message : "read error");
-	return BUNDLE_OK;
+		bundle_error_prefix(err, "%s", it->path);
+	return st;
 }
 
 static void report_hash(struct bundle_writer *w, uint64_t n)
@@ -470,13 +469,11 @@ static enum bundle_status verify_written(struct bundle_writer *w, const char *tm
 	}
 	bundle_close(b);
 	trust_release(&trust);
-	if (st != BUNDLE_OK && st != BUNDLE_NOMEM && st != BUNDLE_IO && err) {
-		char why[BUNDLE_ERROR_MESSAGE_MAX];
-		memcpy(why, err->message, sizeof(why));
-		bundle_error_set(err, BUNDLE_INVALID, err->rule, NULL, 0,
-		                 "the written bundle does not verify (an input changed while it "
-		                 "was written?): %.700s",
-		                 why);
+	if (st != BUNDLE_OK && st != BUNDLE_NOMEM && st != BUNDLE_IO) {
+		bundle_error_prefix(err, "the written bundle does not verify (did an input change "
+		                         "while it was written?)");
+		if (err)
+			err->status = BUNDLE_INVALID;
 		st = BUNDLE_INVALID;
 	}
 	return st;
@@ -619,6 +616,7 @@ enum bundle_status bundle_writer_write(struct bundle_writer *w, const struct min
 		it->name_len = strlen(BUNDLE_NAME_CHUNKS);
 		it->data = (unsigned char *)chunks_text;
 		it->size = chunks_len;
+		w->hash_total += chunks_len;
 		chunks_text = NULL;
 		if (!it->name) {
 			st = nomem(err);

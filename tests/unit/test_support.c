@@ -1010,10 +1010,30 @@ static void inflate_stops_when_the_sink_refuses(void **state)
 	free_deflate_file(&f);
 }
 
+static void prefix_and_reason_wrap_messages_without_repeating_the_rule(void **state)
+{
+	struct bundle_error err;
+	char buf[BUNDLE_ERROR_MESSAGE_MAX];
+
+	(void)state;
+	bundle_error_set(&err, BUNDLE_INVALID, RULE_NAME_INVALID, "../x", 4, "'..' segment");
+	assert_string_equal(err.message, "entry '../x': '..' segment (NAME_INVALID)");
+	assert_string_equal(bundle_error_reason(&err, buf, sizeof(buf)),
+	                    "entry '../x': '..' segment");
+	bundle_error_prefix(&err, "keys/%s", "a.pub");
+	assert_string_equal(err.message, "keys/a.pub: entry '../x': '..' segment (NAME_INVALID)");
+	assert_int_equal(err.rule, RULE_NAME_INVALID);
+	assert_int_equal(err.status, BUNDLE_INVALID);
+	bundle_error_set(&err, BUNDLE_IO, RULE_NONE, NULL, 0, "disk full");
+	assert_string_equal(bundle_error_reason(&err, buf, sizeof(buf)), "disk full");
+	bundle_error_prefix(NULL, "ignored");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rule_names_are_the_enum_spelling_and_round_trip),
+		cmocka_unit_test(prefix_and_reason_wrap_messages_without_repeating_the_rule),
 		cmocka_unit_test(rule_from_unknown_name_is_none),
 		cmocka_unit_test(quote_escapes_control_bytes_backslash_and_invalid_utf8),
 		cmocka_unit_test(quote_truncates_long_names_with_dots),

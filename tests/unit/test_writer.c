@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "format.h"
@@ -488,6 +489,163 @@ static void rebuilds_valid_vectors_byte_for_byte(void **state)
 	free(tmp);
 }
 
+struct progress_log {
+	uint64_t last[3];
+	int calls[3];
+	bool backwards;
+	const char *change_path; /* rewritten at the end of hashing, when set */
+};
+
+static void on_progress(void *ctx, enum bundle_phase phase, uint64_t done, uint64_t total)
+{
+	struct progress_log *log = ctx;
+
+	assert_true(phase <= BUNDLE_PHASE_VERIFY);
+	assert_true(done <= total);
+	if (done < log->last[phase])
+		log->backwards = true;
+	log->last[phase] = done;
+	log->calls[phase]++;
+	if (phase == BUNDLE_PHASE_HASH && done == total && log->change_path) {
+		/* A producer saves a new photo (same size) while the build runs. */
+		tu_write(log->change_path, "PNG-BYTES-EDITED", 16);
+		log->change_path = NULL;
+	}
+}
+
+static struct bundle_writer *writer_with_file_page(const char *dir, char **page_path)
+{
+	char *cj = tu_course_json("org.example.progress", "1");
+	struct bundle_writer *w;
+	struct bundle_error err;
+
+	*page_path = tu_path(dir, "src/photo.png");
+	tu_write(*page_path, "PNG-BYTES-ORIGIN", 16); /* stored: libzip reads the file itself */
+	assert_ok(bundle_writer_new(&w, &err), err);
+	assert_ok(bundle_writer_add_data(w, "META-INF/course.json", cj, strlen(cj), &err), err);
+	assert_ok(bundle_writer_add_data(w, "index.html", "<h1>x</h1>", 10, &err), err);
+	assert_ok(bundle_writer_add_data(w, "lessons/01-intro.html", "<p>x</p>", 8, &err), err);
+	assert_ok(bundle_writer_add_file(w, "media/photo.png", *page_path, &err), err);
+	free(cj);
+	return w;
+}
+
+static void reports_progress_in_three_phases(void **state)
+{
+	char *dir = tu_tempdir(), *out = tu_path(dir, "p.sampan"), *page;
+	struct progress_log log;
+	struct minisign_seckey *sk;
+	struct minisign_pubkey pk;
+	struct bundle_writer *w = writer_with_file_page(dir, &page);
+	struct bundle_error err;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	tu_key(1, &sk, &pk);
+	bundle_writer_set_progress(w, on_progress, &log);
+	assert_ok(bundle_writer_write(w, sk, out, NULL, &err), err);
+	assert_true(log.calls[BUNDLE_PHASE_HASH] > 0);
+	assert_true(log.calls[BUNDLE_PHASE_WRITE] > 0);
+	assert_true(log.calls[BUNDLE_PHASE_VERIFY] > 0);
+	assert_false(log.backwards);
+	/* a writer writes once */
+	assert_int_equal(bundle_writer_write(w, sk, out, NULL, &err), BUNDLE_USAGE);
+	bundle_writer_free(w);
+	minisign_seckey_free(sk);
+	free(page);
+	free(out);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* An input that changes while the bundle is written fails the check of the written file. */
+static void input_changed_during_write_leaves_no_bundle(void **state)
+{
+	char *dir = tu_tempdir(), *outdir = tu_path(dir, "out"), *out, *page;
+	struct progress_log log;
+	struct minisign_seckey *sk;
+	struct minisign_pubkey pk;
+	struct bundle_writer *w = writer_with_file_page(dir, &page);
+	struct bundle_error err;
+	enum bundle_status st;
+
+	(void)state;
+	tu_write(outdir, "", 0); /* a file, replaced below by a folder */
+	remove(outdir);
+	assert_int_equal(mkdir(outdir, 0755), 0);
+	out = tu_path(outdir, "course.sampan");
+	memset(&log, 0, sizeof(log));
+	log.change_path = page;
+	tu_key(1, &sk, &pk);
+	bundle_writer_set_progress(w, on_progress, &log);
+	st = bundle_writer_write(w, sk, out, NULL, &err);
+	assert_int_equal(st, BUNDLE_INVALID);
+	assert_int_equal(err.rule, RULE_DIGEST_MISMATCH);
+	assert_non_null(strstr(err.message, "does not verify"));
+	assert_int_equal(count_files(outdir), 0);
+	bundle_writer_free(w);
+	minisign_seckey_free(sk);
+	free(page);
+	free(out);
+	free(outdir);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+static void refuses_more_entries_than_the_format_allows(void **state)
+{
+	struct bundle_writer *w;
+	struct bundle_error err;
+	char name[32];
+	size_t i;
+
+	(void)state;
+	assert_ok(bundle_writer_new(&w, &err), err);
+	/* 65,000 in all, four of which the writer makes itself */
+	for (i = 0; i < BUNDLE_MAX_ENTRIES - 4; i++) {
+		snprintf(name, sizeof(name), "p/%05zu.txt", i);
+		assert_ok(bundle_writer_add_data(w, name, "x", 1, &err), err);
+	}
+	snprintf(name, sizeof(name), "p/%05zu.txt", i);
+	assert_rule(bundle_writer_add_data(w, name, "x", 1, &err), BUNDLE_INVALID, err,
+	            RULE_TOO_MANY_ENTRIES);
+	bundle_writer_free(w);
+}
+
+/* libzip 1.7 writes an empty ZIP64 field for an entry of exactly 0xFFFFFFFF bytes. */
+static void refuses_the_one_size_libzip_gets_wrong(void **state)
+{
+	char *dir = tu_tempdir(), *big = tu_path(dir, "big.mp4"), *out = tu_path(dir, "o.sampan");
+	char *cj = tu_course_json("org.example.size", "1");
+	struct minisign_seckey *sk;
+	struct minisign_pubkey pk;
+	struct bundle_writer *w;
+	struct bundle_error err;
+	FILE *f;
+
+	(void)state;
+	f = fopen(big, "wb");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), (off_t)0xFFFFFFFFu), 0); /* sparse */
+	fclose(f);
+	tu_key(1, &sk, &pk);
+	assert_ok(bundle_writer_new(&w, &err), err);
+	assert_ok(bundle_writer_add_data(w, "META-INF/course.json", cj, strlen(cj), &err), err);
+	assert_ok(bundle_writer_add_data(w, "index.html", "x", 1, &err), err);
+	assert_ok(bundle_writer_add_data(w, "lessons/01-intro.html", "x", 1, &err), err);
+	assert_ok(bundle_writer_add_file(w, "media/big.mp4", big, &err), err);
+	assert_rule(bundle_writer_write(w, sk, out, NULL, &err), BUNDLE_INVALID, err,
+	            RULE_INPUT_INVALID);
+	assert_non_null(strstr(err.message, "media/big.mp4"));
+	bundle_writer_free(w);
+	minisign_seckey_free(sk);
+	free(cj);
+	free(big);
+	free(out);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +659,10 @@ int main(void)
 		cmocka_unit_test(missing_output_folder_is_an_io_error),
 		cmocka_unit_test(result_counts_what_was_written),
 		cmocka_unit_test(rebuilds_valid_vectors_byte_for_byte),
+		cmocka_unit_test(reports_progress_in_three_phases),
+		cmocka_unit_test(input_changed_during_write_leaves_no_bundle),
+		cmocka_unit_test(refuses_more_entries_than_the_format_allows),
+		cmocka_unit_test(refuses_the_one_size_libzip_gets_wrong),
 	};
 	return cmocka_run_group_tests_name("writer", tests, NULL, NULL);
 }
