@@ -781,6 +781,60 @@ enum bundle_status bundle_raw_deflate(struct bundle *b, size_t i, struct bundle_
 	return BUNDLE_OK;
 }
 
+enum bundle_status bundle_peek_signer(struct bundle *b, unsigned char keyid[MINISIGN_KEYID_SIZE],
+                                      char **trusted_comment, struct bundle_error *err)
+{
+	struct minisign_sig sig;
+	char *text = NULL;
+	size_t len;
+	enum bundle_status st;
+
+	*trusted_comment = NULL;
+	st = read_whole(b, 2, &text, &len, err);
+	if (st != BUNDLE_OK)
+		return st;
+	st = minisign_sig_parse(text, len, &sig, err);
+	free(text);
+	if (st != BUNDLE_OK)
+		return st;
+	memcpy(keyid, sig.keyid, MINISIGN_KEYID_SIZE);
+	*trusted_comment = sig.trusted_comment;
+	sig.trusted_comment = NULL;
+	minisign_sig_release(&sig);
+	return BUNDLE_OK;
+}
+
+enum bundle_status bundle_read_unverified(struct bundle *b, size_t i, size_t max,
+                                          unsigned char **data, size_t *len,
+                                          struct bundle_error *err)
+{
+	const struct container_entry *e;
+	const unsigned char *digest;
+	const struct chunk_list *cl;
+	char *text;
+	enum bundle_status st;
+
+	*data = NULL;
+	if (i >= b->c.count)
+		return bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, NULL, 0,
+		                        "no entry number %zu", i);
+	e = &b->c.entries[i];
+	if (e->size > max)
+		return bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, e->name, e->name_len,
+		                        "entry of %llu bytes is larger than %zu",
+		                        (unsigned long long)e->size, max);
+	/* Without the manifest's digest and chunks: the CRC-32 is all that is checked. */
+	digest = b->st[i].digest;
+	cl = b->st[i].cl;
+	b->st[i].digest = NULL;
+	b->st[i].cl = NULL;
+	st = read_whole(b, i, &text, len, err);
+	b->st[i].digest = digest;
+	b->st[i].cl = cl;
+	*data = (unsigned char *)text;
+	return st;
+}
+
 int bundle_fd(const struct bundle *b)
 {
 	return b->fd;

@@ -121,6 +121,19 @@ struct bundle_raw {
 enum bundle_status bundle_raw_deflate(struct bundle *b, size_t i, struct bundle_raw *raw,
                                       struct bundle_error *err);
 
+/*
+ * For showing a bundle that cannot be verified here (no trusted key): the
+ * signature's key id and trusted comment, parsed but NOT verified, and an
+ * entry's bytes checked only against their CRC-32.  Label what these give
+ * as unverified; never decide anything on it.  *trusted_comment and *data
+ * are malloc'd.
+ */
+enum bundle_status bundle_peek_signer(struct bundle *b, unsigned char keyid[MINISIGN_KEYID_SIZE],
+                                      char **trusted_comment, struct bundle_error *err);
+enum bundle_status bundle_read_unverified(struct bundle *b, size_t i, size_t max,
+                                          unsigned char **data, size_t *len,
+                                          struct bundle_error *err);
+
 /* The open file (for pread/sendfile); owned by the bundle. */
 int bundle_fd(const struct bundle *b);
 const char *bundle_path(const struct bundle *b);

@@ -444,3 +444,102 @@ void course_free(struct course *c)
 	free(c->lessons);
 	free(c);
 }
+
+static json_t *text_json(const struct course_text *t)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; o && i < t->count; i++)
+		if (json_object_set_new(o, t->lang[i], json_string(t->text[i])) != 0) {
+			json_decref(o);
+			return NULL;
+		}
+	return o;
+}
+
+static json_t *strings_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_string(v[i])) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* Set key to value (which may be NULL: out of memory); false on failure. */
+static bool set(json_t *o, const char *key, json_t *value)
+{
+	return value && json_object_set_new(o, key, value) == 0;
+}
+
+static bool set_str(json_t *o, const char *key, const char *value)
+{
+	return !value || set(o, key, json_string(value));
+}
+
+enum bundle_status course_format(const struct course *c, char **out, size_t *out_len,
+                                 struct bundle_error *err)
+{
+	json_t *root = json_object(), *pub = json_object(), *lessons = json_array();
+	struct course *check = NULL;
+	enum bundle_status st;
+	bool ok;
+	char *text;
+
+	*out = NULL;
+	ok = root && pub && lessons && set(root, "sampan-bundle", json_integer(1)) &&
+	     set_str(root, "id", c->id) && set_str(root, "version", c->version) &&
+	     set_str(root, "language", c->language) &&
+	     set(root, "languages", strings_json(c->languages, c->languages_count)) &&
+	     set(root, "title", text_json(&c->title)) &&
+	     (c->description.count == 0 || set(root, "description", text_json(&c->description))) &&
+	     set_str(pub, "name", c->publisher_name) &&
+	     set_str(pub, "contact", c->publisher_contact) &&
+	     set_str(root, "licence", c->licence) && set_str(root, "level", c->level) &&
+	     (c->subjects_count == 0 ||
+	      set(root, "subjects", strings_json(c->subjects, c->subjects_count))) &&
+	     set_str(root, "start", c->start) && set_str(root, "search", c->search) &&
+	     set_str(root, "created", c->created);
+	if (ok) {
+		ok = json_object_set(root, "publisher", pub) == 0;
+	}
+	for (size_t i = 0; ok && i < c->lessons_count; i++) {
+		const struct course_lesson *l = &c->lessons[i];
+		json_t *o = json_object();
+		ok = o && set_str(o, "id", l->id) && set(o, "title", text_json(&l->title)) &&
+		     set_str(o, "page", l->page) && set_str(o, "source", l->source) &&
+		     (!l->language || strcmp(l->language, c->language) == 0 ||
+		      set_str(o, "language", l->language)) &&
+		     json_array_append(lessons, o) == 0;
+		json_decref(o);
+	}
+	if (ok)
+		ok = json_object_set(root, "lessons", lessons) == 0;
+	text = ok ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+	json_decref(root);
+	json_decref(pub);
+	json_decref(lessons);
+	if (!text)
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+	*out_len = strlen(text);
+	*out = malloc(*out_len + 2);
+	if (!*out) {
+		free(text);
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+	}
+	memcpy(*out, text, *out_len);
+	(*out)[(*out_len)++] = '\n';
+	(*out)[*out_len] = '\0';
+	free(text);
+	/* What is written must read back as valid. */
+	st = course_parse(*out, *out_len, &check, err);
+	course_free(check);
+	if (st != BUNDLE_OK) {
+		free(*out);
+		*out = NULL;
+	}
+	return st;
+}

@@ -64,6 +64,15 @@ enum bundle_status course_check(const struct course *c, const char *id, const ch
                                 bool (*exists)(void *ctx, const char *name), void *ctx,
                                 struct bundle_error *err);
 
+/*
+ * course.json text for c (UTF-8, keys sorted, two-space indentation, a final
+ * newline): the same course gives the same bytes.  c must be valid (the
+ * result is parsed back and checked: RULE_COURSE_INVALID otherwise).
+ * *out is malloc'd.
+ */
+enum bundle_status course_format(const struct course *c, char **out, size_t *out_len,
+                                 struct bundle_error *err);
+
 /* The text in lang, else in the course's main language, else the first; NULL if none. */
 const char *course_text_get(const struct course_text *t, const char *lang, const char *main_lang);
 

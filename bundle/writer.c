@@ -44,6 +44,8 @@ struct bundle_writer {
 	uint16_t dostime, dosdate;
 	bundle_writer_progress progress;
 	void *progress_ctx;
+	int (*cancel)(void *ctx);
+	void *cancel_ctx;
 	uint64_t hash_total, hash_done;
 	bool used; /* a writer writes once */
 };
@@ -92,6 +94,48 @@ void bundle_writer_set_progress(struct bundle_writer *w, bundle_writer_progress 
 {
 	w->progress = fn;
 	w->progress_ctx = ctx;
+}
+
+void bundle_writer_set_cancel(struct bundle_writer *w, int (*cancel)(void *ctx), void *ctx)
+{
+	w->cancel = cancel;
+	w->cancel_ctx = ctx;
+}
+
+static bool cancelled(const struct bundle_writer *w)
+{
+	return w->cancel && w->cancel(w->cancel_ctx);
+}
+
+static enum bundle_status interrupted(struct bundle_error *err)
+{
+	return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "interrupted");
+}
+
+static int zip_cancel(void *ctx)
+{
+	return cancelled(ctx);
+}
+
+/* The writer's progress goes to zipio as a fraction of the bytes to write. */
+struct write_progress {
+	struct bundle_writer *w;
+	uint64_t total;
+};
+
+static void on_written(void *ctx, double done)
+{
+	struct write_progress *p = ctx;
+
+	if (p->w->progress)
+		p->w->progress(p->w->progress_ctx, BUNDLE_PHASE_WRITE,
+		               (uint64_t)(done * (double)p->total), p->total);
+}
+
+static int on_write_cancel(void *ctx)
+{
+	struct write_progress *p = ctx;
+	return zip_cancel(p->w);
 }
 
 static void item_release(struct item *it)
@@ -254,6 +298,10 @@ static enum bundle_status hash_file(struct bundle_writer *w, struct item *it,
 			st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: %s",
 			                      it->path,
 			                      "read error, or the file shrank while being read");
+			goto done;
+		}
+		if (cancelled(w)) {
+			st = interrupted(err);
 			goto done;
 		}
 		digest_update(d, buf, n);
@@ -433,18 +481,6 @@ static void on_verified(void *ctx, size_t index, const struct bundle_error *resu
 		v->w->progress(v->w->progress_ctx, BUNDLE_PHASE_VERIFY, v->done, v->total);
 }
 
-struct write_progress {
-	struct bundle_writer *w;
-	uint64_t total;
-};
-
-static void on_written(void *ctx, double done)
-{
-	struct write_progress *p = ctx;
-	p->w->progress(p->w->progress_ctx, BUNDLE_PHASE_WRITE, (uint64_t)(done * (double)p->total),
-	               p->total);
-}
-
 /* Open what was written and check all of it with the signer's key. */
 static enum bundle_status verify_written(struct bundle_writer *w, const char *tmp,
                                          const struct minisign_seckey *sk, uint64_t total,
@@ -586,9 +622,14 @@ enum bundle_status bundle_writer_write(struct bundle_writer *w, const struct min
 	/* 2. order, compression and digests */
 	qsort(w->items, w->count, sizeof(*w->items), cmp_items);
 	w->hash_done = 0;
-	for (size_t i = 0; i < w->count; i++)
+	for (size_t i = 0; i < w->count; i++) {
+		if (cancelled(w)) {
+			st = interrupted(err);
+			goto done;
+		}
 		if ((st = prepare_item(w, &w->items[i], err)) != BUNDLE_OK)
 			goto done;
+	}
 	/* 3. META-INF/chunks, an entry like the others */
 	if ((st = chunks_format_begin(&chunks_buf, err)) != BUNDLE_OK)
 		goto done;
@@ -673,13 +714,17 @@ enum bundle_status bundle_writer_write(struct bundle_writer *w, const struct min
 	if (st != BUNDLE_OK)
 		goto done;
 	st = zipio_write(tmp, zitems, nz, w->dostime, w->dosdate, w->progress ? on_written : NULL,
-	                 &wp, err);
+	                 w->cancel ? on_write_cancel : NULL, &wp, err);
 	if (st != BUNDLE_OK)
 		goto done;
 	/* 6. check what was written, then put it in place */
 	st = verify_written(w, tmp, sk, wp.total, err);
 	if (st != BUNDLE_OK)
 		goto done;
+	if (cancelled(w)) {
+		st = interrupted(err);
+		goto done;
+	}
 	if (result) {
 		struct stat sb;
 		memset(result, 0, sizeof(*result));

@@ -53,6 +53,12 @@ void bundle_writer_set_time(struct bundle_writer *w, int64_t unix_time);
 void bundle_writer_set_progress(struct bundle_writer *w, bundle_writer_progress fn, void *ctx);
 
 /*
+ * Asked between steps while the bundle is made: non-zero stops the write
+ * (BUNDLE_IO, "interrupted"), and nothing is left behind.  For SIGINT.
+ */
+void bundle_writer_set_cancel(struct bundle_writer *w, int (*cancel)(void *ctx), void *ctx);
+
+/*
  * Add an entry whose bytes are read from the regular file at path when
  * the bundle is written.  The name is checked at once (the path checker);
  * reserved names (mimetype, META-INF/MANIFEST, META-INF/MANIFEST.minisig,

@@ -67,8 +67,17 @@ done:
 
 struct progress_ctx {
 	zipio_progress fn;
+	zipio_cancel cancel;
 	void *ctx;
 };
+
+static int on_cancel(zip_t *za, void *ud)
+{
+	struct progress_ctx *p = ud;
+
+	(void)za;
+	return p->cancel(p->ctx);
+}
 
 static void on_progress(zip_t *za, double done, void *ud)
 {
@@ -80,12 +89,12 @@ static void on_progress(zip_t *za, double done, void *ud)
 
 enum bundle_status zipio_write(const char *path, const struct zipio_item *items, size_t n,
                                uint16_t dostime, uint16_t dosdate, zipio_progress progress,
-                               void *ctx, struct bundle_error *err)
+                               zipio_cancel cancel, void *ctx, struct bundle_error *err)
 {
 	int zerr = 0;
 	zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
 	zip_error_t ze;
-	struct progress_ctx pc = { progress, ctx };
+	struct progress_ctx pc = { progress, cancel, ctx };
 	enum bundle_status st;
 
 	if (!za) {
@@ -120,8 +129,15 @@ enum bundle_status zipio_write(const char *path, const struct zipio_item *items,
 	}
 	if (progress)
 		zip_register_progress_callback_with_state(za, 0.001, on_progress, NULL, &pc);
-	if (zip_close(za) != 0)
+	if (cancel)
+		zip_register_cancel_callback_with_state(za, on_cancel, NULL, &pc);
+	if (zip_close(za) != 0) {
+		if (cancel && cancel(ctx)) {
+			zip_discard(za);
+			return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "interrupted");
+		}
 		goto fail;
+	}
 	return BUNDLE_OK;
 fail:
 	st = zip_failed(err, BUNDLE_IO, RULE_NONE, path, zip_get_error(za));

@@ -29,6 +29,8 @@ struct zipio_item {
 
 /* Receives the fraction done, 0..1, while the archive is written. */
 typedef void (*zipio_progress)(void *ctx, double done);
+/* Asked now and then while the archive is written: non-zero stops it (nothing is left). */
+typedef int (*zipio_cancel)(void *ctx);
 
 /*
  * Write a new archive at path (created, or truncated) holding items in
@@ -38,6 +40,6 @@ typedef void (*zipio_progress)(void *ctx, double done);
  */
 enum bundle_status zipio_write(const char *path, const struct zipio_item *items, size_t n,
                                uint16_t dostime, uint16_t dosdate, zipio_progress progress,
-                               void *ctx, struct bundle_error *err);
+                               zipio_cancel cancel, void *ctx, struct bundle_error *err);
 
 #endif

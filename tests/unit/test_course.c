@@ -714,9 +714,45 @@ static void lang_grammar_accepts_and_refuses(void **state)
 			fail_msg("language tag '%s' accepted", bad[i]);
 }
 
+/* course_format writes what course_parse reads back the same, and the same bytes twice. */
+static void format_round_trips_and_is_deterministic(void **state)
+{
+	struct course *c = NULL, *back = NULL;
+	struct bundle_error err;
+	char *a = NULL, *b = NULL;
+	size_t alen, blen;
+
+	(void)state;
+	assert_ok(course_parse(full_course, strlen(full_course), &c, &err), err);
+	assert_ok(course_format(c, &a, &alen, &err), err);
+	assert_ok(course_format(c, &b, &blen, &err), err);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	assert_int_equal(a[alen - 1], '\n');
+	assert_ok(course_parse(a, alen, &back, &err), err);
+	assert_string_equal(back->id, c->id);
+	assert_string_equal(back->version, c->version);
+	assert_int_equal(back->lessons_count, c->lessons_count);
+	assert_string_equal(back->lessons[0].page, c->lessons[0].page);
+	assert_int_equal(back->title.count, c->title.count);
+	assert_string_equal(course_text_get(&back->title, c->language, NULL),
+	                    course_text_get(&c->title, c->language, NULL));
+	/* an invalid course is refused, not written */
+	free(c->licence);
+	c->licence = strdup("");
+	free(a);
+	a = NULL;
+	assert_rule(course_format(c, &a, &alen, &err), BUNDLE_INVALID, err, RULE_COURSE_INVALID);
+	assert_null(a);
+	free(b);
+	course_free(c);
+	course_free(back);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(format_round_trips_and_is_deterministic),
 		cmocka_unit_test(parses_every_field_of_a_full_course),
 		cmocka_unit_test(leaves_optional_fields_empty_when_absent),
 		cmocka_unit_test(refuses_text_that_is_not_json_with_line_and_column),

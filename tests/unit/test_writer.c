@@ -646,6 +646,58 @@ static void refuses_the_one_size_libzip_gets_wrong(void **state)
 	free(dir);
 }
 
+struct cancel_ctx {
+	enum bundle_phase at; /* cancel once this phase has reported progress */
+	bool seen;
+};
+
+static void cancel_progress(void *ctx, enum bundle_phase phase, uint64_t done, uint64_t total)
+{
+	struct cancel_ctx *c = ctx;
+
+	(void)done;
+	(void)total;
+	if (phase == c->at)
+		c->seen = true;
+}
+
+static int cancel_now(void *ctx)
+{
+	return ((struct cancel_ctx *)ctx)->seen;
+}
+
+/* Ctrl-C while hashing or while writing: "interrupted", and no file of any kind left. */
+static void cancel_leaves_nothing(void **state)
+{
+	static const enum bundle_phase phases[] = { BUNDLE_PHASE_HASH, BUNDLE_PHASE_WRITE };
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		char *dir = tu_tempdir(), *outdir = tu_path(dir, "out"), *out, *page;
+		struct cancel_ctx c = { phases[k], false };
+		struct minisign_seckey *sk;
+		struct minisign_pubkey pk;
+		struct bundle_writer *w = writer_with_file_page(dir, &page);
+		struct bundle_error err;
+
+		assert_int_equal(mkdir(outdir, 0755), 0);
+		out = tu_path(outdir, "course.sampan");
+		tu_key(1, &sk, &pk);
+		bundle_writer_set_progress(w, cancel_progress, &c);
+		bundle_writer_set_cancel(w, cancel_now, &c);
+		assert_int_equal(bundle_writer_write(w, sk, out, NULL, &err), BUNDLE_IO);
+		assert_string_equal(err.message, "interrupted");
+		assert_int_equal(count_files(outdir), 0);
+		bundle_writer_free(w);
+		minisign_seckey_free(sk);
+		free(page);
+		free(out);
+		free(outdir);
+		tu_rmrf(dir);
+		free(dir);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -663,6 +715,7 @@ int main(void)
 		cmocka_unit_test(input_changed_during_write_leaves_no_bundle),
 		cmocka_unit_test(refuses_more_entries_than_the_format_allows),
 		cmocka_unit_test(refuses_the_one_size_libzip_gets_wrong),
+		cmocka_unit_test(cancel_leaves_nothing),
 	};
 	return cmocka_run_group_tests_name("writer", tests, NULL, NULL);
 }
