@@ -2,6 +2,13 @@
 """Conformance test vectors for the Sampan bundle format v1.
 
 Usage: /usr/bin/python3 generate.py [OUTDIR]     (default: this script's folder)
+       /usr/bin/python3 generate.py --zip64 OUTFILE
+                 writes only OUTFILE: one valid bundle over 4 GiB that needs
+                 ZIP64 (a stored media/big.mp4 of 4 GiB + 1 MiB + 123 zero
+                 bytes, then media/small.txt), as a sparse file that takes
+                 about 280 KB of disk (mostly META-INF/chunks: 4,098 lines,
+                 stored since their deflate ratio exceeds 200); for tests
+                 (tests/unit/test_zip64.c), not a committed vector
 
 An independent writer of the format, written from its specification,
 bundle-v1.md, byte by byte: a small raw ZIP writer (not the zipfile module)
@@ -285,25 +292,37 @@ def write_zip(entries, *, prefix=b"", gaps=None, gap_before_cd=b"",
                   n_total=len(entries), cd_size=cd_size, cd_offset=cd_offset,
                   comment_len=len(comment))
     if zip64 is not None:
-        z = dict(record_size=44, vmade=45, vneed=45, disk=0, cd_disk=0,
-                 n_disk=len(entries), n_total=len(entries), cd_size=cd_size,
-                 cd_offset=cd_offset, loc_disk=0, total_disks=1)
-        z.update(zip64)
-        record_offset = len(out)
-        out += struct.pack("<IQHHIIQQQQ", SIG_ZIP64_EOCD, z["record_size"],
-                           z["vmade"], z["vneed"], z["disk"], z["cd_disk"],
-                           z["n_disk"], z["n_total"], z["cd_size"],
-                           z["cd_offset"])
-        out += struct.pack("<IIQI", SIG_ZIP64_LOCATOR, z["loc_disk"],
-                           z.get("record_offset", record_offset),
-                           z["total_disks"])
+        out += zip64_end_records(len(out), len(entries), cd_size, cd_offset,
+                                 zip64)
     fields.update(eocd or {})
-    out += struct.pack("<IHHHHIIH", SIG_EOCD, fields["disk"],
+    out += eocd_record(fields)
+    out += comment + trailing
+    return bytes(out)
+
+
+def zip64_end_records(record_offset, count, cd_size, cd_offset, overrides=None):
+    """The ZIP64 end of central directory record (56 bytes) at record_offset
+    and its locator (20 bytes), bundle-v1.md §3.4; overrides as write_zip's
+    zip64 argument (record_offset there overrides the locator's pointer)."""
+    z = dict(record_size=44, vmade=45, vneed=45, disk=0, cd_disk=0,
+             n_disk=count, n_total=count, cd_size=cd_size,
+             cd_offset=cd_offset, loc_disk=0, total_disks=1)
+    z.update(overrides or {})
+    return (struct.pack("<IQHHIIQQQQ", SIG_ZIP64_EOCD, z["record_size"],
+                        z["vmade"], z["vneed"], z["disk"], z["cd_disk"],
+                        z["n_disk"], z["n_total"], z["cd_size"],
+                        z["cd_offset"])
+            + struct.pack("<IIQI", SIG_ZIP64_LOCATOR, z["loc_disk"],
+                          z.get("record_offset", record_offset),
+                          z["total_disks"]))
+
+
+def eocd_record(fields):
+    """The end of central directory record (22 bytes, bundle-v1.md §3.3)."""
+    return struct.pack("<IHHHHIIH", SIG_EOCD, fields["disk"],
                        fields["cd_disk"], fields["n_disk"], fields["n_total"],
                        fields["cd_size"], fields["cd_offset"],
                        fields["comment_len"])
-    out += comment + trailing
-    return bytes(out)
 
 
 # ---------------------------------------------------------------------------
@@ -2142,6 +2161,178 @@ def i_deflate_invalid():
 
 
 # ---------------------------------------------------------------------------
+# A ZIP64 bundle (generate.py --zip64 OUTFILE), written as a sparse file
+# ---------------------------------------------------------------------------
+
+U32_SENTINEL = 0xFFFFFFFF
+U16_SENTINEL = 0xFFFF
+ZIP64_VERSION_NEEDED = 45
+
+ZIP64_ID = "org.example.zip64"
+ZIP64_COURSE_VERSION = "1.0"
+ZIP64_TITLE = "ZIP64 test course"
+ZIP64_BIG = b"media/big.mp4"
+ZIP64_BIG_SIZE = 4096 * MIB + MIB + 123        # 4 GiB + 1 MiB + 123 bytes
+ZIP64_SMALL = b"media/small.txt"
+ZIP64_SMALL_DATA = b"This entry starts more than 4 GiB into the bundle.\n"
+
+
+def zero_digests(size):
+    """CRC-32, SHA-256 (hex) and the SHA-256 (hex) of each 1 MiB chunk of
+    size zero bytes, without holding them: the digest of a full zero chunk
+    once, the shorter last chunk separately, and the whole digest and CRC-32
+    by streaming one 1 MiB zero buffer."""
+    block = bytes(CHUNK_SIZE)
+    full, tail = divmod(size, CHUNK_SIZE)
+    whole = hashlib.sha256()
+    crc = 0
+    for _ in range(full):
+        whole.update(block)
+        crc = zlib.crc32(block, crc)
+    chunks = [sha256hex(block)] * full
+    if tail:
+        last = bytes(tail)
+        whole.update(last)
+        crc = zlib.crc32(last, crc)
+        chunks.append(sha256hex(last))
+    return crc, whole.hexdigest(), chunks
+
+
+def zero_entry(name, size):
+    """A stored entry of size zero bytes that is never held in memory: its
+    payload is None and write_zip_sparse seeks over it, leaving a hole."""
+    entry = Entry(name, b"", 0)
+    entry.data = entry.payload = None
+    entry.size = entry.csize = size
+    entry.crc, entry.digest_hex, entry.chunk_hexes = zero_digests(size)
+    return entry
+
+
+def set_zip64(entry, offset):
+    """Give entry, whose local header starts at offset, the ZIP64 fields
+    that libzip 1.7 writes (bundle-v1.md §3.5, §3.5.3, §3.6), from its real
+    sizes:
+
+    - local header: if the size or compressed size reaches 0xFFFFFFFF, both
+      fields hold the sentinel and a 20-byte ZIP64 field holds both values
+      (size first), version needed 45; otherwise no ZIP64 field and the
+      usual version needed (10 stored, 20 deflated);
+    - central header: each of size, compressed size and local header offset
+      that reaches 0xFFFFFFFF holds the sentinel, and one ZIP64 field holds
+      exactly those values in that order (data size 8k); version needed 45
+      when there is such a field.
+
+    So a small entry far into the file gets version needed 45 and a ZIP64
+    field holding its offset in the central header only.  Call once: the
+    size fields are replaced by what the headers hold."""
+    size, csize = entry.size, entry.csize
+    wide = [value for value in (size, csize, offset) if value >= U32_SENTINEL]
+    if size >= U32_SENTINEL or csize >= U32_SENTINEL:
+        entry.local.update(size=U32_SENTINEL, csize=U32_SENTINEL,
+                           vneed=ZIP64_VERSION_NEEDED)
+        entry.lextra = struct.pack("<HHQQ", 0x0001, 16, size, csize)
+    else:
+        entry.local["vneed"] = entry.vneed
+    if wide:
+        entry.vneed = ZIP64_VERSION_NEEDED
+        entry.cextra = (struct.pack("<HH", 0x0001, 8 * len(wide))
+                        + b"".join(struct.pack("<Q", v) for v in wide))
+        entry.size = min(size, U32_SENTINEL)
+        entry.csize = min(csize, U32_SENTINEL)
+        if offset >= U32_SENTINEL:
+            entry.offset = U32_SENTINEL
+
+
+def write_zip_sparse(path, entries):
+    """write_zip for entries that may be zero_entry()s, streamed to path: the
+    data of a zero entry is skipped with seek(), so the file is sparse. ZIP64
+    fields where a size or offset does not fit 32 bits (set_zip64), and the
+    ZIP64 end records only when an EOCD field holds its sentinel (§3.4)."""
+    offsets = []
+    with open(path, "wb") as f:
+        for entry in entries:
+            offset = f.tell()
+            offsets.append(offset)
+            real_size = entry.csize
+            set_zip64(entry, offset)
+            f.write(entry.local_header())
+            if entry.payload is None:
+                f.seek(real_size, os.SEEK_CUR)
+            else:
+                f.write(entry.payload)
+        cd_offset = f.tell()
+        for entry, offset in zip(entries, offsets):
+            f.write(entry.central_header(
+                entry.offset if entry.offset is not None else offset))
+        cd_size = f.tell() - cd_offset
+        count = len(entries)
+        fields = dict(disk=0, cd_disk=0, n_disk=min(count, U16_SENTINEL),
+                      n_total=min(count, U16_SENTINEL),
+                      cd_size=min(cd_size, U32_SENTINEL),
+                      cd_offset=min(cd_offset, U32_SENTINEL), comment_len=0)
+        if (count >= U16_SENTINEL or cd_size >= U32_SENTINEL
+                or cd_offset >= U32_SENTINEL):
+            f.write(zip64_end_records(f.tell(), count, cd_size, cd_offset))
+        f.write(eocd_record(fields))
+    return offsets
+
+
+def zip64_bundle(path):
+    """A valid bundle over 4 GiB, of the shape libzip 1.7 writes for a course
+    with more than 4 GiB of video, as a sparse file (about 280 KB on disk):
+    media/big.mp4 is 4 GiB + 1 MiB + 123 zero bytes, stored (ZIP64 sizes in
+    both headers), and media/small.txt follows it, so its local header
+    offset needs ZIP64 (central header only); the central directory starts
+    past 4 GiB, so the EOCD's offset field holds the sentinel and the ZIP64
+    end records precede it.  Signed with test.key.  About 3 s: the zeros
+    are hashed once (SHA-256 and CRC-32)."""
+    lesson_page = "lessons/01-intro.html"
+    course = simple_course(ZIP64_ID, ZIP64_COURSE_VERSION, ZIP64_TITLE,
+                           [{"id": "01-intro", "title": {"en": "Introduction"},
+                             "page": lesson_page}])
+    big = zero_entry(ZIP64_BIG, ZIP64_BIG_SIZE)
+    content = [
+        make_entry(COURSE, course_json(course)),
+        make_entry(b"index.html", index_html(ZIP64_TITLE, [
+            (lesson_page, "Introduction")])),
+        make_entry(nb(lesson_page), INTRO_HTML),
+        big,
+        make_entry(ZIP64_SMALL, ZIP64_SMALL_DATA),
+    ]
+    assert big.method == 0 and content[-1].method == 0
+
+    ctext = bytearray(CHUNKS_HEADER)
+    for entry in sorted(content, key=lambda e: canonical_key(e.name)):
+        if entry.method == 0 and entry.size > CHUNK_SIZE:
+            assert entry is big
+            ctext += b"f %d %s\n" % (entry.size, entry.name)
+            ctext += b"".join(b"c %s\n" % h.encode() for h in big.chunk_hexes)
+    assert len(big.chunk_hexes) == -(-ZIP64_BIG_SIZE // CHUNK_SIZE)
+    content.append(make_entry(CHUNKS, bytes(ctext)))
+    content.sort(key=lambda e: canonical_key(e.name))
+
+    lines = [(e.digest_hex.encode() + b"  " + e.name + b"\n")
+             if e.data is None else manifest_line(e.name, e.data)
+             for e in content]
+    manifest = (b"".join(header_line(k, v) for k, v in (
+        ("sampan-bundle", "1"), ("id", ZIP64_ID),
+        ("version", ZIP64_COURSE_VERSION), ("title", ZIP64_TITLE)))
+        + b"".join(lines))
+    signature = minisig(manifest, TEST,
+                        trusted_comment(ZIP64_ID, ZIP64_COURSE_VERSION))
+    entries = [make_entry(MIMETYPE, MEDIA_TYPE, 0),
+               make_entry(MANIFEST, manifest),
+               make_entry(MINISIG, signature)] + content
+
+    offsets = write_zip_sparse(path, entries)
+    small = entries.index(find(entries, ZIP64_SMALL))
+    assert offsets[small] > U32_SENTINEL
+    assert big.local["vneed"] == big.vneed == ZIP64_VERSION_NEEDED
+    assert entries[small].vneed == ZIP64_VERSION_NEEDED
+    assert entries[small].local["vneed"] == 10
+
+
+# ---------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------
 
@@ -2156,6 +2347,12 @@ def write(path, data):
 
 
 def main(argv):
+    if len(argv) > 1 and argv[1] == "--zip64":
+        if len(argv) != 3:
+            sys.exit("usage: generate.py --zip64 OUTFILE")
+        zip64_bundle(argv[2])
+        print("ZIP64 bundle written: %d bytes" % os.path.getsize(argv[2]))
+        return
     outdir = argv[1] if len(argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     valid_dir = os.path.join(outdir, "valid")
     invalid_dir = os.path.join(outdir, "invalid")
