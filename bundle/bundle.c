@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "chunks.h"
 #include "container.h"
 #include "format.h"
+#include "hashpipe.h"
 #include "mediatype.h"
 #include "zipio.h"
 #include "zlibio.h"
@@ -139,123 +139,35 @@ static enum bundle_status hasher_feed(void *ctx, const unsigned char *data, size
 }
 
 /*
- * A stored entry with chunk digests is checked on two cores: this thread
- * reads each 1 MiB chunk and feeds the whole-entry digest, a worker hashes
- * the chunk and updates the CRC-32.  Both digests are needed (a full check
- * proves the manifest digest and the chunk list agree with the bytes), and
- * SHA-256 is the cost, so splitting them nearly halves the time.  Slots
- * are reused only once the worker is done with them.
+ * A stored entry with chunk digests: both digests and the CRC-32 on two
+ * cores (hashpipe.c); the whole-entry digest goes to whole.
  */
-#define PIPE_SLOTS 4
-
-struct pipe {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	unsigned char *slot[PIPE_SLOTS];
-	size_t len[PIPE_SLOTS];
-	size_t filled; /* chunks published by the reader */
-	size_t done; /* chunks finished by the worker */
-	size_t count; /* chunks in the entry */
-	bool stop; /* the reader failed: the worker leaves */
-	bool chunk_bad;
-	uint32_t crc;
-	const struct chunks *chunks;
-	const struct chunk_list *cl;
-};
-
-static void *pipe_worker(void *arg)
-{
-	struct pipe *p = arg;
-
-	for (size_t k = 0; k < p->count; k++) {
-		unsigned char d[DIGEST_SIZE];
-		size_t s = k % PIPE_SLOTS;
-
-		pthread_mutex_lock(&p->mu);
-		while (p->filled <= k && !p->stop)
-			pthread_cond_wait(&p->cv, &p->mu);
-		if (p->stop) {
-			pthread_mutex_unlock(&p->mu);
-			break;
-		}
-		pthread_mutex_unlock(&p->mu);
-		digest_sha256(p->slot[s], p->len[s], d);
-		if (memcmp(d, chunks_digest(p->chunks, p->cl, k), DIGEST_SIZE) != 0)
-			p->chunk_bad = true;
-		p->crc = zlibio_crc32(p->crc, p->slot[s], p->len[s]);
-		pthread_mutex_lock(&p->mu);
-		p->done = k + 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-	}
-	return NULL;
-}
-
 static enum bundle_status check_stored_chunked(struct bundle *b, const struct container_entry *e,
                                                struct hasher *h, uint32_t *crc,
+                                               unsigned char whole[DIGEST_SIZE],
                                                struct bundle_error *err)
 {
-	struct pipe p;
-	pthread_t worker;
-	enum bundle_status st = BUNDLE_OK;
-	size_t k;
+	struct hashpipe_job job;
+	enum bundle_status st;
 
-	memset(&p, 0, sizeof(p));
-	p.count = h->cl->count;
-	p.chunks = h->chunks;
-	p.cl = h->cl;
-	for (size_t s = 0; s < PIPE_SLOTS; s++) {
-		p.slot[s] = malloc(BUNDLE_CHUNK_SIZE);
-		if (!p.slot[s]) {
-			for (size_t t = 0; t < s; t++)
-				free(p.slot[t]);
-			return nomem(err);
-		}
+	memset(&job, 0, sizeof(job));
+	job.fd = b->fd;
+	job.offset = e->data_offset;
+	job.size = e->size;
+	job.copy_to = h->buf;
+	job.chunks = malloc(h->cl->count * DIGEST_SIZE);
+	if (!job.chunks)
+		return nomem(err);
+	st = hashpipe_run(&job, err);
+	if (st == BUNDLE_OK) {
+		for (size_t k = 0; k < h->cl->count; k++)
+			if (memcmp(job.chunks + k * DIGEST_SIZE, chunks_digest(h->chunks, h->cl, k),
+			           DIGEST_SIZE) != 0)
+				h->chunk_bad = true;
+		memcpy(whole, job.whole, DIGEST_SIZE);
+		*crc = job.crc;
 	}
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	if (pthread_create(&worker, NULL, pipe_worker, &p) != 0) {
-		st = bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0,
-		                      "cannot start a thread");
-		goto cleanup;
-	}
-	for (k = 0; k < p.count; k++) {
-		uint64_t off = (uint64_t)k * BUNDLE_CHUNK_SIZE;
-		size_t s = k % PIPE_SLOTS;
-		size_t n = e->size - off > BUNDLE_CHUNK_SIZE ? BUNDLE_CHUNK_SIZE
-		                                             : (size_t)(e->size - off);
-
-		pthread_mutex_lock(&p.mu);
-		while (k >= PIPE_SLOTS && p.done < k - PIPE_SLOTS + 1)
-			pthread_cond_wait(&p.cv, &p.mu);
-		pthread_mutex_unlock(&p.mu);
-		st = container_pread(b->fd, p.slot[s], n, e->data_offset + off, err);
-		if (st != BUNDLE_OK)
-			break;
-		p.len[s] = n;
-		pthread_mutex_lock(&p.mu);
-		p.filled = k + 1;
-		pthread_cond_broadcast(&p.cv);
-		pthread_mutex_unlock(&p.mu);
-		digest_update(h->whole, p.slot[s], n);
-		if (h->buf) {
-			memcpy(h->buf + h->len, p.slot[s], n);
-			h->len += n;
-		}
-	}
-	pthread_mutex_lock(&p.mu);
-	if (st != BUNDLE_OK)
-		p.stop = true;
-	pthread_cond_broadcast(&p.cv);
-	pthread_mutex_unlock(&p.mu);
-	pthread_join(worker, NULL);
-	h->chunk_bad = p.chunk_bad;
-	*crc = p.crc;
-cleanup:
-	pthread_cond_destroy(&p.cv);
-	pthread_mutex_destroy(&p.mu);
-	for (size_t s = 0; s < PIPE_SLOTS; s++)
-		free(p.slot[s]);
+	free(job.chunks);
 	return st;
 }
 
@@ -280,7 +192,7 @@ static enum bundle_status check_entry(struct bundle *b, size_t i, unsigned char 
 		st = zlibio_inflate(b->fd, e->data_offset, e->comp_size, e->size, e->name,
 		                    e->name_len, hasher_feed, &h, &crc, err);
 	} else if (h.cl) {
-		st = check_stored_chunked(b, e, &h, &crc, err);
+		st = check_stored_chunked(b, e, &h, &crc, d, err);
 	} else {
 		unsigned char *piece = malloc(BUNDLE_CHUNK_SIZE);
 		uint64_t done = 0;
@@ -300,7 +212,8 @@ static enum bundle_status check_entry(struct bundle *b, size_t i, unsigned char 
 	}
 	if (st != BUNDLE_OK)
 		goto done;
-	digest_final(h.whole, d);
+	if (!h.cl)
+		digest_final(h.whole, d);
 	if (es->digest && memcmp(d, es->digest, DIGEST_SIZE) != 0) {
 		st = bundle_error_set(err, BUNDLE_ENTRY_BAD, RULE_DIGEST_MISMATCH, e->name,
 		                      e->name_len,

@@ -17,6 +17,7 @@
 #include "course.h"
 #include "digest.h"
 #include "format.h"
+#include "hashpipe.h"
 #include "manifest.h"
 #include "mediatype.h"
 #include "pathname.h"
@@ -47,6 +48,7 @@ struct bundle_writer {
 	int (*cancel)(void *ctx);
 	void *cancel_ctx;
 	uint64_t hash_total, hash_done;
+	uint64_t hash_item_done; /* of the file being hashed */
 	bool used; /* a writer writes once */
 };
 
@@ -265,57 +267,50 @@ static void report_hash(struct bundle_writer *w, uint64_t n)
 		w->progress(w->progress_ctx, BUNDLE_PHASE_HASH, w->hash_done, w->hash_total);
 }
 
-/* Stream a stored file: whole digest and, over 1 MiB, the digest of each chunk. */
+static int on_hashed_chunk(void *ctx, uint64_t done, uint64_t size)
+{
+	struct bundle_writer *w = ctx;
+
+	(void)size;
+	report_hash(w, done - w->hash_item_done);
+	w->hash_item_done = done;
+	return cancelled(w);
+}
+
+/* Stream a stored file: whole digest and, over 1 MiB, the digest of each chunk (two cores). */
 static enum bundle_status hash_file(struct bundle_writer *w, struct item *it,
                                     struct bundle_error *err)
 {
+	struct hashpipe_job job;
 	int fd = open(it->path, O_RDONLY | O_CLOEXEC);
-	unsigned char *buf = NULL;
-	struct digest *d = NULL;
-	uint64_t done = 0;
-	enum bundle_status st = BUNDLE_OK;
+	enum bundle_status st;
 
 	if (fd < 0)
 		return io_error(err, it->path, "cannot open");
-	buf = malloc(BUNDLE_CHUNK_SIZE);
-	d = digest_new();
+	memset(&job, 0, sizeof(job));
 	if (it->size > BUNDLE_CHUNK_SIZE) {
 		it->chunk_count = (size_t)chunks_count_for(it->size);
 		it->chunk_digests = malloc(it->chunk_count * DIGEST_SIZE);
-	}
-	if (!buf || !d || (it->size > BUNDLE_CHUNK_SIZE && !it->chunk_digests)) {
-		st = nomem(err);
-		goto done;
+		if (!it->chunk_digests) {
+			close(fd);
+			return nomem(err);
+		}
 	}
 #ifdef POSIX_FADV_SEQUENTIAL
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-	while (done < it->size) {
-		size_t n = it->size - done > BUNDLE_CHUNK_SIZE ? BUNDLE_CHUNK_SIZE
-		                                               : (size_t)(it->size - done);
-		st = container_pread(fd, buf, n, done, err);
-		if (st != BUNDLE_OK) {
-			st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: %s",
-			                      it->path,
-			                      "read error, or the file shrank while being read");
-			goto done;
-		}
-		if (cancelled(w)) {
-			st = interrupted(err);
-			goto done;
-		}
-		digest_update(d, buf, n);
-		if (it->chunk_digests)
-			digest_sha256(buf, n,
-			              it->chunk_digests + (done / BUNDLE_CHUNK_SIZE) * DIGEST_SIZE);
-		done += n;
-		report_hash(w, n);
-	}
-	digest_final(d, it->digest);
-done:
-	free(buf);
-	digest_free(d);
+	job.fd = fd;
+	job.size = it->size;
+	job.chunks = it->chunk_digests;
+	job.on_chunk = on_hashed_chunk;
+	job.ctx = w;
+	w->hash_item_done = 0;
+	st = hashpipe_run(&job, err);
 	close(fd);
+	if (st == BUNDLE_OK)
+		memcpy(it->digest, job.whole, DIGEST_SIZE);
+	else if (st == BUNDLE_IO && err && strcmp(err->message, "interrupted") != 0)
+		bundle_error_prefix(err, "%s (did it shrink while being read?)", it->path);
 	return st;
 }
 

@@ -1,6 +1,7 @@
 /* test_searchtext.c - META-INF/search.txt written and read back (bundle/searchtext.c). */
 #include "testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
