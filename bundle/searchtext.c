@@ -125,7 +125,16 @@ enum bundle_status searchtext_parse(const char *text, size_t len, searchtext_sec
 		pos += n + (nl ? 1 : 0);
 		if (n == 0 || line[0] == '#')
 			continue;
-		for (char *p = line, *t; nf < MAX_FIELDS; p = t + 1) {
+		if (!utf8_valid(line, n)) {
+			st = bad_line(err, line_no, "not valid UTF-8");
+			break;
+		}
+		/* One more slot than any kind has, to catch extra fields. */
+		for (char *p = line, *t; nf <= MAX_FIELDS; p = t + 1) {
+			if (nf == MAX_FIELDS) {
+				nf++;
+				break;
+			}
 			field[nf++] = p;
 			t = strchr(p, '\t');
 			if (!t)

@@ -1,13 +1,17 @@
 #!/bin/sh
 # install-deps.sh - install the Debian packages Sampan needs to build and test, only those missing.
+# ffmpeg, librsvg2-bin and the fonts make the sample courses' video, PNG and PDF files
+# (samples/make-media.sh): Noto for Thai, Khmer, Burmese and Latin, WenQuanYi for Chinese.
 # Run by `make test`, `make check` and CI.  Needs root (or sudo) when something is missing.
 set -eu
 
 PACKAGES="
 gcc make pkg-config
 libzip-dev zlib1g-dev libsodium-dev libssl-dev libjansson-dev libicu-dev
+libcmark-gfm-dev libcmark-gfm-extensions-dev libarchive-dev libyaml-dev
 libcmocka-dev valgrind clang-format cppcheck
 minisign unzip zip python3 python3-nacl
+ffmpeg librsvg2-bin fontconfig fonts-noto-core fonts-wqy-microhei
 "
 
 missing=""

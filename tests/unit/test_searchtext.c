@@ -96,6 +96,17 @@ static void parse_refuses_bad_header_and_lines_but_skips_unknown_kinds(void **st
 	assert_non_null(strstr(err.message, "line 2"));
 	assert_rule(searchtext_parse(bad_time, sizeof(bad_time) - 1, on_section, on_cue, &v, &err),
 	            BUNDLE_INVALID, err, RULE_INPUT_INVALID);
+	{
+		static const char extra[] = "# sampan-search: 1\nc\ta\tb\tc\td\te\t1\t2\tt\tx\n";
+		static const char bad_utf8[] = "# sampan-search: 1\ns\ta\tb\tc\td\te\t\xff\n";
+		assert_rule(
+		        searchtext_parse(extra, sizeof(extra) - 1, on_section, on_cue, &v, &err),
+		        BUNDLE_INVALID, err, RULE_INPUT_INVALID);
+		assert_rule(searchtext_parse(bad_utf8, sizeof(bad_utf8) - 1, on_section, on_cue, &v,
+		                             &err),
+		            BUNDLE_INVALID, err, RULE_INPUT_INVALID);
+		assert_non_null(strstr(err.message, "UTF-8"));
+	}
 }
 
 int main(void)

@@ -1,0 +1,106 @@
+/* cmd_check.c - `sampan-build check DIR|ARCHIVE`: every problem of a course source, nothing written. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "builder.h"
+#include "cli.h"
+#include "course_src.h"
+#include "lint.h"
+#include "problems.h"
+#include "source.h"
+
+static const char usage[] =
+        "usage: sampan-build check [-q] DIR|ARCHIVE\n"
+        "\n"
+        "Check a course source (a folder with course.yml, or an archive of one)\n"
+        "without writing anything: course.yml, missing lessons, broken links and\n"
+        "anchors, missing media, links to other hosts, names that break on FAT32,\n"
+        "exFAT or Windows, files over 4 GiB, MP4 files that cannot stream, invalid\n"
+        "UTF-8 and subtitles.  Every problem is printed as FILE:LINE: MESSAGE.\n"
+        "\n"
+        "  -q      print errors only, no warnings and no summary\n"
+        "  --help  show this help\n"
+        "\n"
+        "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage, 3 system.\n";
+
+/* Print the problems, errors only when quiet. */
+static void print_problems(const struct problems *p, bool quiet)
+{
+	struct problems shown = *p;
+
+	if (quiet) {
+		shown.v = calloc(p->count + 1, sizeof(*shown.v));
+		if (!shown.v) {
+			cli_error("out of memory");
+			return;
+		}
+		shown.count = 0;
+		for (size_t i = 0; i < p->count; i++)
+			if (p->v[i].level == PROBLEM_ERROR)
+				shown.v[shown.count++] = p->v[i];
+	}
+	problems_print(&shown, stderr, cli_color(stderr));
+	if (quiet)
+		free(shown.v);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	const char *src = NULL;
+	bool quiet = cli_quiet, options = true;
+	struct source s = { NULL, NULL };
+	struct bundle_error err;
+	struct course_src c;
+	struct problems p;
+	struct stat sb;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (options && strcmp(a, "--") == 0) {
+			options = false;
+		} else if (options && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+			fputs(usage, stdout);
+			return EXIT_YES;
+		} else if (options && strcmp(a, "-q") == 0) {
+			quiet = true;
+		} else if (options && a[0] == '-' && a[1] != '\0') {
+			cli_error("check: unknown option '%s' (see 'sampan-build check --help')",
+			          a);
+			return EXIT_USAGE;
+		} else if (!src) {
+			src = a;
+		} else {
+			cli_error("check: one course at a time (see 'sampan-build check --help')");
+			return EXIT_USAGE;
+		}
+	}
+	if (!src) {
+		cli_error("check: which course? (usage: sampan-build check [-q] DIR|ARCHIVE)");
+		return EXIT_USAGE;
+	}
+	if (stat(src, &sb) != 0) {
+		cli_error("%s: %s", src, strerror(errno));
+		return EXIT_USAGE;
+	}
+	bundle_error_clear(&err);
+	if (source_open(src, &s, &err) != BUNDLE_OK)
+		return cli_bundle_error(src, &err);
+	problems_init(&p);
+	/* Lint even when course.yml is incomplete: every problem at once. */
+	if (course_src_load(s.dir, &c, &p) || c.lessons_count > 0)
+		lint_course(&c, &p);
+	problems_sort(&p);
+	print_problems(&p, quiet);
+	if (!quiet)
+		fprintf(stderr, "%zu error%s, %zu warning%s\n", p.errors, p.errors == 1 ? "" : "s",
+		        p.warnings, p.warnings == 1 ? "" : "s");
+	rc = p.errors ? EXIT_NO : EXIT_YES;
+	course_src_release(&c);
+	problems_release(&p);
+	source_close(&s);
+	return rc;
+}

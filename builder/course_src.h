@@ -1,0 +1,85 @@
+/*
+ * course_src.h - a course source folder as the builder sees it: course.yml,
+ * the lessons in reading order, and every file under the folder
+ * (format-spec/course-source.md).
+ *
+ * course_src_load reads course.yml (libyaml, in courseyml.c) and lists the
+ * files; every problem it finds goes to a struct problems with its file and
+ * line, and loading goes on as far as it can, so that `check` reports
+ * everything at once.
+ */
+#ifndef SAMPAN_BUILDER_COURSE_SRC_H
+#define SAMPAN_BUILDER_COURSE_SRC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "problems.h"
+
+#define COURSE_SRC_YML "course.yml"
+#define COURSE_SRC_ASSETS "_sampan" /* reserved folder for the builder's own files */
+
+/* Text in several languages, in the order course.yml gives them. */
+struct src_texts {
+	size_t count;
+	char **lang;
+	char **text;
+};
+
+struct src_lesson {
+	char *id; /* course.yml `id`, else the file's name without .md */
+	char *file; /* path of the Markdown source, relative to the course folder */
+	char *page; /* path of its page in the bundle: file with .md replaced by .html */
+	char *language; /* the lesson's, else the course's */
+	struct src_texts
+	        title; /* from course.yml; may be empty (the page's first heading is used) */
+	unsigned line; /* line of course.yml that lists it */
+};
+
+struct src_file {
+	char *path; /* relative, '/'-separated, as it will be named in the bundle */
+	uint64_t size;
+};
+
+struct course_src {
+	char *root; /* the folder on disk */
+	char *id;
+	char *version;
+	char *language;
+	char **languages; /* course.yml `languages`, else the title's languages, main first */
+	size_t languages_count;
+	struct src_texts title;
+	struct src_texts description;
+	char *publisher_name;
+	char *publisher_contact; /* or NULL */
+	char *licence;
+	char *level; /* or NULL */
+	char **subjects;
+	size_t subjects_count;
+	bool allow_html; /* course.yml `allow_html: true` keeps raw HTML in lessons */
+	struct src_lesson *lessons;
+	size_t lessons_count;
+	struct src_file *files; /* every regular file, sorted by path; hidden files left out */
+	size_t files_count;
+	uint64_t total_size; /* of all files */
+};
+
+/*
+ * Load the course in folder root.  Returns false when the course cannot be
+ * built at all (no course.yml, YAML syntax error, a required key missing);
+ * every problem, fatal or not, is in p.  Free with course_src_release.
+ */
+bool course_src_load(const char *root, struct course_src *c, struct problems *p);
+void course_src_release(struct course_src *c);
+
+/* The file with that relative path, or NULL. */
+const struct src_file *course_src_file(const struct course_src *c, const char *path);
+
+/* The lesson whose Markdown file has that relative path, or NULL. */
+const struct src_lesson *course_src_lesson_by_file(const struct course_src *c, const char *path);
+
+/* The text in lang, else in the course's language, else the first; NULL if none. */
+const char *src_texts_get(const struct src_texts *t, const char *lang, const char *main_lang);
+
+#endif

@@ -1,0 +1,444 @@
+/* lint.c - every check of `sampan-build check` on a loaded course (format-spec/course-source.md). */
+#include "lint.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "links.h"
+#include "markdown.h"
+#include "mediainfo.h"
+#include "utf8.h"
+#include "vtt.h"
+
+#define LESSON_MAX (16u << 20) /* bytes of Markdown in one lesson */
+#define VTT_MAX (32u << 20) /* bytes of one subtitle file */
+#define QUOTE_MAX 120 /* longest URL quoted in a message */
+#define MEDIA_DIR "media/"
+
+struct lint {
+	const struct course_src *c;
+	struct problems *p;
+	struct md_doc **docs; /* per lesson; NULL when it could not be read */
+	bool *used; /* per file: a lesson references it */
+};
+
+static void out_of_memory(void)
+{
+	fputs("sampan-build: out of memory\n", stderr);
+	abort();
+}
+
+static char *join(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	char *s = malloc(na + nb + 2);
+
+	if (!s)
+		out_of_memory();
+	memcpy(s, a, na);
+	s[na] = '/';
+	memcpy(s + na + 1, b, nb + 1);
+	return s;
+}
+
+/* At most QUOTE_MAX bytes of s, cut on a character boundary. */
+static const char *shorten(const char *s, char *buf, size_t size)
+{
+	size_t n = strlen(s);
+
+	if (n <= QUOTE_MAX || size < QUOTE_MAX + 4) {
+		snprintf(buf, size, "%s", s);
+		return buf;
+	}
+	n = QUOTE_MAX;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	snprintf(buf, size, "%.*s...", (int)n, s);
+	return buf;
+}
+
+static bool ends_with_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* The file's bytes (malloc'd, NUL-terminated), or NULL with a problem at the file. */
+static char *read_file(struct lint *L, const char *path, size_t max, size_t *len)
+{
+	char *full = join(L->c->root, path), *text = NULL;
+	FILE *f = fopen(full, "rb");
+	struct stat sb;
+
+	if (!f || fstat(fileno(f), &sb) != 0) {
+		problems_add(L->p, PROBLEM_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (sb.st_size < 0 || (uint64_t)sb.st_size > max) {
+		problems_add(L->p, PROBLEM_ERROR, path, 0, 0, "larger than %zu MiB", max >> 20);
+		goto cleanup;
+	}
+	*len = (size_t)sb.st_size;
+	text = malloc(*len + 1);
+	if (!text)
+		out_of_memory();
+	if (fread(text, 1, *len, f) != *len) {
+		problems_add(L->p, PROBLEM_ERROR, path, 0, 0, "cannot read: %s",
+		             ferror(f) ? strerror(errno) : "the file changed while it was read");
+		free(text);
+		text = NULL;
+		goto cleanup;
+	}
+	text[*len] = '\0';
+cleanup:
+	if (f)
+		fclose(f);
+	free(full);
+	return text;
+}
+
+/* A problem at the first byte that is not UTF-8; false when there is none. */
+static bool check_utf8(struct lint *L, const char *path, const char *s, size_t len)
+{
+	size_t pos = 0, start = 0, line = 1;
+
+	while (pos < len) {
+		uint32_t cp;
+		if (!utf8_next(s, len, &pos, &cp)) {
+			problems_add(L->p, PROBLEM_ERROR, path, (unsigned)line,
+			             (unsigned)(pos - start + 1),
+			             "invalid UTF-8 (save the file as UTF-8)");
+			return false;
+		}
+		if (cp == '\n') {
+			line++;
+			start = pos;
+		}
+	}
+	return true;
+}
+
+static size_t file_index(const struct course_src *c, const struct src_file *f)
+{
+	return (size_t)(f - c->files);
+}
+
+static bool has_heading(const struct md_doc *doc, const char *slug)
+{
+	size_t n;
+	const struct md_heading *h = md_headings(doc, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(h[i].slug, slug) == 0)
+			return true;
+	return false;
+}
+
+/* Read and parse every listed lesson once; the links between them need all of them. */
+static void load_lessons(struct lint *L)
+{
+	const struct course_src *c = L->c;
+
+	for (size_t i = 0; i < c->lessons_count; i++) {
+		const struct src_lesson *l = &c->lessons[i];
+		const struct src_file *f = course_src_file(c, l->file);
+		char *text;
+		size_t len = 0;
+
+		if (!f) {
+			problems_add(L->p, PROBLEM_ERROR, COURSE_SRC_YML, l->line, 0,
+			             "lesson '%s': no such file", l->file);
+			continue;
+		}
+		L->used[file_index(c, f)] = true;
+		text = read_file(L, l->file, LESSON_MAX, &len);
+		if (!text)
+			continue;
+		if (check_utf8(L, l->file, text, len)) {
+			L->docs[i] = md_parse(text, len, c->allow_html);
+			if (!L->docs[i])
+				out_of_memory();
+			if (l->title.count == 0 && !md_title(L->docs[i]))
+				problems_add(
+				        L->p, PROBLEM_ERROR, COURSE_SRC_YML, l->line, 0,
+				        "lesson '%s' has no title: give it a 'title' here or begin "
+				        "it with a heading",
+				        l->file);
+		}
+		free(text);
+	}
+}
+
+/* Length of the URL's scheme, 0 when it has none. */
+static size_t scheme_length(const char *url)
+{
+	size_t i = 0;
+
+	while ((url[i] >= 'a' && url[i] <= 'z') || (url[i] >= 'A' && url[i] <= 'Z') ||
+	       (i > 0 && ((url[i] >= '0' && url[i] <= '9') || url[i] == '+' || url[i] == '-' ||
+	                  url[i] == '.')))
+		i++;
+	return i > 0 && url[i] == ':' ? i : 0;
+}
+
+static void report_external(struct lint *L, const char *file, const struct md_ref *r)
+{
+	char q[QUOTE_MAX + 4];
+	size_t scheme = scheme_length(r->url);
+
+	shorten(r->url, q, sizeof(q));
+	if (scheme == 4 && strncasecmp(r->url, "file", 4) == 0)
+		problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
+		             "link '%s': a file on your computer, not in the course (write a path "
+		             "relative to this lesson)",
+		             q);
+	else if (scheme == 0 || strncmp(r->url + scheme, "://", 3) == 0 ||
+	         (scheme == 4 && strncasecmp(r->url, "http", 4) == 0) ||
+	         (scheme == 5 && strncasecmp(r->url, "https", 5) == 0))
+		problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
+		             "link to another host: '%s' (classrooms have no internet)", q);
+	else
+		problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
+		             "link '%s': '%.*s:' URLs are not allowed (only files of the course, "
+		             "mailto: and tel:)",
+		             q, (int)scheme, r->url);
+}
+
+static void report_invalid(struct lint *L, const char *file, const struct md_ref *r)
+{
+	char q[QUOTE_MAX + 4];
+	size_t path_len = strcspn(r->url, "#");
+	const char *why;
+
+	shorten(r->url, q, sizeof(q));
+	if (r->url[0] == '\0')
+		why = "an empty link";
+	else if (r->url[0] == '/')
+		why = "an absolute path (write a path relative to this lesson)";
+	else if (memchr(r->url, '\\', path_len))
+		why = "a backslash (separate folders with '/')";
+	else if (memchr(r->url, '?', path_len))
+		why = "a query ('?...') does not work in a bundle";
+	else
+		why = "not a path to a file inside the course folder";
+	problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col, "link '%s': %s", q, why);
+}
+
+static void report_missing(struct lint *L, const char *file, const struct md_ref *r,
+                           const char *path)
+{
+	const struct course_src *c = L->c;
+	char q[QUOTE_MAX + 4], hint[QUOTE_MAX + 64] = "";
+	size_t n = strlen(path);
+
+	shorten(path, q, sizeof(q));
+	if (ends_with_ci(path, ".html")) {
+		/* A link to the page the builder makes: the source links to the .md. */
+		char *md = malloc(n + 1);
+		if (!md)
+			out_of_memory();
+		memcpy(md, path, n - 5);
+		memcpy(md + n - 5, ".md", 4);
+		if (course_src_lesson_by_file(c, md))
+			snprintf(hint, sizeof(hint), " (link to the lesson's source, '%s')", md);
+		free(md);
+	}
+	for (size_t i = 0; !hint[0] && i < c->files_count; i++)
+		if (strcasecmp(c->files[i].path, path) == 0)
+			snprintf(hint, sizeof(hint), " (names differ in case: '%s')",
+			         c->files[i].path);
+	problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col, "link to '%s': no such file%s", q,
+	             hint);
+}
+
+/* An embedded video: its subtitle files are used; none is a warning. */
+static void check_video(struct lint *L, const char *file, const struct md_ref *r, const char *path)
+{
+	struct media_track *tracks;
+	size_t n = media_tracks(L->c, path, &tracks);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct src_file *f = course_src_file(L->c, tracks[i].path);
+		if (f)
+			L->used[file_index(L->c, f)] = true;
+	}
+	if (n == 0) {
+		const char *dot = strrchr(path, '.');
+		size_t stem = dot ? (size_t)(dot - path) : strlen(path);
+		problems_add(L->p, PROBLEM_WARNING, file, r->line, r->col,
+		             "video '%s' has no subtitles (add '%.*s.%s.vtt' beside it)", path,
+		             (int)stem, path, L->c->language ? L->c->language : "en");
+	}
+	media_tracks_free(tracks, n);
+}
+
+static void check_ref(struct lint *L, size_t lesson, const struct md_ref *r)
+{
+	const struct course_src *c = L->c;
+	const char *file = c->lessons[lesson].file;
+	char q[QUOTE_MAX + 4], qf[QUOTE_MAX + 4];
+	struct link lk;
+
+	link_resolve(c, file, r->url, &lk);
+	switch (lk.kind) {
+	case LINK_ANCHOR:
+		if (lk.fragment[0] && !has_heading(L->docs[lesson], lk.fragment))
+			problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
+			             "link to '#%s': no heading '%s' in this lesson",
+			             shorten(lk.fragment, q, sizeof(q)), q);
+		break;
+	case LINK_LESSON: {
+		size_t t = (size_t)(lk.lesson - c->lessons);
+		if (lk.fragment && lk.fragment[0] && L->docs[t] &&
+		    !has_heading(L->docs[t], lk.fragment))
+			problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
+			             "link to '%s#%s': no heading '%s' in %s", lk.path,
+			             shorten(lk.fragment, qf, sizeof(qf)), qf, lk.path);
+		break;
+	}
+	case LINK_FILE:
+		L->used[file_index(c, lk.file)] = true;
+		if (ends_with_ci(lk.path, ".md"))
+			problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
+			             "links to '%s', which is not a lesson listed in course.yml",
+			             lk.path);
+		else if (r->kind == MD_REF_IMAGE && media_is_video(lk.path))
+			check_video(L, file, r, lk.path);
+		else if (r->kind == MD_REF_IMAGE && media_is_image(lk.path) && !r->has_alt)
+			problems_add(
+			        L->p, PROBLEM_WARNING, file, r->line, r->col,
+			        "image '%s' has no alt text (describe it for learners who cannot "
+			        "see it)",
+			        lk.path);
+		break;
+	case LINK_EXTERNAL:
+		report_external(L, file, r);
+		break;
+	case LINK_CONTACT:
+		break;
+	case LINK_MISSING:
+		report_missing(L, file, r, lk.path);
+		break;
+	case LINK_INVALID:
+		report_invalid(L, file, r);
+		break;
+	}
+	link_release(&lk);
+}
+
+static bool is_mp4(const char *path)
+{
+	return ends_with_ci(path, ".mp4") || ends_with_ci(path, ".m4v") ||
+	       ends_with_ci(path, ".m4a");
+}
+
+static void check_mp4(struct lint *L, const char *path)
+{
+	char *full = join(L->c->root, path);
+	enum mp4_layout layout = mediainfo_mp4(full, NULL, NULL);
+	const char *dot = strrchr(path, '.');
+	size_t stem = dot ? (size_t)(dot - path) : strlen(path);
+
+	free(full);
+	switch (layout) {
+	case MP4_FASTSTART:
+		break;
+	case MP4_MOOV_AFTER_MDAT:
+		problems_add(
+		        L->p, PROBLEM_ERROR, path, 0, 0,
+		        "the index (moov) comes after the media data: the video cannot start or "
+		        "seek until it has fully downloaded; fix with: ffmpeg -i '%s' -c copy "
+		        "-movflags +faststart '%.*s-faststart%s'",
+		        path, (int)stem, path, dot ? dot : "");
+		break;
+	case MP4_NO_MOOV:
+		problems_add(L->p, PROBLEM_ERROR, path, 0, 0,
+		             "no index (moov): the file is incomplete or damaged and cannot play");
+		break;
+	case MP4_NOT_MP4:
+		problems_add(L->p, PROBLEM_WARNING, path, 0, 0,
+		             "not an MP4 file: browsers may not play it");
+		break;
+	}
+}
+
+static void check_vtt(struct lint *L, const char *path)
+{
+	size_t len = 0;
+	char *text = read_file(L, path, VTT_MAX, &len);
+	struct vtt v;
+
+	if (!text)
+		return;
+	if (check_utf8(L, path, text, len)) {
+		if (!vtt_parse(text, len, path, &v, L->p))
+			out_of_memory();
+		vtt_release(&v);
+	}
+	free(text);
+}
+
+/* Is path a Markdown file in a folder that holds a listed lesson? */
+static bool beside_a_lesson(const struct course_src *c, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+
+	if (!ends_with_ci(path, ".md"))
+		return false;
+	for (size_t i = 0; i < c->lessons_count; i++) {
+		const char *ls = strrchr(c->lessons[i].file, '/');
+		size_t ldir = ls ? (size_t)(ls - c->lessons[i].file) + 1 : 0;
+		if (ldir == dir && strncmp(c->lessons[i].file, path, dir) == 0)
+			return true;
+	}
+	return false;
+}
+
+void lint_course(const struct course_src *c, struct problems *p)
+{
+	struct lint L = { .c = c, .p = p, .docs = NULL, .used = NULL };
+
+	L.docs = calloc(c->lessons_count + 1, sizeof(*L.docs));
+	L.used = calloc(c->files_count + 1, sizeof(*L.used));
+	if (!L.docs || !L.used)
+		out_of_memory();
+	load_lessons(&L);
+	for (size_t i = 0; i < c->lessons_count; i++) {
+		size_t n;
+		const struct md_ref *refs;
+		if (!L.docs[i])
+			continue;
+		refs = md_refs(L.docs[i], &n);
+		for (size_t k = 0; k < n; k++)
+			check_ref(&L, i, &refs[k]);
+	}
+	for (size_t i = 0; i < c->files_count; i++) {
+		const char *path = c->files[i].path;
+		if (is_mp4(path))
+			check_mp4(&L, path);
+		else if (ends_with_ci(path, ".vtt"))
+			check_vtt(&L, path);
+	}
+	for (size_t i = 0; i < c->files_count; i++) {
+		const char *path = c->files[i].path;
+		if (L.used[i])
+			continue;
+		if (strncmp(path, MEDIA_DIR, strlen(MEDIA_DIR)) == 0)
+			problems_add(p, PROBLEM_WARNING, path, 0, 0, "not used by any lesson");
+		else if (beside_a_lesson(c, path))
+			problems_add(
+			        p, PROBLEM_WARNING, path, 0, 0,
+			        "not a lesson: course.yml does not list it, so it is not in the "
+			        "bundle");
+	}
+	for (size_t i = 0; i < c->lessons_count; i++)
+		md_free(L.docs[i]);
+	free(L.docs);
+	free(L.used);
+}

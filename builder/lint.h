@@ -1,0 +1,23 @@
+/*
+ * lint.h - every check of `sampan-build check` on a loaded course
+ * (format-spec/course-source.md, "Checks").  `build` runs the same checks
+ * first and stops on any error.
+ *
+ * Errors: a listed lesson that is missing; broken links between lessons
+ * and to headings; missing media; references to another host in Markdown
+ * or raw HTML; names that break on FAT32, exFAT or Windows; a file over
+ * 4 GiB; an MP4 whose index (moov) is after its media data; invalid UTF-8
+ * in a lesson, course.yml or a subtitle file; a malformed subtitle file.
+ * Warnings: unreferenced media, images without alt text, video without
+ * subtitles, a course over 4 GiB in total.
+ */
+#ifndef SAMPAN_BUILDER_LINT_H
+#define SAMPAN_BUILDER_LINT_H
+
+#include "course_src.h"
+#include "problems.h"
+
+/* Run every check on c (already loaded, with its own problems in p); add the problems to p. */
+void lint_course(const struct course_src *c, struct problems *p);
+
+#endif

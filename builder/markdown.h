@@ -1,0 +1,106 @@
+/*
+ * markdown.h - lessons in Markdown, with cmark-gfm (the only file that
+ * includes cmark-gfm's headers): parse once, then list the headings and the
+ * references the checks need, extract the plain text of each section for
+ * search, and render the HTML body of the lesson's page.
+ *
+ * GitHub-flavoured extensions are on: tables, strikethrough, autolinks,
+ * task lists.  Raw HTML is dropped from the rendering unless allow_html.
+ */
+#ifndef SAMPAN_BUILDER_MARKDOWN_H
+#define SAMPAN_BUILDER_MARKDOWN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct md_doc; /* opaque */
+
+struct md_heading {
+	int level; /* 1..6 */
+	char *text; /* plain text of the heading */
+	char *slug; /* its id in the page: unique in the document (see md_slug) */
+	unsigned line; /* 1-based line in the Markdown file */
+};
+
+enum md_ref_kind {
+	MD_REF_LINK, /* [text](url), <url>, autolinks */
+	MD_REF_IMAGE, /* ![alt](url) - also how video, audio and other media are embedded */
+	MD_REF_HTML /* a URL found in raw HTML (src=, href=, url(...)), checked even when dropped */
+};
+
+struct md_ref {
+	enum md_ref_kind kind;
+	char *url; /* as written */
+	bool has_alt; /* images: non-empty alt text */
+	unsigned line; /* 1-based */
+	unsigned col; /* 1-based, 0 when unknown */
+};
+
+/* The plain text under one heading (or before the first, with slug ""). */
+struct md_section {
+	const char *slug; /* "" for text before the first heading */
+	const char *heading; /* "" likewise */
+	char *text; /* paragraphs, list items, table cells, code, joined by spaces */
+};
+
+/*
+ * Parse len bytes of Markdown (valid UTF-8 is the caller's check).
+ * Returns NULL only when out of memory.  Free with md_free.
+ */
+struct md_doc *md_parse(const char *text, size_t len, bool allow_html);
+void md_free(struct md_doc *doc);
+
+const struct md_heading *md_headings(const struct md_doc *doc, size_t *count);
+const struct md_ref *md_refs(const struct md_doc *doc, size_t *count);
+const struct md_section *md_sections(const struct md_doc *doc, size_t *count);
+
+/* The first heading's text, or NULL: the lesson's title when course.yml gives none. */
+const char *md_title(const struct md_doc *doc);
+
+/*
+ * How the page shows a link or image target; the builder decides (it knows
+ * the files), md_render writes the HTML.
+ */
+enum md_embed {
+	MD_EMBED_KEEP, /* leave the element as written (href/src = href below if set) */
+	MD_EMBED_IMAGE, /* <img> with width and height when known */
+	MD_EMBED_VIDEO, /* <video controls> with <track>s, in a <figure> with the alt text */
+	MD_EMBED_AUDIO, /* <audio controls> in a <figure> */
+	MD_EMBED_FILE /* a download link followed by note, e.g. "(PDF, 120 KB)" */
+};
+
+struct md_track {
+	const char *src; /* relative URL of the .vtt */
+	const char *lang; /* srclang */
+	const char *label; /* shown in the player's menu */
+};
+
+struct md_target {
+	enum md_embed kind;
+	char *href; /* the URL to write (malloc'd by the resolver, freed by md_render); NULL: as written */
+	unsigned width, height; /* 0 when unknown */
+	const struct md_track *tracks; /* valid during the call */
+	size_t tracks_count;
+	char *note; /* malloc'd by the resolver or NULL; freed by md_render */
+};
+
+/* Fill out for one reference (kind MD_REF_LINK or MD_REF_IMAGE) with that URL. */
+typedef void (*md_resolve_fn)(void *ctx, enum md_ref_kind kind, const char *url,
+                              struct md_target *out);
+
+/*
+ * The HTML of the lesson body (no <html>, <head> or <body>): headings carry
+ * their slugs as ids; every link and image goes through resolve.
+ * malloc'd; NULL only when out of memory.
+ */
+char *md_render(struct md_doc *doc, md_resolve_fn resolve, void *ctx);
+
+/*
+ * A heading's id: lowercase ASCII letters, Unicode letters, marks and
+ * digits kept, spaces and '-' turned into '-', everything else dropped;
+ * "section" when nothing is left.  md_parse makes them unique by appending
+ * -1, -2, ... as GitHub does.  malloc'd.
+ */
+char *md_slug(const char *text);
+
+#endif

@@ -1,0 +1,564 @@
+/* page.c - the bundle's static pages: one HTML5 template, one stylesheet, labels in the course's language (page.h). */
+#include "page.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbuf.h"
+
+/* A page is the lesson's HTML plus a little; this only bounds the buffer. */
+#define PAGE_MAX ((size_t)1 << 30)
+
+/* ---- labels ---- */
+
+enum label_key {
+	L_CONTENTS,
+	L_PREVIOUS,
+	L_NEXT,
+	L_HOME,
+	L_LESSONS,
+	L_LICENCE,
+	L_PUBLISHER,
+	L_SUBTITLES,
+	L_DOWNLOAD,
+	L_SKIP,
+	L_LESSON_OF,
+	L_COUNT
+};
+
+static const char *const label_keys[L_COUNT] = {
+	"contents",  "previous",  "next",     "home", "lessons",   "licence",
+	"publisher", "subtitles", "download", "skip", "lesson_of",
+};
+
+/*
+ * "lesson_of" is a pattern, not a printf format: {n} and {count} stand for
+ * the lesson's number and the number of lessons, in the order the language
+ * wants them.
+ */
+struct label_set {
+	const char *lang; /* primary language subtag */
+	const char *text[L_COUNT];
+};
+
+static const struct label_set label_sets[] = {
+	{ "en",
+	  { "Contents", "Previous", "Next", "Home", "Lessons", "Licence", "Publisher", "Subtitles",
+	    "Download", "Skip to content", "Lesson {n} of {count}" } },
+	{ "zh",
+	  { "目录", "上一课", "下一课", "首页", "课程内容", "许可协议", "出版方", "字幕", "下载",
+	    "跳到正文", "第 {n} 课，共 {count} 课" } },
+	{ "th",
+	  { "สารบัญ", "ก่อนหน้า", "ถัดไป", "หน้าแรก", "บทเรียน", "สัญญาอนุญาต", "ผู้จัดพิมพ์", "คำบรรยาย",
+	    "ดาวน์โหลด", "ข้ามไปที่เนื้อหา", "บทที่ {n} จาก {count}" } },
+	{ "vi",
+	  { "Mục lục", "Bài trước", "Bài tiếp theo", "Trang chủ", "Bài học", "Giấy phép",
+	    "Nhà xuất bản", "Phụ đề", "Tải xuống", "Chuyển đến nội dung", "Bài {n}/{count}" } },
+	{ "km",
+	  { "មាតិកា", "មុន", "បន្ទាប់", "ទំព័រដើម", "មេរៀន", "អាជ្ញាប័ណ្ណ", "អ្នកបោះពុម្ពផ្សាយ", "អក្សររត់",
+	    "ទាញយក", "រំលងទៅខ្លឹមសារ", "មេរៀនទី {n} នៃ {count}" } },
+	{ "lo",
+	  { "ສາລະບານ", "ກ່ອນໜ້າ", "ຕໍ່ໄປ", "ໜ້າຫຼັກ", "ບົດຮຽນ", "ໃບອະນຸຍາດ", "ຜູ້ຈັດພິມ", "ຄຳບັນຍາຍ", "ດາວໂຫຼດ",
+	    "ຂ້າມໄປຫາເນື້ອຫາ", "ບົດທີ {n} ຈາກ {count}" } },
+	{ "my",
+	  { "မာတိကာ", "ယခင်", "နောက်တစ်ခု", "ပင်မစာမျက်နှာ", "သင်ခန်းစာများ", "လိုင်စင်", "ထုတ်ဝေသူ", "စာတန်းထိုး",
+	    "ဒေါင်းလုဒ်", "အကြောင်းအရာသို့ ကျော်ရန်", "သင်ခန်းစာ {n} / {count}" } },
+	{ "ms",
+	  { "Kandungan", "Sebelumnya", "Seterusnya", "Laman utama", "Pelajaran", "Lesen",
+	    "Penerbit", "Sari kata", "Muat turun", "Langkau ke kandungan",
+	    "Pelajaran {n} daripada {count}" } },
+	{ "id",
+	  { "Daftar isi", "Sebelumnya", "Berikutnya", "Beranda", "Pelajaran", "Lisensi", "Penerbit",
+	    "Subtitel", "Unduh", "Langsung ke konten", "Pelajaran {n} dari {count}" } },
+	{ "fil",
+	  { "Nilalaman", "Nakaraan", "Susunod", "Simula", "Mga aralin", "Lisensiya",
+	    "Tagapaglathala", "Subtitle", "I-download", "Lumaktaw sa nilalaman",
+	    "Aralin {n} ng {count}" } },
+};
+
+static char lower_ascii(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* True when tag's primary subtag (before '-' or '_') is primary, ignoring case. */
+static bool primary_is(const char *tag, const char *primary)
+{
+	size_t i;
+
+	for (i = 0; primary[i]; i++)
+		if (lower_ascii(tag[i]) != primary[i])
+			return false;
+	return tag[i] == '\0' || tag[i] == '-' || tag[i] == '_';
+}
+
+static bool same_tag(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a == '_' ? '-' : lower_ascii(*a), y = *b == '_' ? '-' : lower_ascii(*b);
+
+		if (x != y)
+			return false;
+	}
+	return *a == *b;
+}
+
+static const struct label_set *labels_for(const char *ui_lang)
+{
+	size_t i;
+
+	if (ui_lang) {
+		if (primary_is(ui_lang, "tl")) /* Tagalog: Filipino's labels */
+			ui_lang = "fil";
+		for (i = 0; i < sizeof label_sets / sizeof label_sets[0]; i++)
+			if (primary_is(ui_lang, label_sets[i].lang))
+				return &label_sets[i];
+	}
+	return &label_sets[0];
+}
+
+const char *page_label(const char *ui_lang, const char *key)
+{
+	const struct label_set *set = labels_for(ui_lang);
+	size_t k;
+
+	for (k = 0; key && k < L_COUNT; k++)
+		if (strcmp(key, label_keys[k]) == 0)
+			return set->text[k];
+	return key ? key : "";
+}
+
+/* ---- language names ---- */
+
+static const char *const language_names[][2] = {
+	{ "zh-Hans", "简体中文" },
+	{ "zh-CN", "简体中文" },
+	{ "zh-SG", "简体中文" },
+	{ "zh-Hant", "繁體中文" },
+	{ "zh-TW", "繁體中文" },
+	{ "zh-HK", "繁體中文" },
+	{ "pt-BR", "Português (Brasil)" },
+	{ "en", "English" },
+	{ "zh", "中文" },
+	{ "th", "ไทย" },
+	{ "vi", "Tiếng Việt" },
+	{ "km", "ខ្មែរ" },
+	{ "lo", "ລາວ" },
+	{ "my", "မြန်မာ" },
+	{ "ms", "Bahasa Melayu" },
+	{ "id", "Bahasa Indonesia" },
+	{ "fil", "Filipino" },
+	{ "tl", "Tagalog" },
+	{ "ceb", "Cebuano" },
+	{ "jv", "Basa Jawa" },
+	{ "su", "Basa Sunda" },
+	{ "tet", "Tetun" },
+	{ "shn", "တႆး" },
+	{ "ja", "日本語" },
+	{ "ko", "한국어" },
+	{ "mn", "Монгол" },
+	{ "bo", "བོད་ཡིག" },
+	{ "hi", "हिन्दी" },
+	{ "bn", "বাংলা" },
+	{ "ne", "नेपाली" },
+	{ "si", "සිංහල" },
+	{ "ta", "தமிழ்" },
+	{ "te", "తెలుగు" },
+	{ "ur", "اردو" },
+	{ "ar", "العربية" },
+	{ "fa", "فارسی" },
+	{ "tr", "Türkçe" },
+	{ "ru", "Русский" },
+	{ "uk", "Українська" },
+	{ "fr", "Français" },
+	{ "es", "Español" },
+	{ "pt", "Português" },
+	{ "de", "Deutsch" },
+	{ "it", "Italiano" },
+	{ "nl", "Nederlands" },
+	{ "pl", "Polski" },
+	{ "sw", "Kiswahili" },
+	{ "am", "አማርኛ" },
+};
+
+const char *page_language_name(const char *tag)
+{
+	size_t i, n = sizeof language_names / sizeof language_names[0];
+
+	if (!tag)
+		return "";
+	for (i = 0; i < n; i++)
+		if (same_tag(tag, language_names[i][0]))
+			return language_names[i][1];
+	for (i = 0; i < n; i++)
+		if (!strchr(language_names[i][0], '-') && primary_is(tag, language_names[i][0]))
+			return language_names[i][1];
+	return tag;
+}
+
+/* ---- escaping and the page ---- */
+
+struct out {
+	struct sbuf b;
+	bool oom;
+};
+
+static void put(struct out *o, const char *s)
+{
+	if (s && !sbuf_adds(&o->b, s))
+		o->oom = true;
+}
+
+static void put_esc(struct out *o, const char *s)
+{
+	size_t run = 0;
+
+	for (; s && *s; s++) {
+		const char *rep;
+
+		switch (*s) {
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		default:
+			run++;
+			continue;
+		}
+		if (!sbuf_add(&o->b, s - run, run))
+			o->oom = true;
+		run = 0;
+		put(o, rep);
+	}
+	if (s && !sbuf_add(&o->b, s - run, run))
+		o->oom = true;
+}
+
+char *page_escape(const char *text)
+{
+	struct out o;
+	char *s;
+
+	sbuf_init(&o.b, PAGE_MAX);
+	o.oom = false;
+	put_esc(&o, text);
+	if (o.oom) {
+		sbuf_release(&o.b);
+		return NULL;
+	}
+	s = sbuf_take(&o.b, NULL);
+	return s;
+}
+
+/* Scripts written right to left get dir="rtl" on the page. */
+static bool is_rtl(const char *lang)
+{
+	static const char *const rtl[] = { "ar", "he", "fa",  "ur", "ps",
+		                           "yi", "dv", "ckb", "sd", "ug" };
+	size_t i;
+
+	for (i = 0; lang && i < sizeof rtl / sizeof rtl[0]; i++)
+		if (primary_is(lang, rtl[i]))
+			return true;
+	return false;
+}
+
+/* A label, marked with its own language when the page's differs. */
+static void put_label(struct out *o, const struct page_info *pi, const char *key)
+{
+	const char *ui = pi->ui_lang ? pi->ui_lang : "en";
+	bool other = pi->lang && !same_tag(ui, pi->lang);
+
+	if (other) {
+		put(o, "<span lang=\"");
+		put_esc(o, ui);
+		put(o, "\">");
+	}
+	put_esc(o, page_label(ui, key));
+	if (other)
+		put(o, "</span>");
+}
+
+static void put_count(struct out *o, size_t v)
+{
+	char digits[24];
+	size_t n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < sizeof digits);
+	while (n > 0) {
+		char c[2] = { digits[--n], '\0' };
+
+		put(o, c);
+	}
+}
+
+/* "Lesson {n} of {count}" with the numbers put in. */
+static void put_position(struct out *o, const struct page_info *pi)
+{
+	const char *pattern = page_label(pi->ui_lang, "lesson_of");
+	const char *p = pattern;
+
+	while (*p) {
+		if (strncmp(p, "{n}", 3) == 0) {
+			put_count(o, pi->current + 1);
+			p += 3;
+		} else if (strncmp(p, "{count}", 7) == 0) {
+			put_count(o, pi->contents_count);
+			p += 7;
+		} else {
+			size_t run = strcspn(p + 1, "{") + 1;
+
+			if (!sbuf_add(&o->b, p, run))
+				o->oom = true;
+			p += run;
+		}
+	}
+}
+
+static void put_contents_list(struct out *o, const struct page_info *pi)
+{
+	size_t i;
+
+	put(o, "<ol>\n");
+	for (i = 0; i < pi->contents_count; i++) {
+		const struct page_link *l = &pi->contents[i];
+
+		put(o, "<li><a href=\"");
+		put_esc(o, l->href);
+		put(o, i == pi->current ? "\" aria-current=\"page\">" : "\">");
+		put_esc(o, l->title);
+		put(o, "</a></li>\n");
+	}
+	put(o, "</ol>\n");
+}
+
+static void put_pager(struct out *o, const struct page_info *pi, bool home)
+{
+	if (!pi->prev && !pi->next)
+		return;
+	put(o, "<nav class=\"pager\" aria-label=\"");
+	put_esc(o, page_label(pi->ui_lang, "lessons"));
+	put(o, "\">\n");
+	if (pi->prev) {
+		put(o, "<a rel=\"prev\" href=\"");
+		put_esc(o, pi->prev->href);
+		put(o, "\"><span class=\"dir\">← ");
+		put_label(o, pi, "previous");
+		put(o, "</span> <span class=\"title\">");
+		put_esc(o, pi->prev->title);
+		put(o, "</span></a>\n");
+	}
+	if (!home && pi->current < pi->contents_count) {
+		put(o, "<span class=\"pos\">");
+		put_position(o, pi);
+		put(o, "</span>\n");
+	}
+	if (pi->next) {
+		put(o, "<a rel=\"next\" href=\"");
+		put_esc(o, pi->next->href);
+		put(o, "\"><span class=\"dir\">");
+		put_label(o, pi, "next");
+		put(o, " →</span> <span class=\"title\">");
+		put_esc(o, pi->next->title);
+		put(o, "</span></a>\n");
+	}
+	put(o, "</nav>\n");
+}
+
+char *page_render(const struct page_info *pi, const char *body_html)
+{
+	bool home = pi->current == (size_t)-1;
+	const char *root = pi->root ? pi->root : "";
+	const char *lang = pi->lang && *pi->lang ? pi->lang : "und";
+	bool contents = pi->contents && pi->contents_count > 0;
+	struct out o;
+
+	sbuf_init(&o.b, PAGE_MAX);
+	o.oom = false;
+	put(&o, "<!doctype html>\n<html lang=\"");
+	put_esc(&o, lang);
+	put(&o, is_rtl(lang) ? "\" dir=\"rtl\">\n" : "\">\n");
+	put(&o,
+	    "<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	if (!home) {
+		put_esc(&o, pi->title);
+		put(&o, " · ");
+	}
+	put_esc(&o, pi->course_title);
+	put(&o, "</title>\n<link rel=\"stylesheet\" href=\"");
+	put_esc(&o, root);
+	put(&o, PAGE_STYLESHEET "\">\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
+	put_label(&o, pi, "skip");
+	put(&o, "</a>\n<header class=\"site\">\n<a class=\"course\" href=\"");
+	put_esc(&o, root);
+	put(&o, home ? "index.html\" aria-current=\"page\">" : "index.html\">");
+	put_esc(&o, pi->course_title);
+	put(&o, "</a>\n</header>\n");
+	if (contents && !home) {
+		/* folded on a lesson page: one line on a phone, opens without JavaScript */
+		put(&o, "<nav class=\"contents\" aria-label=\"");
+		put_esc(&o, page_label(pi->ui_lang, "contents"));
+		put(&o, "\">\n<details>\n<summary>");
+		put_label(&o, pi, "contents");
+		put(&o, "</summary>\n");
+		put_contents_list(&o, pi);
+		put(&o, "</details>\n</nav>\n");
+	}
+	put(&o, "<main id=\"main\" tabindex=\"-1\">\n");
+	if (!pi->body_has_title) {
+		put(&o, "<h1>");
+		put_esc(&o, pi->title);
+		put(&o, "</h1>\n");
+	}
+	put(&o, body_html);
+	if (body_html && *body_html && body_html[strlen(body_html) - 1] != '\n')
+		put(&o, "\n");
+	put(&o, "</main>\n");
+	if (contents && home) {
+		/* the home page's list of lessons is open: it is the way in */
+		put(&o,
+		    "<nav class=\"contents\" aria-labelledby=\"lessons\">\n<h2 id=\"lessons\">");
+		put_label(&o, pi, "lessons");
+		put(&o, "</h2>\n");
+		put_contents_list(&o, pi);
+		put(&o, "</nav>\n");
+	}
+	put_pager(&o, pi, home);
+	put(&o, "</body>\n</html>\n");
+	if (o.oom) {
+		sbuf_release(&o.b);
+		return NULL;
+	}
+	return sbuf_take(&o.b, NULL);
+}
+
+/* ---- the stylesheet ---- */
+
+/*
+ * Pieces rather than one literal: C11 compilers need only take 4095
+ * characters in one.  page_stylesheet joins them once.
+ */
+static const char *const stylesheet_parts[] = {
+	"/* Sampan course pages: system fonts only, nothing from another host. */\n",
+	":root{color-scheme:light dark;--fg:#1d1d1f;--bg:#fff;--muted:#5c5c66;--line:#d0d0d7;"
+	"--soft:#f3f3f6;--link:#0b57d0;--visited:#6b3fa0;--focus:#c2410c}\n",
+	"@media (prefers-color-scheme:dark){:root{--fg:#e9e9ee;--bg:#16161a;--muted:#a8a8b3;"
+	"--line:#3b3b44;--soft:#22222a;--link:#8ab4f8;--visited:#c9a6f5;--focus:#fdba74}}\n",
+	"*,*::before,*::after{box-sizing:border-box}\n",
+	"html{-webkit-text-size-adjust:100%;text-size-adjust:100%}\n",
+	"body{margin:0;background:var(--bg);color:var(--fg);font-size:1.0625rem;line-height:1.6;"
+	"overflow-wrap:break-word;font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,"
+	"\"Noto Sans\",\"Noto Sans Thai\",\"Noto Sans Thai UI\",\"Noto Sans Khmer\","
+	"\"Noto Sans Lao\",\"Noto Sans Myanmar\",\"Noto Sans CJK SC\",\"Noto Sans SC\","
+	"\"Noto Sans CJK TC\",\"Leelawadee UI\",\"Khmer UI\",\"Lao UI\",\"Myanmar Text\","
+	"\"Microsoft YaHei\",\"PingFang SC\",\"DejaVu Sans\",sans-serif}\n",
+	":lang(th),:lang(lo),:lang(km){line-height:1.75}\n",
+	":lang(my){line-height:1.9}\n",
+	":lang(zh),:lang(ja){line-height:1.7}\n",
+	"header.site,nav.contents,main,nav.pager{max-width:44rem;margin:0 auto;padding:0 1rem}\n",
+	"header.site{padding-top:.75rem;padding-bottom:.75rem;border-bottom:1px solid "
+	"var(--line)}\n",
+	"header.site .course{font-weight:600;text-decoration:none;color:var(--fg)}\n",
+	"main{padding-top:.5rem;padding-bottom:2rem}\n",
+	"main:focus{outline:none}\n",
+	"h1,h2,h3,h4{line-height:1.3;margin:1.6em 0 .5em}\n",
+	"h1{font-size:1.75rem;margin-top:1rem}\n",
+	"h2{font-size:1.375rem}\n",
+	"h3{font-size:1.15rem}\n",
+	":lang(th) h1,:lang(th) h2,:lang(lo) h1,:lang(lo) h2,:lang(km) h1,:lang(km) h2,"
+	":lang(my) h1,:lang(my) h2{line-height:1.6}\n",
+	"p,ul,ol,dl,blockquote,pre,figure,.table{margin:0 0 1em}\n",
+	"a{color:var(--link)}\n",
+	"a:visited{color:var(--visited)}\n",
+	":focus-visible{outline:3px solid var(--focus);outline-offset:2px}\n",
+	"a:focus{outline:3px solid var(--focus);outline-offset:2px}\n",
+	"a:focus:not(:focus-visible){outline:none}\n",
+	"img,video,svg,canvas{max-width:100%;height:auto}\n",
+	"video,audio{display:block;width:100%;background:#000}\n",
+	"audio{background:none}\n",
+	"figure.media{margin:1.25em 0}\n",
+	"figcaption,.note{color:var(--muted);font-size:.9em}\n",
+	"figcaption{margin-top:.35em}\n",
+	".table{overflow-x:auto;-webkit-overflow-scrolling:touch}\n",
+	"table{border-collapse:collapse;min-width:50%}\n",
+	"th,td{border:1px solid var(--line);padding:.4em "
+	".6em;text-align:start;vertical-align:top}\n",
+	"th{background:var(--soft)}\n",
+	"code,kbd,samp,pre{font-family:ui-monospace,\"Noto Sans Mono\",\"DejaVu Sans Mono\","
+	"Menlo,Consolas,monospace;font-size:.9em}\n",
+	"code{background:var(--soft);padding:.1em .3em;border-radius:3px}\n",
+	"pre{background:var(--soft);padding:.75em 1em;overflow-x:auto;border-radius:4px}\n",
+	"pre code{background:none;padding:0}\n",
+	"blockquote{margin-left:0;padding-left:1em;border-left:4px solid var(--line);"
+	"color:var(--muted)}\n",
+	".description{font-size:1.1em}\n",
+	"dl.about{display:grid;grid-template-columns:auto 1fr;gap:.25em 1em}\n",
+	"dl.about dt{font-weight:600}\n",
+	"dl.about dd{margin:0}\n",
+	"ol.lessons li{margin:.4em 0}\n",
+	"hr{border:0;border-top:1px solid var(--line);margin:2em 0}\n",
+	"li>input[type=checkbox]{margin:0 .4em 0 0;vertical-align:middle}\n",
+	".skip{position:absolute;left:-100vw;top:0;padding:.5em 1em;background:var(--bg);"
+	"color:var(--link);z-index:10}\n",
+	".skip:focus{left:.5rem;top:.5rem}\n",
+	"nav.contents details{border-bottom:1px solid var(--line)}\n",
+	"nav.contents summary{cursor:pointer;padding:.6rem 0;min-height:44px;font-weight:600}\n",
+	"nav.contents ol{margin:0 0 1rem;padding-left:1.6em}\n",
+	"nav.contents li{margin:.3em 0}\n",
+	"nav.contents a[aria-current=page]{font-weight:700;color:var(--fg);text-decoration:none}\n",
+	"nav.contents a[aria-current=page]::before{content:\"\\25B8  \"}\n",
+	"nav.pager{display:flex;flex-wrap:wrap;gap:.75rem;justify-content:space-between;"
+	"align-items:center;padding-top:1rem;padding-bottom:2rem;border-top:1px solid "
+	"var(--line)}\n",
+	"nav.pager a{display:block;flex:1 1 12rem;padding:.6rem .8rem;min-height:44px;"
+	"border:1px solid var(--line);border-radius:6px;text-decoration:none}\n",
+	"nav.pager a[rel=next]{text-align:end}\n",
+	"nav.pager .dir{display:block;font-size:.85em;color:var(--muted)}\n",
+	"nav.pager .pos{order:-1;flex-basis:100%;color:var(--muted);font-size:.9em}\n",
+	"@media (min-width:40rem){body{font-size:1.125rem}nav.pager "
+	".pos{order:0;flex-basis:auto}}\n",
+	"@media print{body{background:#fff;color:#000;font-size:11pt}"
+	".skip,nav.contents,nav.pager,video,audio{display:none}"
+	"header.site{border:0}a{color:inherit}"
+	".table{overflow:visible}pre{white-space:pre-wrap}"
+	"h1,h2,h3{break-after:avoid}img,figure,table,pre{break-inside:avoid}}\n",
+};
+
+/* The stylesheet is well under this; a test holds it there. */
+#define STYLESHEET_MAX 8192
+
+const char *page_stylesheet(void)
+{
+	static char css[STYLESHEET_MAX];
+	size_t i, n = 0;
+
+	if (css[0])
+		return css;
+	for (i = 0; i < sizeof stylesheet_parts / sizeof stylesheet_parts[0]; i++) {
+		size_t m = strlen(stylesheet_parts[i]);
+
+		if (n + m >= sizeof css)
+			break; /* never: but a cut stylesheet beats an overrun */
+		memcpy(css + n, stylesheet_parts[i], m);
+		n += m;
+	}
+	css[n] = '\0';
+	return css;
+}

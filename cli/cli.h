@@ -1,0 +1,81 @@
+/*
+ * cli.h - what every command of a Sampan program shares: messages in one
+ * shape on stderr, exit codes, colour and progress only on a terminal,
+ * password prompts only when a person is there.
+ *
+ * Exit codes (README, "Exit codes"): 0 yes, 1 no (invalid course, bad
+ * signature, tampered entry), 2 usage, 3 system (I/O, disk full, port in use).
+ */
+#ifndef SAMPAN_CLI_H
+#define SAMPAN_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+
+enum cli_exit { EXIT_YES = 0, EXIT_NO = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
+
+/* The program's name in messages ("sampan-build"); set once by main. */
+extern const char *cli_program;
+/* Set by -q: no progress, no summary. */
+extern bool cli_quiet;
+
+/* "PROGRAM: MESSAGE" on stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 1, 2)))
+#endif
+        ;
+/* "PROGRAM: warning: MESSAGE" on stderr. */
+void cli_warning(const char *fmt, ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 1, 2)))
+#endif
+        ;
+/* "PROGRAM: FILE: MESSAGE" for a library error; returns the exit code it calls for. */
+int cli_bundle_error(const char *file, const struct bundle_error *err);
+/* The exit code for a library status. */
+int cli_exit_for(enum bundle_status st);
+/* Out of memory in a program: say so and exit 3. */
+void cli_oom(void)
+#if defined(__GNUC__)
+        __attribute__((noreturn))
+#endif
+        ;
+
+/* Colour on f: a terminal, NO_COLOR unset, TERM not "dumb". */
+bool cli_color(FILE *f);
+/* A person is there: stdin and stderr are terminals. */
+bool cli_interactive(void);
+
+/*
+ * Read a password from the terminal without echo (twice when confirm, which
+ * must match).  NULL when there is no terminal or the reading failed; the
+ * result is in guarded memory: free it with minisign_secret_free.
+ */
+char *cli_read_password(const char *prompt, bool confirm);
+/* The first line of a file, for --password-file (guarded memory, as above); NULL on error. */
+char *cli_password_file(const char *path);
+
+/*
+ * Progress on stderr, on a terminal only and not under -q: one line
+ * rewritten in place, "LABEL  12.3 MB / 50.0 MB  80 MB/s  0:03 left".
+ */
+struct cli_progress {
+	bool on;
+	const char *label;
+	double start;
+	double last;
+};
+void cli_progress_start(struct cli_progress *p, const char *label);
+void cli_progress_update(struct cli_progress *p, uint64_t done, uint64_t total);
+void cli_progress_end(struct cli_progress *p);
+
+/* "1.5 MB" style sizes (SI, one decimal) into buf. */
+const char *cli_size(uint64_t bytes, char *buf, size_t size);
+/* Seconds since an arbitrary start, monotonic. */
+double cli_now(void);
+
+#endif

@@ -1,0 +1,150 @@
+#!/bin/bash
+# builder-e2e.sh - sampan-build end to end: the real binary on real folders,
+# archives and keys.  Prints TAP.
+source "$(dirname "$0")/../lib/tap.sh"
+B=$SAMPAN_BUILD
+
+# --- the program's interface ------------------------------------------------
+expect_exit 0 'Commands:' "--help lists the commands" "$B" --help
+expect_exit 0 '^sampan-build [0-9]' "--version prints the version" "$B" --version
+expect_exit 2 "'frobnicate' is not a command" "an unknown command is a usage error" "$B" frobnicate
+expect_exit 2 'usage' "no command is a usage error" "$B"
+for cmd in init check build keygen inspect verify; do
+	expect_exit 0 "usage: sampan-build $cmd" "$cmd --help prints its usage" "$B" "$cmd" --help
+done
+expect_exit 2 'needs SRC' "build without arguments is a usage error" "$B" build
+
+# --- keys -------------------------------------------------------------------
+cd "$WORK" || exit 1
+check "keygen --no-password makes a key pair" "$B" keygen -o k1 --no-password
+mode=$(stat -c %a k1.key)
+if [ "$mode" = 600 ]; then ok "the secret key is mode 0600"; else not_ok "the secret key is mode 0600" "mode $mode"; fi
+expect_exit 1 'already exists' "keygen never overwrites without --force" "$B" keygen -o k1 --no-password
+check "keygen --force replaces the pair" "$B" keygen -o k1 --no-password --force
+printf 'correct horse\n' >pw
+check "keygen --password-file makes an encrypted key" "$B" keygen -o k2 --password-file pw
+expect_exit 2 'password is needed' "keygen without a terminal asks for --password-file or --no-password" "$B" keygen -o k3 </dev/null
+if [ ! -e k3.key ] && [ ! -e k3.pub ]; then ok "a refused keygen writes no file"; else not_ok "a refused keygen writes no file"; fi
+# stock minisign signs with our unencrypted key, and our public key verifies it
+echo hello >msg
+if minisign -S -s k1.key -m msg </dev/null >/dev/null 2>&1 && minisign -V -p k1.pub -m msg >/dev/null 2>&1; then
+	ok "stock minisign signs with our key and verifies with our public key"
+else
+	not_ok "stock minisign signs with our key and verifies with our public key"
+fi
+
+# --- a course from init -----------------------------------------------------
+check "init makes a course" "$B" init "$WORK/course1"
+expect_exit 1 'not empty' "init refuses a folder that is not empty" "$B" init "$WORK/course1"
+expect_exit 0 '' "check passes on a new course" "$B" check "$WORK/course1"
+expect_exit 0 'Built' "build writes the bundle" "$B" build "$WORK/course1" -k k1.key -o one.sampan
+expect_exit 0 'valid' "verify accepts it" "$B" verify one.sampan --trust k1.pub
+expect_exit 1 'KEY_UNTRUSTED' "verify with another key refuses it" "$B" verify one.sampan --trust k2.pub
+expect_exit 0 'UNVERIFIED' "inspect without a key shows the course as unverified" "$B" inspect one.sampan
+expect_exit 0 'signature verified' "inspect with the key verifies" "$B" inspect one.sampan --trust k1.pub
+expect_exit 1 '' "build with a wrong password fails" bash -c "printf 'wrong\n' >badpw && '$B' build '$WORK/course1' -k k2.key --password-file badpw -o two.sampan"
+if [ ! -e two.sampan ]; then ok "the failed build left no bundle"; else not_ok "the failed build left no bundle"; fi
+expect_exit 0 'Built' "build with an encrypted key and its password file" "$B" build "$WORK/course1" -k k2.key --password-file pw -o two.sampan
+
+# --- reproducible: twice, and from archives ----------------------------------
+"$B" build "$WORK/course1" -k k1.key -o again.sampan -q
+if cmp -s one.sampan again.sampan; then ok "the same course built twice gives the same bytes"; else not_ok "the same course built twice gives the same bytes"; fi
+tar -C "$WORK" -czf course1.tar.gz course1
+"$B" build course1.tar.gz -k k1.key -o fromtar.sampan -q
+if cmp -s one.sampan fromtar.sampan; then ok "a .tar.gz of the folder gives the same bytes"; else not_ok "a .tar.gz of the folder gives the same bytes"; fi
+(cd "$WORK/course1" && zip -qr "$WORK/course1.zip" .)
+"$B" build course1.zip -k k1.key -o fromzip.sampan -q
+if cmp -s one.sampan fromzip.sampan; then ok "a .zip of the folder's contents gives the same bytes"; else not_ok "a .zip of the folder's contents gives the same bytes"; fi
+SOURCE_DATE_EPOCH=1764374400 "$B" build "$WORK/course1" -k k1.key -o dated.sampan -q
+if ! cmp -s one.sampan dated.sampan && unzip -l dated.sampan | grep -q '2025-11-29'; then
+	ok "SOURCE_DATE_EPOCH sets the entries' date"
+else
+	not_ok "SOURCE_DATE_EPOCH sets the entries' date"
+fi
+
+# --- the bundle, checked with stock tools --------------------------------------
+check "unzip -t accepts it" unzip -tq one.sampan
+mkdir x && (cd x && unzip -q ../one.sampan)
+check "sha256sum -c --strict checks every file of the unzipped bundle" bash -c "cd x && sha256sum -c --strict --quiet META-INF/MANIFEST"
+check "stock minisign verifies the manifest" minisign -H -V -p k1.pub -m x/META-INF/MANIFEST -x x/META-INF/MANIFEST.minisig
+check "every page works from disk: relative links that resolve, no other host, lang set" "$PYTHON" "$TOP/tests/lib/check_pages.py" x
+if grep -rqiE 'https?://' x --include='*.html' --include='*.css'; then
+	not_ok "no page or stylesheet names another host" "$(grep -rliE 'https?://' x --include='*.html' --include='*.css')"
+else
+	ok "no page or stylesheet names another host"
+fi
+if [ -f x/META-INF/search.txt ] && head -1 x/META-INF/search.txt | grep -q '^# sampan-search: 1$'; then
+	ok "the bundle holds its search text"
+else
+	not_ok "the bundle holds its search text"
+fi
+
+# --- a course with problems: nothing is written -----------------------------
+cp -r "$WORK/course1" "$WORK/broken"
+printf '\n[gone](missing-lesson.md)\n![](https://example.org/x.png)\n' >>"$WORK/broken/lessons/01-welcome.md"
+expect_exit 1 '01-welcome.md:[0-9]+:.*error' "check reports problems at their file and line" "$B" check "$WORK/broken"
+expect_exit 1 'no bundle written' "build refuses a course with problems" "$B" build "$WORK/broken" -k k1.key -o broken.sampan
+if [ ! -e broken.sampan ] && [ -z "$(ls -A . | grep -F '.broken.sampan.tmp')" ]; then
+	ok "a refused build leaves no file"
+else
+	not_ok "a refused build leaves no file" "$(ls -A)"
+fi
+
+# --- a failing disk and an interrupted build leave nothing ---------------------
+cp -r "$WORK/course1" "$WORK/big"
+head -c 300000000 /dev/zero >"$WORK/big/media/big.bin"
+mkdir out
+# a disk that fills up: writes past 2 MB fail (SIGXFSZ ignored, so they return EFBIG)
+expect_exit 3 '' "build onto a full disk fails with a system error" bash -c "trap '' XFSZ; ulimit -f 2048; exec '$B' build '$WORK/big' -k k1.key -o out/big.sampan -q"
+if [ -z "$(ls -A out)" ]; then ok "the full disk left no file in the output folder"; else not_ok "the full disk left no file in the output folder" "$(ls -A out)"; fi
+"$B" build "$WORK/big" -k k1.key -o out/big.sampan -q &
+pid=$!
+sleep 0.3
+kill -INT "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+if [ "$rc" -ne 0 ] && [ -z "$(ls -A out)" ]; then
+	ok "Ctrl-C during a build leaves nothing (exit $rc)"
+else
+	not_ok "Ctrl-C during a build leaves nothing" "exit $rc: $(ls -A out)"
+fi
+"$B" build "$WORK/big" -k k1.key -o out/big.sampan -q &
+pid=$!
+sleep 0.3
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+if [ ! -e out/big.sampan ]; then ok "kill -9 during a build leaves no bundle"; else not_ok "kill -9 during a build leaves no bundle"; fi
+
+# --- hostile archives --------------------------------------------------------
+"$PYTHON" - "$WORK" <<'PY'
+import io, sys, tarfile
+work = sys.argv[1]
+def tar(name, members):
+    with tarfile.open(f"{work}/{name}", "w:gz") as t:
+        for m, data in members:
+            if data is not None:
+                m.size = len(data)
+                t.addfile(m, io.BytesIO(data))
+            else:
+                t.addfile(m)
+good = open(f"{work}/course1/course.yml", "rb").read()
+up = tarfile.TarInfo("../escape.txt")
+tar("dotdot.tar.gz", [(tarfile.TarInfo("course.yml"), good), (up, b"x")])
+link = tarfile.TarInfo("media")
+link.type = tarfile.SYMTYPE
+link.linkname = "/etc"
+tar("symlink.tar.gz", [(tarfile.TarInfo("course.yml"), good), (link, None)])
+absolute = tarfile.TarInfo("/tmp/sampan-absolute-test.txt")
+tar("absolute.tar.gz", [(tarfile.TarInfo("course.yml"), good), (absolute, b"x")])
+PY
+expect_exit 1 'escape' "an archive entry with '..' is refused" "$B" build dotdot.tar.gz -k k1.key -o h.sampan
+expect_exit 1 'not a regular file' "an archive with a symbolic link is refused" "$B" build symlink.tar.gz -k k1.key -o h.sampan
+expect_exit 1 '' "an archive entry with an absolute path is refused" "$B" build absolute.tar.gz -k k1.key -o h.sampan
+if [ ! -e "$WORK/../escape.txt" ] && [ ! -e /tmp/sampan-absolute-test.txt ] && [ ! -e h.sampan ]; then
+	ok "hostile archives wrote nothing outside their folder"
+else
+	not_ok "hostile archives wrote nothing outside their folder"
+fi
+expect_exit 1 'neither a folder nor an archive' "a file that is no archive is refused" bash -c "echo text >notarchive.txt && '$B' build notarchive.txt -k k1.key -o h.sampan"
+
+done_testing

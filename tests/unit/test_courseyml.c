@@ -1,0 +1,588 @@
+/*
+ * test_courseyml.c - loading a course source folder: course.yml with its
+ * problems at line and column, and the listing of its files with the name,
+ * type and size checks (builder/courseyml.c, builder/course_src.c).
+ */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "course_src.h"
+#include "problems.h"
+
+static const char full_yml[] =
+        "# A full course.yml\n"
+        "id: org.example.pump-maintenance\n"
+        "version: 1.10\n"
+        "language: th\n"
+        "title:\n"
+        "  th: การบำรุงรักษาปั๊มน้ำ\n"
+        "  en: Water pump maintenance\n"
+        "description: {th: ดูแลปั๊ม, en: Keep a pump running}\n"
+        "publisher: {name: Example TVET College, contact: media@example.org}\n"
+        "licence: CC-BY-SA-4.0\n"
+        "level: beginner\n"
+        "subjects: [mechanics, water]\n"
+        "allow_html: yes\n"
+        "lessons:\n"
+        "  - lessons/01-safety.md\n"
+        "  - file: lessons/02-parts.md\n"
+        "    id: parts\n"
+        "    language: en\n"
+        "    title: {th: ชิ้นส่วน, en: Parts}\n";
+
+static char *dir;
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = tu_tempdir();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_rmrf(dir);
+	free(dir);
+	return 0;
+}
+
+static void put(const char *name, const char *text)
+{
+	char *path = tu_path(dir, name);
+	tu_write(path, text, strlen(text));
+	free(path);
+}
+
+/* A fresh course folder with course.yml (yml) and the two lessons. */
+static void fresh(const char *yml)
+{
+	tu_rmrf(dir);
+	free(dir);
+	dir = tu_tempdir();
+	if (yml)
+		put("course.yml", yml);
+	put("lessons/01-safety.md", "# Safety\n");
+	put("lessons/02-parts.md", "# Parts\n");
+}
+
+static void dump(const struct problems *p)
+{
+	for (size_t i = 0; i < p->count; i++)
+		print_message("  %s:%u:%u: %s: %s\n", p->v[i].file, p->v[i].line, p->v[i].col,
+		              p->v[i].level == PROBLEM_ERROR ? "error" : "warning",
+		              p->v[i].message);
+}
+
+/* The problem at file:line whose message contains text, or a failure. */
+static const struct problem *find(const struct problems *p, enum problem_level level,
+                                  const char *file, unsigned line, const char *text)
+{
+	for (size_t i = 0; i < p->count; i++)
+		if (p->v[i].level == level && strcmp(p->v[i].file, file) == 0 &&
+		    p->v[i].line == line && strstr(p->v[i].message, text))
+			return &p->v[i];
+	dump(p);
+	fail_msg("no %s at %s:%u containing '%s'", level == PROBLEM_ERROR ? "error" : "warning",
+	         file, line, text);
+	return NULL;
+}
+
+static bool load(const char *yml, struct course_src *c, struct problems *p)
+{
+	fresh(yml);
+	problems_init(p);
+	return course_src_load(dir, c, p);
+}
+
+static void test_full_course(void **state)
+{
+	struct course_src c;
+	struct problems p;
+
+	(void)state;
+	fresh(full_yml);
+	put("media/pump.mp4", "0123456789");
+	put(".git/config", "hidden");
+	put("media/.DS_Store", "hidden");
+	put("lessons/course.yml", "not the course's");
+	problems_init(&p);
+	assert_true(course_src_load(dir, &c, &p));
+	if (p.count)
+		dump(&p);
+	assert_int_equal(p.count, 0);
+	assert_string_equal(c.id, "org.example.pump-maintenance");
+	assert_string_equal(c.version, "1.10");
+	assert_string_equal(c.language, "th");
+	assert_int_equal(c.languages_count, 2);
+	assert_string_equal(c.languages[0], "th");
+	assert_string_equal(c.languages[1], "en");
+	assert_string_equal(src_texts_get(&c.title, "en", "th"), "Water pump maintenance");
+	assert_string_equal(src_texts_get(&c.title, "fr", "th"), "การบำรุงรักษาปั๊มน้ำ");
+	assert_string_equal(src_texts_get(&c.description, "en", "th"), "Keep a pump running");
+	assert_string_equal(c.publisher_name, "Example TVET College");
+	assert_string_equal(c.publisher_contact, "media@example.org");
+	assert_string_equal(c.licence, "CC-BY-SA-4.0");
+	assert_string_equal(c.level, "beginner");
+	assert_int_equal(c.subjects_count, 2);
+	assert_string_equal(c.subjects[1], "water");
+	assert_true(c.allow_html);
+	assert_int_equal(c.lessons_count, 2);
+	assert_string_equal(c.lessons[0].id, "01-safety");
+	assert_string_equal(c.lessons[0].file, "lessons/01-safety.md");
+	assert_string_equal(c.lessons[0].page, "lessons/01-safety.html");
+	assert_string_equal(c.lessons[0].language, "th");
+	assert_int_equal(c.lessons[0].title.count, 0);
+	assert_int_equal(c.lessons[0].line, 15);
+	assert_string_equal(c.lessons[1].id, "parts");
+	assert_string_equal(c.lessons[1].language, "en");
+	assert_string_equal(src_texts_get(&c.lessons[1].title, "en", "th"), "Parts");
+	assert_int_equal(c.lessons[1].line, 16);
+	/* Files: sorted, hidden ones and the top course.yml left out. */
+	assert_int_equal(c.files_count, 4);
+	assert_string_equal(c.files[0].path, "lessons/01-safety.md");
+	assert_string_equal(c.files[1].path, "lessons/02-parts.md");
+	assert_string_equal(c.files[2].path, "lessons/course.yml");
+	assert_string_equal(c.files[3].path, "media/pump.mp4");
+	assert_int_equal(c.files[3].size, 10);
+	assert_int_equal(c.total_size, 9 + 8 + 16 + 10);
+	assert_ptr_equal(course_src_file(&c, "media/pump.mp4"), &c.files[3]);
+	assert_null(course_src_file(&c, "media/pump.MP4"));
+	assert_ptr_equal(course_src_lesson_by_file(&c, "lessons/02-parts.md"), &c.lessons[1]);
+	assert_null(course_src_lesson_by_file(&c, "media/pump.mp4"));
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+static void test_minimal_defaults(void **state)
+{
+	struct course_src c;
+	struct problems p;
+
+	(void)state;
+	assert_true(
+	        load("id: x\nversion: '1'\nlanguage: en\ntitle: Pumps\n"
+	             "publisher: {name: Me}\nlicence: CC0-1.0\nlessons: [lessons/01-safety.md]\n",
+	             &c, &p));
+	assert_int_equal(p.count, 0);
+	/* A plain title is in the course's language; languages default to the title's. */
+	assert_string_equal(src_texts_get(&c.title, "en", NULL), "Pumps");
+	assert_int_equal(c.languages_count, 1);
+	assert_string_equal(c.languages[0], "en");
+	assert_false(c.allow_html);
+	assert_null(c.publisher_contact);
+	assert_null(c.level);
+	assert_int_equal(c.subjects_count, 0);
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+static void test_syntax_error_line_and_column(void **state)
+{
+	struct course_src c;
+	struct problems p;
+	const struct problem *pr;
+
+	(void)state;
+	assert_false(load("id: x\nversion: 1\ntitle: a: b\n", &c, &p));
+	pr = find(&p, PROBLEM_ERROR, "course.yml", 3, "mapping values are not allowed");
+	assert_int_equal(pr->col, 9);
+	course_src_release(&c);
+	problems_release(&p);
+
+	assert_false(load("id: x\nlessons:\n  - a.md\n - b.md\n", &c, &p));
+	assert_int_equal(p.errors, 1);
+	assert_int_equal(p.v[0].line, 4);
+	assert_true(p.v[0].col > 0);
+	course_src_release(&c);
+	problems_release(&p);
+
+	assert_false(load("id: x\ntitle:\n\tth: y\n", &c, &p));
+	pr = find(&p, PROBLEM_ERROR, "course.yml", 3, "tabs");
+	assert_int_equal(pr->col, 1);
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+static void test_required_keys(void **state)
+{
+	struct course_src c;
+	struct problems p;
+
+	(void)state;
+	assert_false(load("title: {en: x}\n", &c, &p));
+	find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'id'");
+	find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'version'");
+	find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'language'");
+	find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'publisher'");
+	find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'licence'");
+	find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'lessons'");
+	course_src_release(&c);
+	problems_release(&p);
+
+	assert_false(load("", &c, &p));
+	find(&p, PROBLEM_ERROR, "course.yml", 0, "empty");
+	course_src_release(&c);
+	problems_release(&p);
+
+	assert_false(load("- a\n- b\n", &c, &p));
+	find(&p, PROBLEM_ERROR, "course.yml", 1, "must be a mapping");
+	course_src_release(&c);
+	problems_release(&p);
+
+	assert_false(load(NULL, &c, &p));
+	find(&p, PROBLEM_ERROR, "course.yml", 0, "no such file");
+	/* Not a course: its files are not listed. */
+	assert_int_equal(c.files_count, 0);
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+#define BASE_TAIL "publisher: {name: Me}\nlicence: CC0-1.0\nlessons: [lessons/01-safety.md]\n"
+
+static void test_invalid_values(void **state)
+{
+	struct course_src c;
+	struct problems p;
+	const struct problem *pr;
+
+	(void)state;
+	assert_false(load("id: Org.Example\n"
+	                  "version: 1.02\n"
+	                  "language: EN\n"
+	                  "title: {en: x}\n" BASE_TAIL,
+	                  &c, &p));
+	pr = find(&p, PROBLEM_ERROR, "course.yml", 1, "id 'Org.Example' is not a course id");
+	assert_int_equal(pr->col, 5);
+	pr = find(&p, PROBLEM_ERROR, "course.yml", 2, "version '1.02' is not a version");
+	assert_int_equal(pr->col, 10);
+	find(&p, PROBLEM_ERROR, "course.yml", 3, "language 'EN' is not a language tag");
+	course_src_release(&c);
+	problems_release(&p);
+
+	assert_false(load("id: x\nversion: '1'\nlanguage: th\n"
+	                  "title: {en: Pumps}\n" BASE_TAIL,
+	                  &c, &p));
+	find(&p, PROBLEM_ERROR, "course.yml", 4, "'title' has no text in 'th'");
+	course_src_release(&c);
+	problems_release(&p);
+
+	assert_true(load("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a, EN: b}\n"
+	                 "languages: [en]\nallow_html: maybe\n" BASE_TAIL,
+	                 &c, &p));
+	find(&p, PROBLEM_ERROR, "course.yml", 4, "'EN' is not a language tag");
+	find(&p, PROBLEM_ERROR, "course.yml", 5, "'languages' does not include 'th'");
+	find(&p, PROBLEM_ERROR, "course.yml", 6, "'allow_html' is 'maybe', not true or false");
+	course_src_release(&c);
+	problems_release(&p);
+
+	assert_false(
+	        load("id: [a, b]\nversion: '1'\nlanguage: th\ntitle: {th: a}\n" BASE_TAIL, &c, &p));
+	find(&p, PROBLEM_ERROR, "course.yml", 1, "'id' must be text, not a list");
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+static void test_unknown_and_duplicate_keys(void **state)
+{
+	struct course_src c;
+	struct problems p;
+	const struct problem *pr;
+
+	(void)state;
+	assert_true(load("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\n"
+	                 "publisher: {name: Me, phone: 1}\nlicense: CC0-1.0\nlicence: CC0-1.0\n"
+	                 "colour: blue\nlessons: [lessons/01-safety.md]\n",
+	                 &c, &p));
+	pr = find(&p, PROBLEM_WARNING, "course.yml", 8, "unknown key 'colour'");
+	assert_int_equal(pr->col, 1);
+	find(&p, PROBLEM_WARNING, "course.yml", 6, "did you mean 'licence'?");
+	find(&p, PROBLEM_WARNING, "course.yml", 5, "unknown key 'phone' in 'publisher'");
+	assert_int_equal(p.errors, 0);
+	course_src_release(&c);
+	problems_release(&p);
+
+	assert_true(load("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\nid: y\n" BASE_TAIL, &c,
+	                 &p));
+	find(&p, PROBLEM_ERROR, "course.yml", 5, "duplicate key 'id'");
+	assert_string_equal(c.id, "x");
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+static void test_lesson_problems(void **state)
+{
+	struct course_src c;
+	struct problems p;
+
+	(void)state;
+	assert_true(load("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\n"
+	                 "publisher: {name: Me}\nlicence: CC0-1.0\n"
+	                 "lessons:\n"
+	                 "  - lessons/01-safety.md\n" /* 8 */
+	                 "  - lessons/01-safety.md\n" /* 9: twice */
+	                 "  - lessons/03-Intro.md\n" /* 10: id from the name */
+	                 "  - lessons/notes.txt\n" /* 11: not .md */
+	                 "  - ../outside.md\n" /* 12: not a valid name */
+	                 "  - {file: lessons/02-parts.md, id: 01-safety, colour: red}\n" /* 13 */
+	                 "  - {id: lonely}\n" /* 14: no file */
+	                 "  - {file: lessons/04.md, id: Bad!, language: english,"
+	                 " title: {en: Four}}\n" /* 15 */
+	                 "  - [a, b]\n", /* 16 */
+	                 &c, &p));
+	find(&p, PROBLEM_ERROR, "course.yml", 9, "listed twice (first at line 8)");
+	find(&p, PROBLEM_ERROR, "course.yml", 10,
+	     "lesson id '03-Intro' (the file's name) is not valid");
+	find(&p, PROBLEM_ERROR, "course.yml", 11, "not a Markdown file");
+	find(&p, PROBLEM_ERROR, "course.yml", 12,
+	     "lesson '../outside.md': '.' or '..' path segment");
+	find(&p, PROBLEM_ERROR, "course.yml", 13, "two lessons have the id '01-safety'");
+	find(&p, PROBLEM_WARNING, "course.yml", 13, "unknown key 'colour' in a lesson");
+	find(&p, PROBLEM_ERROR, "course.yml", 14, "lesson without 'file'");
+	find(&p, PROBLEM_ERROR, "course.yml", 15, "lesson id 'Bad!' is not valid");
+	find(&p, PROBLEM_ERROR, "course.yml", 15, "language 'english' is not a language tag");
+	find(&p, PROBLEM_ERROR, "course.yml", 15, "'title' has no text in 'th'");
+	find(&p, PROBLEM_ERROR, "course.yml", 16, "a lesson is a file name or a mapping");
+	assert_int_equal(c.lessons_count, 4);
+	course_src_release(&c);
+	problems_release(&p);
+
+	assert_false(load("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\n"
+	                  "publisher: {name: Me}\nlicence: CC0-1.0\nlessons: []\n",
+	                  &c, &p));
+	find(&p, PROBLEM_ERROR, "course.yml", 7, "'lessons' is empty");
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+static void test_languages_and_documents(void **state)
+{
+	struct course_src c;
+	struct problems p;
+	const struct problem *pr;
+
+	(void)state;
+	assert_true(load("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\n"
+	                 "languages:\n  - th\n  - en\n  - EN-x\n  - en\n" BASE_TAIL "---\nid: y\n",
+	                 &c, &p));
+	pr = find(&p, PROBLEM_ERROR, "course.yml", 8, "'EN-x' is not a language tag");
+	assert_int_equal(pr->col, 5);
+	find(&p, PROBLEM_ERROR, "course.yml", 9, "'languages': 'en' given twice");
+	find(&p, PROBLEM_WARNING, "course.yml", 14, "a second YAML document");
+	assert_int_equal(p.count, 3);
+	assert_int_equal(c.languages_count, 4);
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+/* A hostile course.yml is slow for nobody: duplicate keys and lessons are bounded. */
+static void test_hostile_yml(void **state)
+{
+	size_t cap = 16u << 20, n = 0;
+	char *yml = malloc(cap);
+	struct course_src c;
+	struct problems p;
+
+	(void)state;
+	assert_non_null(yml);
+	n += (size_t)snprintf(yml + n, cap - n,
+	                      "version: '1'\nlanguage: th\ntitle: {th: a}\n"
+	                      "publisher: {name: Me}\nlicence: CC0-1.0\n");
+	for (int i = 0; i < 30000; i++)
+		n += (size_t)snprintf(yml + n, cap - n, "id: x\n");
+	n += (size_t)snprintf(yml + n, cap - n, "lessons:\n");
+	for (int i = 0; i < 12000; i++)
+		n += (size_t)snprintf(yml + n, cap - n, "  - l/%d.md\n", i);
+	assert_true(load(yml, &c, &p));
+	assert_int_equal(c.lessons_count, 10000);
+	find(&p, PROBLEM_ERROR, "course.yml", 30000 + 5 + 1 + 10000 + 1, "more than 10000 lessons");
+	find(&p, PROBLEM_ERROR, "course.yml", 7, "duplicate key 'id'");
+	assert_int_equal(p.errors, 29999 + 1);
+	course_src_release(&c);
+	problems_release(&p);
+	free(yml);
+}
+
+static void test_invalid_utf8_in_yml(void **state)
+{
+	struct course_src c;
+	struct problems p;
+	const struct problem *pr;
+
+	(void)state;
+	assert_false(load("id: x\nversion: '1'\ntitle: {th: ab\xe0\xb8}\n", &c, &p));
+	pr = find(&p, PROBLEM_ERROR, "course.yml", 3, "invalid UTF-8");
+	assert_int_equal(pr->col, 15);
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+static const char ok_yml[] = "id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\n"
+                             "publisher: {name: Me}\nlicence: CC0-1.0\n"
+                             "lessons: [lessons/01-safety.md, lessons/02-parts.md]\n";
+
+static void test_symlinks_and_special_files(void **state)
+{
+	struct course_src c;
+	struct problems p;
+	char *link, *fifo;
+
+	(void)state;
+	fresh(ok_yml);
+	put("media/real.png", "x");
+	link = tu_path(dir, "media/link.png");
+	assert_int_equal(symlink("real.png", link), 0);
+	free(link);
+	link = tu_path(dir, "linked-folder");
+	assert_int_equal(symlink("media", link), 0);
+	free(link);
+	fifo = tu_path(dir, "media/pipe");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	free(fifo);
+	problems_init(&p);
+	assert_true(course_src_load(dir, &c, &p));
+	find(&p, PROBLEM_ERROR, "media/link.png", 0,
+	     "a symbolic link: bundles hold regular files only");
+	find(&p, PROBLEM_ERROR, "linked-folder", 0, "a symbolic link");
+	find(&p, PROBLEM_ERROR, "media/pipe", 0, "not a regular file");
+	assert_int_equal(p.errors, 3);
+	assert_null(course_src_file(&c, "media/link.png"));
+	assert_non_null(course_src_file(&c, "media/real.png"));
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+static void test_names_that_break(void **state)
+{
+	struct course_src c;
+	struct problems p;
+
+	(void)state;
+	fresh(ok_yml);
+	put("media/a:b.png", "x");
+	put("media/CON.png", "x");
+	put("media/trailing. ", "x");
+	put("media/Pump.png", "x");
+	put("media/pump.png", "x");
+	put("media/why?.png", "x");
+	put("media/e\xcc\x81.png", "x"); /* decomposed: not NFC */
+	put("index.html", "x");
+	put("_sampan/style.css", "x");
+	put("mimetype", "x");
+	put("lessons/02-parts.html", "x");
+	put("Lessons/01-Safety.md", "x");
+	put("media/fine-name ok.png", "x");
+	problems_init(&p);
+	assert_true(course_src_load(dir, &c, &p));
+	find(&p, PROBLEM_ERROR, "media/a:b.png", 0,
+	     "name not allowed in a bundle: forbidden character ':'");
+	find(&p, PROBLEM_ERROR, "media/CON.png", 0, "'CON' is a reserved device name on Windows");
+	find(&p, PROBLEM_ERROR, "media/trailing. ", 0, "ends with a dot or a space");
+	find(&p, PROBLEM_ERROR, "media/why?.png", 0, "forbidden character '?'");
+	find(&p, PROBLEM_ERROR, "media/e\xcc\x81.png", 0, "Normalization Form C");
+	find(&p, PROBLEM_ERROR, "media/pump.png", 0,
+	     "same name as 'media/Pump.png' on a case-insensitive disk");
+	find(&p, PROBLEM_ERROR, "index.html", 0, "home page");
+	find(&p, PROBLEM_ERROR, "_sampan/style.css", 0, "reserved for the builder's own files");
+	find(&p, PROBLEM_ERROR, "mimetype", 0, "reserved");
+	find(&p, PROBLEM_ERROR, "lessons/02-parts.html", 0,
+	     "page the builder makes from lesson 'lessons/02-parts.md'");
+	find(&p, PROBLEM_ERROR, "lessons/01-safety.md", 0, "same name as 'Lessons/01-Safety.md'");
+	assert_int_equal(p.errors, 11);
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+static void test_lesson_page_takes_the_home_page(void **state)
+{
+	struct course_src c;
+	struct problems p;
+
+	(void)state;
+	fresh("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\npublisher: {name: Me}\n"
+	      "licence: CC0-1.0\nlessons: [index.md]\n");
+	put("index.md", "# Home\n");
+	problems_init(&p);
+	course_src_load(dir, &c, &p);
+	find(&p, PROBLEM_ERROR, "course.yml", 7, "its page 'index.html' would replace");
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+static void test_sizes_over_4gib(void **state)
+{
+	struct course_src c;
+	struct problems p;
+	char *path;
+	FILE *f;
+
+	(void)state;
+	fresh(ok_yml);
+	/* Sparse files: no disk space used. */
+	put("media/small.png", "x");
+	path = tu_path(dir, "media/big.mp4");
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), (off_t)0x100000000ll), 0);
+	fclose(f);
+	free(path);
+	path = tu_path(dir, "media/almost.mp4");
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), (off_t)0xFFFFFFFFll), 0);
+	fclose(f);
+	free(path);
+	problems_init(&p);
+	assert_true(course_src_load(dir, &c, &p));
+	find(&p, PROBLEM_ERROR, "media/big.mp4", 0, "larger than 4 GiB");
+	find(&p, PROBLEM_WARNING, "course.yml", 0, "does not fit in one file on a FAT32 USB stick");
+	assert_int_equal(p.errors, 1);
+	assert_int_equal(p.warnings, 1);
+	assert_true(c.total_size > 0x1FFFFFFFFull);
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+static void test_not_a_folder(void **state)
+{
+	struct course_src c;
+	struct problems p;
+	char *path;
+
+	(void)state;
+	fresh(ok_yml);
+	path = tu_path(dir, "course.yml");
+	problems_init(&p);
+	assert_false(course_src_load(path, &c, &p));
+	assert_int_equal(p.errors, 1);
+	assert_non_null(strstr(p.v[0].message, "not a folder"));
+	course_src_release(&c);
+	problems_release(&p);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_course),
+		cmocka_unit_test(test_minimal_defaults),
+		cmocka_unit_test(test_syntax_error_line_and_column),
+		cmocka_unit_test(test_required_keys),
+		cmocka_unit_test(test_invalid_values),
+		cmocka_unit_test(test_unknown_and_duplicate_keys),
+		cmocka_unit_test(test_lesson_problems),
+		cmocka_unit_test(test_languages_and_documents),
+		cmocka_unit_test(test_hostile_yml),
+		cmocka_unit_test(test_invalid_utf8_in_yml),
+		cmocka_unit_test(test_symlinks_and_special_files),
+		cmocka_unit_test(test_names_that_break),
+		cmocka_unit_test(test_lesson_page_takes_the_home_page),
+		cmocka_unit_test(test_sizes_over_4gib),
+		cmocka_unit_test(test_not_a_folder),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
