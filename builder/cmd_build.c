@@ -333,10 +333,12 @@ static int load_lesson(struct build *b, struct lesson_work *w)
 	if (!w->doc)
 		cli_oom();
 	title = src_texts_get(&w->src->title, w->src->language, c->language);
-	if (!title) {
+	if (!title)
+		title = md_title(w->doc);
+	/* A lesson that opens with its own "# Title" shows that one; the page adds none. */
+	{
 		size_t nh;
 		const struct md_heading *h = md_headings(w->doc, &nh);
-		title = md_title(w->doc);
 		w->title_from_body = nh > 0 && h[0].level == 1;
 	}
 	w->title = strdup(title ? title : w->src->id);

@@ -68,6 +68,8 @@ mkdir x && (cd x && unzip -q ../one.sampan)
 check "sha256sum -c --strict checks every file of the unzipped bundle" bash -c "cd x && sha256sum -c --strict --quiet META-INF/MANIFEST"
 check "stock minisign verifies the manifest" minisign -H -V -p k1.pub -m x/META-INF/MANIFEST -x x/META-INF/MANIFEST.minisig
 check "every page works from disk: relative links that resolve, no other host, lang set" "$PYTHON" "$TOP/tests/lib/check_pages.py" x
+h1=$(grep -c "<h1" x/lessons/01-welcome.html)
+if [ "$h1" = 1 ]; then ok "a lesson page has one title"; else not_ok "a lesson page has one title" "$h1 <h1> elements"; fi
 if grep -rqiE 'https?://' x --include='*.html' --include='*.css'; then
 	not_ok "no page or stylesheet names another host" "$(grep -rliE 'https?://' x --include='*.html' --include='*.css')"
 else

@@ -26,6 +26,8 @@ for dir in "$TOP"/samples/*/; do
 	check "$name: sha256sum -c --strict passes unzipped" bash -c "cd '$WORK/$name' && sha256sum -c --strict --quiet META-INF/MANIFEST"
 	check "$name: stock minisign verifies the manifest" minisign -H -V -p "$PUB" -m "$WORK/$name/META-INF/MANIFEST" -x "$WORK/$name/META-INF/MANIFEST.minisig"
 	check "$name: index.html opens from disk and every link and media reference resolves inside" "$PYTHON" "$TOP/tests/lib/check_pages.py" "$WORK/$name"
+	many=$(for f in "$WORK/$name"/lessons/*.html; do [ "$(grep -c '<h1' "$f")" = 1 ] || echo "$f"; done)
+	if [ -z "$many" ]; then ok "$name: every lesson page has one title"; else not_ok "$name: every lesson page has one title" "$many"; fi
 	if grep -rqiE 'https?://' "$WORK/$name" --include='*.html' --include='*.css'; then
 		not_ok "$name: nothing refers to another host"
 	else
