@@ -159,17 +159,16 @@ static void load_lessons(struct lint *L)
 		text = read_file(L, l->file, LESSON_MAX, &len);
 		if (!text)
 			continue;
-		if (check_utf8(L, l->file, text, len)) {
-			L->docs[i] = md_parse(text, len, c->allow_html);
-			if (!L->docs[i])
-				out_of_memory();
-			if (l->title.count == 0 && !md_title(L->docs[i]))
-				problems_add(
-				        L->p, PROBLEM_ERROR, COURSE_SRC_YML, l->line, 0,
-				        "lesson '%s' has no title: give it a 'title' here or begin "
-				        "it with a heading",
-				        l->file);
-		}
+		/* Checked on even when a byte is not UTF-8, so that every problem shows at once. */
+		check_utf8(L, l->file, text, len);
+		L->docs[i] = md_parse(text, len, c->allow_html);
+		if (!L->docs[i])
+			out_of_memory();
+		if (l->title.count == 0 && !md_title(L->docs[i]))
+			problems_add(L->p, PROBLEM_ERROR, COURSE_SRC_YML, l->line, 0,
+			             "lesson '%s' has no title: give it a 'title' here or begin "
+			             "it with a heading",
+			             l->file);
 		free(text);
 	}
 }
@@ -375,11 +374,10 @@ static void check_vtt(struct lint *L, const char *path)
 
 	if (!text)
 		return;
-	if (check_utf8(L, path, text, len)) {
-		if (!vtt_parse(text, len, path, &v, L->p))
-			out_of_memory();
-		vtt_release(&v);
-	}
+	check_utf8(L, path, text, len);
+	if (!vtt_parse(text, len, path, &v, L->p))
+		out_of_memory();
+	vtt_release(&v);
 	free(text);
 }
 

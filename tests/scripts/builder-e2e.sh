@@ -149,4 +149,85 @@ else
 fi
 expect_exit 1 'neither a folder nor an archive' "a file that is no archive is refused" bash -c "echo text >notarchive.txt && '$B' build notarchive.txt -k k1.key -o h.sampan"
 
+# --- check finds every kind of problem, each at its file and line -----------------
+P=$WORK/planted
+mkdir -p "$P/lessons" "$P/media"
+cat >"$P/course.yml" <<'YML'
+id: org.example.planted
+version: "1"
+language: en
+title: {en: Planted problems}
+publisher: {name: Tests}
+licence: CC0-1.0
+lessons:
+  - lessons/01-one.md
+  - lessons/02-missing.md
+YML
+cat >"$P/lessons/01-one.md" <<'MD'
+# One
+
+[to a lesson that is not there](03-nowhere.md)
+[to a heading that is not there](#nowhere)
+![a missing picture](../media/missing.png)
+[the internet](https://example.org/page)
+<img src="//cdn.example.org/x.png">
+![](../media/pic.svg)
+![A video without subtitles](../media/clip.mp4)
+![A slow video](../media/slow.mp4)
+MD
+printf 'bad \xff byte\n' >>"$P/lessons/01-one.md"
+printf '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n' >"$P/media/pic.svg"
+cp "$P/media/pic.svg" "$P/media/unused.svg"
+cp "$P/media/pic.svg" "$P/media/AUX.svg"
+cp "$P/media/pic.svg" "$P/media/Pic.svg"
+cp "$P/media/pic.svg" "$P/media/trailing. "
+"$PYTHON" - "$P/media" <<'PY'
+import struct, sys
+d = sys.argv[1]
+ftyp = struct.pack(">I4s4sI4s", 20, b"ftyp", b"isom", 512, b"isom")
+moov = struct.pack(">I4s", 8, b"moov")
+mdat = struct.pack(">I4s", 16, b"mdat") + b"\0" * 8
+open(f"{d}/clip.mp4", "wb").write(ftyp + moov + mdat)
+open(f"{d}/slow.mp4", "wb").write(ftyp + mdat + moov)
+PY
+"$B" check "$P" >"$WORK/planted.out" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ]; then ok "check exits 1 on a course with errors"; else not_ok "check exits 1 on a course with errors" "exit $rc"; fi
+want=(
+	'course.yml:[0-9]+(:[0-9]+)?: error: .*02-missing.md'
+	'lessons/01-one.md:3(:[0-9]+)?: error: .*03-nowhere.md'
+	'lessons/01-one.md:4(:[0-9]+)?: error: .*nowhere'
+	'lessons/01-one.md:5(:[0-9]+)?: error: .*missing.png'
+	'lessons/01-one.md:6(:[0-9]+)?: error: .*another host'
+	'lessons/01-one.md:7(:[0-9]+)?: error: .*another host'
+	'lessons/01-one.md:8(:[0-9]+)?: warning: .*alt'
+	'lessons/01-one.md:9(:[0-9]+)?: warning: .*subtitle'
+	'media/slow.mp4(:[0-9]+)?: error: .*moov'
+	'lessons/01-one.md:11(:[0-9]+)?: error: .*UTF-8'
+	'media/AUX.svg(:[0-9]+)?: error: '
+	'media/(Pic|pic).svg(:[0-9]+)?: error: '
+	'media/trailing. (:[0-9]+)?: error: '
+	'media/unused.svg(:[0-9]+)?: warning: .*not used'
+)
+for pattern in "${want[@]}"; do
+	if grep -Eq -- "$pattern" "$WORK/planted.out"; then
+		ok "check reports /$pattern/"
+	else
+		not_ok "check reports /$pattern/" "$(cat "$WORK/planted.out")"
+	fi
+done
+printf 'id: org.example.yaml\ntitle: [unclosed\n' >"$WORK/yamlbad.yml"
+mkdir -p "$WORK/yamlbad" && mv "$WORK/yamlbad.yml" "$WORK/yamlbad/course.yml"
+expect_exit 1 'course.yml:[0-9]+:[0-9]+: error' "a YAML error is reported with line and column" "$B" check "$WORK/yamlbad"
+expect_exit 0 '' "check passes (exit 0) when there are only warnings" bash -c "'$B' check '$WORK/course1' && cp '$WORK/course1/media/'* '$WORK/course1/media/spare.svg' 2>/dev/null; '$B' check '$WORK/course1'"
+
+# --- the README's exit codes are the program's ----------------------------------
+readme_codes=$(sed -n '/^Exit codes, for every command:/,/^$/d; /^| Code | Meaning |/,/^$/p' "$TOP/README.md" | grep -oE '^\| [0-9] ' | tr -dc '0-9')
+help_codes=$("$B" --help | sed -n 's/^Exit status: //p' | grep -oE '[0-9] [a-z]' | tr -dc '0-9')
+if [ "$readme_codes" = 0123 ] && [ "$help_codes" = 0123 ]; then
+	ok "the README's exit code table and --help list the same codes, 0 to 3"
+else
+	not_ok "the README's exit code table and --help list the same codes, 0 to 3" "README: $readme_codes, --help: $help_codes"
+fi
+
 done_testing
