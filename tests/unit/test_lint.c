@@ -311,7 +311,8 @@ static void test_lessons_and_text(void **state)
 	expect(&p, PROBLEM_ERROR, "course.yml", 11, "lesson 'lessons/04-untitled.md' has no title");
 	expect(&p, PROBLEM_ERROR, "lessons/02-tools.md", 5, "invalid UTF-8");
 	expect(&p, PROBLEM_WARNING, "lessons/05-draft.md", 0, "course.yml does not list it");
-	/* The anchor into a lesson that could not be read is not reported again. */
+	/* A lesson with a byte that is not UTF-8 is still checked, and linked into. */
+	expect(&p, PROBLEM_ERROR, "lessons/01-safety.md", 3, "no heading 'anything'");
 	expect_no_more(&p);
 	problems_release(&p);
 }
