@@ -18,6 +18,7 @@
 
 #include "builder.h"
 #include "cli.h"
+#include "course.h"
 #include "utf8.h"
 
 static const char usage[] =
@@ -91,29 +92,6 @@ static char *join(const char *dir, const char *name)
 		cli_oom();
 	snprintf(p, n, "%s/%s", dir, name);
 	return p;
-}
-
-/* A language tag of format-spec/bundle-v1.md 11.3: ^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$ */
-static bool valid_language_tag(const char *s)
-{
-	size_t i = 0, n;
-
-	while (s[i] >= 'a' && s[i] <= 'z')
-		i++;
-	if (i < 2 || i > 3)
-		return false;
-	while (s[i] == '-') {
-		i++;
-		n = 0;
-		while ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		       (s[i] >= '0' && s[i] <= '9')) {
-			i++;
-			n++;
-		}
-		if (n < 2 || n > 8)
-			return false;
-	}
-	return s[i] == '\0';
 }
 
 /* A title fits on a line: non-empty UTF-8, no control characters, bounded. */
@@ -731,7 +709,7 @@ int cmd_init(int argc, char **argv)
 		          "[--title TEXT] DIR)");
 		return EXIT_USAGE;
 	}
-	if (!valid_language_tag(lang)) {
+	if (!course_lang_valid(lang)) {
 		cli_error("init: '%s' is not a language tag (such as th, vi, km, en or zh-Hans)",
 		          lang);
 		return EXIT_USAGE;

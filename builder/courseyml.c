@@ -11,7 +11,6 @@
 #include "manifest.h"
 #include "pathname.h"
 
-#define QUOTE_MAX 80 /* longest value quoted in a message */
 #define KNOWN_MAX 16 /* keys of one mapping that the format knows */
 #define TEXTS_MAX 300 /* languages of one text */
 #define LESSONS_MAX 10000 /* lessons of a course */
@@ -55,22 +54,6 @@ static char *xstrdup(const char *s)
 static unsigned clamp_uint(size_t v)
 {
 	return v > 0xFFFFFFFEu ? 0xFFFFFFFFu : (unsigned)v;
-}
-
-/* At most QUOTE_MAX bytes of s, cut on a character boundary, "..." when cut. */
-static const char *shorten(const char *s, char *buf, size_t size)
-{
-	size_t n = strlen(s);
-
-	if (n <= QUOTE_MAX || size < QUOTE_MAX + 4) {
-		snprintf(buf, size, "%s", s);
-		return buf;
-	}
-	n = QUOTE_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	snprintf(buf, size, "%.*s...", (int)n, s);
-	return buf;
 }
 
 static void report(struct ctx *x, enum problem_level level, const yaml_node_t *n, const char *fmt,
@@ -207,7 +190,7 @@ static bool texts_has(const struct src_texts *t, const char *lang)
 static bool get_texts(struct ctx *x, const yaml_node_t *n, const char *what, bool required,
                       struct src_texts *t)
 {
-	char q[QUOTE_MAX + 4];
+	char q[PROBLEMS_QUOTE_SIZE];
 	bool ok = true;
 
 	if (n->type == YAML_SCALAR_NODE) {
@@ -249,7 +232,7 @@ static bool get_texts(struct ctx *x, const yaml_node_t *n, const char *what, boo
 		if (!course_lang_valid(lang)) {
 			report(x, PROBLEM_ERROR, k,
 			       "'%s': '%s' is not a language tag (such as th, en or pt-BR)", what,
-			       shorten(lang, q, sizeof(q)));
+			       problems_quote(lang, q));
 			ok = false;
 		} else if (texts_has(t, lang)) {
 			report(x, PROBLEM_ERROR, k, "'%s': language '%s' given twice", what, lang);
@@ -380,7 +363,7 @@ static bool check_keys(struct ctx *x, const yaml_node_t *map, const char *const 
 	     pair < map->data.mapping.pairs.top; pair++) {
 		const yaml_node_t *k = yaml_document_get_node(x->doc, pair->key);
 		size_t i = 0;
-		char q[QUOTE_MAX + 4];
+		char q[PROBLEMS_QUOTE_SIZE];
 
 		if (!k)
 			continue;
@@ -404,7 +387,7 @@ static bool check_keys(struct ctx *x, const yaml_node_t *map, const char *const 
 			       "unknown key 'license'%s (did you mean 'licence'?)", where);
 		else
 			report(x, PROBLEM_WARNING, k, "unknown key '%s'%s",
-			       shorten(scalar_value(k), q, sizeof(q)), where);
+			       problems_quote(scalar_value(k), q), where);
 	}
 	return ok;
 }
@@ -426,7 +409,7 @@ static void parse_lesson(struct ctx *x, const yaml_node_t *item)
 	struct src_lesson l;
 	const yaml_node_t *file_node = item, *n;
 	struct bundle_error err;
-	char reason[BUNDLE_ERROR_MESSAGE_MAX], q[QUOTE_MAX + 4];
+	char reason[BUNDLE_ERROR_MESSAGE_MAX], q[PROBLEMS_QUOTE_SIZE];
 	bool ok = true;
 
 	memset(&l, 0, sizeof(l));
@@ -449,7 +432,7 @@ static void parse_lesson(struct ctx *x, const yaml_node_t *item)
 			report(x, PROBLEM_ERROR, file_node, "lesson without a file name");
 		goto cleanup;
 	}
-	shorten(l.file, q, sizeof(q));
+	problems_quote(l.file, q);
 	if (pathname_check(l.file, strlen(l.file), true, &err) != BUNDLE_OK) {
 		report(x, PROBLEM_ERROR, file_node, "lesson '%s': %s", q,
 		       courseyml_name_reason(&err, reason, sizeof(reason)));
@@ -479,7 +462,7 @@ static void parse_lesson(struct ctx *x, const yaml_node_t *item)
 			report(x, PROBLEM_ERROR, n,
 			       "lesson id '%s' is not valid (1 to 128 lowercase letters, digits, "
 			       "'.', '_' or '-', starting with a letter or digit)",
-			       shorten(l.id, q, sizeof(q)));
+			       problems_quote(l.id, q));
 		} else if (!l.id && n->type == YAML_SCALAR_NODE) {
 			report(x, PROBLEM_ERROR, n, "'id' is empty");
 			ok = false;
@@ -495,7 +478,7 @@ static void parse_lesson(struct ctx *x, const yaml_node_t *item)
 			       "lesson id '%s' (the file's name) is not valid: give the lesson an "
 			       "'id' "
 			       "of lowercase letters, digits, '.', '_' or '-', or rename the file",
-			       shorten(l.id, q, sizeof(q)));
+			       problems_quote(l.id, q));
 	}
 	if (!ok)
 		goto cleanup;
@@ -503,13 +486,13 @@ static void parse_lesson(struct ctx *x, const yaml_node_t *item)
 		if (strcmp(c->lessons[i].id, l.id) == 0)
 			report(x, PROBLEM_ERROR, item,
 			       "two lessons have the id '%s' (the other at line %u)",
-			       shorten(l.id, q, sizeof(q)), c->lessons[i].line);
+			       problems_quote(l.id, q), c->lessons[i].line);
 	if (item->type == YAML_MAPPING_NODE && (n = map_get(x, item, "language")) != NULL) {
 		l.language = get_text(x, n, "language");
 		if (l.language && !course_lang_valid(l.language))
 			report(x, PROBLEM_ERROR, n,
 			       "language '%s' is not a language tag (such as th, en or pt-BR)",
-			       shorten(l.language, q, sizeof(q)));
+			       problems_quote(l.language, q));
 	}
 	if (!l.language && c->language)
 		l.language = xstrdup(c->language);
@@ -636,7 +619,7 @@ static const char *const top_keys[K_COUNT] = {
 static void parse_languages(struct ctx *x, const yaml_node_t *n)
 {
 	struct course_src *c = x->c;
-	char q[QUOTE_MAX + 4];
+	char q[PROBLEMS_QUOTE_SIZE];
 
 	if (n && n->type != YAML_SEQUENCE_NODE && !(n->type == YAML_SCALAR_NODE && is_null(n))) {
 		report(x, PROBLEM_ERROR, n, "'languages' must be a list of language tags, not %s",
@@ -672,7 +655,7 @@ static void parse_languages(struct ctx *x, const yaml_node_t *n)
 				report(x, PROBLEM_ERROR, v,
 				       "'languages': '%s' is not a language tag (such as th, en or "
 				       "pt-BR)",
-				       shorten(lang, q, sizeof(q)));
+				       problems_quote(lang, q));
 			else if (twice)
 				report(x, PROBLEM_ERROR, v, "'languages': '%s' given twice", lang);
 			found = found || (c->language && strcmp(lang, c->language) == 0);
@@ -702,7 +685,7 @@ static void parse_root(struct ctx *x, const yaml_node_t *root)
 {
 	struct course_src *c = x->c;
 	const yaml_node_t *k[K_COUNT];
-	char q[QUOTE_MAX + 4];
+	char q[PROBLEMS_QUOTE_SIZE];
 
 	for (int i = 0; i < K_COUNT; i++)
 		k[i] = map_get(x, root, top_keys[i]);
@@ -712,7 +695,7 @@ static void parse_root(struct ctx *x, const yaml_node_t *root)
 	if (c->language && !course_lang_valid(c->language)) {
 		report(x, PROBLEM_ERROR, k[K_LANGUAGE],
 		       "language '%s' is not a language tag (such as th, en or pt-BR)",
-		       shorten(c->language, q, sizeof(q)));
+		       problems_quote(c->language, q));
 		free(c->language);
 		c->language = NULL;
 	}
@@ -721,7 +704,7 @@ static void parse_root(struct ctx *x, const yaml_node_t *root)
 		report(x, PROBLEM_ERROR, k[K_ID],
 		       "id '%s' is not a course id (lowercase letters, digits and inner '-', in "
 		       "labels joined by '.', such as org.example.pump-repair)",
-		       shorten(c->id, q, sizeof(q)));
+		       problems_quote(c->id, q));
 		free(c->id);
 		c->id = NULL;
 	}
@@ -730,7 +713,7 @@ static void parse_root(struct ctx *x, const yaml_node_t *root)
 		report(x, PROBLEM_ERROR, k[K_VERSION],
 		       "version '%s' is not a version (1 to 4 numbers joined by '.', without "
 		       "leading zeros, such as 1.2)",
-		       shorten(c->version, q, sizeof(q)));
+		       problems_quote(c->version, q));
 		free(c->version);
 		c->version = NULL;
 	}
@@ -757,7 +740,7 @@ static void parse_root(struct ctx *x, const yaml_node_t *root)
 		char *s = get_text(x, k[K_ALLOW_HTML], "allow_html");
 		if (s && !parse_bool(s, &c->allow_html))
 			report(x, PROBLEM_ERROR, k[K_ALLOW_HTML],
-			       "'allow_html' is '%s', not true or false", shorten(s, q, sizeof(q)));
+			       "'allow_html' is '%s', not true or false", problems_quote(s, q));
 		free(s);
 	}
 	parse_lessons(x, k[K_LESSONS]);

@@ -45,22 +45,6 @@ static char *join(const char *a, const char *b)
 	return s;
 }
 
-/* At most QUOTE_MAX bytes of s, cut on a character boundary. */
-static const char *shorten(const char *s, char *buf, size_t size)
-{
-	size_t n = strlen(s);
-
-	if (n <= QUOTE_MAX || size < QUOTE_MAX + 4) {
-		snprintf(buf, size, "%s", s);
-		return buf;
-	}
-	n = QUOTE_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	snprintf(buf, size, "%.*s...", (int)n, s);
-	return buf;
-}
-
 static bool ends_with_ci(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -187,10 +171,10 @@ static size_t scheme_length(const char *url)
 
 static void report_external(struct lint *L, const char *file, const struct md_ref *r)
 {
-	char q[QUOTE_MAX + 4];
+	char q[PROBLEMS_QUOTE_SIZE];
 	size_t scheme = scheme_length(r->url);
 
-	shorten(r->url, q, sizeof(q));
+	problems_quote(r->url, q);
 	if (scheme == 4 && strncasecmp(r->url, "file", 4) == 0)
 		problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
 		             "link '%s': a file on your computer, not in the course (write a path "
@@ -210,11 +194,11 @@ static void report_external(struct lint *L, const char *file, const struct md_re
 
 static void report_invalid(struct lint *L, const char *file, const struct md_ref *r)
 {
-	char q[QUOTE_MAX + 4];
+	char q[PROBLEMS_QUOTE_SIZE];
 	size_t path_len = strcspn(r->url, "#");
 	const char *why;
 
-	shorten(r->url, q, sizeof(q));
+	problems_quote(r->url, q);
 	if (r->url[0] == '\0')
 		why = "an empty link";
 	else if (r->url[0] == '/')
@@ -232,10 +216,10 @@ static void report_missing(struct lint *L, const char *file, const struct md_ref
                            const char *path)
 {
 	const struct course_src *c = L->c;
-	char q[QUOTE_MAX + 4], hint[QUOTE_MAX + 64] = "";
+	char q[PROBLEMS_QUOTE_SIZE], hint[QUOTE_MAX + 64] = "";
 	size_t n = strlen(path);
 
-	shorten(path, q, sizeof(q));
+	problems_quote(path, q);
 	if (ends_with_ci(path, ".html")) {
 		/* A link to the page the builder makes: the source links to the .md. */
 		char *md = malloc(n + 1);
@@ -280,7 +264,7 @@ static void check_ref(struct lint *L, size_t lesson, const struct md_ref *r)
 {
 	const struct course_src *c = L->c;
 	const char *file = c->lessons[lesson].file;
-	char q[QUOTE_MAX + 4], qf[QUOTE_MAX + 4];
+	char q[PROBLEMS_QUOTE_SIZE], qf[PROBLEMS_QUOTE_SIZE];
 	struct link lk;
 
 	link_resolve(c, file, r->url, &lk);
@@ -289,7 +273,7 @@ static void check_ref(struct lint *L, size_t lesson, const struct md_ref *r)
 		if (lk.fragment[0] && !has_heading(L->docs[lesson], lk.fragment))
 			problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
 			             "link to '#%s': no heading '%s' in this lesson",
-			             shorten(lk.fragment, q, sizeof(q)), q);
+			             problems_quote(lk.fragment, q), q);
 		break;
 	case LINK_LESSON: {
 		size_t t = (size_t)(lk.lesson - c->lessons);
@@ -297,7 +281,7 @@ static void check_ref(struct lint *L, size_t lesson, const struct md_ref *r)
 		    !has_heading(L->docs[t], lk.fragment))
 			problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
 			             "link to '%s#%s': no heading '%s' in %s", lk.path,
-			             shorten(lk.fragment, qf, sizeof(qf)), qf, lk.path);
+			             problems_quote(lk.fragment, qf), qf, lk.path);
 		break;
 	}
 	case LINK_FILE:

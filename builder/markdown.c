@@ -1,6 +1,8 @@
 /* markdown.c - lessons in Markdown through cmark-gfm: headings, references, section text, page body (markdown.h). */
 #include "markdown.h"
 
+#include "page.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1041,37 +1043,8 @@ static void out_uint(struct out *o, const char *name, unsigned v)
 /* Text or an attribute value: & < > " ' escaped. */
 static void out_esc(struct out *o, const char *s)
 {
-	size_t run = 0;
-
-	for (; s && *s; s++) {
-		const char *rep;
-
-		switch (*s) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
-			run++;
-			continue;
-		}
-		out_addn(o, s - run, run);
-		run = 0;
-		out_add(o, rep);
-	}
-	if (s)
-		out_addn(o, s - run, run);
+	if (!page_escape_into(&o->b, s))
+		o->oom = true;
 }
 
 /* A URL in an attribute: what browsers would strip or choke on is percent-encoded. */

@@ -211,7 +211,7 @@ static void put(struct out *o, const char *s)
 		o->oom = true;
 }
 
-static void put_esc(struct out *o, const char *s)
+bool page_escape_into(struct sbuf *b, const char *s)
 {
 	size_t run = 0;
 
@@ -238,12 +238,16 @@ static void put_esc(struct out *o, const char *s)
 			run++;
 			continue;
 		}
-		if (!sbuf_add(&o->b, s - run, run))
-			o->oom = true;
+		if (!sbuf_add(b, s - run, run) || !sbuf_adds(b, rep))
+			return false;
 		run = 0;
-		put(o, rep);
 	}
-	if (s && !sbuf_add(&o->b, s - run, run))
+	return !s || sbuf_add(b, s - run, run);
+}
+
+static void put_esc(struct out *o, const char *s)
+{
+	if (!page_escape_into(&o->b, s))
 		o->oom = true;
 }
 

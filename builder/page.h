@@ -8,6 +8,7 @@
 #ifndef SAMPAN_BUILDER_PAGE_H
 #define SAMPAN_BUILDER_PAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The builder's own files in the bundle (COURSE_SRC_ASSETS). */
@@ -54,5 +55,9 @@ const char *page_language_name(const char *tag);
 
 /* HTML-escape text into a malloc'd string (& < > " '). */
 char *page_escape(const char *text);
+
+struct sbuf;
+/* Append text to b, HTML-escaped as page_escape does; false when b is full or out of memory. */
+bool page_escape_into(struct sbuf *b, const char *text);
 
 #endif

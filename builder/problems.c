@@ -150,3 +150,18 @@ void problems_print(const struct problems *p, FILE *out, bool color)
 		fputc('\n', out);
 	}
 }
+
+const char *problems_quote(const char *s, char buf[PROBLEMS_QUOTE_SIZE])
+{
+	size_t n = strlen(s), max = PROBLEMS_QUOTE_SIZE - 4;
+
+	if (n <= max) {
+		snprintf(buf, PROBLEMS_QUOTE_SIZE, "%s", s);
+		return buf;
+	}
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	snprintf(buf, PROBLEMS_QUOTE_SIZE, "%.*s...", (int)n, s);
+	return buf;
+}

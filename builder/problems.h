@@ -39,6 +39,13 @@ void problems_add(struct problems *p, enum problem_level level, const char *file
 #endif
         ;
 
+/*
+ * At most 80 bytes of s for quoting in a message, cut on a character
+ * boundary with "..." when cut; buf holds PROBLEMS_QUOTE_SIZE bytes.
+ */
+#define PROBLEMS_QUOTE_SIZE 84
+const char *problems_quote(const char *s, char buf[PROBLEMS_QUOTE_SIZE]);
+
 /* Sort by file, line, column, then message (stable, locale-free). */
 void problems_sort(struct problems *p);
 
