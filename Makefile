@@ -1,6 +1,6 @@
 # Sampan: the top-level GNU Makefile.  `make help` lists the targets.
 #
-#   make            build the library and sampan-build in build/
+#   make            build the library, sampan-build and sampan-play in build/
 #   make test       install missing Debian packages, build with ASan+UBSan, run every test
 #   make check      the same with warnings as errors, then lint (what CI runs)
 #   make demo       build the sample courses and serve them;  make bench: the benchmarks
@@ -24,10 +24,12 @@ WERROR ?= 0
 
 PKGS := libzip libsodium libcrypto jansson icu-uc zlib
 BUILDER_PKGS := libcmark-gfm libarchive yaml-0.1
+PLAYER_PKGS := libmicrohttpd libqrencode
 # Lazy (=): evaluated after `make test` has installed the packages.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(BUILDER_PKGS))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(BUILDER_PKGS) $(PLAYER_PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 BUILDER_LIBS = $(shell pkg-config --libs $(BUILDER_PKGS))
+PLAYER_LIBS = $(shell pkg-config --libs $(PLAYER_PKGS))
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wconversion -Wvla -Wwrite-strings -Wimplicit-fallthrough
@@ -59,7 +61,15 @@ BUILDER_SRC := $(sort $(filter-out builder/main.c,$(wildcard builder/*.c)))
 BUILDER_OBJ := $(BUILDER_SRC:%.c=$(O)/%.o)
 BUILDER_LIB := $(O)/libsampan-builder.a
 SAMPAN_BUILD := $(O)/sampan-build
-PROGRAMS := $(if $(wildcard builder/main.c),$(SAMPAN_BUILD))
+
+# sampan-play likewise: every player/*.c but main.c into a library.
+PLAYER_SRC := $(sort $(filter-out player/main.c,$(wildcard player/*.c)))
+PLAYER_OBJ := $(PLAYER_SRC:%.c=$(O)/%.o)
+PLAYER_LIB := $(O)/libsampan-player.a
+SAMPAN_PLAY := $(O)/sampan-play
+
+PROGRAMS := $(if $(wildcard builder/main.c),$(SAMPAN_BUILD)) \
+	$(if $(wildcard player/main.c),$(SAMPAN_PLAY))
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
@@ -93,6 +103,11 @@ $(O)/builder/%.o: builder/%.c
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Icli -c -o $@ $<
 
+$(O)/player/%.o: player/%.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Ibuilder -Icli -Iplayer -c -o $@ $<
+
 $(O)/cli/%.o: cli/%.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
@@ -117,12 +132,21 @@ $(SAMPAN_BUILD): $(O)/builder/main.o $(BUILDER_LIB) $(BUNDLE_LIB)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(BUILDER_LIBS) $(PKG_LIBS)
 
-$(O)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(BUILDER_LIB) $(BUNDLE_LIB)
+$(PLAYER_LIB): $(PLAYER_OBJ)
+	@rm -f $@
+	@[ "$(V)" = 1 ] || echo "  AR      $@"
+	$(Q)ar rcs $@ $^
+
+$(SAMPAN_PLAY): $(O)/player/main.o $(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB)
+	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PLAYER_LIBS) $(BUILDER_LIBS) $(PKG_LIBS)
+
+$(O)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Ibuilder -Icli -Itests/unit/helpers -o $@ $< \
-		$(UNIT_HELPER_OBJ) $(BUILDER_LIB) $(BUNDLE_LIB) \
-		$(LDFLAGS) $(BUILDER_LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Ibuilder -Icli -Iplayer -Itests/unit/helpers -o $@ $< \
+		$(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB) \
+		$(LDFLAGS) $(PLAYER_LIBS) $(BUILDER_LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 deps:
 	@scripts/install-deps.sh
@@ -130,7 +154,7 @@ deps:
 DEMO_PORT ?= 8080
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/demo.sh $(SAMPAN_BUILD) $(DEMO_PORT)
+	@scripts/demo.sh $(SAMPAN_BUILD) $(SAMPAN_PLAY) $(DEMO_PORT)
 
 bench: deps
 	@$(MAKE) --no-print-directory all
@@ -174,7 +198,7 @@ install: $(BUNDLE_LIB) $(PROGRAMS)
 	install -m 0644 $(BUNDLE_HDR) $(DESTDIR)$(PREFIX)/include/sampan/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/sampan-build
+	rm -f $(DESTDIR)$(PREFIX)/bin/sampan-build $(DESTDIR)$(PREFIX)/bin/sampan-play
 	rm -f $(DESTDIR)$(PREFIX)/lib/libsampan-bundle.a
 	rm -rf $(DESTDIR)$(PREFIX)/include/sampan
 
@@ -184,4 +208,5 @@ clean:
 help:
 	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
--include $(BUNDLE_OBJ:.o=.d) $(BUILDER_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d)
+-include $(BUNDLE_OBJ:.o=.d) $(BUILDER_OBJ:.o=.d) $(PLAYER_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
+	$(UNIT_HELPER_OBJ:.o=.d)

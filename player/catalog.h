@@ -1,0 +1,50 @@
+/*
+ * catalog.h - the player's own pages: the catalog of courses (with the
+ * refused bundles and their reasons, a language filter and the QR code of
+ * the player's address) as HTML that works without JavaScript, and as
+ * JSON (/api/catalog.json).  The interface speaks English, Chinese
+ * (simplified), Thai, Vietnamese, Khmer, Lao, Burmese, Malay, Indonesian
+ * and Filipino.
+ */
+#ifndef SAMPAN_PLAYER_CATALOG_H
+#define SAMPAN_PLAYER_CATALOG_H
+
+#include <stddef.h>
+
+#include "library.h"
+
+/* The interface languages, English first. */
+extern const char *const catalog_ui_languages[];
+extern const size_t catalog_ui_languages_count;
+
+/* A label of the interface in lang (English when unknown). */
+const char *catalog_label(const char *lang, const char *key);
+
+struct catalog_view {
+	const struct lib_snapshot *snap;
+	const char *ui_lang; /* chosen from ?lang= or Accept-Language */
+	const char *filter_lang; /* show only courses in this language, or NULL */
+	const char *
+	        address; /* the player's address for people to type, e.g. "http://10.0.0.5:8080/" */
+	const char *qr_svg; /* an SVG of the address's QR code, or NULL */
+};
+
+/*
+ * The catalog page: every course (title in the interface language when the
+ * course has it, else its own; languages; lesson count; size; publisher;
+ * a link to /c/ID/), the language filter (links, no script), the refused
+ * list with reasons, the address and its QR code, a language switcher.
+ * A complete HTML document, malloc'd.
+ */
+char *catalog_html(const struct catalog_view *v);
+
+/* The catalog as JSON: {"courses": [...], "refused": [...]}, malloc'd. */
+char *catalog_json(const struct lib_snapshot *snap);
+
+/* A small HTML page for an error status (404, 405...), in the interface language. */
+char *catalog_error_page(const char *ui_lang, int status, const char *detail);
+
+/* The player's stylesheet (/_sampan/player.css). */
+const char *catalog_stylesheet(void);
+
+#endif

@@ -1,0 +1,596 @@
+/*
+ * cmd_extract.c - `sampan-play extract FILE.sampan DIR`: a fully verified
+ * bundle (format-spec/bundle-v1.md §14) written out as files, every entry
+ * with META-INF/ included, so that `sha256sum -c META-INF/MANIFEST` and
+ * minisign can audit the result (§8.8).
+ *
+ * Not through libarchive: the issue asked for "verified extraction with
+ * libarchive's secure flags", but libarchive would read the ZIP a second
+ * time, its own way, with its own idea of names.  The bundle library has
+ * already refused every name the one path checker refuses (bundle/
+ * pathname.h: "..", absolute, backslash, NUL, device names, case and
+ * file/folder collisions...) and every non-regular entry, and its reads
+ * check every byte they return against the signed digests.  So the bytes
+ * written are the bytes checked, under the names checked.  Writing is
+ * confined to DIR besides: relative to DIR's descriptor, each folder opened
+ * with O_NOFOLLOW, each file created with O_EXCL|O_NOFOLLOW, so that a
+ * symbolic link planted in DIR cannot redirect a write.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "cli.h"
+#include "format.h"
+#include "pathname.h"
+#include "player.h"
+#include "trust.h"
+
+enum { OPT_TRUST_DIR = 256 };
+
+/* Entries up to this size are read (and checked) whole; larger stored ones a piece at a time. */
+#define READ_WHOLE_MAX ((size_t)BUNDLE_MAX_DEFLATED_SIZE)
+#define READ_PIECE ((size_t)BUNDLE_CHUNK_SIZE)
+
+static const char usage[] =
+        "usage: sampan-play extract FILE.sampan DIR [--trust KEY.pub...] [--trust-dir DIR]\n"
+        "\n"
+        "Verify the bundle completely, then write every one of its files into DIR,\n"
+        "which must not exist or be empty.  META-INF/ is written too, so that\n"
+        "`sha256sum -c --strict META-INF/MANIFEST` in DIR checks the files against\n"
+        "the signed manifest.  An invalid bundle is refused and nothing is\n"
+        "written; a failure midway removes what was written.\n"
+        "\n"
+        "  -t, --trust KEY.pub  trust the publisher with this public key (repeatable)\n"
+        "      --trust-dir DIR  trust every *.pub in DIR (default:\n"
+        "                       $XDG_CONFIG_HOME/sampan/trusted, else\n"
+        "                       ~/.config/sampan/trusted; a missing folder adds nothing)\n"
+        "  -q, --quiet          print nothing but errors\n"
+        "  -h, --help           this help\n"
+        "\n"
+        "Exit status: 0 extracted, 1 refused (invalid bundle, DIR not empty), 2 usage,\n"
+        "3 system error.\n";
+
+/* The trust folder when --trust-dir is not given (XDG: a relative XDG_CONFIG_HOME is ignored). */
+static char *default_trust_dir(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	const char *base, *rest;
+	char *dir;
+	size_t n;
+
+	if (xdg && xdg[0] == '/') {
+		base = xdg;
+		rest = "/sampan/trusted";
+	} else if (home && home[0] == '/') {
+		base = home;
+		rest = "/.config/sampan/trusted";
+	} else {
+		return NULL;
+	}
+	n = strlen(base) + strlen(rest) + 1;
+	dir = malloc(n);
+	if (!dir)
+		cli_oom();
+	snprintf(dir, n, "%s%s", base, rest);
+	return dir;
+}
+
+/* Add the trust folder's keys to t (which holds the --trust keys); at least one key is needed. */
+static int load_trust_dir(struct trust *t, const char *dir)
+{
+	struct bundle_error err;
+	char *def = NULL;
+	int rc = EXIT_YES;
+
+	if (!dir)
+		dir = def = default_trust_dir();
+	if (dir && trust_add_dir(t, dir, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(NULL, &err);
+		if (rc == EXIT_NO)
+			rc = EXIT_USAGE;
+	} else if (t->count == 0) {
+		cli_error("no trusted key: give --trust KEY.pub, or put the publishers' KEY.pub "
+		          "files in %s",
+		          dir ? dir : "a folder given with --trust-dir");
+		rc = EXIT_USAGE;
+	}
+	free(def);
+	return rc;
+}
+
+struct check_ctx {
+	struct bundle *b;
+	const char *path;
+	size_t bad;
+	uint64_t done, total;
+	struct cli_progress progress;
+};
+
+static void on_checked(void *ctx, size_t index, const struct bundle_error *r)
+{
+	struct check_ctx *c = ctx;
+	struct bundle_entry e;
+
+	bundle_entry(c->b, index, &e);
+	if (r->status != BUNDLE_OK) {
+		cli_progress_end(&c->progress);
+		cli_error("%s: %s", c->path, r->message);
+		c->bad++;
+	}
+	c->done += e.size;
+	cli_progress_update(&c->progress, c->done, c->total);
+}
+
+/*
+ * Open the bundle at path and check all of it, as `verify` does, reporting
+ * every failure.  Returns the exit code; on EXIT_YES *out is the verified
+ * bundle (close it), and every byte of it passed.
+ */
+static int open_checked(const char *path, const struct trust *trust, const char *label,
+                        struct bundle **out)
+{
+	struct bundle *b = NULL;
+	struct bundle_error err;
+	struct check_ctx ctx;
+	enum bundle_status st;
+	int rc = EXIT_YES;
+
+	*out = NULL;
+	st = bundle_open(path, &b, &err);
+	if (st == BUNDLE_OK)
+		st = bundle_verify(b, trust, &err);
+	if (st != BUNDLE_OK) {
+		rc = cli_bundle_error(path, &err);
+		bundle_close(b);
+		return rc;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.b = b;
+	ctx.path = path;
+	for (size_t i = 0; i < bundle_count(b); i++) {
+		struct bundle_entry e;
+		bundle_entry(b, i, &e);
+		ctx.total += e.size;
+	}
+	cli_progress_start(&ctx.progress, label);
+	st = bundle_verify_content(b, on_checked, &ctx, &err);
+	cli_progress_end(&ctx.progress);
+	if (st == BUNDLE_ENTRY_BAD) {
+		cli_error("%s: %zu of %zu entries failed verification", path, ctx.bad,
+		          bundle_count(b));
+		rc = EXIT_NO;
+	} else if (st != BUNDLE_OK) {
+		rc = cli_bundle_error(path, &err);
+	}
+	if (rc != EXIT_YES)
+		bundle_close(b);
+	else
+		*out = b;
+	return rc;
+}
+
+/* What was created under DIR, in order, to remove it all on a failure. */
+struct made {
+	char *path; /* relative to DIR */
+	bool dir;
+};
+
+struct extract {
+	struct bundle *b;
+	const char *dir; /* as given, for messages */
+	int root; /* DIR */
+	bool made_root; /* DIR itself was created */
+	struct made *made;
+	size_t made_count, made_cap;
+	int cur; /* the folder of the last file, or -1 */
+	char *cur_path; /* its path relative to DIR */
+	size_t cur_len;
+	size_t files;
+	uint64_t done, total;
+	struct cli_progress progress;
+};
+
+static void remember(struct extract *x, const char *path, size_t len, bool dir)
+{
+	if (x->made_count == x->made_cap) {
+		size_t ncap = x->made_cap ? x->made_cap * 2 : 64;
+		struct made *p = realloc(x->made, ncap * sizeof(*p));
+		if (!p)
+			cli_oom();
+		x->made = p;
+		x->made_cap = ncap;
+	}
+	x->made[x->made_count].path = malloc(len + 1);
+	if (!x->made[x->made_count].path)
+		cli_oom();
+	memcpy(x->made[x->made_count].path, path, len);
+	x->made[x->made_count].path[len] = '\0';
+	x->made[x->made_count].dir = dir;
+	x->made_count++;
+}
+
+/*
+ * Open the folder path[0, len) below DIR, one segment at a time, never
+ * following a symbolic link; with create, make the missing folders (0755)
+ * and remember them.  Returns the descriptor, or -1 with errno set.
+ */
+static int open_folder(struct extract *x, const char *path, size_t len, bool create)
+{
+	int fd = dup(x->root);
+	size_t at = 0;
+
+	while (fd >= 0 && at < len) {
+		const char *slash = memchr(path + at, '/', len - at);
+		size_t end = slash ? (size_t)(slash - path) : len;
+		char seg[BUNDLE_MAX_SEGMENT + 1];
+		bool there = true;
+		int next = -1, e;
+
+		if (end - at == 0 || end - at > BUNDLE_MAX_SEGMENT) {
+			errno = EINVAL;
+		} else {
+			memcpy(seg, path + at, end - at);
+			seg[end - at] = '\0';
+			if (create) {
+				if (mkdirat(fd, seg, 0755) == 0)
+					remember(x, path, end, true);
+				else if (errno != EEXIST)
+					there = false;
+			}
+			/* An existing folder is ours (DIR was empty); a link there fails here. */
+			if (there)
+				next = openat(fd, seg,
+				              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		e = errno;
+		close(fd);
+		errno = e;
+		fd = next;
+		at = end + 1;
+	}
+	return fd;
+}
+
+/* Remove what was made, files and folders, the last first; then DIR when it was made. */
+static void undo(struct extract *x)
+{
+	for (size_t i = x->made_count; i-- > 0;) {
+		const char *p = x->made[i].path, *slash = strrchr(p, '/');
+		size_t plen = slash ? (size_t)(slash - p) : 0;
+		int fd = open_folder(x, p, plen, false);
+		if (fd < 0)
+			continue;
+		unlinkat(fd, slash ? slash + 1 : p, x->made[i].dir ? AT_REMOVEDIR : 0);
+		close(fd);
+	}
+	if (x->made_root && rmdir(x->dir) != 0)
+		cli_warning("%s: cannot remove: %s", x->dir, strerror(errno));
+}
+
+static void extract_release(struct extract *x)
+{
+	for (size_t i = 0; i < x->made_count; i++)
+		free(x->made[i].path);
+	free(x->made);
+	free(x->cur_path);
+	if (x->cur >= 0)
+		close(x->cur);
+	if (x->root >= 0)
+		close(x->root);
+}
+
+static bool interrupted(void)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending) != 0)
+		return false;
+	return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1 ||
+	       sigismember(&pending, SIGHUP) == 1;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Write the checked bytes of entry i to fd: whole, or a checked piece at a time. */
+static int write_entry(struct extract *x, size_t i, const struct bundle_entry *e, int fd,
+                       const char *shown)
+{
+	struct bundle_error err;
+	unsigned char *data = NULL;
+	size_t len;
+	int rc = EXIT_YES;
+
+	if (e->size <= READ_WHOLE_MAX || e->method != 0) {
+		/* Deflated entries are at most 64 MiB (§3.8): bundle_read refuses more. */
+		if (bundle_read(x->b, i, READ_WHOLE_MAX, &data, &len, &err) != BUNDLE_OK) {
+			cli_progress_end(&x->progress);
+			return cli_bundle_error(bundle_path(x->b), &err);
+		}
+		if (write_all(fd, data, len) != 0) {
+			cli_progress_end(&x->progress);
+			cli_error("%s: cannot write: %s", shown, strerror(errno));
+			rc = EXIT_SYSTEM;
+		}
+		free(data);
+		x->done += len;
+		cli_progress_update(&x->progress, x->done, x->total);
+		return rc;
+	}
+	/* A large stored entry: bundle_read_range checks each chunk it reads against META-INF/chunks. */
+	data = malloc(READ_PIECE);
+	if (!data)
+		cli_oom();
+	for (uint64_t off = 0; off < e->size && rc == EXIT_YES;) {
+		size_t n = e->size - off > READ_PIECE ? READ_PIECE : (size_t)(e->size - off);
+		if (interrupted()) {
+			cli_progress_end(&x->progress);
+			cli_error("%s: interrupted", shown);
+			rc = EXIT_SYSTEM;
+		} else if (bundle_read_range(x->b, i, off, n, data, &err) != BUNDLE_OK) {
+			cli_progress_end(&x->progress);
+			rc = cli_bundle_error(bundle_path(x->b), &err);
+		} else if (write_all(fd, data, n) != 0) {
+			cli_progress_end(&x->progress);
+			cli_error("%s: cannot write: %s", shown, strerror(errno));
+			rc = EXIT_SYSTEM;
+		}
+		off += n;
+		x->done += n;
+		cli_progress_update(&x->progress, x->done, x->total);
+	}
+	free(data);
+	return rc;
+}
+
+/* Write entry i as a new file below DIR. */
+static int extract_entry(struct extract *x, size_t i)
+{
+	struct bundle_entry e;
+	struct bundle_error err;
+	const char *slash;
+	size_t plen;
+	char *shown;
+	int fd, rc;
+
+	bundle_entry(x->b, i, &e);
+	/* The reader checked every name already; the extractor asks the one path checker again. */
+	if (pathname_check(e.name, e.name_len, true, &err) != BUNDLE_OK) {
+		cli_progress_end(&x->progress);
+		return cli_bundle_error(bundle_path(x->b), &err);
+	}
+	slash = strrchr(e.name, '/');
+	plen = slash ? (size_t)(slash - e.name) : 0;
+	{
+		size_t n = strlen(x->dir) + e.name_len + 2;
+		shown = malloc(n);
+		if (!shown)
+			cli_oom();
+		snprintf(shown, n, "%s/%s", x->dir, e.name);
+	}
+	/* Entries come sorted, so that neighbours mostly share their folder. */
+	if (x->cur < 0 || plen != x->cur_len || memcmp(e.name, x->cur_path, plen) != 0) {
+		if (x->cur >= 0)
+			close(x->cur);
+		free(x->cur_path);
+		x->cur_path = NULL;
+		x->cur = open_folder(x, e.name, plen, true);
+		if (x->cur < 0) {
+			cli_progress_end(&x->progress);
+			cli_error("%s: cannot make its folder: %s", shown, strerror(errno));
+			free(shown);
+			return EXIT_SYSTEM;
+		}
+		x->cur_path = malloc(plen + 1);
+		if (!x->cur_path)
+			cli_oom();
+		memcpy(x->cur_path, e.name, plen);
+		x->cur_path[plen] = '\0';
+		x->cur_len = plen;
+	}
+	fd = openat(x->cur, slash ? slash + 1 : e.name,
+	            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		cli_progress_end(&x->progress);
+		cli_error("%s: cannot create: %s", shown, strerror(errno));
+		free(shown);
+		return EXIT_SYSTEM;
+	}
+	remember(x, e.name, e.name_len, false);
+	rc = write_entry(x, i, &e, fd, shown);
+	if (close(fd) != 0 && rc == EXIT_YES) {
+		cli_progress_end(&x->progress);
+		cli_error("%s: cannot write: %s", shown, strerror(errno));
+		rc = EXIT_SYSTEM;
+	}
+	if (rc == EXIT_YES)
+		x->files++;
+	free(shown);
+	return rc;
+}
+
+/*
+ * Whether dir can receive the files: missing, or an empty folder.  Not a
+ * guarantee (see make_root), but a refusal before a long verification.
+ */
+static int check_target(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d) {
+		if (errno == ENOENT)
+			return EXIT_YES;
+		if (errno == ENOTDIR) {
+			cli_error("%s: not a folder", dir);
+			return EXIT_NO;
+		}
+		cli_error("%s: cannot read: %s", dir, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+			closedir(d);
+			cli_error("%s: not empty", dir);
+			return EXIT_NO;
+		}
+	}
+	closedir(d);
+	return EXIT_YES;
+}
+
+/* Make DIR, or take it if it is an empty folder; open it. */
+static int make_root(struct extract *x)
+{
+	int rc;
+
+	if (mkdir(x->dir, 0755) == 0) {
+		x->made_root = true;
+	} else if (errno != EEXIST) {
+		cli_error("%s: cannot make the folder: %s", x->dir, strerror(errno));
+		return EXIT_SYSTEM;
+	} else {
+		rc = check_target(x->dir);
+		if (rc != EXIT_YES)
+			return rc;
+	}
+	x->root = open(x->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (x->root < 0) {
+		cli_error("%s: cannot open: %s", x->dir, strerror(errno));
+		if (x->made_root)
+			rmdir(x->dir);
+		x->made_root = false;
+		return EXIT_SYSTEM;
+	}
+	return EXIT_YES;
+}
+
+static int extract(const char *path, const char *dir, const struct trust *trust)
+{
+	struct extract x;
+	sigset_t stop, old;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	x.dir = dir;
+	x.root = -1;
+	x.cur = -1;
+	rc = check_target(dir);
+	if (rc != EXIT_YES)
+		return rc;
+	rc = open_checked(path, trust, "Verifying", &x.b);
+	if (rc != EXIT_YES)
+		return rc;
+	/* Held back while files are written, so that an interrupted extraction removes them. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	rc = make_root(&x);
+	if (rc != EXIT_YES)
+		goto done;
+	for (size_t i = 0; i < bundle_count(x.b); i++) {
+		struct bundle_entry e;
+		bundle_entry(x.b, i, &e);
+		x.total += e.size;
+	}
+	cli_progress_start(&x.progress, "Extracting");
+	for (size_t i = 0; i < bundle_count(x.b) && rc == EXIT_YES; i++) {
+		if (interrupted()) {
+			cli_progress_end(&x.progress);
+			cli_error("%s: interrupted", dir);
+			rc = EXIT_SYSTEM;
+			break;
+		}
+		rc = extract_entry(&x, i);
+	}
+	cli_progress_end(&x.progress);
+	if (rc != EXIT_YES) {
+		undo(&x);
+		goto done;
+	}
+	if (!cli_quiet)
+		printf("Extracted %zu files from %s into %s\n", x.files, path, dir);
+done:
+	extract_release(&x);
+	bundle_close(x.b);
+	fflush(stdout);
+	/* A signal held back is delivered here and ends the program, with nothing half written. */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+int cmd_extract(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "trust", required_argument, NULL, 't' },
+		{ "trust-dir", required_argument, NULL, OPT_TRUST_DIR },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct trust trust;
+	struct bundle_error err;
+	const char *trust_dir = NULL;
+	int opt, rc = EXIT_YES;
+
+	trust_init(&trust);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "t:qh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 't':
+			if (trust_add_file(&trust, optarg, &err) != BUNDLE_OK) {
+				rc = cli_bundle_error(NULL, &err);
+				rc = rc == EXIT_NO ? EXIT_USAGE : rc;
+				goto done;
+			}
+			break;
+		case OPT_TRUST_DIR:
+			trust_dir = optarg;
+			break;
+		case 'q':
+			cli_quiet = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			goto done;
+		default:
+			fputs(usage, stderr);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	}
+	if (argc - optind != 2) {
+		cli_error("extract needs one FILE.sampan and one DIR");
+		fputs(usage, stderr);
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	rc = load_trust_dir(&trust, trust_dir);
+	if (rc == EXIT_YES)
+		rc = extract(argv[optind], argv[optind + 1], &trust);
+done:
+	trust_release(&trust);
+	return rc;
+}

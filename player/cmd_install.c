@@ -1,0 +1,625 @@
+/*
+ * cmd_install.c - `sampan-play install FILE.sampan --library DIR`: put a
+ * fully verified bundle (format-spec/bundle-v1.md §14) into a player's
+ * library folder as ID-VERSION.sampan, atomically, refusing a downgrade
+ * (DESIGN "Trust": rollback), and remove the versions it replaces.
+ *
+ * The copy is written to .ID-VERSION.sampan.tmp-XXXXXX beside its place,
+ * synced, opened and verified again in full, and only then renamed into
+ * place: a failure or an interruption at any point leaves no new or partial
+ * bundle in the library.  Only kill -9 can leave the temporary file; the
+ * next install removes those older than an hour.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "cli.h"
+#include "player.h"
+#include "trust.h"
+
+enum { OPT_TRUST_DIR = 256 };
+
+#define COPY_PIECE (1024u * 1024u)
+/* A temporary file untouched for this long belongs to no running install. */
+#define STALE_SECONDS 3600
+
+static const char usage[] =
+        "usage: sampan-play install FILE.sampan --library DIR [--force]\n"
+        "                           [--trust KEY.pub...] [--trust-dir DIR]\n"
+        "\n"
+        "Verify the bundle completely, then copy it into the library folder DIR as\n"
+        "ID-VERSION.sampan and remove the other versions of the same course there.\n"
+        "A higher version already in DIR is kept and the install refused, unless\n"
+        "--force.  The copy is verified again before it takes its place: a failure\n"
+        "leaves the library as it was.\n"
+        "\n"
+        "  -l, --library DIR    the player's library folder (it must exist)\n"
+        "  -f, --force          install even over a higher version (which is removed)\n"
+        "  -t, --trust KEY.pub  trust the publisher with this public key (repeatable)\n"
+        "      --trust-dir DIR  trust every *.pub in DIR (default:\n"
+        "                       $XDG_CONFIG_HOME/sampan/trusted, else\n"
+        "                       ~/.config/sampan/trusted; a missing folder adds nothing)\n"
+        "  -q, --quiet          print nothing but errors\n"
+        "  -h, --help           this help\n"
+        "\n"
+        "Exit status: 0 installed, 1 refused (invalid bundle, downgrade), 2 usage,\n"
+        "3 system error.\n";
+
+/* The trust folder when --trust-dir is not given (XDG: a relative XDG_CONFIG_HOME is ignored). */
+static char *default_trust_dir(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	const char *base, *rest;
+	char *dir;
+	size_t n;
+
+	if (xdg && xdg[0] == '/') {
+		base = xdg;
+		rest = "/sampan/trusted";
+	} else if (home && home[0] == '/') {
+		base = home;
+		rest = "/.config/sampan/trusted";
+	} else {
+		return NULL;
+	}
+	n = strlen(base) + strlen(rest) + 1;
+	dir = malloc(n);
+	if (!dir)
+		cli_oom();
+	snprintf(dir, n, "%s%s", base, rest);
+	return dir;
+}
+
+/* Add the trust folder's keys to t (which holds the --trust keys); at least one key is needed. */
+static int load_trust_dir(struct trust *t, const char *dir)
+{
+	struct bundle_error err;
+	char *def = NULL;
+	int rc = EXIT_YES;
+
+	if (!dir)
+		dir = def = default_trust_dir();
+	if (dir && trust_add_dir(t, dir, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(NULL, &err);
+		if (rc == EXIT_NO)
+			rc = EXIT_USAGE;
+	} else if (t->count == 0) {
+		cli_error("no trusted key: give --trust KEY.pub, or put the publishers' KEY.pub "
+		          "files in %s",
+		          dir ? dir : "a folder given with --trust-dir");
+		rc = EXIT_USAGE;
+	}
+	free(def);
+	return rc;
+}
+
+static char *join3(const char *a, const char *b, const char *c)
+{
+	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+	char *p = malloc(n);
+
+	if (!p)
+		cli_oom();
+	snprintf(p, n, "%s%s%s", a, b, c);
+	return p;
+}
+
+struct check_ctx {
+	struct bundle *b;
+	const char *path;
+	size_t bad;
+	uint64_t done, total;
+	struct cli_progress progress;
+};
+
+static void on_checked(void *ctx, size_t index, const struct bundle_error *r)
+{
+	struct check_ctx *c = ctx;
+	struct bundle_entry e;
+
+	bundle_entry(c->b, index, &e);
+	if (r->status != BUNDLE_OK) {
+		cli_progress_end(&c->progress);
+		cli_error("%s: %s", c->path, r->message);
+		c->bad++;
+	}
+	c->done += e.size;
+	cli_progress_update(&c->progress, c->done, c->total);
+}
+
+/*
+ * Open the bundle at path and check all of it, as `verify` does, reporting
+ * every failure.  Returns the exit code; on EXIT_YES *out is the verified
+ * bundle (close it), and every byte of it passed.
+ */
+static int open_checked(const char *path, const struct trust *trust, const char *label,
+                        struct bundle **out)
+{
+	struct bundle *b = NULL;
+	struct bundle_error err;
+	struct check_ctx ctx;
+	enum bundle_status st;
+	int rc = EXIT_YES;
+
+	*out = NULL;
+	st = bundle_open(path, &b, &err);
+	if (st == BUNDLE_OK)
+		st = bundle_verify(b, trust, &err);
+	if (st != BUNDLE_OK) {
+		rc = cli_bundle_error(path, &err);
+		bundle_close(b);
+		return rc;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.b = b;
+	ctx.path = path;
+	for (size_t i = 0; i < bundle_count(b); i++) {
+		struct bundle_entry e;
+		bundle_entry(b, i, &e);
+		ctx.total += e.size;
+	}
+	cli_progress_start(&ctx.progress, label);
+	st = bundle_verify_content(b, on_checked, &ctx, &err);
+	cli_progress_end(&ctx.progress);
+	if (st == BUNDLE_ENTRY_BAD) {
+		cli_error("%s: %zu of %zu entries failed verification", path, ctx.bad,
+		          bundle_count(b));
+		rc = EXIT_NO;
+	} else if (st != BUNDLE_OK) {
+		rc = cli_bundle_error(path, &err);
+	}
+	if (rc != EXIT_YES)
+		bundle_close(b);
+	else
+		*out = b;
+	return rc;
+}
+
+static bool is_bundle_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len > 7 && strcmp(name + len - 7, ".sampan") == 0;
+}
+
+/* Whether name is a temporary copy of an install (or of sampan-build): .NAME.sampan.tmp-XXXXXX */
+static bool is_temp_name(const char *name)
+{
+	return name[0] == '.' && strstr(name, ".sampan.tmp-") != NULL;
+}
+
+/* Remove the temporary files that installs killed midway left in the library. */
+static void remove_stale(int dfd, const char *lib)
+{
+	int fd = dup(dfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	time_t now = time(NULL);
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat sb;
+		if (!is_temp_name(de->d_name))
+			continue;
+		if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(sb.st_mode) || now - sb.st_mtime < STALE_SECONDS)
+			continue;
+		if (unlinkat(dfd, de->d_name, 0) != 0)
+			cli_warning("%s/%s: cannot remove a stale temporary file: %s", lib,
+			            de->d_name, strerror(errno));
+	}
+	closedir(d);
+}
+
+/* A bundle of the same course already in the library. */
+struct installed {
+	char *name;
+	char *version;
+};
+
+static int cmp_installed(const void *a, const void *b)
+{
+	return strcmp(((const struct installed *)a)->name, ((const struct installed *)b)->name);
+}
+
+/*
+ * Find the bundles of course id in the library folder: every *.sampan there
+ * that opens and verifies with the trusted keys and has that id.  Others,
+ * including those that do not verify, are never touched.
+ */
+static int find_installed(const char *lib, const struct trust *trust, const char *id,
+                          struct installed **out, size_t *count)
+{
+	DIR *d = opendir(lib);
+	struct dirent *de;
+	struct installed *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = EXIT_YES;
+
+	*out = NULL;
+	*count = 0;
+	if (!d) {
+		cli_error("%s: cannot read the library folder: %s", lib, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	for (;;) {
+		struct bundle *b = NULL;
+		struct bundle_error err;
+		char *path;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno != 0) {
+				cli_error("%s: cannot read the library folder: %s", lib,
+				          strerror(errno));
+				rc = EXIT_SYSTEM;
+			}
+			break;
+		}
+		if (!is_bundle_name(de->d_name))
+			continue;
+		path = join3(lib, "/", de->d_name);
+		if (bundle_open(path, &b, &err) == BUNDLE_OK &&
+		    bundle_verify(b, trust, &err) == BUNDLE_OK &&
+		    strcmp(bundle_manifest(b)->id, id) == 0) {
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 4;
+				struct installed *p = realloc(v, ncap * sizeof(*p));
+				if (!p)
+					cli_oom();
+				v = p;
+				cap = ncap;
+			}
+			v[n].name = strdup(de->d_name);
+			v[n].version = strdup(bundle_manifest(b)->version);
+			if (!v[n].name || !v[n].version)
+				cli_oom();
+			n++;
+		}
+		bundle_close(b);
+		free(path);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_installed);
+	*out = v;
+	*count = n;
+	return rc;
+}
+
+/* Signals that stop an install: held back while the library changes, so that it can clean up. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+static bool interrupted(void)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending) != 0)
+		return false;
+	return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1 ||
+	       sigismember(&pending, SIGHUP) == 1;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Copy the verified bundle's own file (its open descriptor: the bytes that
+ * were checked, even if its path changed since) to out.  shown names the
+ * target in messages.
+ */
+static int copy_bundle(struct bundle *b, int out, const char *shown)
+{
+	uint64_t size = bundle_file_size(b), off = 0;
+	unsigned char *buf = malloc(COPY_PIECE);
+	struct cli_progress progress;
+	int rc = EXIT_YES;
+
+	if (!buf)
+		cli_oom();
+	cli_progress_start(&progress, "Copying");
+	while (off < size) {
+		size_t n = size - off > COPY_PIECE ? COPY_PIECE : (size_t)(size - off);
+		ssize_t r;
+
+		if (interrupted()) {
+			cli_progress_end(&progress);
+			cli_error("%s: interrupted", shown);
+			rc = EXIT_SYSTEM;
+			break;
+		}
+		r = pread(bundle_fd(b), buf, n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			cli_progress_end(&progress);
+			cli_error("%s: cannot read: %s", bundle_path(b),
+			          r < 0 ? strerror(errno)
+			                : "the file is shorter than when verified");
+			rc = EXIT_SYSTEM;
+			break;
+		}
+		if (write_all(out, buf, (size_t)r) != 0) {
+			cli_progress_end(&progress);
+			cli_error("%s: cannot write: %s", shown, strerror(errno));
+			rc = EXIT_SYSTEM;
+			break;
+		}
+		off += (uint64_t)r;
+		cli_progress_update(&progress, off, size);
+	}
+	cli_progress_end(&progress);
+	free(buf);
+	if (rc == EXIT_YES && fsync(out) != 0) {
+		cli_error("%s: cannot sync: %s", shown, strerror(errno));
+		rc = EXIT_SYSTEM;
+	}
+	return rc;
+}
+
+/* The copy is checked in full again and must be the very bundle that was verified. */
+static int check_copy(const char *tmp, const char *shown, const struct trust *trust,
+                      const struct bundle *src)
+{
+	struct bundle *b = NULL;
+	struct bundle_error err;
+	enum bundle_status st;
+	int rc = EXIT_YES;
+
+	st = bundle_open(tmp, &b, &err);
+	if (st == BUNDLE_OK)
+		st = bundle_verify(b, trust, &err);
+	if (st == BUNDLE_OK)
+		st = bundle_verify_content(b, NULL, NULL, &err);
+	if (st == BUNDLE_NOMEM)
+		cli_oom();
+	if (st != BUNDLE_OK) {
+		cli_error("%s: the copy does not verify (a failing disk?): %s", shown, err.message);
+		rc = EXIT_SYSTEM;
+	} else if (memcmp(bundle_manifest_digest(b), bundle_manifest_digest(src), DIGEST_SIZE) !=
+	                   0 ||
+	           bundle_file_size(b) != bundle_file_size(src)) {
+		cli_error("%s: the copy differs from %s (did it change while it was copied?)",
+		          shown, bundle_path(src));
+		rc = EXIT_SYSTEM;
+	}
+	bundle_close(b);
+	return rc;
+}
+
+/*
+ * Copy, check and rename into place; then remove the other versions.
+ * Signals that stop the program are held back meanwhile and delivered once
+ * the library is consistent again.
+ */
+static int put_in_place(struct bundle *b, int dfd, const char *lib, const char *base,
+                        const struct trust *trust, const struct installed *others,
+                        size_t others_count)
+{
+	const struct manifest *m = bundle_manifest(b);
+	char *tmp = join3(lib, "/.", base), *dest = join3(lib, "/", base), *tmpl;
+	sigset_t stop, old;
+	int fd = -1, rc = EXIT_YES;
+	bool placed = false;
+
+	tmpl = join3(tmp, ".tmp-XXXXXX", "");
+	free(tmp);
+	tmp = tmpl;
+	stop_signals(&stop);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		cli_error("%s: cannot create a file in the library: %s", dest, strerror(errno));
+		rc = EXIT_SYSTEM;
+		goto done;
+	}
+	/* mkstemp makes 0600; the player may run as another user than the teacher. */
+	if (fchmod(fd, 0644) != 0) {
+		cli_error("%s: cannot set its mode: %s", tmp, strerror(errno));
+		rc = EXIT_SYSTEM;
+		goto done;
+	}
+	rc = copy_bundle(b, fd, dest);
+	if (rc != EXIT_YES)
+		goto done;
+	if (close(fd) != 0) {
+		fd = -1;
+		cli_error("%s: cannot write: %s", dest, strerror(errno));
+		rc = EXIT_SYSTEM;
+		goto done;
+	}
+	fd = -1;
+	rc = check_copy(tmp, dest, trust, b);
+	if (rc == EXIT_YES && interrupted()) {
+		cli_error("%s: interrupted", dest);
+		rc = EXIT_SYSTEM;
+	}
+	if (rc != EXIT_YES)
+		goto done;
+	if (rename(tmp, dest) != 0) {
+		cli_error("%s: cannot rename into place: %s", dest, strerror(errno));
+		rc = EXIT_SYSTEM;
+		goto done;
+	}
+	placed = true;
+	if (fsync(dfd) != 0) {
+		cli_error("%s: cannot sync the library folder: %s", lib, strerror(errno));
+		rc = EXIT_SYSTEM;
+		goto done;
+	}
+	if (!cli_quiet)
+		printf("Installed %s version %s as %s\n", m->id, m->version, dest);
+	for (size_t i = 0; i < others_count; i++) {
+		if (strcmp(others[i].name, base) == 0)
+			continue;
+		if (unlinkat(dfd, others[i].name, 0) != 0) {
+			cli_error("%s/%s: cannot remove version %s: %s", lib, others[i].name,
+			          others[i].version, strerror(errno));
+			rc = EXIT_SYSTEM;
+		} else if (!cli_quiet) {
+			printf("Removed %s/%s (version %s)\n", lib, others[i].name,
+			       others[i].version);
+		}
+	}
+	if (fsync(dfd) != 0 && rc == EXIT_YES) {
+		cli_error("%s: cannot sync the library folder: %s", lib, strerror(errno));
+		rc = EXIT_SYSTEM;
+	}
+done:
+	if (fd >= 0)
+		close(fd);
+	if (!placed)
+		unlink(tmp);
+	free(tmp);
+	free(dest);
+	fflush(stdout);
+	/* A signal held back is delivered here and ends the program, the library consistent. */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+static int install(const char *path, const char *lib, bool force, const struct trust *trust)
+{
+	struct bundle *b = NULL;
+	struct installed *others = NULL;
+	size_t others_count = 0;
+	const struct manifest *m;
+	char *base = NULL;
+	int dfd, rc;
+
+	dfd = open(lib, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		cli_error("%s: cannot open the library folder: %s", lib, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	remove_stale(dfd, lib);
+	rc = open_checked(path, trust, "Verifying", &b);
+	if (rc != EXIT_YES)
+		goto done;
+	m = bundle_manifest(b);
+	rc = find_installed(lib, trust, m->id, &others, &others_count);
+	if (rc != EXIT_YES)
+		goto done;
+	for (size_t i = 0; i < others_count && !force; i++) {
+		if (manifest_version_cmp(others[i].version, m->version) > 0) {
+			cli_error("%s: downgrade: %s/%s has version %s (--force installs version "
+			          "%s over it)",
+			          path, lib, others[i].name, others[i].version, m->version);
+			rc = EXIT_NO;
+			goto done;
+		}
+	}
+	/* Both grammars (manifest.h) make a safe file name: [a-z0-9.-] and [0-9.]. */
+	base = join3(m->id, "-", m->version);
+	{
+		char *name = join3(base, ".sampan", "");
+		free(base);
+		base = name;
+	}
+	rc = put_in_place(b, dfd, lib, base, trust, others, others_count);
+done:
+	for (size_t i = 0; i < others_count; i++) {
+		free(others[i].name);
+		free(others[i].version);
+	}
+	free(others);
+	free(base);
+	bundle_close(b);
+	close(dfd);
+	return rc;
+}
+
+int cmd_install(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "library", required_argument, NULL, 'l' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "trust", required_argument, NULL, 't' },
+		{ "trust-dir", required_argument, NULL, OPT_TRUST_DIR },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct trust trust;
+	struct bundle_error err;
+	const char *trust_dir = NULL, *lib = NULL;
+	bool force = false;
+	int opt, rc = EXIT_YES;
+
+	trust_init(&trust);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "l:ft:qh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'l':
+			lib = optarg;
+			break;
+		case 'f':
+			force = true;
+			break;
+		case 't':
+			if (trust_add_file(&trust, optarg, &err) != BUNDLE_OK) {
+				rc = cli_bundle_error(NULL, &err);
+				rc = rc == EXIT_NO ? EXIT_USAGE : rc;
+				goto done;
+			}
+			break;
+		case OPT_TRUST_DIR:
+			trust_dir = optarg;
+			break;
+		case 'q':
+			cli_quiet = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			goto done;
+		default:
+			fputs(usage, stderr);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	}
+	if (argc - optind != 1 || !lib || !*lib) {
+		cli_error("install needs one FILE.sampan and --library DIR");
+		fputs(usage, stderr);
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	rc = load_trust_dir(&trust, trust_dir);
+	if (rc == EXIT_YES)
+		rc = install(argv[optind], lib, force, &trust);
+done:
+	trust_release(&trust);
+	return rc;
+}

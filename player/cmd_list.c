@@ -1,0 +1,280 @@
+/*
+ * cmd_list.c - `sampan-play list [DIR]`: every bundle in a folder, as the
+ * player would take it: OK with its course, or REFUSED with the reason
+ * (format-spec/bundle-v1.md §14.1, steps 1 to 4).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bundle.h"
+#include "cli.h"
+#include "course.h"
+#include "player.h"
+#include "trust.h"
+
+enum { OPT_TRUST_DIR = 256 };
+
+static const char usage[] =
+        "usage: sampan-play list [DIR] [--trust KEY.pub...] [--trust-dir DIR]\n"
+        "\n"
+        "List every *.sampan file in DIR (default: the current folder; not\n"
+        "recursive), sorted by file name, one line each with tab-separated fields:\n"
+        "\n"
+        "  STATUS  ID  VERSION  TITLE  LESSONS  SIZE  SIGNER  FILE [REASON]\n"
+        "\n"
+        "STATUS is OK, or REFUSED followed by the reason in the last field.  A\n"
+        "bundle is listed OK when its container, signature by a trusted key,\n"
+        "manifest and metadata pass, as the player checks it before serving it;\n"
+        "`sampan-play verify` checks every byte of it as well.\n"
+        "\n"
+        "  -t, --trust KEY.pub  trust the publisher with this public key (repeatable)\n"
+        "      --trust-dir DIR  trust every *.pub in DIR (default:\n"
+        "                       $XDG_CONFIG_HOME/sampan/trusted, else\n"
+        "                       ~/.config/sampan/trusted; a missing folder adds nothing)\n"
+        "  -h, --help           this help\n"
+        "\n"
+        "Exit status: 0 listed (refused bundles included), 2 usage, 3 system error.\n";
+
+/* The trust folder when --trust-dir is not given (XDG: a relative XDG_CONFIG_HOME is ignored). */
+static char *default_trust_dir(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	const char *base, *rest;
+	char *dir;
+	size_t n;
+
+	if (xdg && xdg[0] == '/') {
+		base = xdg;
+		rest = "/sampan/trusted";
+	} else if (home && home[0] == '/') {
+		base = home;
+		rest = "/.config/sampan/trusted";
+	} else {
+		return NULL;
+	}
+	n = strlen(base) + strlen(rest) + 1;
+	dir = malloc(n);
+	if (!dir)
+		cli_oom();
+	snprintf(dir, n, "%s%s", base, rest);
+	return dir;
+}
+
+/*
+ * Add the trust folder's keys to t (which holds the --trust keys).  Without
+ * any key every bundle is listed REFUSED, as `serve` would refuse it: say so.
+ */
+static int load_trust_dir(struct trust *t, const char *dir)
+{
+	struct bundle_error err;
+	char *def = NULL;
+	int rc = EXIT_YES;
+
+	if (!dir)
+		dir = def = default_trust_dir();
+	if (dir && trust_add_dir(t, dir, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(NULL, &err);
+		if (rc == EXIT_NO)
+			rc = EXIT_USAGE;
+	} else if (t->count == 0) {
+		cli_warning("no trusted key: every bundle is refused (give --trust KEY.pub, or put "
+		            "the publishers' KEY.pub files in %s)",
+		            dir ? dir : "a folder given with --trust-dir");
+	}
+	free(def);
+	return rc;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether a directory entry is a bundle to list: *.sampan, not hidden (temporary files are). */
+static bool is_bundle_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len > 7 && strcmp(name + len - 7, ".sampan") == 0;
+}
+
+/*
+ * The names of the bundles in dir, sorted; *names is malloc'd, each name
+ * too.  EXIT_SYSTEM (reported) when the folder cannot be read.
+ */
+static int read_names(const char *dir, char ***names, size_t *count)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+
+	*names = NULL;
+	*count = 0;
+	if (!d) {
+		cli_error("%s: cannot read the folder: %s", dir, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			break;
+		if (!is_bundle_name(de->d_name))
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			char **p = realloc(v, ncap * sizeof(*p));
+			if (!p)
+				cli_oom();
+			v = p;
+			cap = ncap;
+		}
+		v[n] = strdup(de->d_name);
+		if (!v[n])
+			cli_oom();
+		n++;
+	}
+	if (errno != 0) {
+		int e = errno;
+		cli_error("%s: cannot read the folder: %s", dir, strerror(e));
+		for (size_t i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		closedir(d);
+		return EXIT_SYSTEM;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_names);
+	*names = v;
+	*count = n;
+	return EXIT_YES;
+}
+
+/*
+ * Print text with control characters (C0, DEL, C1) and tabs as spaces: a
+ * title is the publisher's, signed but not ours to let drive the terminal
+ * or break the fields.
+ */
+static void print_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			putchar(' ');
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			putchar(' ');
+			p++;
+		} else {
+			putchar(*p);
+		}
+	}
+}
+
+static void list_one(const char *dir, const char *name, const struct trust *trust)
+{
+	struct bundle *b = NULL;
+	struct bundle_error err;
+	enum bundle_status st;
+	struct stat sb;
+	char *path, qname[BUNDLE_ERROR_ENTRY_MAX], size[32], id[MINISIGN_KEYID_HEX_SIZE];
+	size_t n = strlen(dir) + strlen(name) + 2;
+
+	path = malloc(n);
+	if (!path)
+		cli_oom();
+	snprintf(path, n, "%s/%s", dir, name);
+	bundle_quote(qname, sizeof(qname), name, strlen(name));
+	st = bundle_open(path, &b, &err);
+	if (st == BUNDLE_OK)
+		st = bundle_verify(b, trust, &err);
+	if (st == BUNDLE_NOMEM)
+		cli_oom();
+	if (st == BUNDLE_OK) {
+		const struct course *c = bundle_course(b);
+		const char *title = course_text_get(&c->title, c->language, c->language);
+
+		minisign_keyid_hex(bundle_signer(b), id);
+		printf("OK\t%s\t%s\t", c->id, c->version);
+		print_clean(title ? title : "-");
+		printf("\t%zu\t%s\t%s\t%s\n", c->lessons_count,
+		       cli_size(bundle_file_size(b), size, sizeof(size)), id, qname);
+	} else {
+		if (stat(path, &sb) == 0)
+			cli_size((uint64_t)sb.st_size, size, sizeof(size));
+		else
+			snprintf(size, sizeof(size), "-");
+		printf("REFUSED\t-\t-\t-\t-\t%s\t-\t%s\t", size, qname);
+		print_clean(err.message);
+		putchar('\n');
+	}
+	bundle_close(b);
+	free(path);
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "trust", required_argument, NULL, 't' },
+		{ "trust-dir", required_argument, NULL, OPT_TRUST_DIR },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct trust trust;
+	struct bundle_error err;
+	const char *trust_dir = NULL, *dir = ".";
+	char **names = NULL;
+	size_t count = 0;
+	int opt, rc = EXIT_YES;
+
+	trust_init(&trust);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 't':
+			if (trust_add_file(&trust, optarg, &err) != BUNDLE_OK) {
+				rc = cli_bundle_error(NULL, &err);
+				rc = rc == EXIT_NO ? EXIT_USAGE : rc;
+				goto done;
+			}
+			break;
+		case OPT_TRUST_DIR:
+			trust_dir = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			goto done;
+		default:
+			fputs(usage, stderr);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	}
+	if (argc - optind > 1) {
+		cli_error("list takes at most one DIR");
+		fputs(usage, stderr);
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	if (optind < argc)
+		dir = argv[optind];
+	rc = load_trust_dir(&trust, trust_dir);
+	if (rc != EXIT_YES)
+		goto done;
+	rc = read_names(dir, &names, &count);
+	for (size_t i = 0; i < count; i++) {
+		list_one(dir, names[i], &trust);
+		free(names[i]);
+	}
+	free(names);
+done:
+	trust_release(&trust);
+	return rc;
+}

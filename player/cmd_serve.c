@@ -1,0 +1,287 @@
+/*
+ * cmd_serve.c - `sampan-play serve [PATH...]`: serve a classroom from
+ * signed bundles on the local network, and follow the library as sticks
+ * come and go.
+ */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <ifaddrs.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "library.h"
+#include "player.h"
+#include "qr.h"
+#include "server.h"
+#include "trust.h"
+
+#define RESCAN_SECONDS 2
+#define NOTO_DIR "/usr/share/fonts/truetype/noto"
+
+static const char usage[] =
+        "usage: sampan-play serve [PATH...] [options]\n"
+        "\n"
+        "Serve the courses in the bundles found in each PATH (a .sampan file, or a\n"
+        "folder such as a USB stick's: bundles in it and in its folders), default\n"
+        "the current folder.  Only bundles signed by a trusted publisher are served;\n"
+        "the others are listed on the catalog with the reason.  Bundles copied in or\n"
+        "taken away appear and disappear within seconds; SIGHUP looks at once.\n"
+        "\n"
+        "  -p, --port N           the port (default 8080)\n"
+        "  -b, --bind ADDRESS     listen on this address only (default: every interface,\n"
+        "                         so phones on the network reach it; 127.0.0.1: this machine)\n"
+        "  -t, --trust KEY.pub    trust this publisher's public key (repeatable)\n"
+        "      --trust-dir DIR    trust every *.pub in DIR (default: ~/.config/sampan/trusted)\n"
+        "      --cache DIR        remember the highest version seen of each course here\n"
+        "                         (default: ~/.cache/sampan)\n"
+        "      --allow-downgrade  serve a course older than one seen before\n"
+        "  -q, --quiet            no QR code, no library changes on the terminal\n"
+        "  -h, --help             this help\n"
+        "\n"
+        "Exit status: 0 stopped by Ctrl-C or SIGTERM, 2 usage, 3 system (e.g. port in use).\n";
+
+static volatile sig_atomic_t stop_by;
+static volatile sig_atomic_t rescan_now;
+
+static void on_stop(int sig)
+{
+	stop_by = sig;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	rescan_now = 1;
+}
+
+/* $XDG_X_HOME/sampan/SUB, else ~/.DEFAULT/sampan/SUB; malloc'd or NULL. */
+static char *user_dir(const char *xdg, const char *fallback, const char *sub)
+{
+	const char *base = getenv(xdg), *home = getenv("HOME");
+	size_t n;
+	char *p;
+
+	if (base && *base) {
+		n = strlen(base) + strlen(sub) + 16;
+		p = malloc(n);
+		if (p)
+			snprintf(p, n, "%s/sampan%s%s", base, *sub ? "/" : "", sub);
+		return p;
+	}
+	if (!home || !*home)
+		return NULL;
+	n = strlen(home) + strlen(fallback) + strlen(sub) + 16;
+	p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s/sampan%s%s", home, fallback, *sub ? "/" : "", sub);
+	return p;
+}
+
+/* Every address students can reach: the non-loopback IPv4 ones, or the one bound. */
+static size_t addresses(const char *bind, unsigned port, char out[][64], size_t max)
+{
+	struct ifaddrs *ifa = NULL;
+	size_t n = 0;
+
+	if (bind) {
+		bool v6 = strchr(bind, ':') != NULL;
+		snprintf(out[n++], 64, "http://%s%s%s:%u/", v6 ? "[" : "", bind, v6 ? "]" : "",
+		         port);
+		return n;
+	}
+	if (getifaddrs(&ifa) == 0) {
+		for (struct ifaddrs *i = ifa; i && n < max; i = i->ifa_next) {
+			char host[INET6_ADDRSTRLEN];
+			if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+			    (i->ifa_flags & IFF_LOOPBACK) || !(i->ifa_flags & IFF_UP))
+				continue;
+			if (getnameinfo(i->ifa_addr, sizeof(struct sockaddr_in), host, sizeof(host),
+			                NULL, 0, NI_NUMERICHOST) == 0)
+				snprintf(out[n++], 64, "http://%s:%u/", host, port);
+		}
+		freeifaddrs(ifa);
+	}
+	if (n == 0)
+		snprintf(out[n++], 64, "http://localhost:%u/", port);
+	return n;
+}
+
+static void report(struct library *lib, uint64_t *generation)
+{
+	struct lib_snapshot *s = library_snapshot(lib);
+
+	if (s->generation != *generation) {
+		*generation = s->generation;
+		if (!cli_quiet) {
+			fprintf(stderr, "%s: library: %zu course%s served, %zu refused\n",
+			        cli_program, s->count, s->count == 1 ? "" : "s", s->refused_count);
+			for (size_t i = 0; i < s->refused_count; i++)
+				fprintf(stderr, "%s: refused %s: %s\n", cli_program,
+				        s->refused[i].path, s->refused[i].reason);
+		}
+	}
+	library_release_snapshot(lib, s);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "trust", required_argument, NULL, 't' },
+		{ "trust-dir", required_argument, NULL, 'T' },
+		{ "cache", required_argument, NULL, 'C' },
+		{ "allow-downgrade", no_argument, NULL, 'D' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct library_options lo;
+	struct server_options so;
+	struct library *lib = NULL;
+	struct server *srv = NULL;
+	struct bundle_error err;
+	struct trust trust;
+	struct sigaction sa;
+	const char *default_path[] = { "." };
+	char *trust_dir = NULL, *cache = NULL, *qr = NULL;
+	char addr[8][64];
+	size_t naddr;
+	unsigned long port = 8080;
+	uint64_t generation = 0;
+	int opt, rc = EXIT_SYSTEM;
+	char *end;
+	struct stat sb;
+
+	trust_init(&trust);
+	memset(&lo, 0, sizeof(lo));
+	memset(&so, 0, sizeof(so));
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "p:b:t:qh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			errno = 0;
+			port = strtoul(optarg, &end, 10);
+			if (errno || *end || port > 65535) {
+				cli_error("--port %s: not a port number", optarg);
+				rc = EXIT_USAGE;
+				goto done;
+			}
+			break;
+		case 'b':
+			so.bind = optarg;
+			break;
+		case 't':
+			if (trust_add_file(&trust, optarg, &err) != BUNDLE_OK) {
+				cli_bundle_error(NULL, &err);
+				rc = EXIT_USAGE;
+				goto done;
+			}
+			break;
+		case 'T':
+			free(trust_dir);
+			trust_dir = strdup(optarg);
+			break;
+		case 'C':
+			free(cache);
+			cache = strdup(optarg);
+			break;
+		case 'D':
+			lo.allow_downgrade = true;
+			break;
+		case 'q':
+			cli_quiet = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			rc = EXIT_YES;
+			goto done;
+		default:
+			fputs(usage, stderr);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	}
+	if (!trust_dir)
+		trust_dir = user_dir("XDG_CONFIG_HOME", ".config", "trusted");
+	if (!cache)
+		cache = user_dir("XDG_CACHE_HOME", ".cache", "");
+	if (trust_dir && trust_add_dir(&trust, trust_dir, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(trust_dir, &err);
+		goto done;
+	}
+	if (trust.count == 0)
+		cli_warning("no trusted publisher keys: every bundle will be refused (give --trust "
+		            "KEY.pub, or put keys in %s)",
+		            trust_dir ? trust_dir : "~/.config/sampan/trusted");
+	lo.paths = optind < argc ? (const char *const *)argv + optind : default_path;
+	lo.paths_count = optind < argc ? (size_t)(argc - optind) : 1;
+	lo.trust = &trust;
+	lo.cache_dir = cache;
+	if (library_open(&lo, &lib, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(NULL, &err);
+		goto done;
+	}
+	report(lib, &generation);
+	naddr = addresses(so.bind, (unsigned)port, addr, 8);
+	qr = qr_svg(addr[0]);
+	so.port = (unsigned)port;
+	so.lib = lib;
+	so.address = addr[0];
+	so.qr_svg = qr;
+	so.fonts_dir = stat(NOTO_DIR, &sb) == 0 ? NOTO_DIR : NULL;
+	if (server_start(&so, &srv, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(NULL, &err);
+		goto done;
+	}
+	if (port == 0) { /* the system chose: show the real one */
+		port = server_port(srv);
+		naddr = addresses(so.bind, (unsigned)port, addr, 8);
+	}
+	for (size_t i = 0; i < naddr; i++)
+		printf("Serving at %s\n", addr[i]);
+	fflush(stdout);
+	if (!cli_quiet && isatty(STDOUT_FILENO))
+		qr_terminal(addr[0], stdout);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	{
+		double next = cli_now() + RESCAN_SECONDS;
+		while (!stop_by) {
+			struct timespec nap = { 0, 100 * 1000 * 1000 };
+			nanosleep(&nap, NULL);
+			if (rescan_now || cli_now() >= next) {
+				rescan_now = 0;
+				library_rescan(lib);
+				report(lib, &generation);
+				next = cli_now() + RESCAN_SECONDS;
+			}
+		}
+	}
+	if (!cli_quiet)
+		fprintf(stderr, "%s: stopping\n", cli_program);
+	rc = EXIT_YES;
+done:
+	server_stop(srv);
+	library_close(lib);
+	trust_release(&trust);
+	free(trust_dir);
+	free(cache);
+	free(qr);
+	return rc;
+}

@@ -1,0 +1,69 @@
+/*
+ * httputil.h - small pure pieces of HTTP that the player's server needs,
+ * each unit-tested on its own (lighttpd's http_range.c and burl.c are the
+ * model): the Range header, ETags and conditional requests, and turning a
+ * request path into an entry name through the one path checker.
+ */
+#ifndef SAMPAN_PLAYER_HTTPUTIL_H
+#define SAMPAN_PLAYER_HTTPUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum range_result {
+	RANGE_NONE, /* no Range header, or one to ignore (not bytes=, several ranges,
+	                        malformed): answer 200 with the whole entity */
+	RANGE_OK, /* one satisfiable range: answer 206 with [first, last] */
+	RANGE_UNSATISFIABLE /* answer 416 with Content-Range: bytes * / size */
+};
+
+/*
+ * Parse a Range header value (NULL when absent) for an entity of size
+ * bytes (RFC 9110 §14): "bytes=A-B", "bytes=A-", "bytes=-N"; whitespace
+ * around the numbers tolerated; B beyond the end is clamped; a single range
+ * only (a list of several is answered with the whole entity).
+ */
+enum range_result range_parse(const char *header, uint64_t size, uint64_t *first, uint64_t *last);
+
+/*
+ * A strong ETag for an entry: the first 128 bits of its SHA-256 (from the
+ * signed manifest) in hex, quoted, with "-gz" before the closing quote for
+ * the gzip-encoded variant.  out holds 40 bytes.
+ */
+void etag_make(const unsigned char digest[32], bool gzip, char out[40]);
+
+/*
+ * If-None-Match: true when the header (a list of ETags, weak or strong, or
+ * "*") matches etag, so the answer is 304 Not Modified.  Weak comparison.
+ */
+bool etag_none_match(const char *header, const char *etag);
+
+/*
+ * If-Range: true when a Range may be honoured: no If-Range header, or it
+ * is exactly etag (strong comparison; a date or a weak tag never matches).
+ */
+bool etag_if_range(const char *header, const char *etag);
+
+/*
+ * Decode a request path below a course ("lessons/01%20intro.html") into an
+ * entry name: percent-decoding once (a "%" not followed by two hex digits
+ * is refused), then the bundle's path checker (bundle/pathname.h), which
+ * refuses NUL, "..", "\", overlong or invalid UTF-8, and the rest.  A
+ * trailing "/" means "index.html" in that folder; "" is "index.html".
+ * *name is malloc'd.  Returns false for anything not a valid entry name.
+ */
+bool urlpath_to_entry(const char *path, char **name);
+
+/* Percent-encode a string for a URL path (keeps A-Z a-z 0-9 - . _ ~ /).  malloc'd. */
+char *urlpath_encode(const char *s);
+
+/*
+ * The best language of `available` (count tags) for an Accept-Language
+ * header (RFC 9110 §12.5.4: q-values, prefixes: "zh" matches "zh-Hans"),
+ * or fallback when none is acceptable.
+ */
+const char *accept_language(const char *header, const char *const *available, size_t count,
+                            const char *fallback);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * library.h - the bundles a player serves: found in the files and folders
+ * it was given, each opened and verified against the trusted keys, and
+ * kept as an immutable catalog snapshot that request threads read while a
+ * scanner replaces it.  Bundles added, removed, or replaced by a higher
+ * version appear within one rescan; a lower version never replaces a
+ * higher one (remembered across restarts in the cache folder).
+ */
+#ifndef SAMPAN_PLAYER_LIBRARY_H
+#define SAMPAN_PLAYER_LIBRARY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "bundle.h"
+#include "trust.h"
+
+/* One course the player serves. */
+struct lib_course {
+	char *id;
+	char *version;
+	char *path; /* the bundle file */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	unsigned char signer[MINISIGN_KEYID_SIZE];
+	bool unsigned_preview; /* served under --allow-unsigned: not signed by a trusted key */
+	struct course *course; /* the verified course.json */
+	unsigned char manifest_digest[DIGEST_SIZE];
+	/* The open bundle, shared by request threads: hold lock while using it. */
+	pthread_mutex_t lock;
+	struct bundle *b;
+	unsigned refs; /* snapshots holding it (library lock) */
+};
+
+/* One bundle found but not served, and why. */
+struct lib_refused {
+	char *path;
+	char *reason; /* the verifier's message, or "downgrade: ..." */
+	enum bundle_rule rule; /* RULE_NONE for a downgrade or an I/O error */
+};
+
+/* What the server sees at one moment: never changes once published. */
+struct lib_snapshot {
+	struct lib_course **courses; /* sorted by id */
+	size_t count;
+	struct lib_refused *refused;
+	size_t refused_count;
+	uint64_t generation; /* increases with every change */
+	unsigned refs;
+};
+
+struct library;
+
+struct library_options {
+	const char *const *paths; /* files or folders of bundles */
+	size_t paths_count;
+	const struct trust *trust;
+	const char *cache_dir; /* where the highest versions seen are remembered; NULL: none */
+	bool allow_unsigned; /* serve bundles no trusted key signed (producers' preview) */
+	bool allow_downgrade; /* serve a lower version than one seen before */
+};
+
+/*
+ * Make a library and scan once.  Every problem with a bundle goes to its
+ * refused list; only a problem with the options themselves fails.
+ */
+enum bundle_status library_open(const struct library_options *opt, struct library **lib,
+                                struct bundle_error *err);
+
+/* Look again: what changed on disk (added, removed, replaced) is published. Thread-safe. */
+void library_rescan(struct library *lib);
+
+/* The current snapshot, held until library_release_snapshot.  Thread-safe. */
+struct lib_snapshot *library_snapshot(struct library *lib);
+void library_release_snapshot(struct library *lib, struct lib_snapshot *s);
+
+/* The course with that id in s, or NULL. */
+struct lib_course *library_find(const struct lib_snapshot *s, const char *id);
+
+void library_close(struct library *lib);
+
+#endif

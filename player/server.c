@@ -1,0 +1,666 @@
+/*
+ * server.c - HTTP for the classroom with libmicrohttpd (shared DESIGN,
+ * "Serving"; format-spec/bundle-v1.md §12.4: bytes are checked before
+ * they are sent).
+ *
+ * Keep-alive: nothing is queued on the access handler's first call (a
+ * response queued then makes libmicrohttpd close the connection).
+ * Stored entries stream through a reader that checks each 1 MiB chunk
+ * against META-INF/chunks (once, then cached) just before sending it;
+ * deflated entries go as gzip (header, the raw deflate bytes, CRC-32 and
+ * size) to clients that accept it, checked whole once, and inflated for
+ * the others.  A request holds a library snapshot until its response is
+ * done, so a bundle removed meanwhile stays open until then; a file cut
+ * short under a response ends that response, never the server.
+ */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "catalog.h"
+#include "container.h"
+#include "format.h"
+#include "httputil.h"
+#include "mediatype.h"
+
+#define CSP                                                                               \
+	"default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; "  \
+	"font-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; " \
+	"base-uri 'none'; form-action 'self'"
+#define INFLATE_MAX BUNDLE_MAX_DEFLATED_SIZE
+#define FONT_MAX (32u << 20)
+
+struct server {
+	struct MHD_Daemon *d;
+	struct server_options opt;
+	unsigned port;
+};
+
+/* The first call of the access handler only records that the request began. */
+static int request_marker;
+
+/* Leave URLs as the client sent them: the player decodes a path exactly once. */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+static void add_common_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_SECURITY_POLICY, CSP);
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
+{
+	enum MHD_Result ret;
+
+	if (!r)
+		return MHD_NO;
+	add_common_headers(r);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result queue_text(struct MHD_Connection *c, unsigned status, const char *type,
+                                  char *body, const char *cache)
+{
+	struct MHD_Response *r;
+
+	if (!body)
+		return MHD_NO;
+	r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	return queue(c, status, r);
+}
+
+static const char *ui_lang(struct MHD_Connection *c)
+{
+	const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
+
+	for (size_t i = 0; q && i < catalog_ui_languages_count; i++)
+		if (strcmp(q, catalog_ui_languages[i]) == 0)
+			return catalog_ui_languages[i];
+	return accept_language(
+	        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
+	        catalog_ui_languages, catalog_ui_languages_count, "en");
+}
+
+static enum MHD_Result error_page(struct MHD_Connection *c, unsigned status, const char *detail)
+{
+	return queue_text(c, status, "text/html; charset=utf-8",
+	                  catalog_error_page(ui_lang(c), (int)status, detail), "no-store");
+}
+
+/* ---- entries ---- */
+
+/* A stored entry streamed from the bundle file, each chunk checked before it goes. */
+struct stored_reader {
+	struct library *lib;
+	struct lib_snapshot *snap;
+	struct lib_course *course;
+	size_t index;
+	uint64_t data_offset; /* of the entry in the file */
+	uint64_t first; /* of the entry's bytes sent */
+	uint64_t length;
+	int fd;
+};
+
+static ssize_t stored_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stored_reader *s = cls;
+	struct bundle_error err;
+	uint64_t at = s->first + pos;
+	size_t n;
+	ssize_t got;
+	enum bundle_status st;
+
+	if (pos >= s->length)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	n = s->length - pos < max ? (size_t)(s->length - pos) : max;
+	/* Never past the chunk being checked: one chunk verified per step. */
+	if (n > BUNDLE_CHUNK_SIZE - at % BUNDLE_CHUNK_SIZE)
+		n = (size_t)(BUNDLE_CHUNK_SIZE - at % BUNDLE_CHUNK_SIZE);
+	pthread_mutex_lock(&s->course->lock);
+	st = bundle_verify_range(s->course->b, s->index, at, n, &err);
+	pthread_mutex_unlock(&s->course->lock);
+	if (st != BUNDLE_OK) {
+		fprintf(stderr, "sampan-play: %s: %s\n", s->course->path, err.message);
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	got = pread(s->fd, buf, n, (off_t)(s->data_offset + at));
+	if (got <= 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR; /* the stick was pulled out */
+	return got;
+}
+
+static void reader_free(void *cls)
+{
+	struct stored_reader *s = cls;
+
+	library_release_snapshot(s->lib, s->snap);
+	free(s);
+}
+
+/* gzip: a 10-byte header, the raw deflate bytes from the file, CRC-32 and size. */
+struct gzip_reader {
+	struct stored_reader base; /* base.first/length: the raw bytes */
+	unsigned char header[10];
+	unsigned char trailer[8];
+};
+
+static ssize_t gzip_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct gzip_reader *g = cls;
+	uint64_t body = g->base.length, total = body + 18;
+	size_t done = 0;
+
+	if (pos >= total)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	while (done < max && pos < total) {
+		if (pos < 10) {
+			size_t n = 10 - (size_t)pos < max - done ? 10 - (size_t)pos : max - done;
+			memcpy(buf + done, g->header + pos, n);
+			done += n;
+			pos += n;
+		} else if (pos < 10 + body) {
+			size_t n = 10 + body - pos < max - done ? (size_t)(10 + body - pos)
+			                                        : max - done;
+			ssize_t got = pread(g->base.fd, buf + done, n,
+			                    (off_t)(g->base.data_offset + pos - 10));
+			if (got <= 0)
+				return done ? (ssize_t)done : MHD_CONTENT_READER_END_WITH_ERROR;
+			done += (size_t)got;
+			pos += (uint64_t)got;
+		} else {
+			size_t off = (size_t)(pos - 10 - body);
+			size_t n = 8 - off < max - done ? 8 - off : max - done;
+			memcpy(buf + done, g->trailer + off, n);
+			done += n;
+			pos += n;
+		}
+	}
+	return (ssize_t)done;
+}
+
+/* Accept-Encoding lists gzip (or *) with a q-value above 0 (RFC 9110 §12.5.3). */
+static bool accepts_gzip(struct MHD_Connection *c)
+{
+	const char *p =
+	        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+
+	while (p && *p) {
+		const char *end = strchr(p, ','), *semi;
+		size_t n;
+		bool zero = false;
+
+		if (!end)
+			end = p + strlen(p);
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		semi = memchr(p, ';', (size_t)(end - p));
+		n = (size_t)((semi ? semi : end) - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (semi) {
+			const char *q = semi + 1;
+			while (q < end && *q == ' ')
+				q++;
+			/* q=0, q=0.0, q=0.00...: refused */
+			if (q + 2 <= end && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
+				zero = q[2] == '0';
+				for (const char *d = q + 3; zero && d < end && *d != ' '; d++)
+					if (*d != '.' && *d != '0')
+						zero = false;
+			}
+		}
+		if (((n == 4 && strncasecmp(p, "gzip", 4) == 0) || (n == 1 && *p == '*')) && !zero)
+			return true;
+		p = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+static char *content_type(const struct bundle_entry *e)
+{
+	const char *t = e->media_type;
+	bool text = strncmp(t, "text/", 5) == 0 || strcmp(t, "application/json") == 0 ||
+	            strcmp(t, "image/svg+xml") == 0 || strcmp(t, "application/xml") == 0;
+	size_t n = strlen(t) + 20;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s%s", t, text ? "; charset=utf-8" : "");
+	return s;
+}
+
+static void entry_headers(struct MHD_Response *r, const struct bundle_entry *e, const char *etag)
+{
+	char *type = content_type(e);
+
+	if (type)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	free(type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	/* A phone may keep a lesson a day, then asks again with its ETag. */
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
+}
+
+static enum MHD_Result serve_stored(struct MHD_Connection *c, struct library *lib,
+                                    struct lib_snapshot *snap, struct lib_course *course,
+                                    size_t index, const struct bundle_entry *e, const char *etag)
+{
+	const char *range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+	const char *if_range =
+	        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_RANGE);
+	uint64_t first = 0, last = e->size ? e->size - 1 : 0;
+	enum range_result rr = etag_if_range(if_range, etag)
+	                               ? range_parse(range, e->size, &first, &last)
+	                               : RANGE_NONE;
+	struct stored_reader *s;
+	struct MHD_Response *r;
+	unsigned status = MHD_HTTP_OK;
+	char cr[96];
+
+	if (rr == RANGE_UNSATISFIABLE) {
+		library_release_snapshot(lib, snap);
+		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		if (!r)
+			return MHD_NO;
+		snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)e->size);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+		return queue(c, MHD_HTTP_RANGE_NOT_SATISFIABLE, r);
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		library_release_snapshot(lib, snap);
+		return MHD_NO;
+	}
+	s->lib = lib;
+	s->snap = snap;
+	s->course = course;
+	s->index = index;
+	s->data_offset = e->data_offset;
+	s->fd = bundle_fd(course->b);
+	if (rr == RANGE_OK) {
+		s->first = first;
+		s->length = last - first + 1;
+		status = MHD_HTTP_PARTIAL_CONTENT;
+	} else {
+		s->length = e->size;
+	}
+	r = MHD_create_response_from_callback(s->length, 64 * 1024, stored_read, s, reader_free);
+	if (!r) {
+		reader_free(s);
+		return MHD_NO;
+	}
+	entry_headers(r, e, etag);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+	if (status == MHD_HTTP_PARTIAL_CONTENT) {
+		snprintf(cr, sizeof(cr), "bytes %llu-%llu/%llu", (unsigned long long)first,
+		         (unsigned long long)last, (unsigned long long)e->size);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+	}
+	return queue(c, status, r);
+}
+
+/* A deflated entry as gzip, straight from the file. */
+static enum MHD_Result serve_gzip(struct MHD_Connection *c, struct library *lib,
+                                  struct lib_snapshot *snap, struct lib_course *course,
+                                  const struct bundle_entry *e, const struct bundle_raw *raw,
+                                  const unsigned char *digest)
+{
+	struct gzip_reader *g = calloc(1, sizeof(*g));
+	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
+	struct MHD_Response *r;
+	char etag[40];
+
+	if (!g) {
+		library_release_snapshot(lib, snap);
+		return MHD_NO;
+	}
+	g->base.lib = lib;
+	g->base.snap = snap;
+	g->base.course = course;
+	g->base.data_offset = raw->offset;
+	g->base.length = raw->comp_size;
+	g->base.fd = bundle_fd(course->b);
+	memcpy(g->header, header, sizeof(header));
+	for (int k = 0; k < 4; k++) {
+		g->trailer[k] = (unsigned char)(raw->crc >> (8 * k));
+		g->trailer[4 + k] = (unsigned char)(raw->size >> (8 * k));
+	}
+	r = MHD_create_response_from_callback(raw->comp_size + 18, 64 * 1024, gzip_read, g,
+	                                      reader_free);
+	if (!r) {
+		reader_free(&g->base);
+		return MHD_NO;
+	}
+	etag_make(digest, true, etag);
+	entry_headers(r, e, etag);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	return queue(c, MHD_HTTP_OK, r);
+}
+
+/* A deflated entry inflated (checked whole), for clients without gzip or with a Range. */
+static enum MHD_Result serve_inflated(struct MHD_Connection *c, const unsigned char *data,
+                                      size_t len, const struct bundle_entry *e, const char *etag)
+{
+	const char *range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+	const char *if_range =
+	        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_RANGE);
+	uint64_t first = 0, last = 0;
+	enum range_result rr =
+	        etag_if_range(if_range, etag) ? range_parse(range, len, &first, &last) : RANGE_NONE;
+	struct MHD_Response *r;
+	char cr[96];
+
+	if (rr == RANGE_UNSATISFIABLE) {
+		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		snprintf(cr, sizeof(cr), "bytes */%zu", len);
+		if (r)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+		return queue(c, MHD_HTTP_RANGE_NOT_SATISFIABLE, r);
+	}
+	if (rr == RANGE_OK) {
+		r = MHD_create_response_from_buffer((size_t)(last - first + 1),
+		                                    (void *)(data + first), MHD_RESPMEM_MUST_COPY);
+		snprintf(cr, sizeof(cr), "bytes %llu-%llu/%zu", (unsigned long long)first,
+		         (unsigned long long)last, len);
+		if (r)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+	} else {
+		r = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+	}
+	if (!r)
+		return MHD_NO;
+	entry_headers(r, e, etag);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	return queue(c, rr == RANGE_OK ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK, r);
+}
+
+static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv, const char *id,
+                                   const char *rest)
+{
+	struct library *lib = srv->opt.lib;
+	struct lib_snapshot *snap = library_snapshot(lib);
+	struct lib_course *course = library_find(snap, id);
+	struct bundle_entry e;
+	struct bundle_error err;
+	char *name = NULL, etag[40];
+	size_t index;
+	enum MHD_Result ret;
+
+	if (!course) {
+		library_release_snapshot(lib, snap);
+		return error_page(c, MHD_HTTP_NOT_FOUND, id);
+	}
+	if (!urlpath_to_entry(rest, &name)) {
+		library_release_snapshot(lib, snap);
+		return error_page(c, MHD_HTTP_BAD_REQUEST, "not a valid path");
+	}
+	pthread_mutex_lock(&course->lock);
+	index = bundle_find(course->b, name, strlen(name));
+	if (index != BUNDLE_NOT_FOUND)
+		bundle_entry(course->b, index, &e);
+	pthread_mutex_unlock(&course->lock);
+	/* Only what the signed manifest lists exists: not mimetype, nor the manifest itself. */
+	if (index == BUNDLE_NOT_FOUND || !e.digest) {
+		free(name);
+		library_release_snapshot(lib, snap);
+		return error_page(c, MHD_HTTP_NOT_FOUND, rest);
+	}
+	free(name);
+	etag_make(e.digest, false, etag);
+	if (etag_none_match(
+	            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
+	            etag)) {
+		struct MHD_Response *r =
+		        MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		library_release_snapshot(lib, snap);
+		if (!r)
+			return MHD_NO;
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
+		return queue(c, MHD_HTTP_NOT_MODIFIED, r);
+	}
+	if (e.method == 0)
+		return serve_stored(c, lib, snap, course, index, &e, etag);
+	if (accepts_gzip(c) &&
+	    !MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE)) {
+		struct bundle_raw raw;
+		enum bundle_status st;
+		pthread_mutex_lock(&course->lock);
+		st = bundle_raw_deflate(course->b, index, &raw, &err);
+		pthread_mutex_unlock(&course->lock);
+		if (st == BUNDLE_OK)
+			return serve_gzip(c, lib, snap, course, &e, &raw, e.digest);
+	} else {
+		unsigned char *data = NULL;
+		size_t len = 0;
+		enum bundle_status st;
+		pthread_mutex_lock(&course->lock);
+		st = bundle_read(course->b, index, INFLATE_MAX, &data, &len, &err);
+		pthread_mutex_unlock(&course->lock);
+		if (st == BUNDLE_OK) {
+			ret = serve_inflated(c, data, len, &e, etag);
+			free(data);
+			library_release_snapshot(lib, snap);
+			return ret;
+		}
+	}
+	fprintf(stderr, "sampan-play: %s: %s\n", course->path, err.message);
+	library_release_snapshot(lib, snap);
+	return error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "this file failed its check");
+}
+
+/* ---- the player's own files ---- */
+
+static enum MHD_Result serve_font(struct MHD_Connection *c, struct server *srv, const char *name)
+{
+	static const char *const fonts[] = { "NotoSansKhmer-Regular.ttf", "NotoSansLao-Regular.ttf",
+		                             "NotoSansMyanmar-Regular.ttf" };
+	struct MHD_Response *r;
+	struct stat sb;
+	char path[4096];
+	int fd;
+
+	for (size_t i = 0; srv->opt.fonts_dir && i < sizeof(fonts) / sizeof(fonts[0]); i++) {
+		if (strcmp(name, fonts[i]) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", srv->opt.fonts_dir, fonts[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &sb) != 0 || (uint64_t)sb.st_size > FONT_MAX) {
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		r = MHD_create_response_from_fd((size_t)sb.st_size, fd);
+		if (!r) {
+			close(fd);
+			return MHD_NO;
+		}
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "font/ttf");
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=604800");
+		return queue(c, MHD_HTTP_OK, r);
+	}
+	return error_page(c, MHD_HTTP_NOT_FOUND, name);
+}
+
+static enum MHD_Result serve_catalog(struct MHD_Connection *c, struct server *srv)
+{
+	struct lib_snapshot *snap = library_snapshot(srv->opt.lib);
+	struct catalog_view v;
+	char *html;
+
+	v.snap = snap;
+	v.ui_lang = ui_lang(c);
+	v.filter_lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "filter");
+	v.address = srv->opt.address;
+	v.qr_svg = srv->opt.qr_svg;
+	html = catalog_html(&v);
+	library_release_snapshot(srv->opt.lib, snap);
+	return queue_text(c, MHD_HTTP_OK, "text/html; charset=utf-8", html, "no-cache");
+}
+
+static enum MHD_Result redirect(struct MHD_Connection *c, const char *to)
+{
+	struct MHD_Response *r =
+	        MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, to);
+	return queue(c, MHD_HTTP_MOVED_PERMANENTLY, r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **state)
+{
+	struct server *srv = cls;
+
+	(void)version;
+	(void)upload_data;
+	if (*state == NULL) {
+		*state = &request_marker;
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		*upload_size = 0; /* a body on GET or HEAD is ignored */
+		return MHD_YES;
+	}
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+		struct MHD_Response *r =
+		        MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		if (!r)
+			return MHD_NO;
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		return queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+	}
+	if (strcmp(url, "/") == 0)
+		return serve_catalog(c, srv);
+	if (strcmp(url, "/api/catalog.json") == 0) {
+		struct lib_snapshot *snap = library_snapshot(srv->opt.lib);
+		char *json = catalog_json(snap);
+		library_release_snapshot(srv->opt.lib, snap);
+		return queue_text(c, MHD_HTTP_OK, "application/json; charset=utf-8", json,
+		                  "no-cache");
+	}
+	if (strcmp(url, "/_sampan/player.css") == 0) {
+		char *css = strdup(catalog_stylesheet());
+		return queue_text(c, MHD_HTTP_OK, "text/css; charset=utf-8", css,
+		                  "public, max-age=3600");
+	}
+	if (strcmp(url, "/_sampan/qr.svg") == 0 && srv->opt.qr_svg)
+		return queue_text(c, MHD_HTTP_OK, "image/svg+xml", strdup(srv->opt.qr_svg),
+		                  "no-cache");
+	if (strncmp(url, "/_sampan/fonts/", 15) == 0)
+		return serve_font(c, srv, url + 15);
+	if (strncmp(url, "/c/", 3) == 0) {
+		const char *id = url + 3, *slash = strchr(id, '/');
+		char idbuf[160];
+		size_t n = slash ? (size_t)(slash - id) : strlen(id);
+
+		if (n == 0 || n >= sizeof(idbuf))
+			return error_page(c, MHD_HTTP_NOT_FOUND, "no such course");
+		memcpy(idbuf, id, n);
+		idbuf[n] = '\0';
+		if (!slash) {
+			char to[200];
+			snprintf(to, sizeof(to), "/c/%s/", idbuf);
+			return redirect(c, to);
+		}
+		return serve_entry(c, srv, idbuf, slash + 1);
+	}
+	return error_page(c, MHD_HTTP_NOT_FOUND, url);
+}
+
+enum bundle_status server_start(const struct server_options *opt, struct server **out,
+                                struct bundle_error *err)
+{
+	struct server *s = calloc(1, sizeof(*s));
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	const union MHD_DaemonInfo *info;
+
+	*out = NULL;
+	if (!s)
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+	s->opt = *opt;
+	memset(&ss, 0, sizeof(ss));
+	if (!opt->bind) {
+		in4->sin_family = AF_INET;
+		in4->sin_addr.s_addr = htonl(INADDR_ANY);
+		in4->sin_port = htons((uint16_t)opt->port);
+	} else if (inet_pton(AF_INET, opt->bind, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)opt->port);
+	} else if (inet_pton(AF_INET6, opt->bind, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)opt->port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		free(s);
+		return bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, NULL, 0,
+		                        "--bind %s: not an IPv4 or IPv6 address", opt->bind);
+	}
+	s->d = MHD_start_daemon(
+	        flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+	        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+	        (unsigned)(opt->threads ? opt->threads : 4), MHD_OPTION_CONNECTION_LIMIT,
+	        (unsigned)(opt->max_connections ? opt->max_connections : 512),
+	        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(opt->per_ip ? opt->per_ip : 64),
+	        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(opt->timeout ? opt->timeout : 30),
+	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_END);
+	if (!s->d) {
+		free(s);
+		return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
+		                        "cannot listen on port %u (in use, or not allowed)",
+		                        opt->port);
+	}
+	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : opt->port;
+	*out = s;
+	return BUNDLE_OK;
+}
+
+unsigned server_port(const struct server *s)
+{
+	return s->port;
+}
+
+void server_stop(struct server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->d);
+	free(s);
+}

@@ -1,0 +1,36 @@
+/*
+ * server.h - the player's HTTP server, on GNU libmicrohttpd (the only file
+ * that includes <microhttpd.h>): the catalog, the courses' pages and media
+ * straight out of the bundles, with Range, ETags, gzip without
+ * recompression, and every byte checked against the signed digests before
+ * it is sent.  GET and HEAD only.
+ */
+#ifndef SAMPAN_PLAYER_SERVER_H
+#define SAMPAN_PLAYER_SERVER_H
+
+#include "error.h"
+#include "library.h"
+
+struct server_options {
+	const char *bind; /* an IPv4 or IPv6 address; NULL: every interface (IPv4) */
+	unsigned port;
+	struct library *lib;
+	const char *address; /* the address shown on the catalog, e.g. "http://10.0.0.5:8080/" */
+	const char *qr_svg; /* its QR code, or NULL */
+	const char *fonts_dir; /* where Noto fonts for Khmer, Lao and Burmese are, or NULL */
+	unsigned threads; /* worker threads (0: 4) */
+	unsigned max_connections; /* (0: 512) */
+	unsigned per_ip; /* connections from one address (0: 64) */
+	unsigned timeout; /* seconds of silence before a connection is closed (0: 30) */
+};
+
+struct server;
+
+/* Listen and serve on background threads.  BUNDLE_IO when the port cannot be had. */
+enum bundle_status server_start(const struct server_options *opt, struct server **s,
+                                struct bundle_error *err);
+/* The port actually bound (useful with port 0). */
+unsigned server_port(const struct server *s);
+void server_stop(struct server *s);
+
+#endif

@@ -1,0 +1,170 @@
+#!/bin/bash
+# player-serve.sh - sampan-play serve end to end: the real binary over real
+# HTTP on loopback.  Prints TAP.
+source "$(dirname "$0")/../lib/tap.sh"
+B=$SAMPAN_BUILD
+P=$BUILD_DIR/sampan-play
+cd "$WORK" || exit 1
+
+# --- a library: two courses, one untrusted, one tampered ---------------------
+"$B" keygen -o pub --no-password >/dev/null
+"$B" keygen -o stranger --no-password >/dev/null
+"$B" init "$WORK/src/water" --title "Water pumps" >/dev/null
+sed -i 's/^id: .*/id: org.example.water/' "$WORK/src/water/course.yml"
+printf '\nThe impeller pushes water outwards.\n' >>"$WORK/src/water/lessons/01-welcome.md"
+head -c 3500000 /dev/urandom >"$WORK/src/water/media/bigfile.bin"
+printf '\n[Data](../media/bigfile.bin)\n' >>"$WORK/src/water/lessons/01-welcome.md"
+"$B" init "$WORK/src/fuses" --title "Fuses" >/dev/null
+sed -i 's/^id: .*/id: org.example.fuses/' "$WORK/src/fuses/course.yml"
+mkdir lib
+"$B" build "$WORK/src/water" -k pub.key -o lib/water.sampan -q
+"$B" build "$WORK/src/fuses" -k stranger.key -o lib/fuses-untrusted.sampan -q
+cp lib/water.sampan tampered.sampan
+"$PYTHON" - tampered.sampan <<'PY'
+import sys, zipfile
+path = sys.argv[1]
+with zipfile.ZipFile(path) as z:
+    info = z.getinfo("META-INF/MANIFEST")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+with open(path, "r+b") as f:        # flip a bit inside the signed manifest's data
+    f.seek(start + 5)
+    b = f.read(1)
+    f.seek(start + 5)
+    f.write(bytes([b[0] ^ 1]))
+PY
+sed -i 's/^id: .*/id: org.example.tampered/' "$WORK/src/fuses/course.yml"
+mv tampered.sampan lib/tampered.sampan
+
+# --- start the server ---------------------------------------------------------
+"$P" serve lib --bind 127.0.0.1 --port 0 --trust pub.pub --cache "$WORK/cache" -q >server.out 2>server.err &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 50); do
+	grep -q '^Serving at' server.out 2>/dev/null && break
+	sleep 0.1
+done
+URL=$(sed -n 's/^Serving at //p' server.out | head -1)
+if [ -n "$URL" ]; then ok "serve prints its address ($URL)"; else not_ok "serve prints its address" "$(cat server.err)"; fi
+get() { curl -s --path-as-is --max-time 10 "$@"; }
+code() { curl -s --path-as-is --max-time 10 -o /dev/null -w '%{http_code}' "$@"; }
+
+# --- catalog -------------------------------------------------------------------
+get "$URL" >catalog.html
+if grep -q 'Water pumps' catalog.html && grep -q '/c/org.example.water/' catalog.html; then
+	ok "the catalog lists the trusted course with its link"
+else
+	not_ok "the catalog lists the trusted course with its link" "$(head -c 1500 catalog.html)"
+fi
+get "${URL}api/catalog.json" >catalog.json
+if "$PYTHON" - catalog.json <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+ids = [x["id"] for x in c["courses"]]
+reasons = {r["file"].split("/")[-1]: r for r in c["refused"]}
+assert ids == ["org.example.water"], ids
+assert "KEY_UNTRUSTED" in reasons["fuses-untrusted.sampan"]["reason"], reasons
+assert reasons["tampered.sampan"]["rule"] in ("SIGNATURE_BAD", "CRC_MISMATCH", "DEFLATE_INVALID", "SIZE_MISMATCH"), reasons
+PY
+then ok "untrusted and tampered bundles are refused, listed with their reasons"
+else not_ok "untrusted and tampered bundles are refused, listed with their reasons" "$(cat catalog.json)"; fi
+if grep -q 'KEY_UNTRUSTED' catalog.html; then ok "the catalog page shows the refused list"; else not_ok "the catalog page shows the refused list"; fi
+
+# --- pages and media --------------------------------------------------------------
+C=${URL}c/org.example.water
+[ "$(code "$C")" = 301 ] && ok "/c/ID redirects to /c/ID/" || not_ok "/c/ID redirects to /c/ID/"
+get "$C/lessons/01-welcome.html" >lesson.html
+if grep -q 'The impeller pushes water outwards.' lesson.html; then ok "a lesson page carries its text"; else not_ok "a lesson page carries its text" "$(head -c 800 lesson.html)"; fi
+get -D head.txt "$C/" -o /dev/null
+if grep -qi '^content-security-policy:.*default-src .self.' head.txt && grep -qi '^x-content-type-options: nosniff' head.txt &&
+	grep -qi '^content-type: text/html; charset=utf-8' head.txt; then
+	ok "answers carry Content-Type, a same-origin CSP and nosniff"
+else
+	not_ok "answers carry Content-Type, a same-origin CSP and nosniff" "$(cat head.txt)"
+fi
+mkdir x && (cd x && unzip -q ../lib/water.sampan)
+get -D range.txt -H 'Range: bytes=1048000-1050999' "$C/media/bigfile.bin" >range.bin
+dd if=x/media/bigfile.bin of=want.bin bs=1 skip=1048000 count=3000 2>/dev/null
+if grep -q '^HTTP/1.1 206' range.txt && grep -qi '^content-range: bytes 1048000-1050999/3500000' range.txt && cmp -s range.bin want.bin; then
+	ok "a Range answer is 206 and its bytes equal the entry's (across a chunk boundary)"
+else
+	not_ok "a Range answer is 206 and its bytes equal the entry's" "$(cat range.txt)"
+fi
+get -D probe.txt -H 'Range: bytes=0-1' "$C/media/bigfile.bin" >probe.bin
+if grep -q '^HTTP/1.1 206' probe.txt && [ "$(stat -c %s probe.bin)" = 2 ]; then ok "Safari's bytes=0-1 probe gets 206 and two bytes"; else not_ok "Safari's bytes=0-1 probe gets 206 and two bytes"; fi
+get -D r416.txt -H 'Range: bytes=4000000-' "$C/media/bigfile.bin" -o /dev/null
+if grep -q '^HTTP/1.1 416' r416.txt && grep -qi '^content-range: bytes \*/3500000' r416.txt; then ok "an unsatisfiable range gets 416 with Content-Range"; else not_ok "an unsatisfiable range gets 416" "$(cat r416.txt)"; fi
+get "$C/media/bigfile.bin" >whole.bin
+if cmp -s whole.bin x/media/bigfile.bin; then ok "a whole stored entry equals the bundle's bytes"; else not_ok "a whole stored entry equals the bundle's bytes"; fi
+etag=$(get -D - "$C/lessons/01-welcome.html" -o /dev/null | sed -n 's/^[Ee][Tt][Aa][Gg]: //p' | tr -d '\r')
+[ "$(code -H "If-None-Match: $etag" "$C/lessons/01-welcome.html")" = 304 ] && ok "a matching ETag gets 304" || not_ok "a matching ETag gets 304" "etag $etag"
+get -D gz.txt -H 'Accept-Encoding: gzip' "$C/lessons/01-welcome.html" >page.gz
+if grep -qi '^content-encoding: gzip' gz.txt && gunzip -c page.gz | cmp -s - x/lessons/01-welcome.html; then
+	ok "a gzip body decompresses to the entry exactly"
+else
+	not_ok "a gzip body decompresses to the entry exactly" "$(cat gz.txt)"
+fi
+get -H 'Accept-Encoding: identity' "$C/lessons/01-welcome.html" | cmp -s - x/lessons/01-welcome.html &&
+	ok "without gzip the entry is sent inflated, exactly" || not_ok "without gzip the entry is sent inflated, exactly"
+[ "$(code -I "$C/lessons/01-welcome.html")" = 200 ] && ok "HEAD works" || not_ok "HEAD works"
+[ "$(code -X POST "$C/lessons/01-welcome.html")" = 405 ] && ok "POST gets 405" || not_ok "POST gets 405"
+[ "$(code "$C/META-INF/MANIFEST.minisig")" = 404 ] && ok "entries the manifest does not list do not exist (404)" || not_ok "entries the manifest does not list do not exist (404)"
+[ "$(code "${URL}c/org.example.fuses/")" = 404 ] && ok "a refused course is not served" || not_ok "a refused course is not served"
+
+# --- traversal in several encodings -----------------------------------------------
+for path in '../../../../etc/passwd' '%2e%2e/%2e%2e/%2e%2e/etc/passwd' '..%2f..%2f..%2fetc%2fpasswd' \
+	'%252e%252e%252f%252e%252e%252fetc%252fpasswd' '..%5c..%5cetc%5cpasswd' '%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd' \
+	'lessons/01-welcome.html%00.png' '%2fetc%2fpasswd' 'lessons/./01-welcome.html'; do
+	c=$(code "$C/$path")
+	body=$(get "$C/$path")
+	if [ "${c:0:1}" = 4 ] && ! grep -q 'root:' <<<"$body"; then ok "traversal '$path' gets $c"; else not_ok "traversal '$path' gets 4xx" "got $c"; fi
+done
+
+# --- the library changes without a restart ---------------------------------------------
+"$B" init "$WORK/src/new" --title "New course" >/dev/null
+sed -i 's/^id: .*/id: org.example.new/' "$WORK/src/new/course.yml"
+"$B" build "$WORK/src/new" -k pub.key -o new.sampan -q
+cp new.sampan lib/.partial && mv lib/.partial lib/new.sampan
+seen=0
+for _ in $(seq 50); do
+	get "${URL}api/catalog.json" | grep -q 'org.example.new' && { seen=1; break; }
+	sleep 0.1
+done
+[ $seen = 1 ] && ok "a bundle copied in appears within 5 s" || not_ok "a bundle copied in appears within 5 s"
+rm lib/new.sampan
+gone=0
+for _ in $(seq 50); do
+	get "${URL}api/catalog.json" | grep -q 'org.example.new' || { gone=1; break; }
+	sleep 0.1
+done
+[ $gone = 1 ] && ok "a bundle taken away disappears within 5 s" || not_ok "a bundle taken away disappears within 5 s"
+[ "$(code "${URL}c/org.example.new/")" = 404 ] && ok "requests into a removed course get 404" || not_ok "requests into a removed course get 404"
+
+# --- a bundle cut short or deleted under a download --------------------------------------
+sed -i 's/^id: .*/id: org.example.water2/' "$WORK/src/water/course.yml"
+head -c 40000000 /dev/urandom >"$WORK/src/water/media/bigfile.bin"
+"$B" build "$WORK/src/water" -k pub.key -o lib/water2.sampan -q
+for _ in $(seq 50); do get "${URL}api/catalog.json" | grep -q 'org.example.water2' && break; sleep 0.1; done
+curl -s --max-time 60 --limit-rate 1M "${URL}c/org.example.water2/media/bigfile.bin" -o slow.bin &
+DL=$!
+sleep 1
+truncate -s 100000 lib/water2.sampan
+wait $DL
+dl_rc=$?
+if kill -0 "$SERVER" 2>/dev/null && [ "$(code "$C/lessons/01-welcome.html")" = 200 ]; then
+	ok "a bundle truncated under a download does not stop the server"
+else
+	not_ok "a bundle truncated under a download does not stop the server" "$(tail -5 server.err)"
+fi
+if [ "$dl_rc" -ne 0 ] && [ "$(stat -c %s slow.bin)" -lt 40000000 ]; then
+	ok "the cut download ends as an error, not as a complete file (curl exit $dl_rc)"
+else
+	not_ok "the cut download ends as an error, not as a complete file" "curl exit $dl_rc, $(stat -c %s slow.bin) bytes"
+fi
+rm -f lib/water2.sampan
+[ "$(code "$C/lessons/01-welcome.html")" = 200 ] && ok "the server still serves after a bundle was deleted" || not_ok "the server still serves after a bundle was deleted"
+
+kill -TERM "$SERVER"
+wait "$SERVER"
+rc=$?
+[ $rc = 0 ] && ok "SIGTERM stops the server cleanly (exit 0)" || not_ok "SIGTERM stops the server cleanly" "exit $rc"
+done_testing
