@@ -5,13 +5,12 @@
  */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "builder.h"
 #include "bundle.h"
 #include "cli.h"
 #include "trust.h"
+#include "verify_report.h"
 
 static const char usage[] =
         "usage: sampan-build verify FILE.sampan... --trust KEY.pub [--trust KEY.pub...]\n"
@@ -25,70 +24,6 @@ static const char usage[] =
         "  -h, --help           this help\n"
         "\n"
         "Exit status: 0 every bundle is valid, 1 one is not, 2 usage, 3 system error.\n";
-
-struct report_ctx {
-	struct bundle *b;
-	size_t bad;
-};
-
-static void report(void *ctx, size_t index, const struct bundle_error *r)
-{
-	struct report_ctx *rc = ctx;
-	struct bundle_entry e;
-	char name[BUNDLE_ERROR_ENTRY_MAX];
-
-	bundle_entry(rc->b, index, &e);
-	bundle_quote(name, sizeof(name), e.name, e.name_len);
-	if (r->status == BUNDLE_OK) {
-		if (!cli_quiet)
-			printf("OK    %s\n", name);
-		return;
-	}
-	rc->bad++;
-	printf("FAIL  %s: %s\n", name, r->message);
-}
-
-static int verify_one(const char *path, const struct trust *trust)
-{
-	struct bundle *b = NULL;
-	struct bundle_error err;
-	struct report_ctx ctx = { NULL, 0 };
-	enum bundle_status st;
-	char id[MINISIGN_KEYID_HEX_SIZE];
-	int rc;
-
-	st = bundle_open(path, &b, &err);
-	if (st == BUNDLE_OK)
-		st = bundle_verify(b, trust, &err);
-	if (st != BUNDLE_OK) {
-		printf("FAIL  %s: %s\n", path, err.message);
-		rc = cli_exit_for(st);
-		bundle_close(b);
-		return rc;
-	}
-	if (!cli_quiet) {
-		for (size_t i = 0; i < 3; i++) {
-			struct bundle_entry e;
-			bundle_entry(b, i, &e);
-			printf("OK    %s\n", e.name);
-		}
-	}
-	ctx.b = b;
-	st = bundle_verify_content(b, report, &ctx, &err);
-	minisign_keyid_hex(bundle_signer(b), id);
-	if (st == BUNDLE_OK) {
-		printf("%s: valid: course %s version %s, %zu entries, signed by key %s\n", path,
-		       bundle_manifest(b)->id, bundle_manifest(b)->version, bundle_count(b), id);
-		rc = EXIT_YES;
-	} else if (st == BUNDLE_ENTRY_BAD) {
-		printf("%s: INVALID: %zu of %zu entries failed\n", path, ctx.bad, bundle_count(b));
-		rc = EXIT_NO;
-	} else {
-		rc = cli_bundle_error(path, &err);
-	}
-	bundle_close(b);
-	return rc;
-}
 
 int cmd_verify(int argc, char **argv)
 {
@@ -134,7 +69,7 @@ int cmd_verify(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (int i = optind; i < argc; i++) {
-		int r = verify_one(argv[i], &trust);
+		int r = cli_verify_report(argv[i], &trust, cli_quiet);
 		if (r > rc)
 			rc = r;
 	}

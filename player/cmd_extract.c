@@ -29,6 +29,7 @@
 
 #include "bundle.h"
 #include "cli.h"
+#include "cmdutil.h"
 #include "format.h"
 #include "pathname.h"
 #include "player.h"
@@ -58,125 +59,6 @@ static const char usage[] =
         "\n"
         "Exit status: 0 extracted, 1 refused (invalid bundle, DIR not empty), 2 usage,\n"
         "3 system error.\n";
-
-/* The trust folder when --trust-dir is not given (XDG: a relative XDG_CONFIG_HOME is ignored). */
-static char *default_trust_dir(void)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	const char *base, *rest;
-	char *dir;
-	size_t n;
-
-	if (xdg && xdg[0] == '/') {
-		base = xdg;
-		rest = "/sampan/trusted";
-	} else if (home && home[0] == '/') {
-		base = home;
-		rest = "/.config/sampan/trusted";
-	} else {
-		return NULL;
-	}
-	n = strlen(base) + strlen(rest) + 1;
-	dir = malloc(n);
-	if (!dir)
-		cli_oom();
-	snprintf(dir, n, "%s%s", base, rest);
-	return dir;
-}
-
-/* Add the trust folder's keys to t (which holds the --trust keys); at least one key is needed. */
-static int load_trust_dir(struct trust *t, const char *dir)
-{
-	struct bundle_error err;
-	char *def = NULL;
-	int rc = EXIT_YES;
-
-	if (!dir)
-		dir = def = default_trust_dir();
-	if (dir && trust_add_dir(t, dir, &err) != BUNDLE_OK) {
-		rc = cli_bundle_error(NULL, &err);
-		if (rc == EXIT_NO)
-			rc = EXIT_USAGE;
-	} else if (t->count == 0) {
-		cli_error("no trusted key: give --trust KEY.pub, or put the publishers' KEY.pub "
-		          "files in %s",
-		          dir ? dir : "a folder given with --trust-dir");
-		rc = EXIT_USAGE;
-	}
-	free(def);
-	return rc;
-}
-
-struct check_ctx {
-	struct bundle *b;
-	const char *path;
-	size_t bad;
-	uint64_t done, total;
-	struct cli_progress progress;
-};
-
-static void on_checked(void *ctx, size_t index, const struct bundle_error *r)
-{
-	struct check_ctx *c = ctx;
-	struct bundle_entry e;
-
-	bundle_entry(c->b, index, &e);
-	if (r->status != BUNDLE_OK) {
-		cli_progress_end(&c->progress);
-		cli_error("%s: %s", c->path, r->message);
-		c->bad++;
-	}
-	c->done += e.size;
-	cli_progress_update(&c->progress, c->done, c->total);
-}
-
-/*
- * Open the bundle at path and check all of it, as `verify` does, reporting
- * every failure.  Returns the exit code; on EXIT_YES *out is the verified
- * bundle (close it), and every byte of it passed.
- */
-static int open_checked(const char *path, const struct trust *trust, const char *label,
-                        struct bundle **out)
-{
-	struct bundle *b = NULL;
-	struct bundle_error err;
-	struct check_ctx ctx;
-	enum bundle_status st;
-	int rc = EXIT_YES;
-
-	*out = NULL;
-	st = bundle_open(path, &b, &err);
-	if (st == BUNDLE_OK)
-		st = bundle_verify(b, trust, &err);
-	if (st != BUNDLE_OK) {
-		rc = cli_bundle_error(path, &err);
-		bundle_close(b);
-		return rc;
-	}
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.b = b;
-	ctx.path = path;
-	for (size_t i = 0; i < bundle_count(b); i++) {
-		struct bundle_entry e;
-		bundle_entry(b, i, &e);
-		ctx.total += e.size;
-	}
-	cli_progress_start(&ctx.progress, label);
-	st = bundle_verify_content(b, on_checked, &ctx, &err);
-	cli_progress_end(&ctx.progress);
-	if (st == BUNDLE_ENTRY_BAD) {
-		cli_error("%s: %zu of %zu entries failed verification", path, ctx.bad,
-		          bundle_count(b));
-		rc = EXIT_NO;
-	} else if (st != BUNDLE_OK) {
-		rc = cli_bundle_error(path, &err);
-	}
-	if (rc != EXIT_YES)
-		bundle_close(b);
-	else
-		*out = b;
-	return rc;
-}
 
 /* What was created under DIR, in order, to remove it all on a failure. */
 struct made {
@@ -288,30 +170,6 @@ static void extract_release(struct extract *x)
 		close(x->root);
 }
 
-static bool interrupted(void)
-{
-	sigset_t pending;
-
-	if (sigpending(&pending) != 0)
-		return false;
-	return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1 ||
-	       sigismember(&pending, SIGHUP) == 1;
-}
-
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Write the checked bytes of entry i to fd: whole, or a checked piece at a time. */
 static int write_entry(struct extract *x, size_t i, const struct bundle_entry *e, int fd,
                        const char *shown)
@@ -327,7 +185,7 @@ static int write_entry(struct extract *x, size_t i, const struct bundle_entry *e
 			cli_progress_end(&x->progress);
 			return cli_bundle_error(bundle_path(x->b), &err);
 		}
-		if (write_all(fd, data, len) != 0) {
+		if (player_write_all(fd, data, len) != 0) {
 			cli_progress_end(&x->progress);
 			cli_error("%s: cannot write: %s", shown, strerror(errno));
 			rc = EXIT_SYSTEM;
@@ -343,14 +201,14 @@ static int write_entry(struct extract *x, size_t i, const struct bundle_entry *e
 		cli_oom();
 	for (uint64_t off = 0; off < e->size && rc == EXIT_YES;) {
 		size_t n = e->size - off > READ_PIECE ? READ_PIECE : (size_t)(e->size - off);
-		if (interrupted()) {
+		if (player_interrupted()) {
 			cli_progress_end(&x->progress);
 			cli_error("%s: interrupted", shown);
 			rc = EXIT_SYSTEM;
 		} else if (bundle_read_range(x->b, i, off, n, data, &err) != BUNDLE_OK) {
 			cli_progress_end(&x->progress);
 			rc = cli_bundle_error(bundle_path(x->b), &err);
-		} else if (write_all(fd, data, n) != 0) {
+		} else if (player_write_all(fd, data, n) != 0) {
 			cli_progress_end(&x->progress);
 			cli_error("%s: cannot write: %s", shown, strerror(errno));
 			rc = EXIT_SYSTEM;
@@ -498,14 +356,11 @@ static int extract(const char *path, const char *dir, const struct trust *trust)
 	rc = check_target(dir);
 	if (rc != EXIT_YES)
 		return rc;
-	rc = open_checked(path, trust, "Verifying", &x.b);
+	rc = player_open_checked(path, trust, "Verifying", &x.b);
 	if (rc != EXIT_YES)
 		return rc;
 	/* Held back while files are written, so that an interrupted extraction removes them. */
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
+	player_stop_signals(&stop);
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
 	rc = make_root(&x);
 	if (rc != EXIT_YES)
@@ -517,7 +372,7 @@ static int extract(const char *path, const char *dir, const struct trust *trust)
 	}
 	cli_progress_start(&x.progress, "Extracting");
 	for (size_t i = 0; i < bundle_count(x.b) && rc == EXIT_YES; i++) {
-		if (interrupted()) {
+		if (player_interrupted()) {
 			cli_progress_end(&x.progress);
 			cli_error("%s: interrupted", dir);
 			rc = EXIT_SYSTEM;
@@ -551,7 +406,6 @@ int cmd_extract(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct trust trust;
-	struct bundle_error err;
 	const char *trust_dir = NULL;
 	int opt, rc = EXIT_YES;
 
@@ -560,11 +414,9 @@ int cmd_extract(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "t:qh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
-			if (trust_add_file(&trust, optarg, &err) != BUNDLE_OK) {
-				rc = cli_bundle_error(NULL, &err);
-				rc = rc == EXIT_NO ? EXIT_USAGE : rc;
+			rc = player_trust_add_option(&trust, optarg);
+			if (rc != EXIT_YES)
 				goto done;
-			}
 			break;
 		case OPT_TRUST_DIR:
 			trust_dir = optarg;
@@ -587,7 +439,7 @@ int cmd_extract(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	rc = load_trust_dir(&trust, trust_dir);
+	rc = player_trust_load_dir(&trust, trust_dir, true);
 	if (rc == EXIT_YES)
 		rc = extract(argv[optind], argv[optind + 1], &trust);
 done:

@@ -24,6 +24,7 @@
 
 #include "bundle.h"
 #include "cli.h"
+#include "cmdutil.h"
 #include "player.h"
 #include "trust.h"
 
@@ -55,54 +56,6 @@ static const char usage[] =
         "Exit status: 0 installed, 1 refused (invalid bundle, downgrade), 2 usage,\n"
         "3 system error.\n";
 
-/* The trust folder when --trust-dir is not given (XDG: a relative XDG_CONFIG_HOME is ignored). */
-static char *default_trust_dir(void)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	const char *base, *rest;
-	char *dir;
-	size_t n;
-
-	if (xdg && xdg[0] == '/') {
-		base = xdg;
-		rest = "/sampan/trusted";
-	} else if (home && home[0] == '/') {
-		base = home;
-		rest = "/.config/sampan/trusted";
-	} else {
-		return NULL;
-	}
-	n = strlen(base) + strlen(rest) + 1;
-	dir = malloc(n);
-	if (!dir)
-		cli_oom();
-	snprintf(dir, n, "%s%s", base, rest);
-	return dir;
-}
-
-/* Add the trust folder's keys to t (which holds the --trust keys); at least one key is needed. */
-static int load_trust_dir(struct trust *t, const char *dir)
-{
-	struct bundle_error err;
-	char *def = NULL;
-	int rc = EXIT_YES;
-
-	if (!dir)
-		dir = def = default_trust_dir();
-	if (dir && trust_add_dir(t, dir, &err) != BUNDLE_OK) {
-		rc = cli_bundle_error(NULL, &err);
-		if (rc == EXIT_NO)
-			rc = EXIT_USAGE;
-	} else if (t->count == 0) {
-		cli_error("no trusted key: give --trust KEY.pub, or put the publishers' KEY.pub "
-		          "files in %s",
-		          dir ? dir : "a folder given with --trust-dir");
-		rc = EXIT_USAGE;
-	}
-	free(def);
-	return rc;
-}
-
 static char *join3(const char *a, const char *b, const char *c)
 {
 	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
@@ -112,84 +65,6 @@ static char *join3(const char *a, const char *b, const char *c)
 		cli_oom();
 	snprintf(p, n, "%s%s%s", a, b, c);
 	return p;
-}
-
-struct check_ctx {
-	struct bundle *b;
-	const char *path;
-	size_t bad;
-	uint64_t done, total;
-	struct cli_progress progress;
-};
-
-static void on_checked(void *ctx, size_t index, const struct bundle_error *r)
-{
-	struct check_ctx *c = ctx;
-	struct bundle_entry e;
-
-	bundle_entry(c->b, index, &e);
-	if (r->status != BUNDLE_OK) {
-		cli_progress_end(&c->progress);
-		cli_error("%s: %s", c->path, r->message);
-		c->bad++;
-	}
-	c->done += e.size;
-	cli_progress_update(&c->progress, c->done, c->total);
-}
-
-/*
- * Open the bundle at path and check all of it, as `verify` does, reporting
- * every failure.  Returns the exit code; on EXIT_YES *out is the verified
- * bundle (close it), and every byte of it passed.
- */
-static int open_checked(const char *path, const struct trust *trust, const char *label,
-                        struct bundle **out)
-{
-	struct bundle *b = NULL;
-	struct bundle_error err;
-	struct check_ctx ctx;
-	enum bundle_status st;
-	int rc = EXIT_YES;
-
-	*out = NULL;
-	st = bundle_open(path, &b, &err);
-	if (st == BUNDLE_OK)
-		st = bundle_verify(b, trust, &err);
-	if (st != BUNDLE_OK) {
-		rc = cli_bundle_error(path, &err);
-		bundle_close(b);
-		return rc;
-	}
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.b = b;
-	ctx.path = path;
-	for (size_t i = 0; i < bundle_count(b); i++) {
-		struct bundle_entry e;
-		bundle_entry(b, i, &e);
-		ctx.total += e.size;
-	}
-	cli_progress_start(&ctx.progress, label);
-	st = bundle_verify_content(b, on_checked, &ctx, &err);
-	cli_progress_end(&ctx.progress);
-	if (st == BUNDLE_ENTRY_BAD) {
-		cli_error("%s: %zu of %zu entries failed verification", path, ctx.bad,
-		          bundle_count(b));
-		rc = EXIT_NO;
-	} else if (st != BUNDLE_OK) {
-		rc = cli_bundle_error(path, &err);
-	}
-	if (rc != EXIT_YES)
-		bundle_close(b);
-	else
-		*out = b;
-	return rc;
-}
-
-static bool is_bundle_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	return name[0] != '.' && len > 7 && strcmp(name + len - 7, ".sampan") == 0;
 }
 
 /* Whether name is a temporary copy of an install (or of sampan-build): .NAME.sampan.tmp-XXXXXX */
@@ -271,7 +146,7 @@ static int find_installed(const char *lib, const struct trust *trust, const char
 			}
 			break;
 		}
-		if (!is_bundle_name(de->d_name))
+		if (!player_is_bundle_name(de->d_name))
 			continue;
 		path = join3(lib, "/", de->d_name);
 		if (bundle_open(path, &b, &err) == BUNDLE_OK &&
@@ -302,39 +177,6 @@ static int find_installed(const char *lib, const struct trust *trust, const char
 	return rc;
 }
 
-/* Signals that stop an install: held back while the library changes, so that it can clean up. */
-static void stop_signals(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-}
-
-static bool interrupted(void)
-{
-	sigset_t pending;
-
-	if (sigpending(&pending) != 0)
-		return false;
-	return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1 ||
-	       sigismember(&pending, SIGHUP) == 1;
-}
-
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Copy the verified bundle's own file (its open descriptor: the bytes that
  * were checked, even if its path changed since) to out.  shown names the
@@ -354,7 +196,7 @@ static int copy_bundle(struct bundle *b, int out, const char *shown)
 		size_t n = size - off > COPY_PIECE ? COPY_PIECE : (size_t)(size - off);
 		ssize_t r;
 
-		if (interrupted()) {
+		if (player_interrupted()) {
 			cli_progress_end(&progress);
 			cli_error("%s: interrupted", shown);
 			rc = EXIT_SYSTEM;
@@ -371,7 +213,7 @@ static int copy_bundle(struct bundle *b, int out, const char *shown)
 			rc = EXIT_SYSTEM;
 			break;
 		}
-		if (write_all(out, buf, (size_t)r) != 0) {
+		if (player_write_all(out, buf, (size_t)r) != 0) {
 			cli_progress_end(&progress);
 			cli_error("%s: cannot write: %s", shown, strerror(errno));
 			rc = EXIT_SYSTEM;
@@ -437,7 +279,7 @@ static int put_in_place(struct bundle *b, int dfd, const char *lib, const char *
 	tmpl = join3(tmp, ".tmp-XXXXXX", "");
 	free(tmp);
 	tmp = tmpl;
-	stop_signals(&stop);
+	player_stop_signals(&stop);
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
@@ -462,7 +304,7 @@ static int put_in_place(struct bundle *b, int dfd, const char *lib, const char *
 	}
 	fd = -1;
 	rc = check_copy(tmp, dest, trust, b);
-	if (rc == EXIT_YES && interrupted()) {
+	if (rc == EXIT_YES && player_interrupted()) {
 		cli_error("%s: interrupted", dest);
 		rc = EXIT_SYSTEM;
 	}
@@ -525,7 +367,7 @@ static int install(const char *path, const char *lib, bool force, const struct t
 		return EXIT_SYSTEM;
 	}
 	remove_stale(dfd, lib);
-	rc = open_checked(path, trust, "Verifying", &b);
+	rc = player_open_checked(path, trust, "Verifying", &b);
 	if (rc != EXIT_YES)
 		goto done;
 	m = bundle_manifest(b);
@@ -573,7 +415,6 @@ int cmd_install(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct trust trust;
-	struct bundle_error err;
 	const char *trust_dir = NULL, *lib = NULL;
 	bool force = false;
 	int opt, rc = EXIT_YES;
@@ -589,11 +430,9 @@ int cmd_install(int argc, char **argv)
 			force = true;
 			break;
 		case 't':
-			if (trust_add_file(&trust, optarg, &err) != BUNDLE_OK) {
-				rc = cli_bundle_error(NULL, &err);
-				rc = rc == EXIT_NO ? EXIT_USAGE : rc;
+			rc = player_trust_add_option(&trust, optarg);
+			if (rc != EXIT_YES)
 				goto done;
-			}
 			break;
 		case OPT_TRUST_DIR:
 			trust_dir = optarg;
@@ -616,7 +455,7 @@ int cmd_install(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	rc = load_trust_dir(&trust, trust_dir);
+	rc = player_trust_load_dir(&trust, trust_dir, true);
 	if (rc == EXIT_YES)
 		rc = install(argv[optind], lib, force, &trust);
 done:

@@ -13,6 +13,7 @@
 
 #include "bundle.h"
 #include "cli.h"
+#include "cmdutil.h"
 #include "course.h"
 #include "player.h"
 #include "trust.h"
@@ -40,67 +41,9 @@ static const char usage[] =
         "\n"
         "Exit status: 0 listed (refused bundles included), 2 usage, 3 system error.\n";
 
-/* The trust folder when --trust-dir is not given (XDG: a relative XDG_CONFIG_HOME is ignored). */
-static char *default_trust_dir(void)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	const char *base, *rest;
-	char *dir;
-	size_t n;
-
-	if (xdg && xdg[0] == '/') {
-		base = xdg;
-		rest = "/sampan/trusted";
-	} else if (home && home[0] == '/') {
-		base = home;
-		rest = "/.config/sampan/trusted";
-	} else {
-		return NULL;
-	}
-	n = strlen(base) + strlen(rest) + 1;
-	dir = malloc(n);
-	if (!dir)
-		cli_oom();
-	snprintf(dir, n, "%s%s", base, rest);
-	return dir;
-}
-
-/*
- * Add the trust folder's keys to t (which holds the --trust keys).  Without
- * any key every bundle is listed REFUSED, as `serve` would refuse it: say so.
- */
-static int load_trust_dir(struct trust *t, const char *dir)
-{
-	struct bundle_error err;
-	char *def = NULL;
-	int rc = EXIT_YES;
-
-	if (!dir)
-		dir = def = default_trust_dir();
-	if (dir && trust_add_dir(t, dir, &err) != BUNDLE_OK) {
-		rc = cli_bundle_error(NULL, &err);
-		if (rc == EXIT_NO)
-			rc = EXIT_USAGE;
-	} else if (t->count == 0) {
-		cli_warning("no trusted key: every bundle is refused (give --trust KEY.pub, or put "
-		            "the publishers' KEY.pub files in %s)",
-		            dir ? dir : "a folder given with --trust-dir");
-	}
-	free(def);
-	return rc;
-}
-
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Whether a directory entry is a bundle to list: *.sampan, not hidden (temporary files are). */
-static bool is_bundle_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	return name[0] != '.' && len > 7 && strcmp(name + len - 7, ".sampan") == 0;
 }
 
 /*
@@ -125,7 +68,7 @@ static int read_names(const char *dir, char ***names, size_t *count)
 		de = readdir(d);
 		if (!de)
 			break;
-		if (!is_bundle_name(de->d_name))
+		if (!player_is_bundle_name(de->d_name))
 			continue;
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 16;
@@ -228,7 +171,6 @@ int cmd_list(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct trust trust;
-	struct bundle_error err;
 	const char *trust_dir = NULL, *dir = ".";
 	char **names = NULL;
 	size_t count = 0;
@@ -239,11 +181,9 @@ int cmd_list(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
-			if (trust_add_file(&trust, optarg, &err) != BUNDLE_OK) {
-				rc = cli_bundle_error(NULL, &err);
-				rc = rc == EXIT_NO ? EXIT_USAGE : rc;
+			rc = player_trust_add_option(&trust, optarg);
+			if (rc != EXIT_YES)
 				goto done;
-			}
 			break;
 		case OPT_TRUST_DIR:
 			trust_dir = optarg;
@@ -265,7 +205,8 @@ int cmd_list(int argc, char **argv)
 	}
 	if (optind < argc)
 		dir = argv[optind];
-	rc = load_trust_dir(&trust, trust_dir);
+	/* Without any key every bundle is listed REFUSED, as `serve` would refuse it: warn. */
+	rc = player_trust_load_dir(&trust, trust_dir, false);
 	if (rc != EXIT_YES)
 		goto done;
 	rc = read_names(dir, &names, &count);

@@ -116,10 +116,10 @@ lines=$(grep -c '^OK ' "$WORK/.out")
 if [ "$lines" = "$entries" ]; then ok "one line for each of the $entries entries"; else not_ok "one line for each of the $entries entries" "$lines OK lines"; fi
 expect_exit 1 '^FAIL +media/noise.bin: .*DIGEST_MISMATCH' "verify finds the flipped byte: DIGEST_MISMATCH" "$P" verify tampered.sampan --trust k1.pub
 expect_exit 1 'tampered.sampan: INVALID: 1 of [0-9]+ entries failed' "verify's verdict counts the failed entries" "$P" verify tampered.sampan --trust k1.pub
-expect_exit 1 'INVALID: .*KEY_UNTRUSTED' "verify refuses a bundle of an untrusted key: KEY_UNTRUSTED" "$P" verify other-key.sampan --trust k1.pub
-expect_exit 1 'INVALID: .*NAME_INVALID' "verify refuses a name with '..'" "$P" verify "$VECTORS/invalid/name-invalid-dotdot.sampan" --trust "$VECTORS/test.pub"
+expect_exit 1 '^FAIL +other-key.sampan: .*KEY_UNTRUSTED' "verify refuses a bundle of an untrusted key: KEY_UNTRUSTED" "$P" verify other-key.sampan --trust k1.pub
+expect_exit 1 '^FAIL +.*name-invalid-dotdot.sampan: .*NAME_INVALID' "verify refuses a name with '..'" "$P" verify "$VECTORS/invalid/name-invalid-dotdot.sampan" --trust "$VECTORS/test.pub"
 expect_exit 1 'tampered.sampan: INVALID' "verify of several bundles exits 1 when one is invalid" "$P" verify one.sampan tampered.sampan --trust k1.pub
-expect_exit 3 'sampan-play: missing.sampan: ' "verify of a missing file is a system error" "$P" verify missing.sampan --trust k1.pub
+expect_exit 3 '^FAIL +missing.sampan: ' "verify of a missing file is a system error" "$P" verify missing.sampan --trust k1.pub
 expect_exit 0 '' "verify -q prints no OK line" bash -c "'$P' verify -q one.sampan --trust k1.pub | grep -q '^OK' && exit 9 || exit 0"
 
 # --- list -------------------------------------------------------------------------

@@ -1,0 +1,179 @@
+/* cmdutil.c - the user folders, trusted keys, full checks and writes of sampan-play commands. */
+#include "cmdutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+char *player_user_dir(const char *xdg_var, const char *home_fallback, const char *sub)
+{
+	const char *xdg = getenv(xdg_var), *home = getenv("HOME");
+	const char *sep = *sub ? "/" : "";
+	char *dir;
+	size_t n;
+
+	if (xdg && xdg[0] == '/') {
+		n = strlen(xdg) + strlen(sub) + sizeof("/sampan/");
+		dir = malloc(n);
+		if (!dir)
+			cli_oom();
+		snprintf(dir, n, "%s/sampan%s%s", xdg, sep, sub);
+		return dir;
+	}
+	if (!home || home[0] != '/')
+		return NULL;
+	n = strlen(home) + strlen(home_fallback) + strlen(sub) + sizeof("//sampan/");
+	dir = malloc(n);
+	if (!dir)
+		cli_oom();
+	snprintf(dir, n, "%s/%s/sampan%s%s", home, home_fallback, sep, sub);
+	return dir;
+}
+
+int player_trust_add_option(struct trust *t, const char *path)
+{
+	struct bundle_error err;
+	int rc;
+
+	if (trust_add_file(t, path, &err) == BUNDLE_OK)
+		return EXIT_YES;
+	rc = cli_bundle_error(NULL, &err);
+	return rc == EXIT_NO ? EXIT_USAGE : rc;
+}
+
+int player_trust_load_dir(struct trust *t, const char *dir, bool need_key)
+{
+	struct bundle_error err;
+	char *def = NULL;
+	const char *where;
+	int rc = EXIT_YES;
+
+	if (!dir)
+		dir = def = player_user_dir("XDG_CONFIG_HOME", ".config", "trusted");
+	where = dir ? dir : "a folder given with --trust-dir";
+	if (dir && trust_add_dir(t, dir, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(NULL, &err);
+		if (rc == EXIT_NO)
+			rc = EXIT_USAGE;
+	} else if (t->count == 0 && need_key) {
+		cli_error("no trusted key: give --trust KEY.pub, or put the publishers' KEY.pub "
+		          "files in %s",
+		          where);
+		rc = EXIT_USAGE;
+	} else if (t->count == 0) {
+		cli_warning("no trusted key: every bundle is refused (give --trust KEY.pub, or put "
+		            "the publishers' KEY.pub files in %s)",
+		            where);
+	}
+	free(def);
+	return rc;
+}
+
+struct check_ctx {
+	struct bundle *b;
+	const char *path;
+	size_t bad;
+	uint64_t done, total;
+	struct cli_progress progress;
+};
+
+static void on_checked(void *ctx, size_t index, const struct bundle_error *r)
+{
+	struct check_ctx *c = ctx;
+	struct bundle_entry e;
+
+	bundle_entry(c->b, index, &e);
+	if (r->status != BUNDLE_OK) {
+		cli_progress_end(&c->progress);
+		cli_error("%s: %s", c->path, r->message);
+		c->bad++;
+	}
+	c->done += e.size;
+	cli_progress_update(&c->progress, c->done, c->total);
+}
+
+int player_open_checked(const char *path, const struct trust *trust, const char *label,
+                        struct bundle **out)
+{
+	struct bundle *b = NULL;
+	struct bundle_error err;
+	struct check_ctx ctx;
+	enum bundle_status st;
+	int rc = EXIT_YES;
+
+	*out = NULL;
+	st = bundle_open(path, &b, &err);
+	if (st == BUNDLE_OK)
+		st = bundle_verify(b, trust, &err);
+	if (st != BUNDLE_OK) {
+		rc = cli_bundle_error(path, &err);
+		bundle_close(b);
+		return rc;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.b = b;
+	ctx.path = path;
+	for (size_t i = 0; i < bundle_count(b); i++) {
+		struct bundle_entry e;
+		bundle_entry(b, i, &e);
+		ctx.total += e.size;
+	}
+	cli_progress_start(&ctx.progress, label);
+	st = bundle_verify_content(b, on_checked, &ctx, &err);
+	cli_progress_end(&ctx.progress);
+	if (st == BUNDLE_ENTRY_BAD) {
+		cli_error("%s: %zu of %zu entries failed verification", path, ctx.bad,
+		          bundle_count(b));
+		rc = EXIT_NO;
+	} else if (st != BUNDLE_OK) {
+		rc = cli_bundle_error(path, &err);
+	}
+	if (rc != EXIT_YES)
+		bundle_close(b);
+	else
+		*out = b;
+	return rc;
+}
+
+bool player_is_bundle_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len > 7 && strcmp(name + len - 7, ".sampan") == 0;
+}
+
+void player_stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+bool player_interrupted(void)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending) != 0)
+		return false;
+	return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1 ||
+	       sigismember(&pending, SIGHUP) == 1;
+}
+
+int player_write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}

@@ -1,0 +1,65 @@
+/*
+ * cmdutil.h - what the commands of sampan-play share: the user's folders
+ * (XDG), the trusted keys of --trust, --trust-dir and the default trust
+ * folder, the full check of a bundle before it is used, and the signals and
+ * writes of the commands that change files.  Every function here reports
+ * its own problems (cli.h) and returns an exit code where it can fail.
+ */
+#ifndef SAMPAN_PLAYER_CMDUTIL_H
+#define SAMPAN_PLAYER_CMDUTIL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bundle.h"
+#include "trust.h"
+
+/*
+ * The user's folder $XDG_VAR/sampan/SUB, else $HOME/HOME_FALLBACK/sampan/SUB
+ * (no "/SUB" when sub is ""), as the XDG base directory rules say: an
+ * XDG_* value that is unset, empty or relative is ignored.  NULL when
+ * neither gives an absolute folder; else malloc'd (out of memory exits).
+ */
+char *player_user_dir(const char *xdg_var, const char *home_fallback, const char *sub);
+
+/*
+ * --trust PATH: add the public key in the file at path to t.  EXIT_YES, or
+ * the problem reported and its exit code: EXIT_USAGE when the file is not a
+ * key, EXIT_SYSTEM when it cannot be read.
+ */
+int player_trust_add_option(struct trust *t, const char *path);
+
+/*
+ * --trust-dir DIR: add every *.pub in dir to t (which holds the --trust
+ * keys already); dir NULL means the default trust folder,
+ * player_user_dir("XDG_CONFIG_HOME", ".config", "trusted").  A missing
+ * folder adds nothing.  When t is still empty, with need_key that is an
+ * error (EXIT_USAGE) that says where keys go, else a warning that every
+ * bundle will be refused (EXIT_YES).  A folder or key that cannot be read
+ * is reported: EXIT_USAGE for a file that is not a key, else EXIT_SYSTEM.
+ */
+int player_trust_load_dir(struct trust *t, const char *dir, bool need_key);
+
+/*
+ * Open the bundle at path and check all of it (format-spec/bundle-v1.md
+ * §14) with the trusted keys, with progress under label on a terminal,
+ * reporting every failed entry as an error.  EXIT_YES with *out the
+ * verified bundle, every byte of which passed (close it); else the exit
+ * code and *out NULL.
+ */
+int player_open_checked(const char *path, const struct trust *trust, const char *label,
+                        struct bundle **out);
+
+/* Whether a folder's entry is a bundle to take: *.sampan, not hidden (temporary files are). */
+bool player_is_bundle_name(const char *name);
+
+/* The signals that stop a command (SIGINT, SIGTERM, SIGHUP), to hold back while files change. */
+void player_stop_signals(sigset_t *set);
+/* Whether one of those is pending: held back, and asking the command to stop. */
+bool player_interrupted(void);
+
+/* Write all of p[0, n) to fd, again after EINTR; 0, or -1 with errno set. */
+int player_write_all(int fd, const unsigned char *p, size_t n);
+
+#endif
