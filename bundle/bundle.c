@@ -33,6 +33,7 @@ struct bundle {
 	struct container c;
 	struct entry_state *st;
 	bool verified;
+	bool preview; /* verified without a trusted signature */
 	char *manifest_text;
 	size_t manifest_len;
 	struct manifest manifest;
@@ -370,7 +371,8 @@ static enum bundle_status check_chunks(struct bundle *b, struct bundle_error *er
 	return BUNDLE_OK;
 }
 
-enum bundle_status bundle_verify(struct bundle *b, const struct trust *trust,
+/* trust NULL: a preview, everything checked but the signature (bundle_verify_preview). */
+static enum bundle_status verify(struct bundle *b, const struct trust *trust,
                                  struct bundle_error *err)
 {
 	struct minisign_sig sig;
@@ -393,15 +395,15 @@ enum bundle_status bundle_verify(struct bundle *b, const struct trust *trust,
 	if (st != BUNDLE_OK)
 		goto done;
 	memcpy(b->signer, sig.keyid, sizeof(b->signer));
-	pk = trust_find(trust, sig.keyid);
-	if (!pk) {
+	pk = trust ? trust_find(trust, sig.keyid) : NULL;
+	if (trust && !pk) {
 		char id[MINISIGN_KEYID_HEX_SIZE];
 		minisign_keyid_hex(sig.keyid, id);
 		st = bundle_error_set(err, BUNDLE_INVALID, RULE_KEY_UNTRUSTED, NULL, 0,
 		                      "signed by key %s, which is not trusted", id);
 		goto done;
 	}
-	st = minisign_sig_verify(&sig, pk, b->manifest_text, b->manifest_len, err);
+	st = pk ? minisign_sig_verify(&sig, pk, b->manifest_text, b->manifest_len, err) : BUNDLE_OK;
 	if (st != BUNDLE_OK)
 		goto done;
 	digest_sha256(b->manifest_text, b->manifest_len, b->manifest_digest);
@@ -440,6 +442,7 @@ enum bundle_status bundle_verify(struct bundle *b, const struct trust *trust,
 	if (st != BUNDLE_OK)
 		goto done;
 	b->verified = true;
+	b->preview = !trust;
 done:
 	if (st != BUNDLE_OK) {
 		course_free(b->course);
@@ -459,6 +462,24 @@ done:
 	free(sig_text);
 	free(course_text);
 	return st;
+}
+
+enum bundle_status bundle_verify(struct bundle *b, const struct trust *trust,
+                                 struct bundle_error *err)
+{
+	static const struct trust none = { NULL, 0, 0 };
+
+	return verify(b, trust ? trust : &none, err);
+}
+
+enum bundle_status bundle_verify_preview(struct bundle *b, struct bundle_error *err)
+{
+	return verify(b, NULL, err);
+}
+
+bool bundle_is_preview(const struct bundle *b)
+{
+	return b->preview;
 }
 
 static enum bundle_status need_verified(const struct bundle *b, size_t i, struct bundle_error *err)

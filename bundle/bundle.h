@@ -62,6 +62,16 @@ enum bundle_status bundle_verify(struct bundle *b, const struct trust *trust,
                                  struct bundle_error *err);
 
 /*
+ * For a producer previewing their own work (`sampan-play serve
+ * --allow-unsigned`): every check of bundle_verify but the signature's,
+ * which is parsed but not verified against any key.  Nothing proves who
+ * made such a bundle or that it was not changed: whoever shows it must say
+ * so.  bundle_is_preview tells which kind of verification a bundle had.
+ */
+enum bundle_status bundle_verify_preview(struct bundle *b, struct bundle_error *err);
+bool bundle_is_preview(const struct bundle *b);
+
+/*
  * Called once per entry checked by bundle_verify_content: status BUNDLE_OK,
  * or the entry's failure with its rule and message in result.
  */

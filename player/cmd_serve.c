@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmdutil.h"
 #include "library.h"
 #include "player.h"
 #include "qr.h"
@@ -45,6 +46,8 @@ static const char usage[] =
         "      --cache DIR        remember the highest version seen of each course here\n"
         "                         (default: ~/.cache/sampan)\n"
         "      --allow-downgrade  serve a course older than one seen before\n"
+        "      --allow-unsigned   also serve bundles no trusted key signed, every page\n"
+        "                         marked as a preview (for producers checking their work)\n"
         "  -q, --quiet            no QR code, no library changes on the terminal\n"
         "  -h, --help             this help\n"
         "\n"
@@ -62,29 +65,6 @@ static void on_hup(int sig)
 {
 	(void)sig;
 	rescan_now = 1;
-}
-
-/* $XDG_X_HOME/sampan/SUB, else ~/.DEFAULT/sampan/SUB; malloc'd or NULL. */
-static char *user_dir(const char *xdg, const char *fallback, const char *sub)
-{
-	const char *base = getenv(xdg), *home = getenv("HOME");
-	size_t n;
-	char *p;
-
-	if (base && *base) {
-		n = strlen(base) + strlen(sub) + 16;
-		p = malloc(n);
-		if (p)
-			snprintf(p, n, "%s/sampan%s%s", base, *sub ? "/" : "", sub);
-		return p;
-	}
-	if (!home || !*home)
-		return NULL;
-	n = strlen(home) + strlen(fallback) + strlen(sub) + 16;
-	p = malloc(n);
-	if (p)
-		snprintf(p, n, "%s/%s/sampan%s%s", home, fallback, *sub ? "/" : "", sub);
-	return p;
 }
 
 /* Every address students can reach: the non-loopback IPv4 ones, or the one bound. */
@@ -142,6 +122,7 @@ int cmd_serve(int argc, char **argv)
 		{ "trust-dir", required_argument, NULL, 'T' },
 		{ "cache", required_argument, NULL, 'C' },
 		{ "allow-downgrade", no_argument, NULL, 'D' },
+		{ "allow-unsigned", no_argument, NULL, 'U' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -154,7 +135,8 @@ int cmd_serve(int argc, char **argv)
 	struct trust trust;
 	struct sigaction sa;
 	const char *default_path[] = { "." };
-	char *trust_dir = NULL, *cache = NULL, *qr = NULL;
+	const char *trust_dir = NULL;
+	char *cache = NULL, *qr = NULL;
 	char addr[8][64];
 	size_t naddr;
 	unsigned long port = 8080;
@@ -182,15 +164,12 @@ int cmd_serve(int argc, char **argv)
 			so.bind = optarg;
 			break;
 		case 't':
-			if (trust_add_file(&trust, optarg, &err) != BUNDLE_OK) {
-				cli_bundle_error(NULL, &err);
-				rc = EXIT_USAGE;
+			rc = player_trust_add_option(&trust, optarg);
+			if (rc != EXIT_YES)
 				goto done;
-			}
 			break;
 		case 'T':
-			free(trust_dir);
-			trust_dir = strdup(optarg);
+			trust_dir = optarg;
 			break;
 		case 'C':
 			free(cache);
@@ -198,6 +177,9 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'D':
 			lo.allow_downgrade = true;
+			break;
+		case 'U':
+			lo.allow_unsigned = true;
 			break;
 		case 'q':
 			cli_quiet = true;
@@ -212,18 +194,16 @@ int cmd_serve(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (!trust_dir)
-		trust_dir = user_dir("XDG_CONFIG_HOME", ".config", "trusted");
 	if (!cache)
-		cache = user_dir("XDG_CACHE_HOME", ".cache", "");
-	if (trust_dir && trust_add_dir(&trust, trust_dir, &err) != BUNDLE_OK) {
-		rc = cli_bundle_error(trust_dir, &err);
+		cache = player_user_dir("XDG_CACHE_HOME", ".cache", "");
+	/* Without any key every bundle is refused and listed so on the catalog: warn. */
+	if (lo.allow_unsigned)
+		cli_warning(
+		        "--allow-unsigned: bundles no trusted key signed are served as previews; "
+		        "nothing proves who made them, and every page says so");
+	rc = player_trust_load_dir(&trust, trust_dir, false);
+	if (rc != EXIT_YES)
 		goto done;
-	}
-	if (trust.count == 0)
-		cli_warning("no trusted publisher keys: every bundle will be refused (give --trust "
-		            "KEY.pub, or put keys in %s)",
-		            trust_dir ? trust_dir : "~/.config/sampan/trusted");
 	lo.paths = optind < argc ? (const char *const *)argv + optind : default_path;
 	lo.paths_count = optind < argc ? (size_t)(argc - optind) : 1;
 	lo.trust = &trust;
@@ -280,7 +260,6 @@ done:
 	server_stop(srv);
 	library_close(lib);
 	trust_release(&trust);
-	free(trust_dir);
 	free(cache);
 	free(qr);
 	return rc;

@@ -249,7 +249,7 @@ static struct lib_course *course_make(struct bundle *b, const char *path, const 
 	c->size = sb->st_size;
 	c->mtime = sb->st_mtim;
 	memcpy(c->signer, bundle_signer(b), MINISIGN_KEYID_SIZE);
-	c->unsigned_preview = false;
+	c->unsigned_preview = bundle_is_preview(b);
 	/* library.h asks for a mutable pointer; the course stays the bundle's */
 	c->course = (struct course *)bundle_course(b);
 	memcpy(c->manifest_digest, bundle_manifest_digest(b), DIGEST_SIZE);
@@ -808,6 +808,9 @@ static void examine(struct library *lib, struct lib_file *f, bool *nomem)
 	}
 	if (st == BUNDLE_OK)
 		st = bundle_verify(b, lib->trust, &err);
+	/* A producer's preview: signed, but by a key nobody here trusts. */
+	if (st == BUNDLE_INVALID && err.rule == RULE_KEY_UNTRUSTED && lib->allow_unsigned)
+		st = bundle_verify_preview(b, &err);
 	if (st != BUNDLE_OK) {
 		bundle_close(b);
 		if (st == BUNDLE_NOMEM) {
@@ -817,12 +820,7 @@ static void examine(struct library *lib, struct lib_file *f, bool *nomem)
 		if (st == BUNDLE_IO || st == BUNDLE_USAGE)
 			f->known = false;
 		f->rule = err.rule;
-		if (err.rule == RULE_KEY_UNTRUSTED && lib->allow_unsigned)
-			f->reason =
-			        strdup("signed by an untrusted key; --allow-unsigned previews are "
-			               "not available yet");
-		else
-			f->reason = strdup(err.message);
+		f->reason = strdup(err.message);
 		if (!f->reason)
 			*nomem = true;
 		return;

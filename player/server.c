@@ -30,6 +30,7 @@
 #include <microhttpd.h>
 
 #include "catalog.h"
+#include "page.h"
 #include "container.h"
 #include "format.h"
 #include "httputil.h"
@@ -403,6 +404,98 @@ static enum MHD_Result serve_inflated(struct MHD_Connection *c, const unsigned c
 	return queue(c, rr == RANGE_OK ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK, r);
 }
 
+/*
+ * Pages the player decorates as it serves them: a lesson in Khmer, Lao or
+ * Burmese gets the Noto fonts (phones often lack them), and every page of
+ * a preview (--allow-unsigned) says so.  Both through one stylesheet of the
+ * player's own, linked from the page's <head>: the CSP allows no inline
+ * style.
+ */
+static const char decor_css[] =
+        "@font-face{font-family:\"Noto Sans Khmer\";font-display:swap;"
+        "src:local(\"Noto Sans Khmer\"),url(\"/_sampan/fonts/NotoSansKhmer-Regular.ttf\")}\n"
+        "@font-face{font-family:\"Noto Sans Lao\";font-display:swap;"
+        "src:local(\"Noto Sans Lao\"),url(\"/_sampan/fonts/NotoSansLao-Regular.ttf\")}\n"
+        "@font-face{font-family:\"Noto Sans Myanmar\";font-display:swap;"
+        "src:local(\"Noto Sans Myanmar\"),url(\"/_sampan/fonts/NotoSansMyanmar-Regular.ttf\")}\n"
+        ":lang(km){font-family:\"Noto Sans Khmer\",sans-serif}\n"
+        ":lang(lo){font-family:\"Noto Sans Lao\",sans-serif}\n"
+        ":lang(my){font-family:\"Noto Sans Myanmar\",sans-serif}\n"
+        ".sampan-preview{position:sticky;top:0;z-index:9;margin:0;padding:.6em 1em;"
+        "background:#ffd84d;color:#000;font-weight:bold;border-bottom:3px solid #000}\n";
+
+/* Case-insensitive search for a tag start ("</head", "<body") in the first bytes. */
+static const unsigned char *find_tag(const unsigned char *html, size_t len, const char *tag)
+{
+	size_t t = strlen(tag);
+
+	for (size_t i = 0; i + t <= len; i++)
+		if (strncasecmp((const char *)html + i, tag, t) == 0)
+			return html + i;
+	return NULL;
+}
+
+/* The page's own language (the lang of its <html>), if it is one whose fonts phones lack. */
+static bool needs_fonts(const unsigned char *html, size_t len)
+{
+	static const char *const langs[] = { "km", "lo", "my" };
+	size_t n = len < 2048 ? len : 2048;
+	const char *p = (const char *)find_tag(html, n, "<html lang=\"");
+
+	if (!p)
+		return false;
+	p += 12;
+	for (size_t i = 0; i < 3; i++)
+		if ((size_t)(p - (const char *)html) + 3 <= n && strncmp(p, langs[i], 2) == 0 &&
+		    (p[2] == '"' || p[2] == '-'))
+			return true;
+	return false;
+}
+
+/* The page with the stylesheet linked and, for a preview, the banner; malloc'd or NULL. */
+static char *decorate(const unsigned char *html, size_t len, const char *banner, size_t *out_len)
+{
+	static const char link[] = "<link rel=\"stylesheet\" href=\"/_sampan/decor.css\">\n";
+	const unsigned char *head = find_tag(html, len, "</head");
+	const unsigned char *body = find_tag(html, len, "<body");
+	const unsigned char *body_end =
+	        body ? memchr(body, '>', len - (size_t)(body - html)) : NULL;
+	char *escaped = banner ? page_escape(banner) : NULL;
+	size_t cap = len + sizeof(link) + (escaped ? strlen(escaped) + 80 : 0) + 1, o = 0;
+	char *out;
+
+	if (!head || (banner && (!body_end || body_end < head)) || (banner && !escaped)) {
+		free(escaped);
+		return NULL;
+	}
+	out = malloc(cap);
+	if (!out) {
+		free(escaped);
+		return NULL;
+	}
+	memcpy(out, html, (size_t)(head - html));
+	o = (size_t)(head - html);
+	memcpy(out + o, link, sizeof(link) - 1);
+	o += sizeof(link) - 1;
+	if (escaped) {
+		size_t mid = (size_t)(body_end + 1 - head);
+		memcpy(out + o, head, mid);
+		o += mid;
+		o += (size_t)snprintf(out + o, cap - o,
+		                      "\n<p class=\"sampan-preview\" role=\"alert\">%s</p>",
+		                      escaped);
+		memcpy(out + o, body_end + 1, len - (size_t)(body_end + 1 - html));
+		o += len - (size_t)(body_end + 1 - html);
+	} else {
+		memcpy(out + o, head, len - (size_t)(head - html));
+		o += len - (size_t)(head - html);
+	}
+	out[o] = '\0';
+	*out_len = o;
+	free(escaped);
+	return out;
+}
+
 static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv, const char *id,
                                    const char *rest)
 {
@@ -447,6 +540,37 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
 		return queue(c, MHD_HTTP_NOT_MODIFIED, r);
+	}
+	if (strcmp(e.media_type, "text/html") == 0 && e.size <= INFLATE_MAX) {
+		unsigned char *data = NULL;
+		size_t len = 0;
+		enum bundle_status st;
+		pthread_mutex_lock(&course->lock);
+		st = bundle_read(course->b, index, INFLATE_MAX, &data, &len, &err);
+		pthread_mutex_unlock(&course->lock);
+		if (st != BUNDLE_OK) {
+			fprintf(stderr, "sampan-play: %s: %s\n", course->path, err.message);
+			library_release_snapshot(lib, snap);
+			return error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			                  "this file failed its check");
+		}
+		if (course->unsigned_preview || needs_fonts(data, len)) {
+			size_t dlen = 0;
+			char *d = decorate(data, len,
+			                   course->unsigned_preview
+			                           ? catalog_label(ui_lang(c), "preview")
+			                           : NULL,
+			                   &dlen);
+			/* A decorated page is another representation: its own ETag. */
+			memcpy(etag + strlen(etag) - 1, "-d\"", 4);
+			ret = d ? serve_inflated(c, (unsigned char *)d, dlen, &e, etag)
+			        : serve_inflated(c, data, len, &e, etag);
+			free(d);
+			free(data);
+			library_release_snapshot(lib, snap);
+			return ret;
+		}
+		free(data);
 	}
 	if (e.method == 0)
 		return serve_stored(c, lib, snap, course, index, &e, etag);
@@ -576,6 +700,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return queue_text(c, MHD_HTTP_OK, "text/css; charset=utf-8", css,
 		                  "public, max-age=3600");
 	}
+	if (strcmp(url, "/_sampan/decor.css") == 0)
+		return queue_text(c, MHD_HTTP_OK, "text/css; charset=utf-8", strdup(decor_css),
+		                  "public, max-age=3600");
 	if (strcmp(url, "/_sampan/qr.svg") == 0 && srv->opt.qr_svg)
 		return queue_text(c, MHD_HTTP_OK, "image/svg+xml", strdup(srv->opt.qr_svg),
 		                  "no-cache");

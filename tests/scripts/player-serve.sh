@@ -163,6 +163,35 @@ fi
 rm -f lib/water2.sampan
 [ "$(code "$C/lessons/01-welcome.html")" = 200 ] && ok "the server still serves after a bundle was deleted" || not_ok "the server still serves after a bundle was deleted"
 
+# --- pages in Khmer get the Noto fonts; previews are marked -----------------------------
+"$B" init "$WORK/src/khmer" --title "សុវត្ថិភាព" --language km >/dev/null
+sed -i 's/^id: .*/id: org.example.khmer/' "$WORK/src/khmer/course.yml"
+"$B" build "$WORK/src/khmer" -k pub.key -o lib/khmer.sampan -q
+for _ in $(seq 50); do get "${URL}api/catalog.json" | grep -q 'org.example.khmer' && break; sleep 0.1; done
+if get "${URL}c/org.example.khmer/lessons/01-welcome.html" | grep -q '/_sampan/decor.css'; then
+	ok "a Khmer page links the player's fonts"
+else
+	not_ok "a Khmer page links the player's fonts"
+fi
+if ! get "$C/lessons/01-welcome.html" | grep -q '/_sampan/decor.css'; then ok "a page in another language does not"; else not_ok "a page in another language does not"; fi
+get -D font.txt "${URL}_sampan/fonts/NotoSansKhmer-Regular.ttf" -o font.ttf
+if grep -q '^HTTP/1.1 200' font.txt && [ "$(stat -c %s font.ttf)" -gt 10000 ]; then ok "the Khmer font is served from Debian's package"; else not_ok "the Khmer font is served from Debian's package" "$(head -3 font.txt)"; fi
+grep -q '@font-face' <(get "${URL}_sampan/decor.css") && ok "the decoration stylesheet declares the fonts" || not_ok "the decoration stylesheet declares the fonts"
+
+"$P" serve lib/fuses-untrusted.sampan --bind 127.0.0.1 --port 0 --allow-unsigned -q --cache "$WORK/cache2" --trust-dir "$WORK/none" >preview.out 2>preview.err &
+PREVIEW=$!
+for _ in $(seq 50); do grep -q '^Serving at' preview.out 2>/dev/null && break; sleep 0.1; done
+PURL=$(sed -n 's/^Serving at //p' preview.out | head -1)
+if get "${PURL}api/catalog.json" | grep -q '"preview": true' &&
+	get "${PURL}c/org.example.fuses/lessons/01-welcome.html" | grep -q 'class="sampan-preview"'; then
+	ok "--allow-unsigned serves a bundle no trusted key signed, every page marked as a preview"
+else
+	not_ok "--allow-unsigned serves a bundle no trusted key signed, every page marked as a preview" "$(cat preview.err)"
+fi
+grep -qi 'preview' preview.err && ok "--allow-unsigned warns on the terminal" || not_ok "--allow-unsigned warns on the terminal" "$(cat preview.err)"
+kill -TERM "$PREVIEW"
+wait "$PREVIEW"
+
 kill -TERM "$SERVER"
 wait "$SERVER"
 rc=$?

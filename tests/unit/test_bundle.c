@@ -391,6 +391,40 @@ static void changed_manifest_fails_signature(void **state)
 	free(copy);
 }
 
+/* A preview checks everything but the signature, and says it is one. */
+static void preview_verifies_all_but_the_signature(void **state)
+{
+	struct fixture *f = *state;
+	char *other = tu_path(f->dir, "other.sampan");
+	struct bundle *b;
+	struct bundle_error err;
+	struct trust none;
+	unsigned char *data;
+	size_t len;
+
+	trust_init(&none);
+	tu_make_bundle(other, 2, 0); /* signed by a key the fixture does not trust */
+	assert_ok(bundle_open(other, &b, &err), err);
+	assert_rule(bundle_verify(b, &f->trust, &err), BUNDLE_INVALID, err, RULE_KEY_UNTRUSTED);
+	assert_ok(bundle_verify_preview(b, &err), err);
+	assert_true(bundle_is_verified(b));
+	assert_true(bundle_is_preview(b));
+	assert_ok(bundle_read(b, bundle_find(b, "index.html", 10), 1 << 20, &data, &len, &err),
+	          err);
+	free(data);
+	bundle_close(b);
+	/* a trusted verification is not a preview */
+	assert_ok(bundle_open(f->path, &b, &err), err);
+	assert_ok(bundle_verify(b, &f->trust, &err), err);
+	assert_false(bundle_is_preview(b));
+	bundle_close(b);
+	/* an empty trust set refuses, as before */
+	assert_ok(bundle_open(f->path, &b, &err), err);
+	assert_rule(bundle_verify(b, &none, &err), BUNDLE_INVALID, err, RULE_KEY_UNTRUSTED);
+	bundle_close(b);
+	free(other);
+}
+
 static void open_reports_file_problems(void **state)
 {
 	struct fixture *f = *state;
@@ -435,6 +469,7 @@ int main(void)
 		cmocka_unit_test(changed_video_byte_is_caught_where_read),
 		cmocka_unit_test(changed_page_byte_is_caught),
 		cmocka_unit_test(changed_manifest_fails_signature),
+		cmocka_unit_test(preview_verifies_all_but_the_signature),
 		cmocka_unit_test(open_reports_file_problems),
 	};
 	return cmocka_run_group_tests_name("bundle", tests, setup, teardown);

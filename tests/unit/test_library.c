@@ -248,15 +248,14 @@ static void refuses_an_untrusted_signer(void **state)
 	library_release_snapshot(lib, s);
 	library_close(lib);
 
-	/* --allow-unsigned: not yet available, said so */
+	/* --allow-unsigned: served as a preview, marked so */
 	paths[0] = f->books;
 	lib = open_paths(f, paths, 1, NULL, true, false);
 	s = library_snapshot(lib);
-	assert_int_equal(s->count, 0);
-	assert_int_equal(s->refused_count, 1);
-	assert_int_equal(s->refused[0].rule, RULE_KEY_UNTRUSTED);
-	assert_string_equal(s->refused[0].reason, "signed by an untrusted key; --allow-unsigned "
-	                                          "previews are not available yet");
+	assert_int_equal(s->count, 1);
+	assert_int_equal(s->refused_count, 0);
+	assert_string_equal(s->courses[0]->id, "org.example.other");
+	assert_true(s->courses[0]->unsigned_preview);
 	library_release_snapshot(lib, s);
 	library_close(lib);
 	free(path);
