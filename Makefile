@@ -159,6 +159,7 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@SAMPAN_BUILD=$(SAMPAN_BUILD) bench/build.sh
+	@SAMPAN_BUILD=$(SAMPAN_BUILD) SAMPAN_PLAY=$(SAMPAN_PLAY) bench/startup.sh
 
 test: deps
 	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 run-tests
