@@ -1,6 +1,8 @@
 /* page.c - the bundle's static pages: one HTML5 template, one stylesheet, labels in the course's language (page.h). */
 #include "page.h"
 
+#include "html.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -213,36 +215,7 @@ static void put(struct out *o, const char *s)
 
 bool page_escape_into(struct sbuf *b, const char *s)
 {
-	size_t run = 0;
-
-	for (; s && *s; s++) {
-		const char *rep;
-
-		switch (*s) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
-			run++;
-			continue;
-		}
-		if (!sbuf_add(b, s - run, run) || !sbuf_adds(b, rep))
-			return false;
-		run = 0;
-	}
-	return !s || sbuf_add(b, s - run, run);
+	return html_escape_into(b, s);
 }
 
 static void put_esc(struct out *o, const char *s)

@@ -10,6 +10,8 @@
  */
 #include "catalog.h"
 
+#include "html.h"
+
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -492,46 +494,11 @@ static char *out_take(struct out *o)
 	return s;
 }
 
-/*
- * Text for HTML content and attribute values: & < > " ' as references,
- * control characters and bytes that are not UTF-8 as U+FFFD.
- */
+/* Text for HTML content and attribute values (cli/html.h). */
 static void put_html(struct out *o, const char *s)
 {
-	size_t len, pos = 0, run = 0;
-
-	if (!s)
-		return;
-	len = strlen(s);
-	while (pos < len) {
-		size_t at = pos;
-		uint32_t cp = 0;
-		const char *rep = NULL;
-
-		if (!utf8_next(s, len, &pos, &cp)) {
-			pos = at + 1;
-			rep = REPLACEMENT;
-		} else if (cp == '&') {
-			rep = "&amp;";
-		} else if (cp == '<') {
-			rep = "&lt;";
-		} else if (cp == '>') {
-			rep = "&gt;";
-		} else if (cp == '"') {
-			rep = "&quot;";
-		} else if (cp == '\'') {
-			rep = "&#39;";
-		} else if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-		           (cp >= 0x7f && cp < 0xa0)) {
-			rep = REPLACEMENT;
-		}
-		if (rep) {
-			put_n(o, s + run, at - run);
-			put(o, rep);
-			run = pos;
-		}
-	}
-	put_n(o, s + run, len - run);
+	if (!o->failed && !html_escape_into(&o->b, s))
+		o->failed = true;
 }
 
 /* A JSON string, quoted: the escapes JSON requires, U+FFFD for bytes that are not UTF-8. */

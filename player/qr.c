@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "html.h"
 #include "sbuf.h"
-#include "utf8.h"
 
 /* Light modules around the code: the four the QR standard asks for. */
 #define QUIET_ZONE 4
@@ -21,8 +21,6 @@
 #define TEXT_MAX 2331
 /* The SVG of a version-40 code is about 400 KB of path. */
 #define SVG_MAX (1024u * 1024)
-
-#define REPLACEMENT "\xEF\xBF\xBD"
 
 static QRcode *encode(const char *text)
 {
@@ -41,41 +39,6 @@ static bool module_dark(const QRcode *q, int x, int y)
 	return (q->data[(size_t)y * (size_t)q->width + (size_t)x] & 1) != 0;
 }
 
-/* XML attribute text: & < > " ' as references, what XML forbids as U+FFFD. */
-static bool add_xml(struct sbuf *b, const char *s)
-{
-	size_t len = strlen(s), pos = 0, run = 0;
-
-	while (pos < len) {
-		size_t at = pos;
-		uint32_t cp = 0;
-		const char *rep = NULL;
-
-		if (!utf8_next(s, len, &pos, &cp)) {
-			pos = at + 1;
-			rep = REPLACEMENT;
-		} else if (cp == '&') {
-			rep = "&amp;";
-		} else if (cp == '<') {
-			rep = "&lt;";
-		} else if (cp == '>') {
-			rep = "&gt;";
-		} else if (cp == '"') {
-			rep = "&quot;";
-		} else if (cp == '\'') {
-			rep = "&#39;";
-		} else if (cp < 0x20 || cp == 0x7f) {
-			rep = REPLACEMENT;
-		}
-		if (rep) {
-			if (!sbuf_add(b, s + run, at - run) || !sbuf_adds(b, rep))
-				return false;
-			run = pos;
-		}
-	}
-	return sbuf_add(b, s + run, len - run);
-}
-
 char *qr_svg(const char *text)
 {
 	QRcode *q = encode(text);
@@ -92,7 +55,7 @@ char *qr_svg(const char *text)
 	               "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
 	               "shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"",
 	               size, size) &&
-	     add_xml(&b, text) &&
+	     html_escape_into(&b, text) &&
 	     sbuf_addf(
 	             &b,
 	             "\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",

@@ -30,7 +30,7 @@
 #include <microhttpd.h>
 
 #include "catalog.h"
-#include "page.h"
+#include "html.h"
 #include "container.h"
 #include "format.h"
 #include "httputil.h"
@@ -460,7 +460,7 @@ static char *decorate(const unsigned char *html, size_t len, const char *banner,
 	const unsigned char *body = find_tag(html, len, "<body");
 	const unsigned char *body_end =
 	        body ? memchr(body, '>', len - (size_t)(body - html)) : NULL;
-	char *escaped = banner ? page_escape(banner) : NULL;
+	char *escaped = banner ? html_escape(banner) : NULL;
 	size_t cap = len + sizeof(link) + (escaped ? strlen(escaped) + 80 : 0) + 1, o = 0;
 	char *out;
 
