@@ -27,6 +27,7 @@
 #include "trust.h"
 
 #define RESCAN_SECONDS 2
+#define IDLE_SECONDS 30 /* a bundle nobody asked for in that long is closed */
 #define NOTO_DIR "/usr/share/fonts/truetype/noto"
 
 static const char usage[] =
@@ -248,6 +249,7 @@ int cmd_serve(int argc, char **argv)
 			if (rescan_now || cli_now() >= next) {
 				rescan_now = 0;
 				library_rescan(lib);
+				library_close_idle(lib, IDLE_SECONDS);
 				report(lib, &generation);
 				next = cli_now() + RESCAN_SECONDS;
 			}

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -209,11 +210,26 @@ static bool keyid_from_hex(const char *hex, size_t len, unsigned char keyid[MINI
 
 /* ---- courses and snapshots ---- */
 
+/* A course of its own, through course.json: the catalog keeps it when the bundle is closed. */
+static struct course *course_copy(const struct course *from)
+{
+	struct bundle_error err;
+	struct course *c = NULL;
+	char *json = NULL;
+	size_t len = 0;
+
+	if (course_format(from, &json, &len, &err) == BUNDLE_OK)
+		course_parse(json, len, &c, &err);
+	free(json);
+	return c;
+}
+
 static void course_release(struct lib_course *c)
 {
 	if (!c)
 		return;
-	bundle_close(c->b); /* also frees c->course, which the bundle owns */
+	bundle_close(c->b);
+	course_free(c->course);
 	pthread_mutex_destroy(&c->lock);
 	free(c->id);
 	free(c->version);
@@ -236,11 +252,12 @@ static struct lib_course *course_make(struct bundle *b, const char *path, const 
 		bundle_close(b);
 		return NULL;
 	}
-	c->b = b;
 	c->id = strdup(m->id);
 	c->version = strdup(m->version);
 	c->path = strdup(path);
-	if (!c->id || !c->version || !c->path) {
+	c->course = course_copy(bundle_course(b));
+	if (!c->id || !c->version || !c->path || !c->course) {
+		bundle_close(b);
 		course_release(c);
 		return NULL;
 	}
@@ -250,9 +267,9 @@ static struct lib_course *course_make(struct bundle *b, const char *path, const 
 	c->mtime = sb->st_mtim;
 	memcpy(c->signer, bundle_signer(b), MINISIGN_KEYID_SIZE);
 	c->unsigned_preview = bundle_is_preview(b);
-	/* library.h asks for a mutable pointer; the course stays the bundle's */
-	c->course = (struct course *)bundle_course(b);
 	memcpy(c->manifest_digest, bundle_manifest_digest(b), DIGEST_SIZE);
+	/* Opened lazily: the first request opens it again (library_use_course). */
+	bundle_close(b);
 	return c;
 }
 
@@ -1277,6 +1294,79 @@ struct lib_snapshot *library_snapshot(struct library *lib)
 void library_release_snapshot(struct library *lib, struct lib_snapshot *s)
 {
 	snapshot_unref(lib, s);
+}
+
+static double now_seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static bool same_file(const struct lib_course *c, const struct stat *sb)
+{
+	return sb->st_dev == c->dev && sb->st_ino == c->ino && sb->st_size == c->size &&
+	       sb->st_mtim.tv_sec == c->mtime.tv_sec && sb->st_mtim.tv_nsec == c->mtime.tv_nsec;
+}
+
+enum bundle_status library_use_course(struct library *lib, struct lib_course *c,
+                                      struct bundle_error *err)
+{
+	struct bundle *b = NULL;
+	struct stat sb;
+	enum bundle_status st;
+
+	if (!c->b) {
+		/* Before opening, for the clearer message; after, for the file we hold. */
+		if (stat(c->path, &sb) == 0 && !same_file(c, &sb))
+			return bundle_error_set(err, BUNDLE_INVALID, RULE_NONE, NULL, 0,
+			                        "the file changed on disk since it was checked");
+		st = bundle_open(c->path, &b, err);
+		if (st == BUNDLE_OK && (fstat(bundle_fd(b), &sb) != 0 || !same_file(c, &sb)))
+			st = bundle_error_set(err, BUNDLE_INVALID, RULE_NONE, NULL, 0,
+			                      "the file changed on disk since it was checked");
+		if (st == BUNDLE_OK)
+			st = c->unsigned_preview ? bundle_verify_preview(b, err)
+			                         : bundle_verify(b, lib->trust, err);
+		if (st == BUNDLE_OK &&
+		    memcmp(bundle_manifest_digest(b), c->manifest_digest, DIGEST_SIZE) != 0)
+			st = bundle_error_set(err, BUNDLE_INVALID, RULE_NONE, NULL, 0,
+			                      "the file holds other content than was checked");
+		if (st != BUNDLE_OK) {
+			bundle_close(b);
+			return st;
+		}
+		c->b = b;
+	}
+	c->users++;
+	c->last_used = now_seconds();
+	return BUNDLE_OK;
+}
+
+void library_done_course(struct lib_course *c)
+{
+	if (c->users > 0)
+		c->users--;
+	c->last_used = now_seconds();
+}
+
+void library_close_idle(struct library *lib, double idle)
+{
+	struct lib_snapshot *s = library_snapshot(lib);
+	double now = now_seconds();
+
+	for (size_t i = 0; i < s->count; i++) {
+		struct lib_course *c = s->courses[i];
+		if (pthread_mutex_trylock(&c->lock) != 0)
+			continue; /* in use right now */
+		if (c->b && c->users == 0 && now - c->last_used >= idle) {
+			bundle_close(c->b);
+			c->b = NULL;
+		}
+		pthread_mutex_unlock(&c->lock);
+	}
+	library_release_snapshot(lib, s);
 }
 
 struct lib_course *library_find(const struct lib_snapshot *s, const char *id)

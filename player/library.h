@@ -29,11 +29,18 @@ struct lib_course {
 	struct timespec mtime;
 	unsigned char signer[MINISIGN_KEYID_SIZE];
 	bool unsigned_preview; /* served under --allow-unsigned: not signed by a trusted key */
-	struct course *course; /* the verified course.json */
+	struct course *course; /* the verified course.json (the course's own copy) */
 	unsigned char manifest_digest[DIGEST_SIZE];
-	/* The open bundle, shared by request threads: hold lock while using it. */
+	/*
+	 * The open bundle, shared by request threads: hold lock while using
+	 * it.  Opened lazily: NULL until a request needs it (library_use_course
+	 * opens and verifies it again), and closed again once idle, so that
+	 * memory stays flat however many courses the library holds.
+	 */
 	pthread_mutex_t lock;
 	struct bundle *b;
+	unsigned users; /* responses using b (lock) */
+	double last_used; /* monotonic seconds (lock) */
 	unsigned refs; /* snapshots holding it (library lock) */
 };
 
@@ -78,6 +85,19 @@ void library_rescan(struct library *lib);
 /* The current snapshot, held until library_release_snapshot.  Thread-safe. */
 struct lib_snapshot *library_snapshot(struct library *lib);
 void library_release_snapshot(struct library *lib, struct lib_snapshot *s);
+
+/*
+ * With c->lock held: make c->b usable, reopening the bundle when it was
+ * closed (it must still be the file, and the signed content, the scan
+ * verified: BUNDLE_INVALID otherwise, until the next scan looks again), and
+ * count one user until library_done_course (also with c->lock held).
+ */
+enum bundle_status library_use_course(struct library *lib, struct lib_course *c,
+                                      struct bundle_error *err);
+void library_done_course(struct lib_course *c);
+
+/* Close the bundles that no response has used for idle seconds.  Thread-safe. */
+void library_close_idle(struct library *lib, double idle);
 
 /* The course with that id in s, or NULL. */
 struct lib_course *library_find(const struct lib_snapshot *s, const char *id);

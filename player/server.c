@@ -156,11 +156,20 @@ static ssize_t stored_read(void *cls, uint64_t pos, char *buf, size_t max)
 	return got;
 }
 
+/* The request is done with the course: one user less, then the snapshot goes. */
+static void finish(struct library *lib, struct lib_snapshot *snap, struct lib_course *course)
+{
+	pthread_mutex_lock(&course->lock);
+	library_done_course(course);
+	pthread_mutex_unlock(&course->lock);
+	library_release_snapshot(lib, snap);
+}
+
 static void reader_free(void *cls)
 {
 	struct stored_reader *s = cls;
 
-	library_release_snapshot(s->lib, s->snap);
+	finish(s->lib, s->snap, s->course);
 	free(s);
 }
 
@@ -285,7 +294,7 @@ static enum MHD_Result serve_stored(struct MHD_Connection *c, struct library *li
 	char cr[96];
 
 	if (rr == RANGE_UNSATISFIABLE) {
-		library_release_snapshot(lib, snap);
+		finish(lib, snap, course);
 		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 		if (!r)
 			return MHD_NO;
@@ -296,7 +305,7 @@ static enum MHD_Result serve_stored(struct MHD_Connection *c, struct library *li
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		library_release_snapshot(lib, snap);
+		finish(lib, snap, course);
 		return MHD_NO;
 	}
 	s->lib = lib;
@@ -339,7 +348,7 @@ static enum MHD_Result serve_gzip(struct MHD_Connection *c, struct library *lib,
 	char etag[40];
 
 	if (!g) {
-		library_release_snapshot(lib, snap);
+		finish(lib, snap, course);
 		return MHD_NO;
 	}
 	g->base.lib = lib;
@@ -517,6 +526,14 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 		return error_page(c, MHD_HTTP_BAD_REQUEST, "not a valid path");
 	}
 	pthread_mutex_lock(&course->lock);
+	if (library_use_course(lib, course, &err) != BUNDLE_OK) {
+		pthread_mutex_unlock(&course->lock);
+		fprintf(stderr, "sampan-play: %s: %s\n", course->path, err.message);
+		free(name);
+		library_release_snapshot(lib, snap);
+		/* The next scan looks at the file again: say so, briefly. */
+		return error_page(c, MHD_HTTP_SERVICE_UNAVAILABLE, "this course is being reloaded");
+	}
 	index = bundle_find(course->b, name, strlen(name));
 	if (index != BUNDLE_NOT_FOUND)
 		bundle_entry(course->b, index, &e);
@@ -524,7 +541,7 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 	/* Only what the signed manifest lists exists: not mimetype, nor the manifest itself. */
 	if (index == BUNDLE_NOT_FOUND || !e.digest) {
 		free(name);
-		library_release_snapshot(lib, snap);
+		finish(lib, snap, course);
 		return error_page(c, MHD_HTTP_NOT_FOUND, rest);
 	}
 	free(name);
@@ -534,7 +551,7 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 	            etag)) {
 		struct MHD_Response *r =
 		        MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-		library_release_snapshot(lib, snap);
+		finish(lib, snap, course);
 		if (!r)
 			return MHD_NO;
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
@@ -550,7 +567,7 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 		pthread_mutex_unlock(&course->lock);
 		if (st != BUNDLE_OK) {
 			fprintf(stderr, "sampan-play: %s: %s\n", course->path, err.message);
-			library_release_snapshot(lib, snap);
+			finish(lib, snap, course);
 			return error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 			                  "this file failed its check");
 		}
@@ -567,7 +584,7 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 			        : serve_inflated(c, data, len, &e, etag);
 			free(d);
 			free(data);
-			library_release_snapshot(lib, snap);
+			finish(lib, snap, course);
 			return ret;
 		}
 		free(data);
@@ -593,12 +610,12 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 		if (st == BUNDLE_OK) {
 			ret = serve_inflated(c, data, len, &e, etag);
 			free(data);
-			library_release_snapshot(lib, snap);
+			finish(lib, snap, course);
 			return ret;
 		}
 	}
 	fprintf(stderr, "sampan-play: %s: %s\n", course->path, err.message);
-	library_release_snapshot(lib, snap);
+	finish(lib, snap, course);
 	return error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "this file failed its check");
 }
 

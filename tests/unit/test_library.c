@@ -210,17 +210,19 @@ static void serves_the_bundles_of_a_folder(void **state)
 	assert_string_equal(c->path, b_path);
 	assert_memory_equal(c->signer, f->pk1.keyid, MINISIGN_KEYID_SIZE);
 	assert_false(c->unsigned_preview);
-	assert_ptr_equal(c->course, bundle_course(c->b));
-	assert_memory_equal(c->manifest_digest, bundle_manifest_digest(c->b), DIGEST_SIZE);
+	assert_string_equal(c->course->id, "org.example.ants");
 	assert_int_equal(c->refs, 1);
 	assert_null(library_find(s, "org.example.cats"));
 	assert_null(library_find(s, "org.example"));
 	assert_string_equal(library_find(s, "org.example.bees")->version, "2.1");
-	/* the handle request threads use */
+	/* the handle request threads use, opened on demand */
 	pthread_mutex_lock(&c->lock);
+	assert_ok(library_use_course(lib, c, &err), err);
+	assert_memory_equal(c->manifest_digest, bundle_manifest_digest(c->b), DIGEST_SIZE);
 	idx = bundle_find(c->b, "index.html", 10);
 	assert_true(idx != BUNDLE_NOT_FOUND);
 	assert_ok(bundle_read(c->b, idx, 1 << 20, &data, &len, &err), err);
+	library_done_course(c);
 	pthread_mutex_unlock(&c->lock);
 	assert_contains((const char *)data, "Hello");
 	free(data);
@@ -352,7 +354,7 @@ static void serves_the_highest_version(void **state)
 	s = library_snapshot(lib);
 	assert_int_equal(s->count, 1);
 	assert_string_equal(s->courses[0]->path, c);
-	assert_true(bundle_is_verified(s->courses[0]->b));
+	assert_non_null(s->courses[0]->course);
 	assert_string_equal(find_refused(s, a)->reason,
 	                    "an older version (1.9) than the one served (1.10)");
 	library_release_snapshot(lib, s);
@@ -621,6 +623,11 @@ static void held_snapshots_survive_rescans(void **state)
 	lib = open_books(f);
 	old = library_snapshot(lib);
 	assert_int_equal(old->count, 1);
+	/* a response is using the course when its file goes away */
+	c = old->courses[0];
+	pthread_mutex_lock(&c->lock);
+	assert_ok(library_use_course(lib, c, &err), err);
+	pthread_mutex_unlock(&c->lock);
 	assert_int_equal(unlink(a), 0);
 	library_rescan(lib);
 	s = library_snapshot(lib);
@@ -628,17 +635,26 @@ static void held_snapshots_survive_rescans(void **state)
 	assert_true(s->generation > old->generation);
 	library_release_snapshot(lib, s);
 	library_rescan(lib); /* and once more, with old still held */
+	library_close_idle(lib, 0);
 
 	/* the old snapshot, its course and its open bundle are all still there */
-	c = old->courses[0];
 	assert_string_equal(c->id, "org.example.a");
 	assert_string_equal(c->version, "1.0");
 	pthread_mutex_lock(&c->lock);
 	assert_ok(
 	        bundle_read(c->b, bundle_find(c->b, "index.html", 10), 1 << 20, &data, &len, &err),
 	        err);
+	library_done_course(c);
 	pthread_mutex_unlock(&c->lock);
 	free(data);
+
+	/* once closed, a course whose file is gone cannot be used again */
+	pthread_mutex_lock(&c->lock);
+	bundle_close(c->b);
+	c->b = NULL;
+	assert_int_not_equal(library_use_course(lib, c, &err), BUNDLE_OK);
+	pthread_mutex_unlock(&c->lock);
+	assert_contains(err.message, "cannot open");
 	library_release_snapshot(lib, old);
 	library_close(lib);
 	free(a);
@@ -863,9 +879,53 @@ static void rescans_and_readers_run_together(void **state)
 	library_close(lib);
 }
 
+/* Bundles are opened when a request needs them and closed again when idle. */
+static void opens_lazily_and_closes_idle(void **state)
+{
+	struct fixture *f = *state;
+	struct library *lib;
+	struct lib_snapshot *s;
+	struct lib_course *c;
+	struct bundle_error err;
+	char *path = make_course(f->books, "lazy.sampan", "org.example.lazy", "1.0", 1);
+
+	lib = open_books(f);
+	s = library_snapshot(lib);
+	c = library_find(s, "org.example.lazy");
+	assert_non_null(c);
+	assert_null(c->b); /* closed after the scan: memory stays flat */
+	assert_non_null(c->course);
+	assert_string_equal(c->course->id, "org.example.lazy");
+	pthread_mutex_lock(&c->lock);
+	assert_ok(library_use_course(lib, c, &err), err);
+	assert_non_null(c->b);
+	assert_int_equal(c->users, 1);
+	pthread_mutex_unlock(&c->lock);
+	library_close_idle(lib, 0);
+	assert_non_null(c->b); /* in use: kept */
+	pthread_mutex_lock(&c->lock);
+	library_done_course(c);
+	pthread_mutex_unlock(&c->lock);
+	library_close_idle(lib, 3600);
+	assert_non_null(c->b); /* used a moment ago: kept */
+	library_close_idle(lib, 0);
+	assert_null(c->b);
+	/* the file changed since the scan: not reopened until a scan looks again */
+	tu_write(path, "changed", 7);
+	pthread_mutex_lock(&c->lock);
+	assert_int_not_equal(library_use_course(lib, c, &err), BUNDLE_OK);
+	assert_contains(err.message, "changed on disk");
+	assert_null(c->b);
+	pthread_mutex_unlock(&c->lock);
+	library_release_snapshot(lib, s);
+	library_close(lib);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(opens_lazily_and_closes_idle, setup, teardown),
 		cmocka_unit_test_setup_teardown(serves_the_bundles_of_a_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_an_untrusted_signer, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_tampered_bundles, setup, teardown),
