@@ -28,6 +28,7 @@
 
 #define RESCAN_SECONDS 2
 #define IDLE_SECONDS 30 /* a bundle nobody asked for in that long is closed */
+#define MAX_OPEN 64 /* and never more open than this, but for those in use */
 #define NOTO_DIR "/usr/share/fonts/truetype/noto"
 
 static const char usage[] =
@@ -249,7 +250,7 @@ int cmd_serve(int argc, char **argv)
 			if (rescan_now || cli_now() >= next) {
 				rescan_now = 0;
 				library_rescan(lib);
-				library_close_idle(lib, IDLE_SECONDS);
+				library_close_idle(lib, IDLE_SECONDS, MAX_OPEN);
 				report(lib, &generation);
 				next = cli_now() + RESCAN_SECONDS;
 			}

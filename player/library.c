@@ -1351,21 +1351,65 @@ void library_done_course(struct lib_course *c)
 	c->last_used = now_seconds();
 }
 
-void library_close_idle(struct library *lib, double idle)
+struct idle_course {
+	struct lib_course *c;
+	double last_used;
+};
+
+static int by_last_use(const void *a, const void *b)
+{
+	double x = ((const struct idle_course *)a)->last_used;
+	double y = ((const struct idle_course *)b)->last_used;
+
+	return (x > y) - (x < y);
+}
+
+/* Close c's bundle if nobody uses it (and, with idle >= 0, not for idle seconds). */
+static bool close_if_idle(struct lib_course *c, double now, double idle)
+{
+	bool closed = false;
+
+	if (pthread_mutex_trylock(&c->lock) != 0)
+		return false; /* in use right now */
+	if (c->b && c->users == 0 && (idle < 0 || now - c->last_used >= idle)) {
+		bundle_close(c->b);
+		c->b = NULL;
+		closed = true;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return closed;
+}
+
+void library_close_idle(struct library *lib, double idle, size_t max_open)
 {
 	struct lib_snapshot *s = library_snapshot(lib);
+	struct idle_course *open = calloc(s->count ? s->count : 1, sizeof(*open));
 	double now = now_seconds();
+	size_t n = 0, still_open = 0;
 
 	for (size_t i = 0; i < s->count; i++) {
 		struct lib_course *c = s->courses[i];
-		if (pthread_mutex_trylock(&c->lock) != 0)
-			continue; /* in use right now */
-		if (c->b && c->users == 0 && now - c->last_used >= idle) {
-			bundle_close(c->b);
-			c->b = NULL;
+		if (close_if_idle(c, now, idle))
+			continue;
+		if (pthread_mutex_trylock(&c->lock) != 0) {
+			still_open++; /* busy: certainly open */
+			continue;
+		}
+		if (c->b) {
+			still_open++;
+			if (open && c->users == 0)
+				open[n++] = (struct idle_course){ c, c->last_used };
 		}
 		pthread_mutex_unlock(&c->lock);
 	}
+	/* Over the limit: close the longest unused first. */
+	if (open && still_open > max_open) {
+		qsort(open, n, sizeof(*open), by_last_use);
+		for (size_t i = 0; i < n && still_open > max_open; i++)
+			if (close_if_idle(open[i].c, now, -1))
+				still_open--;
+	}
+	free(open);
 	library_release_snapshot(lib, s);
 }
 

@@ -96,8 +96,12 @@ enum bundle_status library_use_course(struct library *lib, struct lib_course *c,
                                       struct bundle_error *err);
 void library_done_course(struct lib_course *c);
 
-/* Close the bundles that no response has used for idle seconds.  Thread-safe. */
-void library_close_idle(struct library *lib, double idle);
+/*
+ * Close the bundles that no response has used for idle seconds, then, while
+ * more than max_open bundles are open, the unused ones in the order they
+ * were last used.  Bundles in use stay open.  Thread-safe.
+ */
+void library_close_idle(struct library *lib, double idle, size_t max_open);
 
 /* The course with that id in s, or NULL. */
 struct lib_course *library_find(const struct lib_snapshot *s, const char *id);

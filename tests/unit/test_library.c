@@ -635,7 +635,7 @@ static void held_snapshots_survive_rescans(void **state)
 	assert_true(s->generation > old->generation);
 	library_release_snapshot(lib, s);
 	library_rescan(lib); /* and once more, with old still held */
-	library_close_idle(lib, 0);
+	library_close_idle(lib, 0, 64);
 
 	/* the old snapshot, its course and its open bundle are all still there */
 	assert_string_equal(c->id, "org.example.a");
@@ -901,14 +901,14 @@ static void opens_lazily_and_closes_idle(void **state)
 	assert_non_null(c->b);
 	assert_int_equal(c->users, 1);
 	pthread_mutex_unlock(&c->lock);
-	library_close_idle(lib, 0);
+	library_close_idle(lib, 0, 64);
 	assert_non_null(c->b); /* in use: kept */
 	pthread_mutex_lock(&c->lock);
 	library_done_course(c);
 	pthread_mutex_unlock(&c->lock);
-	library_close_idle(lib, 3600);
+	library_close_idle(lib, 3600, 64);
 	assert_non_null(c->b); /* used a moment ago: kept */
-	library_close_idle(lib, 0);
+	library_close_idle(lib, 0, 64);
 	assert_null(c->b);
 	/* the file changed since the scan: not reopened until a scan looks again */
 	tu_write(path, "changed", 7);
@@ -922,10 +922,57 @@ static void opens_lazily_and_closes_idle(void **state)
 	free(path);
 }
 
+static void at_most_max_open_bundles_stay_open(void **state)
+{
+	struct fixture *f = *state;
+	struct library *lib;
+	struct lib_snapshot *s;
+	struct lib_course *c[3];
+	struct bundle_error err;
+	char *paths[3] = {
+		make_course(f->books, "x.sampan", "org.example.x", "1.0", 1),
+		make_course(f->books, "y.sampan", "org.example.y", "1.0", 1),
+		make_course(f->books, "z.sampan", "org.example.z", "1.0", 1),
+	};
+
+	lib = open_books(f);
+	s = library_snapshot(lib);
+	assert_int_equal(s->count, 3);
+	/* used in the order z, x, y; y is still in use */
+	c[0] = library_find(s, "org.example.z");
+	c[1] = library_find(s, "org.example.x");
+	c[2] = library_find(s, "org.example.y");
+	for (size_t i = 0; i < 3; i++) {
+		pthread_mutex_lock(&c[i]->lock);
+		assert_ok(library_use_course(lib, c[i], &err), err);
+		if (i < 2)
+			library_done_course(c[i]);
+		pthread_mutex_unlock(&c[i]->lock);
+	}
+	library_close_idle(lib, 3600, 2);
+	assert_null(c[0]->b); /* the longest unused goes first */
+	assert_non_null(c[1]->b);
+	assert_non_null(c[2]->b);
+	library_close_idle(lib, 3600, 0);
+	assert_null(c[1]->b);
+	assert_non_null(c[2]->b); /* in use: never closed */
+	pthread_mutex_lock(&c[2]->lock);
+	library_done_course(c[2]);
+	pthread_mutex_unlock(&c[2]->lock);
+	library_close_idle(lib, 3600, 0);
+	assert_null(c[2]->b);
+	library_release_snapshot(lib, s);
+	library_close(lib);
+	for (size_t i = 0; i < 3; i++)
+		free(paths[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(opens_lazily_and_closes_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(at_most_max_open_bundles_stay_open, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(serves_the_bundles_of_a_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_an_untrusted_signer, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_tampered_bundles, setup, teardown),
