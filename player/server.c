@@ -679,6 +679,35 @@ static enum MHD_Result redirect(struct MHD_Connection *c, const char *to)
 	return queue(c, MHD_HTTP_MOVED_PERMANENTLY, r);
 }
 
+/* Counts of the headers that frame a request body: Content-Length, Transfer-Encoding. */
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+	unsigned *n = cls;
+
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		n[0]++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		n[1]++;
+	return MHD_YES;
+}
+
+/*
+ * A GET or HEAD has no use for a body.  One framed by Transfer-Encoding or
+ * by several Content-Length headers is how requests are smuggled past a
+ * proxy that reads the framing differently: refuse it and close the
+ * connection, so nothing after it on the wire is taken for a request.
+ */
+static bool ambiguous_framing(struct MHD_Connection *c)
+{
+	unsigned n[2] = { 0, 0 };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, n);
+	return n[1] > 0 || n[0] > 1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **state)
@@ -689,6 +718,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)upload_data;
 	if (*state == NULL) {
 		*state = &request_marker;
+		if (ambiguous_framing(c)) {
+			char *body = catalog_error_page(ui_lang(c), MHD_HTTP_BAD_REQUEST,
+			                                "ambiguous request framing");
+			struct MHD_Response *r;
+			if (!body)
+				return MHD_NO;
+			r = MHD_create_response_from_buffer(strlen(body), body,
+			                                    MHD_RESPMEM_MUST_FREE);
+			if (!r) {
+				free(body);
+				return MHD_NO;
+			}
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+			                        "text/html; charset=utf-8");
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+			return queue(c, MHD_HTTP_BAD_REQUEST, r);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
