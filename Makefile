@@ -7,6 +7,7 @@
 #   make leakcheck  run the unit tests under valgrind
 #   make format     apply .clang-format;  make lint: clang-format check, banned calls, cppcheck
 #   make vectors    regenerate format-spec/vectors/ from its generator
+#   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) with clang
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -46,6 +47,13 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 ALL_CFLAGS += $(SAN_FLAGS)
 LDFLAGS += $(SAN_FLAGS)
 endif
+# make fuzz builds everything with clang's coverage for libFuzzer (FUZZ=1, in build/fuzz).
+ifeq ($(FUZZ),1)
+SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+ALL_CFLAGS += $(SAN_FLAGS)
+LDFLAGS += $(SAN_FLAGS)
+endif
 
 BUNDLE_SRC := $(sort $(wildcard bundle/*.c))
 BUNDLE_OBJ := $(BUNDLE_SRC:%.c=$(O)/%.o)
@@ -79,7 +87,7 @@ UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
 .SECONDARY:
 
 .PHONY: all lib deps test check run-tests leakcheck format lint vectors install uninstall clean help \
-	demo bench
+	demo bench fuzz fuzz-build
 
 all: lib $(PROGRAMS)
 
@@ -151,6 +159,25 @@ $(O)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(B
 deps:
 	@scripts/install-deps.sh
 
+# ---- fuzzing: tests/fuzz/*.c, one libFuzzer target each ----
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/fuzz/%)
+FUZZ_SECONDS ?= 60
+
+fuzz:
+	@scripts/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory O=build/fuzz CC=clang FUZZ=1 fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) PYTHON=$(PYTHON) scripts/fuzz.sh $(FUZZ_BIN)
+
+fuzz-build: $(FUZZ_BIN)
+
+$(O)/fuzz/%: tests/fuzz/%.c $(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Ibundle -Ibuilder -Icli -Iplayer -o $@ $< \
+		$(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB) \
+		$(LDFLAGS) $(PLAYER_LIBS) $(BUILDER_LIBS) $(PKG_LIBS)
+
 DEMO_PORT ?= 8080
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -181,6 +208,7 @@ leakcheck: deps
 	@O=build/valgrind VALGRIND=1 tests/run-tests.sh $(LEAK_TESTS)
 
 FORMAT_FILES = $(wildcard bundle/*.[ch] builder/*.[ch] cli/*.[ch] player/*.[ch] tests/unit/*.[ch] \
+	tests/fuzz/*.c \
 	tests/unit/helpers/*.[ch])
 
 format:
@@ -207,7 +235,7 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(BUNDLE_OBJ:.o=.d) $(BUILDER_OBJ:.o=.d) $(PLAYER_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
 	$(UNIT_HELPER_OBJ:.o=.d)

@@ -2,7 +2,7 @@
 # install-deps.sh - install the Debian packages Sampan needs to build and test, only those missing.
 # ffmpeg, librsvg2-bin and the fonts make the sample courses' video, PNG and PDF files
 # (samples/make-media.sh): Noto for Thai, Khmer, Burmese and Latin, WenQuanYi for Chinese.
-# Run by `make test`, `make check` and CI.  Needs root (or sudo) when something is missing.
+# Run by `make test`, `make check`, `make fuzz` and CI.  Needs root (or sudo) when something is missing.
 set -eu
 
 PACKAGES="
@@ -14,6 +14,11 @@ libcmocka-dev valgrind clang-format cppcheck
 minisign unzip zip python3 python3-nacl
 ffmpeg librsvg2-bin fontconfig fonts-noto-core fonts-wqy-microhei
 "
+# `install-deps.sh fuzz` (make fuzz) adds clang and its libFuzzer runtime (a Recommends,
+# which --no-install-recommends would skip).
+if [ "${1:-}" = fuzz ]; then
+	PACKAGES="$PACKAGES clang libclang-rt-14-dev"
+fi
 
 missing=""
 for p in $PACKAGES; do

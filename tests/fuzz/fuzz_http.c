@@ -1,0 +1,39 @@
+/*
+ * fuzz_http.c - libFuzzer target: what sampan-play reads from a request:
+ * the URL path, Range, If-None-Match, If-Range and Accept-Language.  The
+ * input is split at NUL bytes into those five values.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "httputil.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const langs[] = { "en", "zh", "th", "vi", "km", "lo", "my" };
+	char *copy = malloc(size + 1);
+	const char *part[5] = { "", "", "", "", "" };
+	char *p, *name = NULL;
+	uint64_t first, last;
+	size_t n = 0;
+
+	if (!copy)
+		return 0;
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	for (p = copy; n < 5 && p <= copy + size; p += strlen(p) + 1)
+		part[n++] = p;
+	if (urlpath_to_entry(part[0], &name))
+		free(name);
+	if (range_parse(part[1], (uint64_t)size * 1000, &first, &last) == RANGE_OK &&
+	    (first > last || last >= (uint64_t)size * 1000))
+		abort();
+	(void)etag_none_match(part[2], "\"0123456789abcdef\"");
+	(void)etag_if_range(part[3], "\"0123456789abcdef\"");
+	(void)accept_language(part[4], langs, sizeof(langs) / sizeof(langs[0]), "en");
+	free(copy);
+	return 0;
+}
