@@ -11,7 +11,8 @@ work=$top/build/fuzz
 mkdir -p "$work/corpus" "$work/crashes" "$work/seeds"
 
 # Seeds from what is committed: the conformance vectors, their manifests and
-# course.json files, the samples' course.yml files, and tests/fuzz/seeds/.
+# course.json files, the samples' course.yml, lessons and subtitles, and
+# tests/fuzz/seeds/.
 "$python" - "$top/format-spec/vectors/valid" "$work/seeds" <<'PY'
 import os, sys, zipfile
 src, out = sys.argv[1], sys.argv[2]
@@ -25,8 +26,12 @@ for name in sorted(os.listdir(src)):
             with open(os.path.join(out, kind, name), "wb") as f:
                 f.write(z.read(entry))
 PY
-mkdir -p "$work/seeds/courseyml"
+mkdir -p "$work/seeds/courseyml" "$work/seeds/lesson" "$work/seeds/vtt"
 for f in "$top"/samples/*/course.yml; do cp "$f" "$work/seeds/courseyml/$(basename "$(dirname "$f")").yml"; done
+for f in "$top"/samples/*/lessons/*.md; do # the first byte: raw HTML not allowed
+	{ printf '\0'; cat "$f"; } >"$work/seeds/lesson/$(basename "$(dirname "$(dirname "$f")")")-$(basename "$f")"
+done
+for f in "$top"/samples/*/media/*.vtt; do cp "$f" "$work/seeds/vtt/"; done
 
 seeds_for() {
 	case $1 in
@@ -34,6 +39,8 @@ seeds_for() {
 	fuzz_manifest) echo "$work/seeds/manifest" ;;
 	fuzz_course) echo "$work/seeds/course" ;;
 	fuzz_courseyml) echo "$work/seeds/courseyml" ;;
+	fuzz_lesson) echo "$work/seeds/lesson" ;;
+	fuzz_vtt) echo "$work/seeds/vtt" ;;
 	*) echo "$top/tests/fuzz/seeds/${1#fuzz_}" ;;
 	esac
 }
