@@ -1364,14 +1364,14 @@ static int by_last_use(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Close c's bundle if nobody uses it (and, with idle >= 0, not for idle seconds). */
-static bool close_if_idle(struct lib_course *c, double now, double idle)
+/* Close c's bundle if no response is using it. */
+static bool close_unused(struct lib_course *c)
 {
 	bool closed = false;
 
 	if (pthread_mutex_trylock(&c->lock) != 0)
 		return false; /* in use right now */
-	if (c->b && c->users == 0 && (idle < 0 || now - c->last_used >= idle)) {
+	if (c->b && c->users == 0) {
 		bundle_close(c->b);
 		c->b = NULL;
 		closed = true;
@@ -1383,33 +1383,34 @@ static bool close_if_idle(struct lib_course *c, double now, double idle)
 void library_close_idle(struct library *lib, double idle, size_t max_open)
 {
 	struct lib_snapshot *s = library_snapshot(lib);
-	struct idle_course *open = calloc(s->count ? s->count : 1, sizeof(*open));
+	struct idle_course *unused = calloc(s->count ? s->count : 1, sizeof(*unused));
 	double now = now_seconds();
 	size_t n = 0, still_open = 0;
 
 	for (size_t i = 0; i < s->count; i++) {
 		struct lib_course *c = s->courses[i];
-		if (close_if_idle(c, now, idle))
-			continue;
 		if (pthread_mutex_trylock(&c->lock) != 0) {
-			still_open++; /* busy: certainly open */
+			still_open++; /* in use right now */
 			continue;
 		}
-		if (c->b) {
+		if (c->b && c->users == 0 && now - c->last_used >= idle) {
+			bundle_close(c->b);
+			c->b = NULL;
+		} else if (c->b) {
 			still_open++;
-			if (open && c->users == 0)
-				open[n++] = (struct idle_course){ c, c->last_used };
+			if (unused && c->users == 0)
+				unused[n++] = (struct idle_course){ c, c->last_used };
 		}
 		pthread_mutex_unlock(&c->lock);
 	}
 	/* Over the limit: close the longest unused first. */
-	if (open && still_open > max_open) {
-		qsort(open, n, sizeof(*open), by_last_use);
+	if (unused && still_open > max_open) {
+		qsort(unused, n, sizeof(*unused), by_last_use);
 		for (size_t i = 0; i < n && still_open > max_open; i++)
-			if (close_if_idle(open[i].c, now, -1))
+			if (close_unused(unused[i].c))
 				still_open--;
 	}
-	free(open);
+	free(unused);
 	library_release_snapshot(lib, s);
 }
 

@@ -79,21 +79,27 @@ static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct M
 	return ret;
 }
 
-static enum MHD_Result queue_text(struct MHD_Connection *c, unsigned status, const char *type,
-                                  char *body, const char *cache)
+/* A response that owns body (freed on failure too); NULL when out of memory. */
+static struct MHD_Response *text_response(const char *type, char *body, const char *cache)
 {
 	struct MHD_Response *r;
 
 	if (!body)
-		return MHD_NO;
+		return NULL;
 	r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(body);
-		return MHD_NO;
+		return NULL;
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
-	return queue(c, status, r);
+	return r;
+}
+
+static enum MHD_Result queue_text(struct MHD_Connection *c, unsigned status, const char *type,
+                                  char *body, const char *cache)
+{
+	return queue(c, status, text_response(type, body, cache));
 }
 
 static const char *ui_lang(struct MHD_Connection *c)
@@ -719,20 +725,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*state == NULL) {
 		*state = &request_marker;
 		if (ambiguous_framing(c)) {
-			char *body = catalog_error_page(ui_lang(c), MHD_HTTP_BAD_REQUEST,
-			                                "ambiguous request framing");
-			struct MHD_Response *r;
-			if (!body)
-				return MHD_NO;
-			r = MHD_create_response_from_buffer(strlen(body), body,
-			                                    MHD_RESPMEM_MUST_FREE);
-			if (!r) {
-				free(body);
-				return MHD_NO;
-			}
-			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-			                        "text/html; charset=utf-8");
-			MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+			struct MHD_Response *r =
+			        text_response("text/html; charset=utf-8",
+			                      catalog_error_page(ui_lang(c), MHD_HTTP_BAD_REQUEST,
+			                                         "ambiguous request framing"),
+			                      "no-store");
+			if (r)
+				MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 			return queue(c, MHD_HTTP_BAD_REQUEST, r);
 		}
 		return MHD_YES;

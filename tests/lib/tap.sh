@@ -52,6 +52,22 @@ expect_exit() {
 	fi
 }
 
+# serve_start NAME ARGS...: start `sampan-play serve ARGS...` on loopback, on
+# a free port, output in NAME.out and NAME.err; sets SERVED_PID and SERVED_URL
+# (empty when no address was printed within 10 s).
+serve_start() {
+	local name=$1
+	shift
+	"$BUILD_DIR/sampan-play" serve --bind 127.0.0.1 --port 0 -q "$@" >"$name.out" 2>"$name.err" &
+	SERVED_PID=$!
+	SERVED_URL=
+	for _ in $(seq 100); do
+		SERVED_URL=$(sed -n 's/^Serving at //p' "$name.out" 2>/dev/null | head -1)
+		[ -n "$SERVED_URL" ] && break
+		sleep 0.1
+	done
+}
+
 done_testing() {
 	echo "1..$TAP_N"
 	[ "$TAP_FAILED" -eq 0 ]

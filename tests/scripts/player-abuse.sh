@@ -6,7 +6,6 @@
 # Prints TAP.
 source "$(dirname "$0")/../lib/tap.sh"
 B=$SAMPAN_BUILD
-P=$BUILD_DIR/sampan-play
 cd "$WORK" || exit 1
 
 "$B" keygen -o pub --no-password >/dev/null
@@ -17,14 +16,9 @@ printf '\n[Data](../media/big.bin)\n' >>"$WORK/src/abuse/lessons/01-welcome.md"
 mkdir lib
 "$B" build "$WORK/src/abuse" -k pub.key -o lib/abuse.sampan -q
 
-"$P" serve lib --bind 127.0.0.1 --port 0 --trust pub.pub --cache "$WORK/cache" -q >server.out 2>server.err &
-SERVER=$!
+serve_start server lib --trust pub.pub --cache "$WORK/cache"
+SERVER=$SERVED_PID URL=$SERVED_URL
 trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do
-	grep -q '^Serving at' server.out 2>/dev/null && break
-	sleep 0.1
-done
-URL=$(sed -n 's/^Serving at //p' server.out | head -1)
 if [ -n "$URL" ]; then ok "serve prints its address"; else not_ok "serve prints its address" "$(cat server.err)"; fi
 
 while IFS='|' read -r verdict what detail; do

@@ -45,15 +45,9 @@ else
 fi
 
 # --- serve: all of them in one folder ---------------------------------------------------------
-start_server() { # FOLDER: start sampan-play on it and set URL and SERVER
-	"$P" serve "$1" --bind 127.0.0.1 --port 0 --trust "$VECTORS/test.pub" --cache "$WORK/cache" -q >server.out 2>server.err &
-	SERVER=$!
-	URL=
-	for _ in $(seq 100); do
-		URL=$(sed -n 's/^Serving at //p' server.out 2>/dev/null | head -1)
-		[ -n "$URL" ] && break
-		sleep 0.1
-	done
+start_server() { # FOLDER: serve it, trusting the vectors' key; sets SERVER and URL
+	serve_start server "$1" --trust "$VECTORS/test.pub" --cache "$WORK/cache"
+	SERVER=$SERVED_PID URL=$SERVED_URL
 }
 stop_server() {
 	kill -TERM "$SERVER" 2>/dev/null

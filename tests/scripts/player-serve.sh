@@ -36,14 +36,9 @@ sed -i 's/^id: .*/id: org.example.tampered/' "$WORK/src/fuses/course.yml"
 mv tampered.sampan lib/tampered.sampan
 
 # --- start the server ---------------------------------------------------------
-"$P" serve lib --bind 127.0.0.1 --port 0 --trust pub.pub --cache "$WORK/cache" -q >server.out 2>server.err &
-SERVER=$!
+serve_start server lib --trust pub.pub --cache "$WORK/cache"
+SERVER=$SERVED_PID URL=$SERVED_URL
 trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do
-	grep -q '^Serving at' server.out 2>/dev/null && break
-	sleep 0.1
-done
-URL=$(sed -n 's/^Serving at //p' server.out | head -1)
 if [ -n "$URL" ]; then ok "serve prints its address ($URL)"; else not_ok "serve prints its address" "$(cat server.err)"; fi
 get() { curl -s --path-as-is --max-time 10 "$@"; }
 code() { curl -s --path-as-is --max-time 10 -o /dev/null -w '%{http_code}' "$@"; }
@@ -178,10 +173,8 @@ get -D font.txt "${URL}_sampan/fonts/NotoSansKhmer-Regular.ttf" -o font.ttf
 if grep -q '^HTTP/1.1 200' font.txt && [ "$(stat -c %s font.ttf)" -gt 10000 ]; then ok "the Khmer font is served from Debian's package"; else not_ok "the Khmer font is served from Debian's package" "$(head -3 font.txt)"; fi
 grep -q '@font-face' <(get "${URL}_sampan/decor.css") && ok "the decoration stylesheet declares the fonts" || not_ok "the decoration stylesheet declares the fonts"
 
-"$P" serve lib/fuses-untrusted.sampan --bind 127.0.0.1 --port 0 --allow-unsigned -q --cache "$WORK/cache2" --trust-dir "$WORK/none" >preview.out 2>preview.err &
-PREVIEW=$!
-for _ in $(seq 50); do grep -q '^Serving at' preview.out 2>/dev/null && break; sleep 0.1; done
-PURL=$(sed -n 's/^Serving at //p' preview.out | head -1)
+serve_start preview lib/fuses-untrusted.sampan --allow-unsigned --cache "$WORK/cache2" --trust-dir "$WORK/none"
+PREVIEW=$SERVED_PID PURL=$SERVED_URL
 if get "${PURL}api/catalog.json" | grep -q '"preview": true' &&
 	get "${PURL}c/org.example.fuses/lessons/01-welcome.html" | grep -q 'class="sampan-preview"'; then
 	ok "--allow-unsigned serves a bundle no trusted key signed, every page marked as a preview"
