@@ -25,7 +25,7 @@ WERROR ?= 0
 
 PKGS := libzip libsodium libcrypto jansson icu-uc zlib
 BUILDER_PKGS := libcmark-gfm libarchive yaml-0.1
-PLAYER_PKGS := libmicrohttpd libqrencode
+PLAYER_PKGS := libmicrohttpd libqrencode sqlite3
 # Lazy (=): evaluated after `make test` has installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(BUILDER_PKGS) $(PLAYER_PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))

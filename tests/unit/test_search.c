@@ -1,0 +1,496 @@
+/*
+ * test_search.c - the player's search index (player/search.c): the query
+ * test set of tests/search/ over ten languages, suggestions by prefix,
+ * snippets, subtitle cues, filters, paging, the time budget, courses that
+ * leave the library, reopening without indexing again, and an index file
+ * that is damaged or of another version.
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+#include "search.h"
+
+static const char *const langs[] = { "en", "zh-Hans", "th", "vi", "km",
+	                             "lo", "my",      "ms", "id", "fil" };
+#define LANGS (sizeof(langs) / sizeof(langs[0]))
+
+struct fixture {
+	char *dir;
+	char *db;
+	struct search *s;
+};
+
+static void digest_of(const char *course, unsigned char d[DIGEST_SIZE])
+{
+	SHA256((const unsigned char *)course, strlen(course), d);
+}
+
+static void add_course(struct search *s, const char *lang)
+{
+	char name[64], id[64], *path;
+	unsigned char *text, d[DIGEST_SIZE];
+	size_t len;
+	struct bundle_error err;
+
+	snprintf(name, sizeof(name), "tests/search/corpus-%s.txt", lang);
+	snprintf(id, sizeof(id), "test.%s", lang);
+	path = tu_path(tu_top(), name);
+	text = tu_read(path, &len);
+	digest_of(id, d);
+	if (search_add(s, d, id, (const char *)text, len, &err) != BUNDLE_OK)
+		fail_msg("%s: %s", name, err.message);
+	free(text);
+	free(path);
+}
+
+static void set_live(struct search *s, const char *const *ids, size_t n)
+{
+	unsigned char(*d)[DIGEST_SIZE] = calloc(n ? n : 1, DIGEST_SIZE);
+	struct bundle_error err;
+
+	assert_non_null(d);
+	for (size_t i = 0; i < n; i++)
+		digest_of(ids[i], d[i]);
+	if (search_set_live(s, (const unsigned char(*)[DIGEST_SIZE])d, n, &err) != BUNDLE_OK)
+		fail_msg("set_live: %s", err.message);
+	free(d);
+}
+
+static void live_all(struct search *s)
+{
+	char ids[LANGS][32];
+	const char *p[LANGS];
+
+	for (size_t i = 0; i < LANGS; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "test.%s", langs[i]);
+		p[i] = ids[i];
+	}
+	set_live(s, p, LANGS);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct bundle_error err;
+
+	assert_non_null(f);
+	f->dir = tu_tempdir();
+	f->db = tu_path(f->dir, SEARCH_DB_NAME);
+	if (search_open(f->db, &f->s, &err) != BUNDLE_OK)
+		fail_msg("open: %s", err.message);
+	for (size_t i = 0; i < LANGS; i++)
+		add_course(f->s, langs[i]);
+	live_all(f->s);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	search_close(f->s);
+	tu_rmrf(f->dir);
+	free(f->db);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static void run(struct search *s, const char *text, const char *course, const char *lang,
+                size_t limit, bool prefix, struct search_result *r)
+{
+	struct search_query q = { text, course, lang, 0, limit, prefix, 5.0 };
+	struct bundle_error err;
+
+	if (search_run(s, &q, r, &err) != BUNDLE_OK)
+		fail_msg("search %s: %s", text, err.message);
+	assert_false(r->timed_out);
+}
+
+/* Whether hit h is the expected "lesson#anchor" or "cue@ms" of course test.LANG. */
+static bool is_expected(const struct search_hit *h, const char *lang, const char *expected)
+{
+	char id[64], what[128];
+
+	snprintf(id, sizeof(id), "test.%s", lang);
+	if (strcmp(h->course, id) != 0)
+		return false;
+	if (h->media)
+		snprintf(what, sizeof(what), "cue@%llu", (unsigned long long)h->start_ms);
+	else
+		snprintf(what, sizeof(what), "%s#%s", h->lesson, h->anchor);
+	return strcmp(what, expected) == 0;
+}
+
+static void describe(const struct search_result *r, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < r->count && n < size; i++)
+		n += (size_t)snprintf(out + n, size - n, " [%s %s#%s%s]", r->hits[i].course,
+		                      r->hits[i].lesson, r->hits[i].anchor,
+		                      r->hits[i].media ? " cue" : "");
+}
+
+/* The test set: every query of tests/search/queries.tsv. */
+static void test_query_set(void **state)
+{
+	struct fixture *f = *state;
+	char *path = tu_path(tu_top(), "tests/search/queries.tsv");
+	char *text = (char *)tu_read(path, NULL), *line, *save = NULL;
+	size_t per_lang[LANGS] = { 0 }, total = 0, failures = 0;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *lang, *query, *expected, *tab1, *tab2, seen[2048];
+		struct search_result r;
+		bool found = false;
+
+		if (line[0] == '#' || !line[0])
+			continue;
+		tab1 = strchr(line, '\t');
+		tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
+		assert_non_null(tab2);
+		*tab1 = *tab2 = '\0';
+		lang = line;
+		query = tab1 + 1;
+		expected = tab2 + 1;
+		total++;
+		run(f->s, query, NULL, NULL, 3, false, &r);
+		describe(&r, seen, sizeof(seen));
+		if (strcmp(expected, "-") == 0) {
+			if (r.count != 0) {
+				print_error("%s \"%s\": expected nothing, found%s\n", lang, query,
+				            seen);
+				failures++;
+			}
+			search_result_free(&r);
+			continue;
+		}
+		for (size_t i = 0; i < r.count; i++)
+			found = found || is_expected(&r.hits[i], lang, expected);
+		if (!found) {
+			print_error("%s \"%s\": %s not in the first three:%s\n", lang, query,
+			            expected, seen);
+			failures++;
+		}
+		search_result_free(&r);
+		run(f->s, query, NULL, lang, 1, false, &r);
+		if (r.count != 1 || !is_expected(&r.hits[0], lang, expected)) {
+			describe(&r, seen, sizeof(seen));
+			print_error("%s \"%s\" in %s only: %s not first:%s\n", lang, query, lang,
+			            expected, seen);
+			failures++;
+		}
+		search_result_free(&r);
+		for (size_t i = 0; i < LANGS; i++)
+			if (strcmp(langs[i], lang) == 0)
+				per_lang[i]++;
+	}
+	free(text);
+	free(path);
+	for (size_t i = 0; i < LANGS; i++)
+		if (per_lang[i] < 5)
+			fail_msg("only %zu queries with answers in %s", per_lang[i], langs[i]);
+	print_message("# %zu queries, %zu failed\n", total, failures);
+	assert_int_equal(failures, 0);
+}
+
+static void test_snippet_marks_the_match(void **state)
+{
+	struct fixture *f = *state;
+	struct search_result r;
+
+	run(f->s, "Breaker", NULL, "en", 5, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_non_null(strstr(r.hits[0].snippet, "circuit \x01"
+	                                          "breaker\x02"));
+	assert_string_equal(r.hits[0].heading, "Lockout and tagout");
+	assert_string_equal(r.hits[0].page, "lessons/01.html");
+	assert_string_equal(r.hits[0].lang, "en");
+	assert_null(r.hits[0].media);
+	search_result_free(&r);
+	/* A match in a heading is marked there. */
+	run(f->s, "lubrication", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_string_equal(r.hits[0].heading, "Bearing \x01lubrication\x02");
+	search_result_free(&r);
+	/* Chinese in the middle of a sentence, marked where it stands. */
+	run(f->s, "断路器", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_non_null(strstr(r.hits[0].snippet, "\x01断路器\x02"));
+	search_result_free(&r);
+}
+
+static void test_cue_carries_its_time(void **state)
+{
+	struct fixture *f = *state;
+	struct search_result r;
+
+	run(f->s, "ใบพัด", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_string_equal(r.hits[0].media, "media/pump.mp4");
+	assert_string_equal(r.hits[0].track, "media/pump.th.vtt");
+	assert_int_equal(r.hits[0].start_ms, 12000);
+	assert_int_equal(r.hits[0].end_ms, 15500);
+	assert_string_equal(r.hits[0].page, "lessons/02.html");
+	search_result_free(&r);
+}
+
+static void test_suggestions_by_prefix(void **state)
+{
+	struct fixture *f = *state;
+	struct search_result r;
+
+	run(f->s, "circuit brea", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 0);
+	search_result_free(&r);
+	run(f->s, "circuit brea", NULL, NULL, 5, true, &r);
+	assert_true(r.count >= 2); /* English and Filipino */
+	for (size_t i = 0; i < r.count; i++)
+		assert_non_null(strstr(r.hits[i].snippet, "\x01"
+		                                          "breaker\x02"));
+	search_result_free(&r);
+	run(f->s, "điệ", NULL, "vi", 5, true, &r);
+	assert_true(r.count >= 2);
+	search_result_free(&r);
+}
+
+static void test_filters_and_paging(void **state)
+{
+	struct fixture *f = *state;
+	struct search_result r, r2;
+
+	/* "500" is in five courses' bearing sections. */
+	run(f->s, "500", NULL, NULL, 2, false, &r);
+	assert_int_equal(r.count, 2);
+	assert_true(r.more);
+	{
+		struct search_query q = { "500", NULL, NULL, 2, 2, false, 5.0 };
+		struct bundle_error err;
+		assert_int_equal(search_run(f->s, &q, &r2, &err), BUNDLE_OK);
+		assert_int_equal(r2.count, 2);
+		assert_true(r2.more);
+		for (size_t i = 0; i < 2; i++)
+			for (size_t j = 0; j < 2; j++)
+				assert_false(strcmp(r.hits[i].course, r2.hits[j].course) == 0);
+		search_result_free(&r2);
+		q.offset = 4;
+		assert_int_equal(search_run(f->s, &q, &r2, &err), BUNDLE_OK);
+		assert_int_equal(r2.count, 1);
+		assert_false(r2.more);
+		search_result_free(&r2);
+	}
+	search_result_free(&r);
+	run(f->s, "500", "test.id", NULL, 10, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_string_equal(r.hits[0].course, "test.id");
+	search_result_free(&r);
+	/* A language filter takes its subtags: "zh" finds zh-Hans. */
+	run(f->s, "叶轮", NULL, "zh", 10, false, &r);
+	assert_int_equal(r.count, 1);
+	search_result_free(&r);
+	run(f->s, "叶轮", NULL, "th", 10, false, &r);
+	assert_int_equal(r.count, 0);
+	search_result_free(&r);
+}
+
+static void test_courses_leave_and_return(void **state)
+{
+	struct fixture *f = *state;
+	struct search_result r;
+	const char *only_en[] = { "test.en" };
+
+	set_live(f->s, only_en, 1);
+	run(f->s, "ใบพัด", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 0);
+	search_result_free(&r);
+	run(f->s, "impeller", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_string_equal(r.hits[0].course, "test.en");
+	search_result_free(&r);
+	/* Back on the stick: found again without indexing. */
+	live_all(f->s);
+	run(f->s, "ใบพัด", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 1);
+	search_result_free(&r);
+}
+
+static void test_reopen_keeps_the_index(void **state)
+{
+	struct fixture *f = *state;
+	struct search_result r;
+	struct bundle_error err;
+	unsigned char d[DIGEST_SIZE];
+
+	search_close(f->s);
+	assert_int_equal(search_open(f->db, &f->s, &err), BUNDLE_OK);
+	digest_of("test.km", d);
+	assert_true(search_has(f->s, d));
+	digest_of("test.unknown", d);
+	assert_false(search_has(f->s, d));
+	run(f->s, "ស្រោមដៃ", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 1);
+	search_result_free(&r);
+	/* Adding a course indexed already adds nothing twice. */
+	add_course(f->s, "km");
+	run(f->s, "ស្រោមដៃ", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 1);
+	search_result_free(&r);
+}
+
+static void test_damaged_or_foreign_file_is_replaced(void **state)
+{
+	struct fixture *f = *state;
+	struct search *s;
+	struct bundle_error err;
+	struct search_result r;
+	char *other = tu_path(f->dir, "other.db");
+	unsigned char d[DIGEST_SIZE];
+
+	(void)state;
+	tu_write(other, "this is not a database, only text that is long enough to be read", 65);
+	assert_int_equal(search_open(other, &s, &err), BUNDLE_OK);
+	digest_of("test.en", d);
+	assert_false(search_has(s, d));
+	add_course(s, "en");
+	{
+		const char *ids[] = { "test.en" };
+		set_live(s, ids, 1);
+	}
+	run(s, "breaker", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 1);
+	search_result_free(&r);
+	search_close(s);
+	free(other);
+}
+
+static void test_bad_search_text_is_remembered(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle_error err;
+	unsigned char d[DIGEST_SIZE];
+	static const char bad[] = "# sampan-search: 1\ns\tl1\tp.html\ta\ten\tHeading\tfirst line\n"
+	                          "c\tbroken\n";
+
+	digest_of("test.bad", d);
+	assert_int_equal(search_add(f->s, d, "test.bad", bad, strlen(bad), &err), BUNDLE_INVALID);
+	assert_non_null(strstr(err.message, "line 3")); /* the line */
+	assert_true(search_has(f->s, d));
+	{
+		const char *ids[] = { "test.bad" };
+		struct search_result r;
+		set_live(f->s, ids, 1);
+		/* None of it was kept, not even the line before the bad one. */
+		run(f->s, "first", NULL, NULL, 5, false, &r);
+		assert_int_equal(r.count, 0);
+		search_result_free(&r);
+	}
+}
+
+static void test_budget_stops_a_query(void **state)
+{
+	struct fixture *f = *state;
+	struct sbuf;
+	char *text;
+	size_t cap = 4 * 1024 * 1024, n;
+	unsigned char d[DIGEST_SIZE];
+	struct bundle_error err;
+	struct search_result r;
+	struct search_query q = { "common", NULL, NULL, 0, 10, false, 1e-6 };
+	const char *ids[] = { "test.big" };
+
+	text = malloc(cap);
+	assert_non_null(text);
+	n = (size_t)snprintf(text, cap, "# sampan-search: 1\n");
+	for (int i = 0; i < 20000; i++)
+		n += (size_t)snprintf(text + n, cap - n,
+		                      "s\tl1\tp.html\ta%d\ten\tHeading %d\tcommon words %d\n", i, i,
+		                      i);
+	digest_of("test.big", d);
+	assert_int_equal(search_add(f->s, d, "test.big", text, n, &err), BUNDLE_OK);
+	free(text);
+	set_live(f->s, ids, 1);
+	assert_int_equal(search_run(f->s, &q, &r, &err), BUNDLE_OK);
+	assert_true(r.timed_out);
+	assert_int_equal(r.count, 0);
+	search_result_free(&r);
+	q.budget = 10;
+	assert_int_equal(search_run(f->s, &q, &r, &err), BUNDLE_OK);
+	assert_false(r.timed_out);
+	assert_int_equal(r.count, 10);
+	assert_true(r.more);
+	search_result_free(&r);
+}
+
+static void test_expression(void **state)
+{
+	char *e;
+
+	(void)state;
+	e = search_expression("  pump   seal ", false);
+	assert_string_equal(e, "\"pump\" AND \"seal\"");
+	free(e);
+	e = search_expression("pump sea", true);
+	assert_string_equal(e, "\"pump\" AND \"sea\"*");
+	free(e);
+	/* Quotes cannot break out; FTS5 operators are only words. */
+	e = search_expression("a\"b OR NEAR(x", false);
+	assert_string_equal(e, "\"a\"\"b\" AND \"OR\" AND \"NEAR(x\"");
+	free(e);
+	/* Punctuation alone is no word. */
+	e = search_expression(" -- ?? ", false);
+	assert_string_equal(e, "");
+	free(e);
+	/* Thai as any other: the bigrams make the phrase. */
+	e = search_expression("ไฟฟ้า pump", false);
+	assert_string_equal(e, "\"ไฟฟ้า\" AND \"pump\"");
+	free(e);
+	/* Ideographic and no-break spaces separate words too. */
+	e = search_expression("电气\xe3\x80\x80安全\xc2\xa0x", false);
+	assert_string_equal(e, "\"电气\" AND \"安全\" AND \"x\"");
+	free(e);
+	/* At most SEARCH_WORDS_MAX words. */
+	e = search_expression("a b c d e f g h i j k l m n o p q r s t", false);
+	assert_null(strstr(e, "\"q\""));
+	assert_non_null(strstr(e, "\"p\""));
+	free(e);
+}
+
+static void test_empty_query(void **state)
+{
+	struct fixture *f = *state;
+	struct search_result r;
+
+	run(f->s, "   ", NULL, NULL, 5, false, &r);
+	assert_true(r.empty_query);
+	assert_int_equal(r.count, 0);
+	search_result_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_query_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snippet_marks_the_match, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cue_carries_its_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_suggestions_by_prefix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filters_and_paging, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_courses_leave_and_return, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reopen_keeps_the_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_or_foreign_file_is_replaced, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_bad_search_text_is_remembered, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_budget_stops_a_query, setup, teardown),
+		cmocka_unit_test(test_expression),
+		cmocka_unit_test_setup_teardown(test_empty_query, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
