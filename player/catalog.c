@@ -54,6 +54,19 @@ enum label_key {
 	L_ERROR,
 	L_PREVIEW,
 	L_INTERFACE,
+	L_SEARCH,
+	L_SEARCH_BUTTON,
+	L_NO_RESULTS,
+	L_VIDEO_AT,
+	L_NEXT,
+	L_PREVIOUS,
+	L_TOO_SLOW,
+	L_INDEXING,
+	L_UNAVAILABLE,
+	L_BUSY,
+	L_ALL_COURSES,
+	L_COURSE,
+	L_OPEN_LESSON,
 	L_COUNT
 };
 
@@ -77,6 +90,19 @@ static const char *const label_keys[L_COUNT] = {
 	[L_ERROR] = "error",
 	[L_PREVIEW] = "preview",
 	[L_INTERFACE] = "interface",
+	[L_SEARCH] = "search",
+	[L_SEARCH_BUTTON] = "search_button",
+	[L_NO_RESULTS] = "no_results",
+	[L_VIDEO_AT] = "video_at",
+	[L_NEXT] = "next",
+	[L_PREVIOUS] = "previous",
+	[L_TOO_SLOW] = "too_slow",
+	[L_INDEXING] = "indexing",
+	[L_UNAVAILABLE] = "unavailable",
+	[L_BUSY] = "busy",
+	[L_ALL_COURSES] = "all_courses",
+	[L_COURSE] = "course",
+	[L_OPEN_LESSON] = "open_lesson",
 };
 
 /*
@@ -116,6 +142,19 @@ static const struct ui_language ui_langs[] = {
 	          [L_ERROR] = "Error",
 	          [L_PREVIEW] = "Preview: not signed by a trusted publisher",
 	          [L_INTERFACE] = "Interface language",
+	          [L_SEARCH] = "Search the courses",
+	          [L_SEARCH_BUTTON] = "Search",
+	          [L_NO_RESULTS] = "Nothing found. Try other words, or fewer.",
+	          [L_VIDEO_AT] = "In the video at {t}",
+	          [L_NEXT] = "Next",
+	          [L_PREVIOUS] = "Previous",
+	          [L_TOO_SLOW] = "The search took too long. Try more specific words.",
+	          [L_INDEXING] = "Search is still getting ready: {n} of {m} courses so far.",
+	          [L_UNAVAILABLE] = "Search is not available on this player.",
+	          [L_BUSY] = "Many people are searching at once. Try again in a moment.",
+	          [L_ALL_COURSES] = "All courses",
+	          [L_COURSE] = "Course",
+	          [L_OPEN_LESSON] = "Open the lesson",
 	  } },
 	{ "zh-Hans",
 	  "简体中文",
@@ -140,6 +179,19 @@ static const struct ui_language ui_langs[] = {
 	          [L_ERROR] = "出错了",
 	          [L_PREVIEW] = "预览版：未经受信任的发布者签名",
 	          [L_INTERFACE] = "界面语言",
+	          [L_SEARCH] = "搜索课程",
+	          [L_SEARCH_BUTTON] = "搜索",
+	          [L_NO_RESULTS] = "没有找到。请换一些词或减少词语。",
+	          [L_VIDEO_AT] = "视频 {t} 处",
+	          [L_NEXT] = "下一页",
+	          [L_PREVIOUS] = "上一页",
+	          [L_TOO_SLOW] = "搜索用时太长，请使用更具体的词语。",
+	          [L_INDEXING] = "搜索仍在准备中：已完成 {n}/{m} 门课程。",
+	          [L_UNAVAILABLE] = "此播放器无法使用搜索。",
+	          [L_BUSY] = "同时搜索的人太多，请稍后再试。",
+	          [L_ALL_COURSES] = "所有课程",
+	          [L_COURSE] = "课程",
+	          [L_OPEN_LESSON] = "打开这节课",
 	  } },
 	{ "th",
 	  "ไทย",
@@ -164,6 +216,19 @@ static const struct ui_language ui_langs[] = {
 	          [L_ERROR] = "เกิดข้อผิดพลาด",
 	          [L_PREVIEW] = "ฉบับทดลอง: ไม่ได้ลงนามโดยผู้เผยแพร่ที่เชื่อถือได้",
 	          [L_INTERFACE] = "ภาษาของหน้าจอ",
+	          [L_SEARCH] = "ค้นหาในรายวิชา",
+	          [L_SEARCH_BUTTON] = "ค้นหา",
+	          [L_NO_RESULTS] = "ไม่พบผลลัพธ์ ลองใช้คำอื่นหรือใช้คำให้น้อยลง",
+	          [L_VIDEO_AT] = "ในวิดีโอที่ {t}",
+	          [L_NEXT] = "ถัดไป",
+	          [L_PREVIOUS] = "ก่อนหน้า",
+	          [L_TOO_SLOW] = "การค้นหาใช้เวลานานเกินไป ลองใช้คำที่เจาะจงมากขึ้น",
+	          [L_INDEXING] = "ระบบค้นหายังเตรียมไม่เสร็จ: พร้อมแล้ว {n} จาก {m} รายวิชา",
+	          [L_UNAVAILABLE] = "เครื่องนี้ใช้การค้นหาไม่ได้",
+	          [L_BUSY] = "มีคนค้นหาพร้อมกันจำนวนมาก โปรดลองอีกครั้งในอีกสักครู่",
+	          [L_ALL_COURSES] = "ทุกรายวิชา",
+	          [L_COURSE] = "รายวิชา",
+	          [L_OPEN_LESSON] = "เปิดบทเรียน",
 	  } },
 	{ "vi",
 	  "Tiếng Việt",
@@ -189,6 +254,19 @@ static const struct ui_language ui_langs[] = {
 	          [L_ERROR] = "Đã xảy ra lỗi",
 	          [L_PREVIEW] = "Bản xem trước: chưa được đơn vị phát hành tin cậy ký",
 	          [L_INTERFACE] = "Ngôn ngữ giao diện",
+	          [L_SEARCH] = "Tìm trong các khóa học",
+	          [L_SEARCH_BUTTON] = "Tìm",
+	          [L_NO_RESULTS] = "Không tìm thấy. Hãy thử từ khác hoặc ít từ hơn.",
+	          [L_VIDEO_AT] = "Trong video lúc {t}",
+	          [L_NEXT] = "Trang sau",
+	          [L_PREVIOUS] = "Trang trước",
+	          [L_TOO_SLOW] = "Tìm kiếm quá lâu. Hãy dùng từ cụ thể hơn.",
+	          [L_INDEXING] = "Tìm kiếm đang được chuẩn bị: đã xong {n}/{m} khóa học.",
+	          [L_UNAVAILABLE] = "Máy này không có chức năng tìm kiếm.",
+	          [L_BUSY] = "Nhiều người đang tìm cùng lúc. Hãy thử lại sau giây lát.",
+	          [L_ALL_COURSES] = "Tất cả khóa học",
+	          [L_COURSE] = "Khóa học",
+	          [L_OPEN_LESSON] = "Mở bài học",
 	  } },
 	{ "km",
 	  "ខ្មែរ",
@@ -215,6 +293,19 @@ static const struct ui_language ui_langs[] = {
 	          [L_ERROR] = "មានកំហុស",
 	          [L_PREVIEW] = "កំណែសាកល្បង៖ មិនទាន់មានហត្ថលេខាពីអ្នកបោះពុម្ពផ្សាយដែលគួរទុកចិត្ត",
 	          [L_INTERFACE] = "ភាសាចំណុចប្រទាក់",
+	          [L_SEARCH] = "ស្វែងរកក្នុងវគ្គសិក្សា",
+	          [L_SEARCH_BUTTON] = "ស្វែងរក",
+	          [L_NO_RESULTS] = "រកមិនឃើញទេ។ សូមសាកល្បងពាក្យផ្សេង ឬពាក្យតិចជាងនេះ។",
+	          [L_VIDEO_AT] = "ក្នុងវីដេអូនៅ {t}",
+	          [L_NEXT] = "បន្ទាប់",
+	          [L_PREVIOUS] = "មុន",
+	          [L_TOO_SLOW] = "ការស្វែងរកយូរពេក។ សូមប្រើពាក្យជាក់លាក់ជាងនេះ។",
+	          [L_INDEXING] = "ការស្វែងរកកំពុងរៀបចំ៖ រួចរាល់ {n} ក្នុងចំណោម {m} វគ្គសិក្សា។",
+	          [L_UNAVAILABLE] = "ម៉ាស៊ីននេះមិនអាចស្វែងរកបានទេ។",
+	          [L_BUSY] = "មានមនុស្សច្រើនកំពុងស្វែងរកក្នុងពេលតែមួយ។ សូមព្យាយាមម្តងទៀតបន្តិចទៀត។",
+	          [L_ALL_COURSES] = "វគ្គសិក្សាទាំងអស់",
+	          [L_COURSE] = "វគ្គសិក្សា",
+	          [L_OPEN_LESSON] = "បើកមេរៀន",
 	  } },
 	{ "lo",
 	  "ລາວ",
@@ -239,6 +330,19 @@ static const struct ui_language ui_langs[] = {
 	          [L_ERROR] = "ເກີດຂໍ້ຜິດພາດ",
 	          [L_PREVIEW] = "ສະບັບທົດລອງ: ບໍ່ໄດ້ລົງລາຍເຊັນໂດຍຜູ້ເຜີຍແຜ່ທີ່ເຊື່ອຖືໄດ້",
 	          [L_INTERFACE] = "ພາສາຂອງໜ້າຈໍ",
+	          [L_SEARCH] = "ຊອກຫາໃນວິຊາຮຽນ",
+	          [L_SEARCH_BUTTON] = "ຊອກຫາ",
+	          [L_NO_RESULTS] = "ບໍ່ພົບ. ລອງໃຊ້ຄຳອື່ນ ຫຼື ໃຊ້ຄຳໜ້ອຍລົງ.",
+	          [L_VIDEO_AT] = "ໃນວິດີໂອທີ່ {t}",
+	          [L_NEXT] = "ຕໍ່ໄປ",
+	          [L_PREVIOUS] = "ກ່ອນໜ້າ",
+	          [L_TOO_SLOW] = "ການຊອກຫາໃຊ້ເວລາດົນເກີນໄປ. ລອງໃຊ້ຄຳທີ່ສະເພາະກວ່ານີ້.",
+	          [L_INDEXING] = "ການຊອກຫາຍັງກຽມບໍ່ແລ້ວ: ພ້ອມແລ້ວ {n} ຈາກ {m} ວິຊາ.",
+	          [L_UNAVAILABLE] = "ເຄື່ອງນີ້ໃຊ້ການຊອກຫາບໍ່ໄດ້.",
+	          [L_BUSY] = "ມີຫຼາຍຄົນຊອກຫາພ້ອມກັນ. ກະລຸນາລອງໃໝ່ໃນອີກບໍ່ດົນ.",
+	          [L_ALL_COURSES] = "ທຸກວິຊາ",
+	          [L_COURSE] = "ວິຊາ",
+	          [L_OPEN_LESSON] = "ເປີດບົດຮຽນ",
 	  } },
 	{ "my",
 	  "မြန်မာ",
@@ -265,6 +369,19 @@ static const struct ui_language ui_langs[] = {
 	          [L_ERROR] = "အမှား ဖြစ်ပေါ်ခဲ့သည်",
 	          [L_PREVIEW] = "အစမ်းဗားရှင်း- ယုံကြည်ရသော ထုတ်ဝေသူ၏ လက်မှတ် မပါပါ",
 	          [L_INTERFACE] = "မျက်နှာပြင် ဘာသာစကား",
+	          [L_SEARCH] = "သင်ခန်းစာများတွင် ရှာရန်",
+	          [L_SEARCH_BUTTON] = "ရှာရန်",
+	          [L_NO_RESULTS] = "ရှာမတွေ့ပါ။ အခြားစကားလုံး သို့မဟုတ် စကားလုံးနည်းနည်းဖြင့် ရှာကြည့်ပါ။",
+	          [L_VIDEO_AT] = "ဗီဒီယိုထဲ {t} တွင်",
+	          [L_NEXT] = "နောက်သို့",
+	          [L_PREVIOUS] = "ရှေ့သို့",
+	          [L_TOO_SLOW] = "ရှာဖွေမှု အချိန်ကြာလွန်းပါသည်။ ပိုတိကျသော စကားလုံးများ သုံးပါ။",
+	          [L_INDEXING] = "ရှာဖွေမှုကို ပြင်ဆင်နေဆဲ: သင်ခန်းစာ {m} ခုအနက် {n} ခု အဆင်သင့်။",
+	          [L_UNAVAILABLE] = "ဤစက်တွင် ရှာဖွေမှု မရနိုင်ပါ။",
+	          [L_BUSY] = "လူအများ တစ်ပြိုင်နက် ရှာနေကြသည်။ ခဏနေမှ ထပ်ကြိုးစားပါ။",
+	          [L_ALL_COURSES] = "သင်ခန်းစာအားလုံး",
+	          [L_COURSE] = "သင်ခန်းစာ",
+	          [L_OPEN_LESSON] = "သင်ခန်းစာကို ဖွင့်ရန်",
 	  } },
 	{ "ms",
 	  "Bahasa Melayu",
@@ -290,6 +407,20 @@ static const struct ui_language ui_langs[] = {
 	          [L_ERROR] = "Ralat",
 	          [L_PREVIEW] = "Pratonton: tidak ditandatangani oleh penerbit yang dipercayai",
 	          [L_INTERFACE] = "Bahasa antara muka",
+	          [L_SEARCH] = "Cari dalam kursus",
+	          [L_SEARCH_BUTTON] = "Cari",
+	          [L_NO_RESULTS] = "Tiada hasil. Cuba perkataan lain, atau kurangkan perkataan.",
+	          [L_VIDEO_AT] = "Dalam video pada {t}",
+	          [L_NEXT] = "Seterusnya",
+	          [L_PREVIOUS] = "Sebelumnya",
+	          [L_TOO_SLOW] =
+	                  "Carian mengambil masa terlalu lama. Cuba perkataan yang lebih khusus.",
+	          [L_INDEXING] = "Carian masih disediakan: {n} daripada {m} kursus sedia.",
+	          [L_UNAVAILABLE] = "Carian tidak tersedia pada pemain ini.",
+	          [L_BUSY] = "Ramai orang sedang mencari serentak. Cuba lagi sebentar lagi.",
+	          [L_ALL_COURSES] = "Semua kursus",
+	          [L_COURSE] = "Kursus",
+	          [L_OPEN_LESSON] = "Buka pelajaran",
 	  } },
 	{ "id",
 	  "Bahasa Indonesia",
@@ -315,6 +446,19 @@ static const struct ui_language ui_langs[] = {
 	          [L_ERROR] = "Terjadi kesalahan",
 	          [L_PREVIEW] = "Pratinjau: tidak ditandatangani oleh penerbit tepercaya",
 	          [L_INTERFACE] = "Bahasa antarmuka",
+	          [L_SEARCH] = "Cari di kursus",
+	          [L_SEARCH_BUTTON] = "Cari",
+	          [L_NO_RESULTS] = "Tidak ditemukan. Coba kata lain, atau lebih sedikit kata.",
+	          [L_VIDEO_AT] = "Di video pada {t}",
+	          [L_NEXT] = "Berikutnya",
+	          [L_PREVIOUS] = "Sebelumnya",
+	          [L_TOO_SLOW] = "Pencarian terlalu lama. Coba kata yang lebih spesifik.",
+	          [L_INDEXING] = "Pencarian masih disiapkan: {n} dari {m} kursus siap.",
+	          [L_UNAVAILABLE] = "Pencarian tidak tersedia di pemutar ini.",
+	          [L_BUSY] = "Banyak orang mencari bersamaan. Coba lagi sebentar lagi.",
+	          [L_ALL_COURSES] = "Semua kursus",
+	          [L_COURSE] = "Kursus",
+	          [L_OPEN_LESSON] = "Buka pelajaran",
 	  } },
 	{ "fil",
 	  "Filipino",
@@ -340,6 +484,21 @@ static const struct ui_language ui_langs[] = {
 	          [L_ERROR] = "May naganap na error",
 	          [L_PREVIEW] = "Preview: hindi pinirmahan ng pinagkakatiwalaang tagapaglathala",
 	          [L_INTERFACE] = "Wika ng interface",
+	          [L_SEARCH] = "Maghanap sa mga kurso",
+	          [L_SEARCH_BUTTON] = "Hanapin",
+	          [L_NO_RESULTS] =
+	                  "Walang nahanap. Subukan ang ibang salita, o mas kaunting salita.",
+	          [L_VIDEO_AT] = "Sa video sa {t}",
+	          [L_NEXT] = "Susunod",
+	          [L_PREVIOUS] = "Nakaraan",
+	          [L_TOO_SLOW] =
+	                  "Masyadong natagalan ang paghahanap. Gumamit ng mas tiyak na salita.",
+	          [L_INDEXING] = "Inihahanda pa ang paghahanap: {n} sa {m} kurso ang handa na.",
+	          [L_UNAVAILABLE] = "Walang paghahanap sa player na ito.",
+	          [L_BUSY] = "Maraming naghahanap nang sabay. Subukang muli mamaya.",
+	          [L_ALL_COURSES] = "Lahat ng kurso",
+	          [L_COURSE] = "Kurso",
+	          [L_OPEN_LESSON] = "Buksan ang aralin",
 	  } },
 };
 
@@ -894,6 +1053,23 @@ char *catalog_html(const struct catalog_view *v)
 	put(&o, "</header>\n<main>\n");
 
 	if (s->count) {
+		put(&o,
+		    "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">\n"
+		    "<label for=\"q\">");
+		put_html(&o, label(u, L_SEARCH));
+		put(&o, "</label>\n<input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" "
+		        "maxlength=\"200\">\n<input type=\"hidden\" name=\"lang\" value=\"");
+		put_html(&o, u->tag);
+		put(&o, "\">\n");
+		if (filter) {
+			put(&o, "<input type=\"hidden\" name=\"filter\" value=\"");
+			put_html(&o, filter);
+			put(&o, "\">\n");
+		}
+		put(&o, "<button type=\"submit\">");
+		put_html(&o, label(u, L_SEARCH_BUTTON));
+		put(&o, "</button>\n</form>\n<ul id=\"suggest\" class=\"suggest\" "
+		        "aria-live=\"polite\"></ul>\n");
 		tags = all_languages(s, &ntags);
 		if (!tags && ntags)
 			o.failed = true;
@@ -921,6 +1097,8 @@ char *catalog_html(const struct catalog_view *v)
 		put_refused(&o, u, s);
 	put(&o, "</main>\n");
 	put_switcher(&o, u, filter);
+	if (s->count)
+		put(&o, "<script src=\"/_sampan/search.js\" defer></script>\n");
 	put(&o, "</body>\n</html>\n");
 	free(tags);
 	return out_take(&o);
@@ -1123,7 +1301,27 @@ static const char *const stylesheet_parts[] = {
 	".refused code{font-weight:700}\n"
 	"footer{border-top:1px solid var(--line);margin-top:2rem}\n"
 	".error main{max-width:40rem}\n"
-	".status{color:var(--muted)}\n"
+	".status{color:var(--muted)}\n",
+	"form.search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:0 0 1rem}\n"
+	"form.search label{font-weight:600}\n"
+	"form.search input[type=search],form.search select{min-height:48px;font:inherit;"
+	"padding:.4rem .6rem;border:2px solid var(--line);border-radius:.5rem;"
+	"background:var(--card);color:var(--fg)}\n"
+	"form.search input[type=search]{flex:1 1 12rem}\n"
+	"form.search button{min-height:48px;min-width:48px;font:inherit;font-weight:700;"
+	"padding:.4rem 1.2rem;border:0;border-radius:.5rem;background:var(--accent);"
+	"color:var(--on-accent)}\n"
+	".suggest{list-style:none;margin:0 0 1rem;padding:0}\n"
+	".suggest li{margin:.25rem 0}\n"
+	".suggest a{display:inline-block;min-height:44px;padding:.5rem 0}\n"
+	".suggest .course,.results .course{color:var(--muted)}\n"
+	".results{padding-left:1.5rem}\n"
+	".results li{margin:0 0 1.25rem}\n"
+	".results a{display:inline-block;min-height:44px;padding:.25rem 0;font-weight:600}\n"
+	".results p{margin:.25rem 0}\n"
+	"mark{background:var(--warn);color:var(--on-warn)}\n"
+	".pages{display:flex;gap:1rem}\n"
+	".watch video{width:100%;max-height:70vh;background:#000}\n"
 	"@media (min-width:60rem){.top{display:flex;justify-content:space-between;"
 	"align-items:flex-start;gap:2rem}h1{font-size:3rem;flex:none}}\n"
 	"@media print{:root{--bg:#fff;--fg:#000;--muted:#000;--line:#000;--card:#fff;"

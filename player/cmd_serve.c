@@ -20,9 +20,11 @@
 
 #include "cli.h"
 #include "cmdutil.h"
+#include "indexer.h"
 #include "library.h"
 #include "player.h"
 #include "qr.h"
+#include "search.h"
 #include "server.h"
 #include "trust.h"
 
@@ -45,8 +47,8 @@ static const char usage[] =
         "                         so phones on the network reach it; 127.0.0.1: this machine)\n"
         "  -t, --trust KEY.pub    trust this publisher's public key (repeatable)\n"
         "      --trust-dir DIR    trust every *.pub in DIR (default: ~/.config/sampan/trusted)\n"
-        "      --cache DIR        remember the highest version seen of each course here\n"
-        "                         (default: ~/.cache/sampan)\n"
+        "      --cache DIR        remember the highest version seen of each course, and\n"
+        "                         keep the search index, here (default: ~/.cache/sampan)\n"
         "      --allow-downgrade  serve a course older than one seen before\n"
         "      --allow-unsigned   also serve bundles no trusted key signed, every page\n"
         "                         marked as a preview (for producers checking their work)\n"
@@ -133,6 +135,8 @@ int cmd_serve(int argc, char **argv)
 	struct server_options so;
 	struct library *lib = NULL;
 	struct server *srv = NULL;
+	struct indexer *ix = NULL;
+	char *search_db = NULL;
 	struct bundle_error err;
 	struct trust trust;
 	struct sigaction sa;
@@ -215,6 +219,18 @@ int cmd_serve(int argc, char **argv)
 		goto done;
 	}
 	report(lib, &generation);
+	/* Search: indexed in the background, in the cache folder; serving never waits for it. */
+	if (cache && (search_db = malloc(strlen(cache) + sizeof("/" SEARCH_DB_NAME))) != NULL) {
+		snprintf(search_db, strlen(cache) + sizeof("/" SEARCH_DB_NAME), "%s/%s", cache,
+		         SEARCH_DB_NAME);
+		if (indexer_start(lib, search_db, &ix, &err) != BUNDLE_OK) {
+			cli_warning("search is not available: %s", err.message);
+			free(search_db);
+			search_db = NULL;
+		}
+	}
+	so.search_db = search_db;
+	so.indexer = ix;
 	naddr = addresses(so.bind, (unsigned)port, addr, 8);
 	qr = qr_svg(addr[0]);
 	so.port = (unsigned)port;
@@ -252,6 +268,7 @@ int cmd_serve(int argc, char **argv)
 				library_rescan(lib);
 				library_close_idle(lib, IDLE_SECONDS, MAX_OPEN);
 				report(lib, &generation);
+				indexer_poke(ix);
 				next = cli_now() + RESCAN_SECONDS;
 			}
 		}
@@ -261,6 +278,8 @@ int cmd_serve(int argc, char **argv)
 	rc = EXIT_YES;
 done:
 	server_stop(srv);
+	indexer_stop(ix);
+	free(search_db);
 	library_close(lib);
 	trust_release(&trust);
 	free(cache);

@@ -513,3 +513,34 @@ const char *accept_language(const char *header, const char *const *available, si
 	}
 	return fallback;
 }
+
+char *query_value_decode(const char *raw, size_t max)
+{
+	size_t n = 0;
+	char *out;
+
+	if (!raw)
+		return NULL;
+	out = malloc(strlen(raw) + 1);
+	if (!out)
+		return NULL;
+	for (const char *p = raw; *p; p++) {
+		int hi, lo;
+		if (*p == '+') {
+			out[n++] = ' ';
+		} else if (*p == '%' && (hi = hex_value(p[1])) >= 0 &&
+		           (lo = hex_value(p[2])) >= 0) {
+			out[n++] = (char)(hi * 16 + lo);
+			p += 2;
+		} else {
+			out[n++] = *p;
+		}
+	}
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)out[n] & 0xC0) == 0x80)
+			n--;
+	}
+	out[n] = '\0';
+	return out;
+}

@@ -55,6 +55,13 @@ bool etag_if_range(const char *header, const char *etag);
  */
 bool urlpath_to_entry(const char *path, char **name);
 
+/*
+ * Decode a query-string value as a browser's form sends it: "+" is a space,
+ * "%XX" a byte (a "%" without two hex digits stays as it is), cut at max
+ * bytes without splitting a UTF-8 sequence.  NULL stays NULL.  malloc'd.
+ */
+char *query_value_decode(const char *raw, size_t max);
+
 /* Percent-encode a string for a URL path (keeps A-Z a-z 0-9 - . _ ~ /).  malloc'd. */
 char *urlpath_encode(const char *s);
 

@@ -49,7 +49,7 @@ static const char schema_sql[] =
 
 static const char query_sql[] =
         "SELECT b.course, p.lesson, p.page, p.anchor, p.lang, highlight(passages, 0, x'01', x'02'),"
-        " snippet(passages, 1, x'01', x'02', '\xe2\x80\xa6', 16), p.kind, p.media, p.track,"
+        " snippet(passages, 1, x'01', x'02', '\xe2\x80\xa6', 32), p.kind, p.media, p.track,"
         " p.start_ms, p.end_ms"
         " FROM passages AS p JOIN bundles AS b ON b.id = p.bundle"
         " WHERE passages MATCH ?1 AND b.live = 1 AND (?2 IS NULL OR b.course = ?2)"

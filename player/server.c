@@ -35,6 +35,8 @@
 #include "format.h"
 #include "httputil.h"
 #include "mediatype.h"
+#include "searchpage.h"
+#include "searchsvc.h"
 
 #define CSP                                                                               \
 	"default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; "  \
@@ -47,6 +49,9 @@ struct server {
 	struct MHD_Daemon *d;
 	struct server_options opt;
 	unsigned port;
+	/* Searches: NULL without an index; held for reading while a job is handed over. */
+	pthread_rwlock_t search_lock;
+	struct searchsvc *search;
 };
 
 /* The first call of the access handler only records that the request began. */
@@ -685,6 +690,203 @@ static enum MHD_Result redirect(struct MHD_Connection *c, const char *to)
 	return queue(c, MHD_HTTP_MOVED_PERMANENTLY, r);
 }
 
+/* ---- search ---- */
+
+/* The worker finished a job: the waiting connection goes on (on_request answers). */
+static void resume_job(struct search_job *j)
+{
+	struct MHD_Connection *c = j->ctx;
+
+	MHD_resume_connection(c);
+}
+
+static char *query_arg(struct MHD_Connection *c, const char *key)
+{
+	return query_value_decode(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key),
+	                          SEARCH_QUERY_MAX);
+}
+
+static enum MHD_Result answer_job(struct MHD_Connection *c, struct search_job *j)
+{
+	struct MHD_Response *r = text_response(j->type, j->body, "no-store");
+
+	j->body = NULL;
+	if (r && j->status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "2");
+	return queue(c, j->status, r);
+}
+
+/*
+ * /search, /api/search.json, /api/suggest.json: the connection waits
+ * (suspended) while the search worker runs the query, so request threads
+ * keep serving pages and video; on_request is called again once it is done.
+ */
+static enum MHD_Result serve_search(struct MHD_Connection *c, struct server *srv,
+                                    enum search_job_kind kind, void **state)
+{
+	struct search_job *j;
+	const char *page;
+
+	if (*state != &request_marker) /* resumed: the answer is ready */
+		return answer_job(c, *state);
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return MHD_NO;
+	j->kind = kind;
+	j->q = query_arg(c, "q");
+	j->course = query_arg(c, "course");
+	j->lang = query_arg(c, "filter");
+	j->ui_lang = ui_lang(c);
+	page = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
+	j->page = 1;
+	if (page && *page && strspn(page, "0123456789") == strlen(page) && strlen(page) <= 4) {
+		unsigned long n = strtoul(page, NULL, 10);
+		if (n > 0)
+			j->page = (size_t)n;
+	}
+	j->done = resume_job;
+	j->ctx = c;
+	pthread_rwlock_rdlock(&srv->search_lock);
+	if (!srv->search) {
+		enum MHD_Result ret;
+		pthread_rwlock_unlock(&srv->search_lock);
+		searchsvc_render_problem(srv->opt.lib, srv->opt.indexer, j, false);
+		ret = answer_job(c, j);
+		search_job_free(j);
+		return ret;
+	}
+	/* From here the job belongs to the request: freed when it completes. */
+	*state = j;
+	MHD_suspend_connection(c);
+	if (!searchsvc_submit(srv->search, j)) {
+		/* Too many searches wait: say so at once, without searching. */
+		searchsvc_render_problem(srv->opt.lib, srv->opt.indexer, j, true);
+		MHD_resume_connection(c);
+	}
+	pthread_rwlock_unlock(&srv->search_lock);
+	return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **state,
+                         enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (*state && *state != &request_marker)
+		search_job_free(*state);
+	*state = NULL;
+}
+
+/* The subtitle files of media: NAME.LANG.vtt beside NAME.EXT. */
+static size_t find_tracks(struct bundle *b, const char *media, char **names, char **langs,
+                          size_t max)
+{
+	const char *dot = strrchr(media, '.'), *slash = strrchr(media, '/');
+	size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - media) : strlen(media);
+	size_t n = 0;
+
+	for (size_t i = 0; i < bundle_count(b) && n < max; i++) {
+		struct bundle_entry e;
+		size_t len;
+		bundle_entry(b, i, &e);
+		len = strlen(e.name);
+		if (!e.digest || len < stem + 6 || strncmp(e.name, media, stem) != 0 ||
+		    e.name[stem] != '.' || strcmp(e.name + len - 4, ".vtt") != 0)
+			continue;
+		names[n] = strdup(e.name);
+		langs[n] = strndup(e.name + stem + 1, len - stem - 5);
+		if (!names[n] || !langs[n] || !*langs[n] || strchr(langs[n], '/')) {
+			free(names[n]);
+			free(langs[n]);
+			continue;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* /watch?c=COURSE&m=MEDIA&t=SECONDS&k=TRACK&p=PAGE: a subtitle hit, played from its cue. */
+static enum MHD_Result serve_watch(struct MHD_Connection *c, struct server *srv)
+{
+	struct library *lib = srv->opt.lib;
+	struct lib_snapshot *snap = library_snapshot(lib);
+	char *id = query_arg(c, "c"), *media = query_arg(c, "m"), *track = query_arg(c, "k"),
+	     *page = query_arg(c, "p"), *t = query_arg(c, "t");
+	char *names[16], *langs[16], *lesson_url = NULL, *end = NULL;
+	const char *ui = ui_lang(c);
+	struct lib_course *course = id ? library_find(snap, id) : NULL;
+	struct bundle_error err;
+	struct watch_view w;
+	size_t n = 0;
+	double start = t ? strtod(t, &end) : 0;
+	bool ok = false;
+	enum MHD_Result ret;
+
+	if (!course || !media || !*media) {
+		ret = error_page(c, MHD_HTTP_NOT_FOUND, "no such course or video");
+		goto done;
+	}
+	if (!(start >= 0 && start < 1e7) || (end && *end))
+		start = 0;
+	pthread_mutex_lock(&course->lock);
+	if (library_use_course(lib, course, &err) == BUNDLE_OK) {
+		size_t i = bundle_find(course->b, media, strlen(media));
+		struct bundle_entry e;
+		if (i != BUNDLE_NOT_FOUND) {
+			bundle_entry(course->b, i, &e);
+			ok = e.digest != NULL;
+		}
+		if (ok)
+			n = find_tracks(course->b, media, names, langs, 16);
+		library_done_course(course);
+	}
+	pthread_mutex_unlock(&course->lock);
+	if (!ok) {
+		ret = error_page(c, MHD_HTTP_NOT_FOUND, media);
+		goto done;
+	}
+	if (page && *page) {
+		char *id_enc = urlpath_encode(course->id), *page_enc = urlpath_encode(page);
+		if (id_enc && page_enc) {
+			size_t len = strlen(id_enc) + strlen(page_enc) + 5;
+			lesson_url = malloc(len);
+			if (lesson_url)
+				snprintf(lesson_url, len, "/c/%s/%s", id_enc, page_enc);
+		}
+		free(id_enc);
+		free(page_enc);
+	}
+	memset(&w, 0, sizeof(w));
+	w.ui_lang = ui;
+	w.course_id = course->id;
+	w.course_title = course_text_get(&course->course->title, ui, course->course->language);
+	if (!w.course_title)
+		w.course_title = course->id;
+	w.lesson_url = lesson_url;
+	w.media = media;
+	w.start = start;
+	w.tracks = (const char *const *)names;
+	w.track_langs = (const char *const *)langs;
+	w.tracks_count = n;
+	w.track = track;
+	ret = queue_text(c, MHD_HTTP_OK, "text/html; charset=utf-8", searchpage_watch_html(&w),
+	                 "no-cache");
+	for (size_t i = 0; i < n; i++) {
+		free(names[i]);
+		free(langs[i]);
+	}
+done:
+	library_release_snapshot(lib, snap);
+	free(id);
+	free(media);
+	free(track);
+	free(page);
+	free(t);
+	free(lesson_url);
+	return ret;
+}
+
 /* Counts of the headers that frame a request body: Content-Length, Transfer-Encoding. */
 static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *value)
@@ -757,6 +959,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return queue_text(c, MHD_HTTP_OK, "application/json; charset=utf-8", json,
 		                  "no-cache");
 	}
+	if (strcmp(url, "/search") == 0)
+		return serve_search(c, srv, JOB_PAGE, state);
+	if (strcmp(url, "/api/search.json") == 0)
+		return serve_search(c, srv, JOB_JSON, state);
+	if (strcmp(url, "/api/suggest.json") == 0)
+		return serve_search(c, srv, JOB_SUGGEST, state);
+	if (strcmp(url, "/watch") == 0)
+		return serve_watch(c, srv);
+	if (strcmp(url, "/_sampan/search.js") == 0)
+		return queue_text(c, MHD_HTTP_OK, "text/javascript; charset=utf-8",
+		                  strdup(searchpage_script()), "public, max-age=3600");
 	if (strcmp(url, "/_sampan/player.css") == 0) {
 		char *css = strdup(catalog_stylesheet());
 		return queue_text(c, MHD_HTTP_OK, "text/css; charset=utf-8", css,
@@ -796,7 +1009,8 @@ enum bundle_status server_start(const struct server_options *opt, struct server 
 	struct sockaddr_storage ss;
 	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+	                 MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
 
 	*out = NULL;
@@ -820,6 +1034,13 @@ enum bundle_status server_start(const struct server_options *opt, struct server 
 		return bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, NULL, 0,
 		                        "--bind %s: not an IPv4 or IPv6 address", opt->bind);
 	}
+	pthread_rwlock_init(&s->search_lock, NULL);
+	if (opt->search_db) {
+		struct bundle_error serr;
+		if (searchsvc_start(opt->lib, opt->indexer, opt->search_db, &s->search, &serr) !=
+		    BUNDLE_OK)
+			fprintf(stderr, "sampan-play: search is not available: %s\n", serr.message);
+	}
 	s->d = MHD_start_daemon(
 	        flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
 	        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
@@ -828,8 +1049,11 @@ enum bundle_status server_start(const struct server_options *opt, struct server 
 	        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(opt->per_ip ? opt->per_ip : 64),
 	        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(opt->timeout ? opt->timeout : 30),
 	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-	        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_END);
+	        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+	        on_completed, NULL, MHD_OPTION_END);
 	if (!s->d) {
+		searchsvc_stop(s->search);
+		pthread_rwlock_destroy(&s->search_lock);
 		free(s);
 		return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
 		                        "cannot listen on port %u (in use, or not allowed)",
@@ -848,8 +1072,17 @@ unsigned server_port(const struct server *s)
 
 void server_stop(struct server *s)
 {
+	struct searchsvc *search;
+
 	if (!s)
 		return;
+	/* Searches first: those waiting are answered, then no new one is taken. */
+	pthread_rwlock_wrlock(&s->search_lock);
+	search = s->search;
+	s->search = NULL;
+	pthread_rwlock_unlock(&s->search_lock);
+	searchsvc_stop(search);
 	MHD_stop_daemon(s->d);
+	pthread_rwlock_destroy(&s->search_lock);
 	free(s);
 }

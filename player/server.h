@@ -3,12 +3,14 @@
  * that includes <microhttpd.h>): the catalog, the courses' pages and media
  * straight out of the bundles, with Range, ETags, gzip without
  * recompression, and every byte checked against the signed digests before
- * it is sent.  GET and HEAD only.
+ * it is sent; search (searchsvc.h), run apart from the rest.  GET and HEAD
+ * only.
  */
 #ifndef SAMPAN_PLAYER_SERVER_H
 #define SAMPAN_PLAYER_SERVER_H
 
 #include "error.h"
+#include "indexer.h"
 #include "library.h"
 
 struct server_options {
@@ -22,6 +24,8 @@ struct server_options {
 	unsigned max_connections; /* (0: 512) */
 	unsigned per_ip; /* connections from one address (0: 64) */
 	unsigned timeout; /* seconds of silence before a connection is closed (0: 30) */
+	const char *search_db; /* the search index (made by the indexer), or NULL: no search */
+	struct indexer *indexer; /* its progress, shown with results; or NULL */
 };
 
 struct server;

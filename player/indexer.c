@@ -1,0 +1,238 @@
+/*
+ * indexer.c - the search index kept in step with the library (indexer.h).
+ *
+ * One thread.  When the library's generation changes it marks the served
+ * courses live (so removed ones leave the results at once), then indexes
+ * those not indexed yet, one transaction each, reading each course's
+ * search text through the library (checked against the signed digest like
+ * every byte the player serves).  A write that fails (a full disk) is tried
+ * again after RETRY_SECONDS; what was indexed stays.
+ */
+#define _GNU_SOURCE
+#include "indexer.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "search.h"
+#include "searchtext.h"
+
+#define RETRY_SECONDS 30
+#define SEARCHTEXT_MAX (64 * 1024 * 1024)
+
+struct indexer {
+	struct library *lib;
+	struct search *s;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond; /* poked or stopping */
+	bool poked, stop;
+	size_t indexed, total; /* progress (lock) */
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool stopping(struct indexer *ix)
+{
+	bool stop;
+
+	pthread_mutex_lock(&ix->lock);
+	stop = ix->stop;
+	pthread_mutex_unlock(&ix->lock);
+	return stop;
+}
+
+/* Index one course; false when the index could not be written (try again later). */
+static bool index_course(struct indexer *ix, struct lib_course *c)
+{
+	const char *name = c->course->search ? c->course->search : SEARCHTEXT_NAME;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	struct bundle_error err;
+	enum bundle_status st;
+	bool has_text = false;
+
+	pthread_mutex_lock(&c->lock);
+	st = library_use_course(ix->lib, c, &err);
+	if (st == BUNDLE_OK) {
+		size_t i = bundle_find(c->b, name, strlen(name));
+		if (i != BUNDLE_NOT_FOUND) {
+			st = bundle_read(c->b, i, SEARCHTEXT_MAX, &data, &len, &err);
+			has_text = st == BUNDLE_OK;
+		}
+		library_done_course(c);
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (st != BUNDLE_OK) {
+		/* The bundle changed or went since the scan: the next scan decides. */
+		fprintf(stderr, "sampan-play: search: %s: %s\n", c->path, err.message);
+		return true;
+	}
+	st = search_add(ix->s, c->manifest_digest, c->id, has_text ? (const char *)data : NULL, len,
+	                &err);
+	free(data);
+	if (st == BUNDLE_INVALID) {
+		/* Recorded as a course without search; the course itself is served. */
+		fprintf(stderr, "sampan-play: search: %s: %s\n", c->path, err.message);
+		return true;
+	}
+	if (st != BUNDLE_OK) {
+		fprintf(stderr, "sampan-play: search: %s\n", err.message);
+		return false;
+	}
+	return true;
+}
+
+/* Bring the index in step with snapshot s; false when a write failed. */
+static bool follow(struct indexer *ix, const struct lib_snapshot *s)
+{
+	unsigned char(*live)[DIGEST_SIZE] = calloc(s->count ? s->count : 1, DIGEST_SIZE);
+	struct bundle_error err;
+	size_t done = 0;
+
+	if (!live)
+		return false;
+	for (size_t i = 0; i < s->count; i++)
+		memcpy(live[i], s->courses[i]->manifest_digest, DIGEST_SIZE);
+	if (search_set_live(ix->s, (const unsigned char(*)[DIGEST_SIZE])live, s->count, &err) !=
+	    BUNDLE_OK) {
+		fprintf(stderr, "sampan-play: search: %s\n", err.message);
+		free(live);
+		return false;
+	}
+	free(live);
+	for (size_t i = 0; i < s->count; i++)
+		if (search_has(ix->s, s->courses[i]->manifest_digest))
+			done++;
+	pthread_mutex_lock(&ix->lock);
+	ix->indexed = done;
+	ix->total = s->count;
+	pthread_mutex_unlock(&ix->lock);
+	for (size_t i = 0; i < s->count && !stopping(ix); i++) {
+		struct lib_course *c = s->courses[i];
+		if (search_has(ix->s, c->manifest_digest))
+			continue;
+		if (!index_course(ix, c))
+			return false;
+		pthread_mutex_lock(&ix->lock);
+		ix->indexed++;
+		pthread_mutex_unlock(&ix->lock);
+	}
+	return !stopping(ix);
+}
+
+static void *run(void *arg)
+{
+	struct indexer *ix = arg;
+	uint64_t generation = 0;
+	bool first = true;
+	double retry_at = 0;
+
+#ifdef __linux__
+	/* Below the threads that serve pages: a cold index must not slow a class down. */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+#endif
+	for (;;) {
+		struct lib_snapshot *s;
+		bool ok;
+
+		pthread_mutex_lock(&ix->lock);
+		while (!ix->stop && !ix->poked && !first)
+			pthread_cond_wait(&ix->cond, &ix->lock);
+		ix->poked = false;
+		if (ix->stop) {
+			pthread_mutex_unlock(&ix->lock);
+			break;
+		}
+		pthread_mutex_unlock(&ix->lock);
+		first = false;
+		s = library_snapshot(ix->lib);
+		if (s->generation != generation && now() >= retry_at) {
+			ok = follow(ix, s);
+			if (ok)
+				generation = s->generation;
+			else
+				retry_at = now() + RETRY_SECONDS;
+		}
+		library_release_snapshot(ix->lib, s);
+	}
+	return NULL;
+}
+
+enum bundle_status indexer_start(struct library *lib, const char *db_path, struct indexer **out,
+                                 struct bundle_error *err)
+{
+	struct indexer *ix = calloc(1, sizeof(*ix));
+	enum bundle_status st;
+
+	*out = NULL;
+	if (!ix)
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+	ix->lib = lib;
+	st = search_open(db_path, &ix->s, err);
+	if (st != BUNDLE_OK) {
+		free(ix);
+		return st;
+	}
+	pthread_mutex_init(&ix->lock, NULL);
+	pthread_cond_init(&ix->cond, NULL);
+	if (pthread_create(&ix->thread, NULL, run, ix) != 0) {
+		search_close(ix->s);
+		pthread_mutex_destroy(&ix->lock);
+		pthread_cond_destroy(&ix->cond);
+		free(ix);
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0,
+		                        "cannot start the search indexer");
+	}
+	*out = ix;
+	return BUNDLE_OK;
+}
+
+void indexer_poke(struct indexer *ix)
+{
+	if (!ix)
+		return;
+	pthread_mutex_lock(&ix->lock);
+	ix->poked = true;
+	pthread_cond_broadcast(&ix->cond);
+	pthread_mutex_unlock(&ix->lock);
+}
+
+void indexer_progress(struct indexer *ix, size_t *indexed, size_t *total)
+{
+	*indexed = *total = 0;
+	if (!ix)
+		return;
+	pthread_mutex_lock(&ix->lock);
+	*indexed = ix->indexed;
+	*total = ix->total;
+	pthread_mutex_unlock(&ix->lock);
+}
+
+void indexer_stop(struct indexer *ix)
+{
+	if (!ix)
+		return;
+	pthread_mutex_lock(&ix->lock);
+	ix->stop = true;
+	pthread_cond_broadcast(&ix->cond);
+	pthread_mutex_unlock(&ix->lock);
+	pthread_join(ix->thread, NULL);
+	search_close(ix->s);
+	pthread_mutex_destroy(&ix->lock);
+	pthread_cond_destroy(&ix->cond);
+	free(ix);
+}

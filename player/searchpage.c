@@ -1,0 +1,569 @@
+/*
+ * searchpage.c - the results page, its JSON, suggestions and the watch
+ * page (searchpage.h).  Everything that came from a bundle or a request is
+ * escaped on its way out: HTML by cli/html.c, JSON by jansson, URLs by
+ * urlpath_encode.
+ */
+#include "searchpage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "catalog.h"
+#include "course.h"
+#include "html.h"
+#include "httputil.h"
+#include "sbuf.h"
+
+#define PAGE_MAX (4 * 1024 * 1024)
+
+static void put(struct sbuf *b, const char *s)
+{
+	sbuf_adds(b, s);
+}
+
+static void put_html(struct sbuf *b, const char *s)
+{
+	html_escape_into(b, s);
+}
+
+/* s percent-encoded for a URL ('/' kept), then escaped for an attribute. */
+static void put_url_part(struct sbuf *b, const char *s)
+{
+	char *e = urlpath_encode(s ? s : "");
+
+	if (e)
+		put_html(b, e);
+	free(e);
+}
+
+/* Text with \x01 ... \x02 around matches: escaped, the matches in <mark>. */
+static void put_marked(struct sbuf *b, const char *s)
+{
+	while (s && *s) {
+		size_t n = strcspn(s, "\x01\x02");
+		char *part = strndup(s, n);
+
+		if (part)
+			put_html(b, part);
+		free(part);
+		s += n;
+		if (*s == '\x01')
+			put(b, "<mark>");
+		else if (*s == '\x02')
+			put(b, "</mark>");
+		if (*s)
+			s++;
+	}
+}
+
+/* The same text without the marks, for JSON and titles. */
+static char *unmarked(const char *s)
+{
+	char *d = strdup(s ? s : ""), *w = d;
+
+	if (!d)
+		return NULL;
+	for (const char *r = d; *r; r++)
+		if (*r != '\x01' && *r != '\x02')
+			*w++ = *r;
+	*w = '\0';
+	return d;
+}
+
+static const char *label(const char *ui, const char *key)
+{
+	return catalog_label(ui, key);
+}
+
+/* A label with {n}, {m} or {t} replaced. */
+static void put_label_with(struct sbuf *b, const char *ui, const char *key, const char *n,
+                           const char *m, const char *t)
+{
+	const char *p = label(ui, key);
+
+	while (*p) {
+		const char *brace = strchr(p, '{');
+		char *lit;
+		if (!brace || brace[1] == '\0' || brace[2] != '}') {
+			put_html(b, p);
+			return;
+		}
+		lit = strndup(p, (size_t)(brace - p));
+		if (lit)
+			put_html(b, lit);
+		free(lit);
+		put_html(b, brace[1] == 'n' ? n : brace[1] == 'm' ? m : brace[1] == 't' ? t : "");
+		p = brace + 3;
+	}
+}
+
+static void clock_text(uint64_t ms, char out[32])
+{
+	uint64_t s = ms / 1000;
+
+	if (s >= 3600)
+		snprintf(out, 32, "%llu:%02llu:%02llu", (unsigned long long)(s / 3600),
+		         (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60));
+	else
+		snprintf(out, 32, "%llu:%02llu", (unsigned long long)(s / 60),
+		         (unsigned long long)(s % 60));
+}
+
+static const struct lib_course *find_course(const struct lib_snapshot *s, const char *id)
+{
+	return s ? library_find(s, id) : NULL;
+}
+
+static const char *course_title(const struct lib_course *c, const char *ui)
+{
+	const char *t = c ? course_text_get(&c->course->title, ui, c->course->language) : NULL;
+
+	return t ? t : c ? c->id : "";
+}
+
+static const char *lesson_title(const struct lib_course *c, const char *lesson, const char *ui)
+{
+	for (size_t i = 0; c && i < c->course->lessons_count; i++) {
+		const struct course_lesson *l = &c->course->lessons[i];
+		if (strcmp(l->id, lesson) == 0) {
+			const char *t = course_text_get(&l->title, ui, l->language);
+			return t ? t : l->id;
+		}
+	}
+	return lesson;
+}
+
+char *searchpage_hit_url(const struct search_hit *h)
+{
+	struct sbuf b;
+	char *course = urlpath_encode(h->course), *page = urlpath_encode(h->page);
+
+	sbuf_init(&b, 8192);
+	if (course && page && h->media) {
+		char *m = urlpath_encode(h->media), *k = urlpath_encode(h->track);
+		if (m && k)
+			sbuf_addf(&b, "/watch?c=%s&m=%s&t=%llu.%03llu&k=%s&p=%s", course, m,
+			          (unsigned long long)(h->start_ms / 1000),
+			          (unsigned long long)(h->start_ms % 1000), k, page);
+		free(m);
+		free(k);
+	} else if (course && page) {
+		sbuf_addf(&b, "/c/%s/%s", course, page);
+		if (h->anchor && *h->anchor) {
+			char *a = urlpath_encode(h->anchor);
+			if (a)
+				sbuf_addf(&b, "#%s", a);
+			free(a);
+		}
+	}
+	free(course);
+	free(page);
+	sbuf_add(&b, "", 1);
+	return sbuf_take(&b, NULL);
+}
+
+static void put_head(struct sbuf *b, const char *ui, const char *title, const char *cls)
+{
+	put(b, "<!DOCTYPE html>\n<html lang=\"");
+	put_html(b, ui);
+	put(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+	       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	       "<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
+	put_html(b, title);
+	put(b, "</title>\n<link rel=\"stylesheet\" href=\"/_sampan/player.css\">\n</head>\n<body "
+	       "class=\"");
+	put(b, cls);
+	put(b, "\">\n<header>\n<p><a href=\"/?lang=");
+	put_url_part(b, ui);
+	put(b, "\">");
+	put_html(b, label(ui, "title"));
+	put(b, "</a></p>\n</header>\n");
+}
+
+/* "/search?q=...&course=...&filter=...&lang=UI&page=N" escaped for an href. */
+static void put_search_link(struct sbuf *b, const struct search_view *v, size_t page)
+{
+	char n[32];
+
+	put(b, "/search?q=");
+	put_url_part(b, v->q);
+	if (v->course && *v->course) {
+		put(b, "&amp;course=");
+		put_url_part(b, v->course);
+	}
+	if (v->lang && *v->lang) {
+		put(b, "&amp;filter=");
+		put_url_part(b, v->lang);
+	}
+	put(b, "&amp;lang=");
+	put_url_part(b, v->ui_lang);
+	snprintf(n, sizeof(n), "%zu", page);
+	put(b, "&amp;page=");
+	put(b, n);
+}
+
+static void put_form(struct sbuf *b, const struct search_view *v)
+{
+	const char *ui = v->ui_lang;
+
+	put(b, "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">\n"
+	       "<label for=\"q\">");
+	put_html(b, label(ui, "search"));
+	put(b, "</label>\n<input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" "
+	       "maxlength=\"200\" value=\"");
+	put_html(b, v->q ? v->q : "");
+	put(b, "\">\n<label for=\"course\">");
+	put_html(b, label(ui, "course"));
+	put(b, "</label>\n<select id=\"course\" name=\"course\">\n<option value=\"\">");
+	put_html(b, label(ui, "all_courses"));
+	put(b, "</option>\n");
+	for (size_t i = 0; v->snap && i < v->snap->count; i++) {
+		const struct lib_course *c = v->snap->courses[i];
+		put(b, "<option value=\"");
+		put_html(b, c->id);
+		put(b, v->course && strcmp(v->course, c->id) == 0 ? "\" selected>" : "\">");
+		put_html(b, course_title(c, ui));
+		put(b, "</option>\n");
+	}
+	put(b, "</select>\n<input type=\"hidden\" name=\"lang\" value=\"");
+	put_html(b, ui);
+	put(b, "\">\n");
+	if (v->lang && *v->lang) {
+		put(b, "<input type=\"hidden\" name=\"filter\" value=\"");
+		put_html(b, v->lang);
+		put(b, "\">\n");
+	}
+	put(b, "<button type=\"submit\">");
+	put_html(b, label(ui, "search_button"));
+	put(b, "</button>\n</form>\n<ul id=\"suggest\" class=\"suggest\" "
+	       "aria-live=\"polite\"></ul>\n");
+}
+
+static void put_hit(struct sbuf *b, const struct search_view *v, const struct search_hit *h)
+{
+	const struct lib_course *c = find_course(v->snap, h->course);
+	char *url = searchpage_hit_url(h);
+
+	put(b, "<li lang=\"");
+	put_html(b, h->lang);
+	put(b, "\">\n<a href=\"");
+	put_html(b, url ? url : "/");
+	put(b, "\"><span class=\"course\">");
+	put_html(b, course_title(c, v->ui_lang));
+	put(b, "</span> \xe2\x80\xba <span class=\"lesson\">");
+	put_html(b, lesson_title(c, h->lesson, v->ui_lang));
+	put(b, "</span>");
+	if (h->heading && *h->heading) {
+		put(b, " \xe2\x80\xba <span class=\"heading\">");
+		put_marked(b, h->heading);
+		put(b, "</span>");
+	}
+	put(b, "</a>\n");
+	if (h->media) {
+		char t[32];
+		clock_text(h->start_ms, t);
+		put(b, "<p class=\"cue\">");
+		put_label_with(b, v->ui_lang, "video_at", "", "", t);
+		put(b, "</p>\n");
+	}
+	put(b, "<p class=\"snippet\" dir=\"auto\">");
+	put_marked(b, h->snippet);
+	put(b, "</p>\n</li>\n");
+	free(url);
+}
+
+char *searchpage_html(const struct search_view *v)
+{
+	const char *ui = v->ui_lang;
+	struct sbuf b;
+	char title[512];
+
+	sbuf_init(&b, PAGE_MAX);
+	if (v->q && *v->q)
+		snprintf(title, sizeof(title), "%s: %.400s", label(ui, "search_button"), v->q);
+	else
+		snprintf(title, sizeof(title), "%s", label(ui, "search"));
+	put_head(&b, ui, title, "search");
+	put(&b, "<main>\n<h1>");
+	put_html(&b, label(ui, "search"));
+	put(&b, "</h1>\n");
+	put_form(&b, v);
+	if (v->problem == SEARCH_BUSY || v->problem == SEARCH_UNAVAILABLE) {
+		put(&b, "<p class=\"problem\" role=\"status\">");
+		put_html(&b, label(ui, v->problem == SEARCH_BUSY ? "busy" : "unavailable"));
+		put(&b, "</p>\n");
+	} else if (v->indexed < v->total) {
+		char n[32], m[32];
+		snprintf(n, sizeof(n), "%zu", v->indexed);
+		snprintf(m, sizeof(m), "%zu", v->total);
+		put(&b, "<p class=\"indexing\" role=\"status\">");
+		put_label_with(&b, ui, "indexing", n, m, "");
+		put(&b, "</p>\n");
+	}
+	if (v->r && v->r->timed_out) {
+		put(&b, "<p class=\"problem\" role=\"status\">");
+		put_html(&b, label(ui, "too_slow"));
+		put(&b, "</p>\n");
+	} else if (v->r && !v->r->empty_query && v->r->count == 0) {
+		put(&b, "<p class=\"none\" role=\"status\">");
+		put_html(&b, label(ui, "no_results"));
+		put(&b, "</p>\n");
+	} else if (v->r && v->r->count > 0) {
+		char start[32];
+		size_t page = v->page ? v->page : 1;
+		snprintf(start, sizeof(start), "%zu", (page - 1) * SEARCH_PAGE_SIZE + 1);
+		put(&b, "<ol class=\"results\" start=\"");
+		put(&b, start);
+		put(&b, "\">\n");
+		for (size_t i = 0; i < v->r->count; i++)
+			put_hit(&b, v, &v->r->hits[i]);
+		put(&b, "</ol>\n");
+		if (page > 1 || v->r->more) {
+			put(&b, "<nav class=\"pages\">\n");
+			if (page > 1) {
+				put(&b, "<a rel=\"prev\" href=\"");
+				put_search_link(&b, v, page - 1);
+				put(&b, "\">");
+				put_html(&b, label(ui, "previous"));
+				put(&b, "</a>\n");
+			}
+			if (v->r->more) {
+				put(&b, "<a rel=\"next\" href=\"");
+				put_search_link(&b, v, page + 1);
+				put(&b, "\">");
+				put_html(&b, label(ui, "next"));
+				put(&b, "</a>\n");
+			}
+			put(&b, "</nav>\n");
+		}
+	}
+	put(&b, "</main>\n<script src=\"/_sampan/search.js\" defer></script>\n</body>\n</html>\n");
+	sbuf_add(&b, "", 1);
+	return sbuf_take(&b, NULL);
+}
+
+static char *dump(json_t *j)
+{
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+
+	json_decref(j);
+	return s;
+}
+
+/* JSON strings must be UTF-8: anything else from a request becomes U+FFFD first. */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s ? s : "");
+	char *clean;
+
+	if (j)
+		return j;
+	clean = html_escape(s ? s : ""); /* never fails to make valid UTF-8 */
+	j = json_string(clean ? clean : "");
+	free(clean);
+	return j;
+}
+
+static json_t *marked_html(const char *s)
+{
+	struct sbuf b;
+	json_t *j;
+	char *t;
+
+	sbuf_init(&b, PAGE_MAX);
+	put_marked(&b, s);
+	sbuf_add(&b, "", 1);
+	t = sbuf_take(&b, NULL);
+	j = jstr(t);
+	free(t);
+	return j;
+}
+
+char *searchpage_json(const struct search_view *v)
+{
+	json_t *o = json_object(), *list = json_array();
+	size_t page = v->page ? v->page : 1;
+
+	if (!o || !list) {
+		json_decref(o);
+		json_decref(list);
+		return NULL;
+	}
+	json_object_set_new(o, "query", jstr(v->q));
+	json_object_set_new(o, "page", json_integer((json_int_t)page));
+	for (size_t i = 0; v->r && i < v->r->count; i++) {
+		const struct search_hit *h = &v->r->hits[i];
+		const struct lib_course *c = find_course(v->snap, h->course);
+		json_t *hit = json_object();
+		char *url = searchpage_hit_url(h), *heading = unmarked(h->heading),
+		     *snippet = unmarked(h->snippet);
+
+		json_object_set_new(hit, "course", jstr(h->course));
+		json_object_set_new(hit, "course_title", jstr(course_title(c, v->ui_lang)));
+		json_object_set_new(hit, "lesson", jstr(h->lesson));
+		json_object_set_new(hit, "lesson_title",
+		                    jstr(lesson_title(c, h->lesson, v->ui_lang)));
+		json_object_set_new(hit, "heading", jstr(heading));
+		json_object_set_new(hit, "lang", jstr(h->lang));
+		json_object_set_new(hit, "snippet", jstr(snippet));
+		json_object_set_new(hit, "snippet_html", marked_html(h->snippet));
+		json_object_set_new(hit, "url", jstr(url));
+		if (h->media) {
+			json_object_set_new(hit, "media", jstr(h->media));
+			json_object_set_new(hit, "track", jstr(h->track));
+			json_object_set_new(hit, "start", json_real((double)h->start_ms / 1000.0));
+			json_object_set_new(hit, "end", json_real((double)h->end_ms / 1000.0));
+		}
+		json_array_append_new(list, hit);
+		free(url);
+		free(heading);
+		free(snippet);
+	}
+	json_object_set_new(o, "results", list);
+	json_object_set_new(o, "more", json_boolean(v->r && v->r->more));
+	json_object_set_new(o, "timed_out", json_boolean(v->r && v->r->timed_out));
+	json_object_set_new(o, "indexed", json_integer((json_int_t)v->indexed));
+	json_object_set_new(o, "courses", json_integer((json_int_t)v->total));
+	if (v->problem != SEARCH_FINE)
+		json_object_set_new(
+		        o, "problem",
+		        json_string(v->problem == SEARCH_BUSY ? "busy" : "unavailable"));
+	return dump(o);
+}
+
+char *searchpage_suggest_json(const struct search_view *v)
+{
+	json_t *o = json_object(), *list = json_array();
+
+	if (!o || !list) {
+		json_decref(o);
+		json_decref(list);
+		return NULL;
+	}
+	for (size_t i = 0; v->r && i < v->r->count; i++) {
+		const struct search_hit *h = &v->r->hits[i];
+		const struct lib_course *c = find_course(v->snap, h->course);
+		json_t *s = json_object();
+		char *url = searchpage_hit_url(h), *heading = unmarked(h->heading);
+		const char *lesson = lesson_title(c, h->lesson, v->ui_lang);
+		char title[1024];
+
+		if (heading && *heading && strcmp(heading, lesson) != 0)
+			snprintf(title, sizeof(title), "%s \xe2\x80\xba %s", lesson, heading);
+		else
+			snprintf(title, sizeof(title), "%s", lesson);
+		if (h->media) {
+			char t[32];
+			size_t n = strlen(title);
+			clock_text(h->start_ms, t);
+			snprintf(title + n, sizeof(title) - n, " \xe2\x96\xb6 %s", t);
+		}
+		json_object_set_new(s, "title", jstr(title));
+		json_object_set_new(s, "course", jstr(course_title(c, v->ui_lang)));
+		json_object_set_new(s, "lang", jstr(h->lang));
+		json_object_set_new(s, "url", jstr(url));
+		json_array_append_new(list, s);
+		free(url);
+		free(heading);
+	}
+	json_object_set_new(o, "query", jstr(v->q));
+	json_object_set_new(o, "suggestions", list);
+	return dump(o);
+}
+
+char *searchpage_watch_html(const struct watch_view *w)
+{
+	struct sbuf b;
+	char start[64];
+
+	snprintf(start, sizeof(start), "%.3f", w->start);
+	sbuf_init(&b, PAGE_MAX);
+	put_head(&b, w->ui_lang, w->course_title, "watch");
+	put(&b, "<main>\n<h1>");
+	put_html(&b, w->course_title);
+	put(&b, "</h1>\n<video controls preload=\"metadata\" src=\"/c/");
+	put_url_part(&b, w->course_id);
+	put(&b, "/");
+	put_url_part(&b, w->media);
+	put(&b, "#t=");
+	put(&b, start);
+	put(&b, "\">\n");
+	for (size_t i = 0; i < w->tracks_count; i++) {
+		put(&b, "<track kind=\"subtitles\" src=\"/c/");
+		put_url_part(&b, w->course_id);
+		put(&b, "/");
+		put_url_part(&b, w->tracks[i]);
+		put(&b, "\" srclang=\"");
+		put_html(&b, w->track_langs[i]);
+		put(&b, "\" label=\"");
+		put_html(&b, w->track_langs[i]);
+		put(&b,
+		    w->track && strcmp(w->track, w->tracks[i]) == 0 ? "\" default>\n" : "\">\n");
+	}
+	put(&b, "</video>\n");
+	if (w->lesson_url) {
+		put(&b, "<p><a class=\"open\" href=\"");
+		put_html(&b, w->lesson_url);
+		put(&b, "\">");
+		put_html(&b, label(w->ui_lang, "open_lesson"));
+		put(&b, "</a></p>\n");
+	}
+	put(&b, "</main>\n</body>\n</html>\n");
+	sbuf_add(&b, "", 1);
+	return sbuf_take(&b, NULL);
+}
+
+/*
+ * Suggestions while typing, for every page with the search form: asks
+ * /api/suggest.json a moment after the last key, shows links under the
+ * box; the form works the same without it.
+ */
+static const char script[] =
+        "(function () {\n"
+        "  var q = document.getElementById('q');\n"
+        "  var list = document.getElementById('suggest');\n"
+        "  if (!q || !list || !window.fetch) return;\n"
+        "  var timer = null, asked = '';\n"
+        "  function show(items) {\n"
+        "    while (list.firstChild) list.removeChild(list.firstChild);\n"
+        "    items.forEach(function (s) {\n"
+        "      var li = document.createElement('li');\n"
+        "      var a = document.createElement('a');\n"
+        "      a.href = s.url;\n"
+        "      a.textContent = s.title;\n"
+        "      a.lang = s.lang;\n"
+        "      var c = document.createElement('span');\n"
+        "      c.className = 'course';\n"
+        "      c.textContent = s.course;\n"
+        "      li.appendChild(a);\n"
+        "      li.appendChild(document.createTextNode(' '));\n"
+        "      li.appendChild(c);\n"
+        "      list.appendChild(li);\n"
+        "    });\n"
+        "  }\n"
+        "  function ask() {\n"
+        "    var text = q.value.trim();\n"
+        "    if (text === asked) return;\n"
+        "    asked = text;\n"
+        "    if (text.length < 2) { show([]); return; }\n"
+        "    var ui = document.documentElement.lang || 'en';\n"
+        "    fetch('/api/suggest.json?q=' + encodeURIComponent(text) +\n"
+        "          '&lang=' + encodeURIComponent(ui))\n"
+        "      .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })\n"
+        "      .then(function (j) { if (asked === text) show(j.suggestions || []); })\n"
+        "      .catch(function () {});\n"
+        "  }\n"
+        "  q.addEventListener('input', function () {\n"
+        "    clearTimeout(timer);\n"
+        "    timer = setTimeout(ask, 150);\n"
+        "  });\n"
+        "})();\n";
+
+const char *searchpage_script(void)
+{
+	return script;
+}
