@@ -187,6 +187,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@SAMPAN_BUILD=$(SAMPAN_BUILD) bench/build.sh
 	@SAMPAN_BUILD=$(SAMPAN_BUILD) SAMPAN_PLAY=$(SAMPAN_PLAY) bench/startup.sh
+	@SAMPAN_BUILD=$(SAMPAN_BUILD) SAMPAN_PLAY=$(SAMPAN_PLAY) PYTHON=$(PYTHON) bench/search.sh
 
 test: deps
 	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 run-tests
