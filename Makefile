@@ -8,7 +8,7 @@
 #   make format     apply .clang-format;  make lint: clang-format check, banned calls, cppcheck
 #   make vectors    regenerate format-spec/vectors/ from its generator
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) with clang
-#   make test-browser  the classroom in headless Chromium
+#   make test-browser  the classroom in headless Chromium;  make screenshots: docs/screenshots/
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -88,7 +88,7 @@ UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
 .SECONDARY:
 
 .PHONY: all lib deps test check run-tests leakcheck format lint vectors install uninstall clean help \
-	demo bench fuzz fuzz-build test-browser
+	demo bench fuzz fuzz-build test-browser screenshots
 
 all: lib $(PROGRAMS)
 
@@ -189,6 +189,11 @@ test-browser: deps
 	@scripts/install-deps.sh browser
 	@$(MAKE) --no-print-directory all
 	@tests/browser/run.sh test $(SAMPAN_BUILD) $(SAMPAN_PLAY)
+
+screenshots: deps
+	@scripts/install-deps.sh browser
+	@$(MAKE) --no-print-directory all
+	@tests/browser/run.sh screenshots $(SAMPAN_BUILD) $(SAMPAN_PLAY)
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -3,10 +3,11 @@
 # tests, a course of their own with a long video) into signed bundles, serves them with
 # sampan-play on a free loopback port, and drives Debian's Chromium with playwright-core.
 #
-#   run.sh test SAMPAN_BUILD SAMPAN_PLAY  every *.spec.mjs here; ends with
-#                                          "N passed, N failed", exit 1 on a failure
+#   run.sh test SAMPAN_BUILD SAMPAN_PLAY         every *.spec.mjs here; ends with
+#                                                 "N passed, N failed", exit 1 on a failure
+#   run.sh screenshots SAMPAN_BUILD SAMPAN_PLAY  the README's pictures, into docs/screenshots/
 #
-# `make test-browser` runs it after installing Chromium and Node.js.
+# `make test-browser` and `make screenshots` run it after installing Chromium and Node.js.
 # What it makes goes into build/browser/: the bundles, the server's output, and
 # requests.log, one line for every request of every test.
 set -euo pipefail
@@ -15,9 +16,9 @@ mode=${1:-}
 b=${2:-}
 p=${3:-}
 case "$mode" in
-test) ;;
+test | screenshots) ;;
 *)
-	echo "usage: run.sh test SAMPAN_BUILD SAMPAN_PLAY" >&2
+	echo "usage: run.sh test|screenshots SAMPAN_BUILD SAMPAN_PLAY" >&2
 	exit 2
 	;;
 esac
@@ -90,6 +91,10 @@ done
 export SAMPAN_URL=$url SAMPAN_TOP=$top SAMPAN_OUT=$out
 export SAMPAN_EXTRACT=$out/extract
 cd "$here"
+if [ "$mode" = screenshots ]; then
+	node screenshots.mjs
+	exit
+fi
 : >"$out/requests.log"
 # The specs run one after another, each with its own browser (a 2-core machine runs
 # two Chromiums slower than one after the other).  A new *.spec.mjs joins by itself.
