@@ -8,6 +8,7 @@
 #   make format     apply .clang-format;  make lint: clang-format check, banned calls, cppcheck
 #   make vectors    regenerate format-spec/vectors/ from its generator
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) with clang
+#   make test-browser  the classroom in headless Chromium;  make screenshots: docs/screenshots/
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -87,7 +88,7 @@ UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
 .SECONDARY:
 
 .PHONY: all lib deps test check run-tests leakcheck format lint vectors install uninstall clean help \
-	demo bench fuzz fuzz-build
+	demo bench fuzz fuzz-build test-browser screenshots
 
 all: lib $(PROGRAMS)
 
@@ -183,6 +184,17 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh $(SAMPAN_BUILD) $(SAMPAN_PLAY) $(DEMO_PORT)
 
+# The classroom in Debian's Chromium, driven by playwright-core (tests/browser/).
+test-browser: deps
+	@scripts/install-deps.sh browser
+	@$(MAKE) --no-print-directory all
+	@tests/browser/run.sh test $(SAMPAN_BUILD) $(SAMPAN_PLAY)
+
+screenshots: deps
+	@scripts/install-deps.sh browser
+	@$(MAKE) --no-print-directory all
+	@tests/browser/run.sh screenshots $(SAMPAN_BUILD) $(SAMPAN_PLAY)
+
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@SAMPAN_BUILD=$(SAMPAN_BUILD) bench/build.sh
@@ -236,7 +248,7 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(BUNDLE_OBJ:.o=.d) $(BUILDER_OBJ:.o=.d) $(PLAYER_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
 	$(UNIT_HELPER_OBJ:.o=.d)

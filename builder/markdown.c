@@ -10,6 +10,7 @@
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
 
 #include "sbuf.h"
 #include "utf8.h"
@@ -1102,6 +1103,8 @@ struct render_ctx {
 	size_t headings_count, headings_cap;
 	cmark_node **tables;
 	size_t tables_count, tables_cap;
+	cmark_node **tasks;
+	size_t tasks_count, tasks_cap;
 	cmark_node **html;
 	size_t html_count, html_cap;
 	struct render_item *items;
@@ -1152,6 +1155,9 @@ static void collect_nodes(struct render_ctx *rc, cmark_node *root)
 			item->image = type == CMARK_NODE_IMAGE;
 		} else if (strcmp(cmark_node_get_type_string(n), "table") == 0) {
 			push_node(rc, &rc->tables, &rc->tables_count, &rc->tables_cap, n);
+		} else if (type == CMARK_NODE_ITEM &&
+		           strcmp(cmark_node_get_type_string(n), "tasklist") == 0) {
+			push_node(rc, &rc->tasks, &rc->tasks_count, &rc->tasks_cap, n);
 		}
 	}
 	cmark_iter_free(it);
@@ -1452,6 +1458,40 @@ static bool wrap_table(cmark_node *table)
 	return cmark_node_append_child(box, table) != 0;
 }
 
+/*
+ * A task list item's checkbox is named by the item's text, as a screen
+ * reader needs: <li><label><input type="checkbox" disabled> text</label></li>.
+ * cmark-gfm's own rendering leaves the checkbox without a name.  The item's
+ * first paragraph's inlines move into a custom inline that opens with the
+ * label and the checkbox; the item then renders as a plain <li>.  An item
+ * that does not start with a paragraph keeps cmark-gfm's rendering.
+ */
+static bool label_task(cmark_node *item)
+{
+	cmark_node *para = cmark_node_first_child(item);
+	cmark_node *label, *child;
+	const char *open;
+
+	if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH ||
+	    !cmark_node_first_child(para))
+		return true;
+	open = cmark_gfm_extensions_get_tasklist_item_checked(item)
+	               ? "<label><input type=\"checkbox\" disabled checked> "
+	               : "<label><input type=\"checkbox\" disabled> ";
+	label = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	if (!label)
+		return false;
+	if (!cmark_node_set_on_enter(label, open) || !cmark_node_set_on_exit(label, "</label>") ||
+	    !cmark_node_append_child(para, label)) {
+		cmark_node_free(label);
+		return false;
+	}
+	while ((child = cmark_node_first_child(para)) != label)
+		if (!cmark_node_append_child(label, child))
+			return false;
+	return cmark_node_set_syntax_extension(item, NULL) != 0;
+}
+
 static void render_release(struct render_ctx *rc)
 {
 	size_t i;
@@ -1464,6 +1504,7 @@ static void render_release(struct render_ctx *rc)
 	free(rc->items);
 	free(rc->headings);
 	free(rc->tables);
+	free(rc->tasks);
 	free(rc->html);
 }
 
@@ -1509,6 +1550,9 @@ char *md_render(struct md_doc *doc, md_resolve_fn resolve, void *ctx)
 	}
 	for (i = 0; i < rc.tables_count; i++)
 		if (!wrap_table(rc.tables[i]))
+			goto done;
+	for (i = 0; i < rc.tasks_count; i++)
+		if (!label_task(rc.tasks[i]))
 			goto done;
 	/* Unsafe only in cmark's sense: the author's raw HTML is gone unless allowed,
 	 * and link URLs were checked above as safe mode would. */

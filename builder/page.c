@@ -491,7 +491,7 @@ static const char *const stylesheet_parts[] = {
 	"dl.about dd{margin:0}\n",
 	"ol.lessons li{margin:.4em 0}\n",
 	"hr{border:0;border-top:1px solid var(--line);margin:2em 0}\n",
-	"li>input[type=checkbox]{margin:0 .4em 0 0;vertical-align:middle}\n",
+	"li label>input[type=checkbox]{margin:0 .4em 0 0;vertical-align:middle}\n",
 	".skip{position:absolute;left:-100vw;top:0;padding:.5em 1em;background:var(--bg);"
 	"color:var(--link);z-index:10}\n",
 	".skip:focus{left:.5rem;top:.5rem}\n",

@@ -242,9 +242,24 @@ int cmd_serve(int argc, char **argv)
 		rc = cli_bundle_error(NULL, &err);
 		goto done;
 	}
-	if (port == 0) { /* the system chose: show the real one */
+	if (port == 0) {
+		/*
+		 * The system chose the port after the catalog's address and QR code were
+		 * made with 0.  Learn it and serve there again with both right: nobody has
+		 * been told the address yet, so nobody is cut off.
+		 */
 		port = server_port(srv);
+		server_stop(srv);
+		srv = NULL;
 		naddr = addresses(so.bind, (unsigned)port, addr, 8);
+		free(qr);
+		qr = qr_svg(addr[0]);
+		so.port = (unsigned)port;
+		so.qr_svg = qr;
+		if (server_start(&so, &srv, &err) != BUNDLE_OK) {
+			rc = cli_bundle_error(NULL, &err);
+			goto done;
+		}
 	}
 	for (size_t i = 0; i < naddr; i++)
 		printf("Serving at %s\n", addr[i]);

@@ -463,6 +463,21 @@ static size_t lang_score(const struct lang_range *r, const char *tag)
 		return SIZE_MAX - 1;
 	if (len < r->len && same_ci(r->tag, tag, len) && r->tag[len] == '-')
 		return len;
+	/* Browsers name Chinese by region: these regions write it simplified, those traditional. */
+	if (r->len >= 5 && same_ci(r->tag, "zh-", 3) && (r->len == 5 || r->tag[5] == '-')) {
+		static const char *const hans[] = { "CN", "SG", "MY" }, *const hant[] = { "TW",
+			                                                                  "HK",
+			                                                                  "MO" };
+		const char *script = NULL;
+		for (size_t i = 0; i < 3; i++) {
+			if (same_ci(r->tag + 3, hans[i], 2))
+				script = "zh-Hans";
+			if (same_ci(r->tag + 3, hant[i], 2))
+				script = "zh-Hant";
+		}
+		if (script && len == 7 && same_ci(tag, script, 7))
+			return SIZE_MAX - 2;
+	}
 	return 0;
 }
 

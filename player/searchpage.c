@@ -252,13 +252,13 @@ static void put_hit(struct sbuf *b, const struct search_view *v, const struct se
 	put_html(b, h->lang);
 	put(b, "\">\n<a href=\"");
 	put_html(b, url ? url : "/");
-	put(b, "\"><span class=\"course\">");
+	put(b, "\"><span class=\"hit-course\">");
 	put_html(b, course_title(c, v->ui_lang));
-	put(b, "</span> \xe2\x80\xba <span class=\"lesson\">");
+	put(b, "</span><span class=\"hit-lesson\">");
 	put_html(b, lesson_title(c, h->lesson, v->ui_lang));
 	put(b, "</span>");
 	if (h->heading && *h->heading) {
-		put(b, " \xe2\x80\xba <span class=\"heading\">");
+		put(b, " \xe2\x80\xba <span class=\"hit-heading\">");
 		put_marked(b, h->heading);
 		put(b, "</span>");
 	}
@@ -537,7 +537,7 @@ static const char script[] =
         "      a.textContent = s.title;\n"
         "      a.lang = s.lang;\n"
         "      var c = document.createElement('span');\n"
-        "      c.className = 'course';\n"
+        "      c.className = 'hit-course';\n"
         "      c.textContent = s.course;\n"
         "      li.appendChild(a);\n"
         "      li.appendChild(document.createTextNode(' '));\n"

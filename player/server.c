@@ -433,11 +433,14 @@ static enum MHD_Result serve_inflated(struct MHD_Connection *c, const unsigned c
  */
 static const char decor_css[] =
         "@font-face{font-family:\"Noto Sans Khmer\";font-display:swap;"
-        "src:local(\"Noto Sans Khmer\"),url(\"/_sampan/fonts/NotoSansKhmer-Regular.ttf\")}\n"
+        "src:local(\"Noto Sans Khmer\"),local(\"NotoSansKhmer-Regular\"),"
+        "url(\"/_sampan/fonts/NotoSansKhmer-Regular.ttf\")}\n"
         "@font-face{font-family:\"Noto Sans Lao\";font-display:swap;"
-        "src:local(\"Noto Sans Lao\"),url(\"/_sampan/fonts/NotoSansLao-Regular.ttf\")}\n"
+        "src:local(\"Noto Sans Lao\"),local(\"NotoSansLao-Regular\"),"
+        "url(\"/_sampan/fonts/NotoSansLao-Regular.ttf\")}\n"
         "@font-face{font-family:\"Noto Sans Myanmar\";font-display:swap;"
-        "src:local(\"Noto Sans Myanmar\"),url(\"/_sampan/fonts/NotoSansMyanmar-Regular.ttf\")}\n"
+        "src:local(\"Noto Sans Myanmar\"),local(\"NotoSansMyanmar-Regular\"),"
+        "url(\"/_sampan/fonts/NotoSansMyanmar-Regular.ttf\")}\n"
         ":lang(km){font-family:\"Noto Sans Khmer\",sans-serif}\n"
         ":lang(lo){font-family:\"Noto Sans Lao\",sans-serif}\n"
         ":lang(my){font-family:\"Noto Sans Myanmar\",sans-serif}\n"

@@ -2,7 +2,8 @@
 # install-deps.sh - install the Debian packages Sampan needs to build and test, only those missing.
 # ffmpeg, librsvg2-bin and the fonts make the sample courses' video, PNG and PDF files
 # (samples/make-media.sh): Noto for Thai, Khmer, Burmese and Latin, WenQuanYi for Chinese.
-# Run by `make test`, `make check`, `make fuzz` and CI.  Needs root (or sudo) when something is missing.
+# Run by `make test`, `make check`, `make fuzz`, `make test-browser` and CI.
+# Needs root (or sudo) when something is missing.
 set -eu
 
 PACKAGES="
@@ -18,6 +19,14 @@ ffmpeg librsvg2-bin fontconfig fonts-noto-core fonts-wqy-microhei
 # which --no-install-recommends would skip).
 if [ "${1:-}" = fuzz ]; then
 	PACKAGES="$PACKAGES clang libclang-rt-14-dev"
+fi
+# `install-deps.sh browser` (make test-browser, make screenshots) adds Debian's Chromium, and
+# Node.js with npm where the machine has no node of its own.
+if [ "${1:-}" = browser ]; then
+	PACKAGES="$PACKAGES chromium"
+	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+		PACKAGES="$PACKAGES nodejs npm"
+	fi
 fi
 
 missing=""

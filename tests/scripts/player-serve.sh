@@ -63,6 +63,12 @@ PY
 then ok "untrusted and tampered bundles are refused, listed with their reasons"
 else not_ok "untrusted and tampered bundles are refused, listed with their reasons" "$(cat catalog.json)"; fi
 if grep -q 'KEY_UNTRUSTED' catalog.html; then ok "the catalog page shows the refused list"; else not_ok "the catalog page shows the refused list"; fi
+# With --port 0 the QR code was once made before the port was known, for port 0.
+if grep -qF "aria-label=\"$URL\"" catalog.html; then
+	ok "the catalog's QR code is of the address served ($URL)"
+else
+	not_ok "the catalog's QR code is of the address served ($URL)" "$(grep -o 'aria-label="[^"]*"' catalog.html)"
+fi
 
 # --- pages and media --------------------------------------------------------------
 C=${URL}c/org.example.water

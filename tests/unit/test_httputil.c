@@ -785,8 +785,13 @@ static void lang_chinese(void **state)
 		LANG("zh-Hans-CN", "zh-Hans"),
 		LANG("zh-Hant-TW,zh;q=0.9", "zh-Hant"),
 		LANG("zh-TW,zh;q=0.9,en;q=0.8", "zh-Hant"),
-		LANG("zh-CN", "FALLBACK"),
-		LANG("zh-CN, en;q=0.1", "en"),
+		/* regions name the script browsers mean: mainland China and Singapore simplified */
+		LANG("zh-CN", "zh-Hans"),
+		LANG("zh-cn, en;q=0.1", "zh-Hans"),
+		LANG("zh-SG", "zh-Hans"),
+		LANG("zh-HK", "zh-Hant"),
+		LANG("zh-CNX", "FALLBACK"),
+		LANG("zh-DE", "FALLBACK"),
 		LANG("zh, zh-Hant;q=0", "zh-Hans"),
 		LANG("zh;q=0, *", "en"),
 		LANG("z, zhx", "FALLBACK"),
@@ -796,7 +801,7 @@ static void lang_chinese(void **state)
 		/* an exact match beats a more or less specific one */
 		LANG("zh", "zh"),
 		LANG("zh-Hans-CN", "zh-Hans"),
-		LANG("zh-CN", "zh"),
+		LANG("zh-CN", "zh-Hans"), /* the script its region writes beats the bare language */
 		LANG("zh-Hant-HK-x-y", "zh-Hant"),
 	};
 

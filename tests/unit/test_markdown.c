@@ -364,8 +364,8 @@ static void gfm_extensions_are_rendered(void **state)
 	assert_contains(html, "<th");
 	assert_contains(html, ">seal</td>");
 	assert_contains(html, "<del>old</del> new");
-	assert_contains(html, "<input type=\"checkbox\" disabled=\"\" /> clean");
-	assert_contains(html, "<input type=\"checkbox\" checked=\"\" disabled=\"\" /> dry");
+	assert_contains(html, "<label><input type=\"checkbox\" disabled> clean</label>");
+	assert_contains(html, "<label><input type=\"checkbox\" disabled checked> dry</label>");
 	free(html);
 }
 
@@ -536,6 +536,32 @@ static void resolver_decides_how_targets_are_shown(void **state)
 	free(html);
 }
 
+/* A checklist's checkboxes are named by their items' text (an unnamed one fails axe-core). */
+static void task_list_checkboxes_are_labelled(void **state)
+{
+	const char *text = "- [ ] Valves *closed*\n"
+	                   "- [x] Isolator locked\n"
+	                   "\n"
+	                   "Loose:\n"
+	                   "\n"
+	                   "- [ ] Drain open\n"
+	                   "\n"
+	                   "  Then wait.\n";
+	struct fake_builder fb;
+	char *html = render_with(text, &fb);
+
+	(void)state;
+	assert_contains(html, "<li><label><input type=\"checkbox\" disabled> Valves "
+	                      "<em>closed</em></label></li>");
+	assert_contains(html, "<li><label><input type=\"checkbox\" disabled checked> Isolator "
+	                      "locked</label></li>");
+	assert_contains(html, "<p><label><input type=\"checkbox\" disabled> Drain "
+	                      "open</label></p>\n<p>Then wait.</p>");
+	assert_int_equal(count_of(html, "<input"), 3);
+	assert_int_equal(count_of(html, "</label>"), 3);
+	free(html);
+}
+
 static void media_inside_tables_and_text_stay_inline(void **state)
 {
 	const char *text = "| clip | sheet |\n"
@@ -699,6 +725,7 @@ int main(void)
 		cmocka_unit_test(raw_html_is_dropped_unless_allowed),
 		cmocka_unit_test(resolver_decides_how_targets_are_shown),
 		cmocka_unit_test(media_inside_tables_and_text_stay_inline),
+		cmocka_unit_test(task_list_checkboxes_are_labelled),
 		cmocka_unit_test(attacker_text_is_escaped),
 		cmocka_unit_test(attacker_urls_from_the_resolver_are_escaped),
 		cmocka_unit_test(rendering_twice_gives_the_same_page),

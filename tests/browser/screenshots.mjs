@@ -1,0 +1,55 @@
+// screenshots.mjs - the README's pictures of the classroom, taken in headless Chromium from
+// the sample courses served by run.sh (`make screenshots`), into docs/screenshots/.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { BASE, VIEWPORTS, courseUrl, launch, withPage } from './lib/classroom.mjs';
+
+const dir = path.join(process.env.SAMPAN_TOP || '.', 'docs', 'screenshots');
+mkdirSync(dir, { recursive: true });
+// A phone's screen is sharp: two device pixels to a CSS pixel.
+const phone = { viewport: VIEWPORTS.phone, deviceScaleFactor: 2 };
+
+const browser = await launch();
+try {
+	// The catalog as a student's phone shows it.
+	await withPage(browser, 'screenshot catalog', phone, async ({ page }) => {
+		await page.goto(BASE);
+		await page.evaluate(() => document.fonts.ready.then(() => true));
+		// Two screens' height: the address, its QR code, the filter and the first courses.
+		await page.screenshot({ path: path.join(dir, 'catalog-phone.png'), fullPage: true, clip: { x: 0, y: 0, width: 360, height: 1280 } });
+	});
+
+	// The pump course's video lesson, playing step 2 with its Vietnamese subtitle.
+	await withPage(browser, 'screenshot lesson', phone, async ({ page }) => {
+		await page.goto(courseUrl('pump', 'lessons/02-an-toan.html'));
+		const video = page.locator('video');
+		// The heading above the video, the video and its caption in one screen.
+		await page.evaluate(() => {
+			const figure = document.querySelector('figure.media') || document.querySelector('video');
+			window.scrollTo(0, figure.getBoundingClientRect().top + window.scrollY - 200);
+		});
+		await page.waitForFunction((v) => v.readyState >= 1, await video.elementHandle());
+		// Played from 5.5 s, so that the controls have faded by 9 s, as they do for a student.
+		await video.evaluate((v) => {
+			v.currentTime = 5.5;
+			return v.play();
+		});
+		await page.waitForFunction((v) => v.currentTime >= 9.2, await video.elementHandle(), { timeout: 20_000 });
+		await page.screenshot({ path: path.join(dir, 'lesson-video-phone.png') });
+	});
+
+	// Search results for a Thai word, in a Thai interface, waiting for the index first.
+	for (let i = 0; i < 200; i++) {
+		const d = await (await fetch(new URL('api/search.json?q=x', BASE))).json();
+		if (d.courses > 0 && d.indexed === d.courses) break;
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	await withPage(browser, 'screenshot search', { ...phone, locale: 'th-TH' }, async ({ page }) => {
+		await page.goto(new URL(`search?q=${encodeURIComponent('ไฟฟ้า')}&lang=th`, BASE).href);
+		await page.evaluate(() => document.fonts.ready.then(() => true));
+		await page.screenshot({ path: path.join(dir, 'search-phone.png'), fullPage: true, clip: { x: 0, y: 0, width: 360, height: 1280 } });
+	});
+} finally {
+	await browser.close();
+}
+console.log('screenshots: docs/screenshots/catalog-phone.png, lesson-video-phone.png and search-phone.png');
