@@ -24,7 +24,7 @@
 #include "search.h"
 #include "searchtext.h"
 
-#define RETRY_SECONDS 30
+#define RETRY_SECONDS 10
 #define SEARCHTEXT_MAX (64 * 1024 * 1024)
 
 struct indexer {
