@@ -8,6 +8,7 @@
 #   make format     apply .clang-format;  make lint: clang-format check, banned calls, cppcheck
 #   make vectors    regenerate format-spec/vectors/ from its generator
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) with clang
+#   make soak       200 connections for SOAK_SECONDS (600) while bundles come and go
 #   make test-browser  the classroom in headless Chromium;  make screenshots: docs/screenshots/
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -88,7 +89,7 @@ UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
 .SECONDARY:
 
 .PHONY: all lib deps test check run-tests leakcheck format lint vectors install uninstall clean help \
-	demo bench fuzz fuzz-build test-browser screenshots
+	demo bench soak fuzz fuzz-build test-browser screenshots
 
 all: lib $(PROGRAMS)
 
@@ -200,6 +201,11 @@ bench: deps
 	@SAMPAN_BUILD=$(SAMPAN_BUILD) bench/build.sh
 	@SAMPAN_BUILD=$(SAMPAN_BUILD) SAMPAN_PLAY=$(SAMPAN_PLAY) bench/startup.sh
 	@SAMPAN_BUILD=$(SAMPAN_BUILD) SAMPAN_PLAY=$(SAMPAN_PLAY) PYTHON=$(PYTHON) bench/search.sh
+
+SOAK_SECONDS ?= 600
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@SAMPAN_BUILD=$(SAMPAN_BUILD) SAMPAN_PLAY=$(SAMPAN_PLAY) PYTHON=$(PYTHON) bench/soak.sh $(SOAK_SECONDS)
 
 test: deps
 	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 run-tests

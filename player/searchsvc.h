@@ -3,9 +3,10 @@
  * and one worker thread with its own index connection.  A request thread
  * hands over a job and goes back to serving; the worker runs the query
  * within its time budget, renders the answer, and calls the job's done
- * callback (the server then resumes the waiting connection).  When too many
- * searches wait, a new one is refused at once, so a class searching
- * together never holds up pages and video.
+ * callback (the server then resumes the waiting connection).  A waiting
+ * connection holds no thread, so a class searching together never holds up
+ * pages and video; a search that waited too long for its turn is answered
+ * "busy, try again" (503).
  */
 #ifndef SAMPAN_PLAYER_SEARCHSVC_H
 #define SAMPAN_PLAYER_SEARCHSVC_H
@@ -17,7 +18,12 @@
 #include "indexer.h"
 #include "library.h"
 
-#define SEARCH_QUEUE_MAX 64
+/*
+ * As many as the server has connections: each waits for its own answer, so a
+ * class that keeps searching waits its turn instead of being refused.
+ */
+#define SEARCH_QUEUE_MAX 512
+#define SEARCH_WAIT_MAX 10.0 /* seconds a search may wait for its turn; then "busy" (503) */
 #define SEARCH_BUDGET 1.0 /* seconds for a search */
 #define SUGGEST_BUDGET 0.25 /* and for suggestions */
 
@@ -34,6 +40,7 @@ struct search_job {
 	const char *type; /* its media type */
 	void (*done)(struct search_job *j); /* the job must not be touched after this */
 	void *ctx; /* the caller's */
+	double queued_at; /* monotonic seconds (searchsvc_submit) */
 };
 
 struct searchsvc;

@@ -762,7 +762,7 @@ static enum MHD_Result serve_search(struct MHD_Connection *c, struct server *srv
 	*state = j;
 	MHD_suspend_connection(c);
 	if (!searchsvc_submit(srv->search, j)) {
-		/* Too many searches wait: say so at once, without searching. */
+		/* SEARCH_QUEUE_MAX searches wait (only past the connection limit): say so at once. */
 		searchsvc_render_problem(srv->opt.lib, srv->opt.indexer, j, true);
 		MHD_resume_connection(c);
 	}
