@@ -136,3 +136,40 @@ enum bundle_status zlibio_deflated_size(const void *data, size_t len, uint64_t *
 	free(out);
 	return BUNDLE_OK;
 }
+
+enum bundle_status zlibio_gzip(const void *data, size_t len, unsigned char **out, size_t *out_len,
+                               struct bundle_error *err)
+{
+	z_stream z;
+	uLong bound;
+	unsigned char *buf;
+	int zr;
+
+	*out = NULL;
+	*out_len = 0;
+	if (len > 64u * 1024 * 1024)
+		return bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, NULL, 0, "too large to gzip");
+	memset(&z, 0, sizeof(z));
+	/* 16 + MAX_WBITS: a gzip header and trailer around the deflate stream. */
+	if (deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+	bound = deflateBound(&z, (uLong)len);
+	buf = malloc(bound);
+	if (!buf) {
+		deflateEnd(&z);
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+	}
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	z.next_out = buf;
+	z.avail_out = (uInt)bound;
+	zr = deflate(&z, Z_FINISH);
+	*out_len = (size_t)z.total_out;
+	deflateEnd(&z);
+	if (zr != Z_STREAM_END) {
+		free(buf);
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "gzip failed");
+	}
+	*out = buf;
+	return BUNDLE_OK;
+}

@@ -31,6 +31,13 @@ enum bundle_status zlibio_inflate(int fd, uint64_t offset, uint64_t comp_size, u
 enum bundle_status zlibio_deflated_size(const void *data, size_t len, uint64_t *comp_size,
                                         struct bundle_error *err);
 
+/*
+ * data (at most 64 MiB) as one gzip member (RFC 1952, level 9), malloc'd in
+ * *out: for the player's own files that browsers take gzipped.
+ */
+enum bundle_status zlibio_gzip(const void *data, size_t len, unsigned char **out, size_t *out_len,
+                               struct bundle_error *err);
+
 /* Update a CRC-32 (start with 0). */
 uint32_t zlibio_crc32(uint32_t crc, const void *data, size_t len);
 

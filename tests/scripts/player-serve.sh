@@ -177,6 +177,14 @@ fi
 if ! get "$C/lessons/01-welcome.html" | grep -q '/_sampan/decor.css'; then ok "a page in another language does not"; else not_ok "a page in another language does not"; fi
 get -D font.txt "${URL}_sampan/fonts/NotoSansKhmer-Regular.ttf" -o font.ttf
 if grep -q '^HTTP/1.1 200' font.txt && [ "$(stat -c %s font.ttf)" -gt 10000 ]; then ok "the Khmer font is served from Debian's package"; else not_ok "the Khmer font is served from Debian's package" "$(head -3 font.txt)"; fi
+get -H 'Accept-Encoding: gzip' -D fontgz.txt "${URL}_sampan/fonts/NotoSansKhmer-Regular.ttf" -o font.gz
+if grep -qi '^Content-Encoding: gzip' fontgz.txt && [ "$(stat -c %s font.gz)" -lt "$(($(stat -c %s font.ttf) * 3 / 4))" ] &&
+	gunzip -c font.gz | cmp -s - font.ttf; then
+	ok "a browser that takes gzip gets the font gzipped ($(stat -c %s font.gz) of $(stat -c %s font.ttf) bytes), the same font"
+else
+	not_ok "a browser that takes gzip gets the font gzipped" "$(cat fontgz.txt)"
+fi
+[ "$(curl -s -o /dev/null -w '%{http_code}' "${URL}favicon.ico")" = 204 ] && ok "/favicon.ico: 204, not a 404 on every page" || not_ok "/favicon.ico: 204"
 grep -q '@font-face' <(get "${URL}_sampan/decor.css") && ok "the decoration stylesheet declares the fonts" || not_ok "the decoration stylesheet declares the fonts"
 
 serve_start preview lib/fuses-untrusted.sampan --allow-unsigned --cache "$WORK/cache2" --trust-dir "$WORK/none"
