@@ -4,7 +4,7 @@
 #   make test       install missing Debian packages, build with ASan+UBSan, run every test
 #   make check      the same with warnings as errors, then lint (what CI runs)
 #   make demo       build the sample courses and serve them;  make bench: the benchmarks
-#   make leakcheck  run the unit tests under valgrind
+#   make leakcheck  the unit tests and the end-to-end scripts under valgrind
 #   make format     apply .clang-format;  make lint: clang-format check, banned calls, cppcheck
 #   make vectors    regenerate format-spec/vectors/ from its generator
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) with clang

@@ -6,7 +6,9 @@
 # without reporting a failure counts as one more failure, so a sanitizer
 # abort can never pass as green.  Script tests in tests/scripts/*.sh print
 # TAP the same way.  With VALGRIND=1 every program runs under valgrind and a
-# leak or invalid access fails it.
+# leak or invalid access fails it; the scripts then run sampan-build and
+# sampan-play under valgrind too (VALGRIND_SCRIPTS=GLOB picks some), with
+# their waits TAP_SLOW (20) times longer.
 set -u
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
@@ -58,6 +60,40 @@ if [ "${VALGRIND:-0}" != 1 ]; then
 		[ -e "$script" ] || continue
 		run_one "$script" bash "$script"
 	done
+else
+	# The end-to-end scripts with every run of sampan-build and sampan-play
+	# under valgrind: wrappers of the same names, in a folder of their own,
+	# each process's report in a log; a report of any error or leak fails.
+	wrap="$(cd "$O" && pwd)/valgrind-wrap"
+	rm -rf "$wrap"
+	mkdir -p "$wrap/logs"
+	for prog in sampan-build sampan-play; do
+		cat >"$wrap/$prog" <<WRAP
+#!/bin/sh
+exec valgrind -q --log-file="$wrap/logs/$prog.%p.log" --leak-check=full \\
+	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \\
+	"$(cd "$O" && pwd)/$prog" "\$@"
+WRAP
+		chmod +x "$wrap/$prog"
+	done
+	for script in "$SAMPAN_TOP"/tests/scripts/${VALGRIND_SCRIPTS:-*}.sh; do
+		[ -e "$script" ] || continue
+		O="$wrap" TAP_SLOW="${TAP_SLOW:-20}" run_one "$script" bash "$script"
+	done
+	runs=$(find "$wrap/logs" -name '*.log' | wc -l)
+	reports=$(find "$wrap/logs" -name '*.log' -size +0 | sort)
+	if [ -z "$reports" ]; then
+		passed=$((passed + 1))
+		echo "ok   valgrind: no error and no leak in $runs runs of sampan-build and sampan-play"
+	else
+		failed=$((failed + 1))
+		failed_names+=("valgrind")
+		echo "FAIL valgrind: $(echo "$reports" | wc -l) of $runs runs reported errors or leaks"
+		for r in $(echo "$reports" | head -5); do
+			echo "# $r"
+			head -30 "$r"
+		done
+	fi
 fi
 
 if [ ${#failed_names[@]} -gt 0 ]; then

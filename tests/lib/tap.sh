@@ -9,6 +9,8 @@ BUILD_DIR=${O:-build}
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR=$TOP/$BUILD_DIR ;; esac
 SAMPAN_BUILD=$BUILD_DIR/sampan-build
 PYTHON=${PYTHON:-/usr/bin/python3}
+# Waits for a program are this many times longer under valgrind (make leakcheck).
+TAP_SLOW=${TAP_SLOW:-1}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -54,14 +56,14 @@ expect_exit() {
 
 # serve_start NAME ARGS...: start `sampan-play serve ARGS...` on loopback, on
 # a free port, output in NAME.out and NAME.err; sets SERVED_PID and SERVED_URL
-# (empty when no address was printed within 10 s).
+# (empty when no address was printed within 10 s, times TAP_SLOW).
 serve_start() {
 	local name=$1
 	shift
 	"$BUILD_DIR/sampan-play" serve --bind 127.0.0.1 --port 0 -q "$@" >"$name.out" 2>"$name.err" &
 	SERVED_PID=$!
 	SERVED_URL=
-	for _ in $(seq 100); do
+	for _ in $(seq $((100 * TAP_SLOW))); do
 		SERVED_URL=$(sed -n 's/^Serving at //p' "$name.out" 2>/dev/null | head -1)
 		[ -n "$SERVED_URL" ] && break
 		sleep 0.1

@@ -99,9 +99,16 @@ mkdir out
 # a disk that fills up: writes past 2 MB fail (SIGXFSZ ignored, so they return EFBIG)
 expect_exit 3 '' "build onto a full disk fails with a system error" bash -c "trap '' XFSZ; ulimit -f 2048; exec '$B' build '$WORK/big' -k k1.key -o out/big.sampan -q"
 if [ -z "$(ls -A out)" ]; then ok "the full disk left no file in the output folder"; else not_ok "the full disk left no file in the output folder" "$(ls -A out)"; fi
+# started_writing: wait until the build has begun writing its temporary file.
+started_writing() {
+	for _ in $(seq $((1000 * TAP_SLOW))); do
+		[ -n "$(ls -A out)" ] && return 0
+		sleep 0.01
+	done
+}
 "$B" build "$WORK/big" -k k1.key -o out/big.sampan -q &
 pid=$!
-sleep 0.3
+started_writing
 kill -INT "$pid" 2>/dev/null
 wait "$pid"
 rc=$?
@@ -110,9 +117,10 @@ if [ "$rc" -ne 0 ] && [ -z "$(ls -A out)" ]; then
 else
 	not_ok "Ctrl-C during a build leaves nothing" "exit $rc: $(ls -A out)"
 fi
+rm -rf out && mkdir out
 "$B" build "$WORK/big" -k k1.key -o out/big.sampan -q &
 pid=$!
-sleep 0.3
+started_writing
 kill -KILL "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 if [ ! -e out/big.sampan ]; then ok "kill -9 during a build leaves no bundle"; else not_ok "kill -9 during a build leaves no bundle"; fi

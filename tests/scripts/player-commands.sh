@@ -208,7 +208,7 @@ head -c 200000000 /dev/zero >"$WORK/big/media/big.bin"
 "$B" build "$WORK/big" -k k1.key -o big.sampan -q 2>/dev/null
 # wait_temp DIR PID: until a temporary copy appears in DIR (or the process ends)
 wait_temp() {
-	for _ in $(seq 1 1000); do
+	for _ in $(seq 1 $((1000 * TAP_SLOW))); do
 		if compgen -G "$1/.*.tmp-*" >/dev/null; then return 0; fi
 		kill -0 "$2" 2>/dev/null || return 1
 		sleep 0.01

@@ -152,7 +152,7 @@ stop_server() { # NAME: stop the server, expect exit 0 and no sanitizer report
 # wait_catalog FILE PYTHON-CONDITION: fetch the catalog into FILE until the
 # condition on it (c, the parsed JSON) holds, for up to 15 s.
 wait_catalog() {
-	for _ in $(seq 75); do
+	for _ in $(seq $((75 * TAP_SLOW))); do
 		if get "${URL}api/catalog.json" >"$1" &&
 			"$PYTHON" -c 'import json, sys; c = json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2" 2>/dev/null; then
 			return 0

@@ -54,7 +54,7 @@ get() { curl -s --max-time 10 "$@"; }
 progress() { get "${1}api/search.json?q=x" | "$PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(d["indexed"], d["courses"])' 2>/dev/null; }
 wait_indexed() {
 	local p
-	for _ in $(seq 300); do
+	for _ in $(seq $((300 * TAP_SLOW))); do
 		p=$(progress "$1")
 		[ -n "$p" ] && [ "${p% *}" = "${p#* }" ] && [ "${p#* }" -gt 0 ] && return 0
 		sleep 0.1
@@ -66,7 +66,7 @@ wait_indexed() {
 # --- SIGKILL while indexing, then a restart ------------------------------------
 serve_start first lib --trust key.pub --cache "$WORK/cache"
 killed=
-for _ in $(seq 2000); do
+for _ in $(seq $((2000 * TAP_SLOW))); do
 	p=$(progress "$SERVED_URL")
 	if [ -n "$p" ] && [ "${p% *}" -gt 0 ] && [ "${p% *}" -lt "${p#* }" ]; then
 		kill -KILL "$SERVED_PID"
@@ -99,12 +99,12 @@ mkdir cache
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$WORK"' EXIT
 url=
-for _ in $(seq 100); do
+for _ in $(seq $((100 * TAP_SLOW))); do
 	url=$(sed -n 's/^Serving at //p' full.out | head -1)
 	[ -n "$url" ] && break
 	sleep 0.1
 done
-for _ in $(seq 100); do
+for _ in $(seq $((100 * TAP_SLOW))); do
 	grep -q 'cannot write the search index' full.err && break
 	sleep 0.1
 done

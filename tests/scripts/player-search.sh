@@ -23,7 +23,7 @@ enc() { "$PYTHON" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.arg
 
 # The index is made in the background: wait until every course is in it.
 wait_indexed() {
-	for _ in $(seq 100); do
+	for _ in $(seq $((100 * TAP_SLOW))); do
 		get "${URL}api/search.json?q=x" >ix.json
 		"$PYTHON" -c 'import json,sys; d=json.load(open("ix.json")); sys.exit(0 if d["courses"] > 0 and d["indexed"] == d["courses"] else 1)' 2>/dev/null && return 0
 		sleep 0.1
@@ -146,7 +146,7 @@ get "${URL}search?q=%3Cscript%3Ealert(1)%3C/script%3E" | grep -q '<script>alert'
 mv lib/gem-processing.sampan .
 kill -HUP "$SERVER"
 gone=1
-for _ in $(seq 50); do
+for _ in $(seq $((50 * TAP_SLOW))); do
 	if ! get "${URL}api/search.json?q=$(enc "抛光")" | grep -q gem-processing; then gone=0; break; fi
 	sleep 0.1
 done
@@ -154,7 +154,7 @@ done
 mv gem-processing.sampan lib/
 kill -HUP "$SERVER"
 back=1
-for _ in $(seq 50); do
+for _ in $(seq $((50 * TAP_SLOW))); do
 	if get "${URL}api/search.json?q=$(enc "抛光")" | grep -q gem-processing; then back=0; break; fi
 	sleep 0.1
 done

@@ -126,14 +126,14 @@ sed -i 's/^id: .*/id: org.example.new/' "$WORK/src/new/course.yml"
 "$B" build "$WORK/src/new" -k pub.key -o new.sampan -q
 cp new.sampan lib/.partial && mv lib/.partial lib/new.sampan
 seen=0
-for _ in $(seq 50); do
+for _ in $(seq $((50 * TAP_SLOW))); do
 	get "${URL}api/catalog.json" | grep -q 'org.example.new' && { seen=1; break; }
 	sleep 0.1
 done
 [ $seen = 1 ] && ok "a bundle copied in appears within 5 s" || not_ok "a bundle copied in appears within 5 s"
 rm lib/new.sampan
 gone=0
-for _ in $(seq 50); do
+for _ in $(seq $((50 * TAP_SLOW))); do
 	get "${URL}api/catalog.json" | grep -q 'org.example.new' || { gone=1; break; }
 	sleep 0.1
 done
@@ -144,7 +144,7 @@ done
 sed -i 's/^id: .*/id: org.example.water2/' "$WORK/src/water/course.yml"
 head -c 40000000 /dev/urandom >"$WORK/src/water/media/bigfile.bin"
 "$B" build "$WORK/src/water" -k pub.key -o lib/water2.sampan -q
-for _ in $(seq 50); do get "${URL}api/catalog.json" | grep -q 'org.example.water2' && break; sleep 0.1; done
+for _ in $(seq $((50 * TAP_SLOW))); do get "${URL}api/catalog.json" | grep -q 'org.example.water2' && break; sleep 0.1; done
 curl -s --max-time 60 --limit-rate 1M "${URL}c/org.example.water2/media/bigfile.bin" -o slow.bin &
 DL=$!
 sleep 1
@@ -168,7 +168,7 @@ rm -f lib/water2.sampan
 "$B" init "$WORK/src/khmer" --title "សុវត្ថិភាព" --language km >/dev/null
 sed -i 's/^id: .*/id: org.example.khmer/' "$WORK/src/khmer/course.yml"
 "$B" build "$WORK/src/khmer" -k pub.key -o lib/khmer.sampan -q
-for _ in $(seq 50); do get "${URL}api/catalog.json" | grep -q 'org.example.khmer' && break; sleep 0.1; done
+for _ in $(seq $((50 * TAP_SLOW))); do get "${URL}api/catalog.json" | grep -q 'org.example.khmer' && break; sleep 0.1; done
 if get "${URL}c/org.example.khmer/lessons/01-welcome.html" | grep -q '/_sampan/decor.css'; then
 	ok "a Khmer page links the player's fonts"
 else
