@@ -3,7 +3,8 @@
 #   make            build the library, sampan-build and sampan-play in build/
 #   make test       install missing Debian packages, build with ASan+UBSan, run every test
 #   make check      the same with warnings as errors, then lint (what CI runs)
-#   make demo       build the sample courses and serve them;  make bench: the benchmarks
+#   make demo       build the sample courses and serve them
+#   make bench      measure against nginx, kiwix-serve, python3 http.server, zip: bench/RESULTS.md
 #   make leakcheck  run the unit tests under valgrind
 #   make format     apply .clang-format;  make lint: clang-format check, banned calls, cppcheck
 #   make vectors    regenerate format-spec/vectors/ from its generator
@@ -183,10 +184,14 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh $(SAMPAN_BUILD) $(SAMPAN_PLAY) $(DEMO_PORT)
 
-bench: deps
+# make bench: Sampan against its peers into bench/RESULTS.md and bench/startup-memory.png
+# (bench/run.sh); BENCH_FULL=1 for a larger run.
+BENCH_FULL ?= 0
+bench:
+	@scripts/install-deps.sh bench
 	@$(MAKE) --no-print-directory all
-	@SAMPAN_BUILD=$(SAMPAN_BUILD) bench/build.sh
-	@SAMPAN_BUILD=$(SAMPAN_BUILD) SAMPAN_PLAY=$(SAMPAN_PLAY) bench/startup.sh
+	@SAMPAN_BUILD=$(SAMPAN_BUILD) SAMPAN_PLAY=$(SAMPAN_PLAY) PYTHON=$(PYTHON) BENCH_FULL=$(BENCH_FULL) \
+		bench/run.sh
 
 test: deps
 	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 run-tests

@@ -2,7 +2,8 @@
 # install-deps.sh - install the Debian packages Sampan needs to build and test, only those missing.
 # ffmpeg, librsvg2-bin and the fonts make the sample courses' video, PNG and PDF files
 # (samples/make-media.sh): Noto for Thai, Khmer, Burmese and Latin, WenQuanYi for Chinese.
-# Run by `make test`, `make check`, `make fuzz` and CI.  Needs root (or sudo) when something is missing.
+# Run by `make test`, `make check`, `make fuzz`, `make bench` and CI.  Needs root (or sudo) when
+# something is missing.
 set -eu
 
 PACKAGES="
@@ -18,6 +19,13 @@ ffmpeg librsvg2-bin fontconfig fonts-noto-core fonts-wqy-microhei
 # which --no-install-recommends would skip).
 if [ "${1:-}" = fuzz ]; then
 	PACKAGES="$PACKAGES clang libclang-rt-14-dev"
+fi
+# `install-deps.sh bench` (make bench) adds the peers Sampan is measured against and the tools
+# that measure: nginx, kiwix-serve, zimwriterfs, wrk, gnuplot (without X), openssl's command.
+# On a machine run by systemd, Debian's nginx package also starts nginx on port 80; the
+# benchmarks run their own on a free port of 127.0.0.1.
+if [ "${1:-}" = bench ]; then
+	PACKAGES="$PACKAGES nginx kiwix-tools zim-tools wrk gnuplot-nox openssl"
 fi
 
 missing=""
