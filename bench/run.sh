@@ -37,6 +37,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 t_start=$EPOCHREALTIME
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 if [ "${BENCH_FULL:-0}" = 1 ]; then
 	: "${BENCH_COURSES:=20}" "${BENCH_VIDEO_MB:=1000}" "${BENCH_RUNS:=3}" "${BENCH_DURATION:=10}"
@@ -135,6 +136,7 @@ version() { "$@" 2>&1 | grep -m1 . | tr -s ' \t' ' ' | sed 's/|/\\|/g'; }
 
 results=$BENCH_WORK/RESULTS.md
 total=$(sub "$t_start" "$EPOCHREALTIME")
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 n=$max_n
 {
 	echo "# Sampan benchmarks"
@@ -151,6 +153,7 @@ n=$max_n
 	echo "| CPU | $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores$(grep -qw sha_ni /proc/cpuinfo && echo ', SHA extensions') |"
 	echo "| memory | $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) |"
 	echo "| system | $(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r) |"
+	echo "| load average (1, 5, 15 min) | $load_start at the start, $load_end at the end: whatever else runs on the machine takes its share of the cores |"
 	echo "| sampan-play, sampan-build | $(version "$SAMPAN_PLAY" --version), $(version "$SAMPAN_BUILD" --version) (commit $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)) |"
 	echo "| nginx | $(version nginx -v) |"
 	echo "| kiwix-serve | $(version kiwix-serve --version), $(kiwix-serve --version 2>&1 | grep -m1 libkiwix | tr -d '+') |"

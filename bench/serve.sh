@@ -254,3 +254,12 @@ echo '```'
 echo
 echo "URL is http://127.0.0.1:PORT/c/$id for sampan-play, nginx and python3, and"
 echo "http://127.0.0.1:PORT/$zim for kiwix-serve."
+echo
+echo "<details><summary>nginx.conf</summary>"
+echo
+echo '```nginx'
+sed -e "s|$ngx|WORK/nginx|g; s|$BENCH_SITE|WORK/main/site|g; s|127.0.0.1:[0-9]*;|127.0.0.1:PORT;|" \
+	-e '/^$/d' "$ngx/nginx.conf"
+echo '```'
+echo
+echo "</details>"
