@@ -212,13 +212,13 @@ for s in "${systems[@]}"; do
 	figure "rss_idle_serve_$s" "$(mib "${idle[$s]}")"
 done
 echo
-errors=""
+errors=()
 for test in "${tests[@]}"; do
 	for s in "${systems[@]}"; do
 		f=$BENCH_WORK/serve/$test.$s
 		[ -s "$f" ] || continue
 		e=$(awk '{ n += $5 } END { print n + 0 }' "$f")
-		[ "$e" = 0 ] || errors+=" ${label[$s]} $test: $e errors (socket errors, timeouts and statuses over 399) in all runs;"
+		[ "$e" = 0 ] || errors+=("${label[$s]}, $test: $e")
 	done
 done
 echo "Every run, requests/s or MiB/s:"
@@ -231,7 +231,13 @@ for test in "${tests[@]}"; do
 	echo "${line%;}."
 done
 echo
-echo "Errors reported by wrk:${errors:- none.}"
+if [ ${#errors[@]} -eq 0 ]; then
+	echo "Errors reported by wrk (socket errors, timeouts, statuses over 399): none."
+else
+	echo "Errors reported by wrk (socket errors, timeouts, statuses over 399), over all runs:"
+	printf '%s; ' "${errors[@]}" | sed 's/; $/./'
+	echo
+fi
 echo "Memory is VmRSS from /proc, summed over a server's processes (nginx's master and $(nproc)"
 echo "workers), idle two seconds after start and sampled every 0.1 s during each load."
 echo "python3 http.server answers a Range request with the whole file, so it has no Range figure."
