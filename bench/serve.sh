@@ -97,7 +97,7 @@ wrk_args() {
 mkdir -p "$BENCH_WORK/serve"
 load() {
 	local test=$1 s=$2 sampler figures peak
-	probe peak "${pid[$s]}" "$((d + 1))" >"$BENCH_WORK/serve/peak" &
+	probe peak "${pid[$s]}" "$d" >"$BENCH_WORK/serve/peak" &
 	sampler=$!
 	wrk_args "$test" "$s"
 	figures=$(wrk_run "${WRK_ARGS[@]}")
