@@ -3,7 +3,8 @@
 #   make            build the library, sampan-build and sampan-play in build/
 #   make test       install missing Debian packages, build with ASan+UBSan, run every test
 #   make check      the same with warnings as errors, then lint (what CI runs)
-#   make demo       build the sample courses and serve them;  make bench: the benchmarks
+#   make demo       build the sample courses and serve them
+#   make bench      measure against nginx, kiwix-serve, python3 http.server, zip: bench/RESULTS.md
 #   make leakcheck  the unit tests and the end-to-end scripts under valgrind
 #   make format     apply .clang-format;  make lint: clang-format check, banned calls, cppcheck
 #   make vectors    regenerate format-spec/vectors/ from its generator
@@ -196,11 +197,14 @@ screenshots: deps
 	@$(MAKE) --no-print-directory all
 	@tests/browser/run.sh screenshots $(SAMPAN_BUILD) $(SAMPAN_PLAY)
 
-bench: deps
+# make bench: Sampan against its peers into bench/RESULTS.md and bench/startup-memory.png
+# (bench/run.sh); BENCH_FULL=1 for a larger run.
+BENCH_FULL ?= 0
+bench:
+	@scripts/install-deps.sh bench
 	@$(MAKE) --no-print-directory all
-	@SAMPAN_BUILD=$(SAMPAN_BUILD) bench/build.sh
-	@SAMPAN_BUILD=$(SAMPAN_BUILD) SAMPAN_PLAY=$(SAMPAN_PLAY) bench/startup.sh
-	@SAMPAN_BUILD=$(SAMPAN_BUILD) SAMPAN_PLAY=$(SAMPAN_PLAY) PYTHON=$(PYTHON) bench/search.sh
+	@SAMPAN_BUILD=$(SAMPAN_BUILD) SAMPAN_PLAY=$(SAMPAN_PLAY) PYTHON=$(PYTHON) BENCH_FULL=$(BENCH_FULL) \
+		bench/run.sh
 
 SOAK_SECONDS ?= 600
 soak: deps
@@ -254,7 +258,7 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,/^$$/p' Makefile | sed '/^$$/d; s/^# \{0,1\}//'
 
 -include $(BUNDLE_OBJ:.o=.d) $(BUILDER_OBJ:.o=.d) $(PLAYER_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
 	$(UNIT_HELPER_OBJ:.o=.d)

@@ -1,70 +1,77 @@
 #!/bin/bash
-# build.sh - how long sampan-build takes to pack a course with a large video,
-# against `zip -r` storing the media (-n .mp4), side by side on the same
-# files in one run.  sampan-build also hashes every byte, signs, and reads the
-# bundle back to verify it; zip only copies and computes CRC-32.
-#
-#   bench/build.sh [VIDEO_MB] [RUNS]     (defaults: 1000 MB, 2 runs)
-#
-# Prints a table and the ratio sampan-build / zip (lower is better; the
-# target is at most 1.2).  Times are wall-clock seconds, the best of RUNS,
-# with the page cache warm for both (the course is read once first).
+# build.sh - a section of bench/run.sh: how long sampan-build takes to pack the
+# corpus, against `zip -r` storing the media (-n .mp4) and zimwriterfs, side by
+# side on the same courses in one run.  sampan-build also renders the lessons'
+# Markdown, hashes every byte, signs, and reads the bundle back to verify it;
+# zip only copies and computes CRC-32; zimwriterfs packs the pages sampan-build
+# rendered (as extracted from the bundles), compresses them and indexes their
+# text.  The page cache is warm for all three: the corpus was read to prepare it.
+# Needs the environment bench/run.sh sets; prints Markdown.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-mb=${1:-1000}
-runs=${2:-2}
-b=${SAMPAN_BUILD:-$top/build/sampan-build}
-work=$(mktemp -d "${TMPDIR:-/tmp}/sampan-bench-build-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=bench/lib.sh
+source "$BENCH_TOP/bench/lib.sh"
+out=$BENCH_WORK/build-out
+mkdir -p "$out"
+courses=()
+declare -A iso3=()
+while read -r c _ code; do
+	courses+=("$c")
+	iso3[$c]=$code
+done < <("$PYTHON" "$BENCH_TOP/bench/corpus.py" --languages --courses "$(ls "$BENCH_CORPUS" | wc -l)" -)
 
-[ -x "$b" ] || { echo "build.sh: $b: not built (run make)" >&2; exit 3; }
-command -v zip >/dev/null || { echo "build.sh: zip is missing (apt-get install zip)" >&2; exit 3; }
+sampan_all() {
+	local c
+	for c in "${courses[@]}"; do
+		"$SAMPAN_BUILD" build "$BENCH_CORPUS/$c" -k "$BENCH_KEY" -o "$out/$c.sampan" -q
+	done
+}
+zip_all() {
+	local c
+	for c in "${courses[@]}"; do
+		(cd "$BENCH_CORPUS" && zip -r -q -n .mp4 "$out/$c.zip" "$c")
+	done
+}
+zim_all() {
+	local c
+	for c in "${courses[@]}"; do
+		(cd "$BENCH_SITE/c/org.sampan.bench.$c" && zimwriterfs -w index.html -I media/icon.png \
+			-l "${iso3[$c]}" -t "Benchmark course $c" -d "A Sampan benchmark course" -c "Sampan benchmarks" \
+			-p "Sampan benchmarks" . "$out/$c.zim")
+	done
+}
 
-# A course: course.yml, one lesson, a faststart MP4 of $mb MB (ftyp, moov, then mdat).
-mkdir -p "$work/course/lessons" "$work/course/media"
-cat >"$work/course/course.yml" <<YML
-id: org.sampan.bench.video
-version: "1"
-language: en
-title: {en: Benchmark course}
-publisher: {name: Sampan benchmarks}
-licence: CC0-1.0
-lessons: [lessons/01-video.md]
-YML
-printf '# A long video\n\n![A long video](../media/video.mp4)\n' >"$work/course/lessons/01-video.md"
-printf 'WEBVTT\n\n00:00.000 --> 00:05.000\nA long video\n' >"$work/course/media/video.en.vtt"
-/usr/bin/python3 - "$work/course/media/video.mp4" "$mb" <<'PY'
-import os, struct, sys
-path, mb = sys.argv[1], int(sys.argv[2])
-size = mb * 1000 * 1000
-with open(path, "wb") as f:
-    f.write(struct.pack(">I4s4sI4s", 20, b"ftyp", b"isom", 512, b"isom"))
-    f.write(struct.pack(">I4s", 8, b"moov"))
-    f.write(struct.pack(">I4s", size + 8, b"mdat"))
-    block = os.urandom(1 << 20)
-    left = size
-    while left:
-        n = min(left, len(block))
-        f.write(block[:n])
-        left -= n
-PY
-"$b" keygen -o "$work/key" --no-password >/dev/null
-cat "$work/course/media/video.mp4" >/dev/null   # warm the page cache for both
-
-best() { sort -n | head -1; }
-time_it() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", b - a }'; }
-
-sampan=() zipt=()
-for i in $(seq "$runs"); do
-	rm -f "$work/out.sampan" "$work/out.zip"
-	sampan+=("$(time_it "$b" build "$work/course" -k "$work/key.key" -o "$work/out.sampan" -q)")
-	zipt+=("$(cd "$work" && time_it zip -r -q -n .mp4 "$work/out.zip" course)")
+s=() z=() w=()
+for _ in $(seq "$BENCH_RUNS"); do
+	rm -f "$out"/*
+	s+=("$(timed sampan_all)")
+	z+=("$(timed zip_all)")
+	w+=("$(timed zim_all)")
 done
-s=$(printf '%s\n' "${sampan[@]}" | best)
-z=$(printf '%s\n' "${zipt[@]}" | best)
-size=$(stat -c %s "$work/out.sampan")
-echo "| tool | seconds (best of $runs) | all runs | output bytes |"
-echo "| --- | ---: | --- | ---: |"
-echo "| sampan-build build | $s | ${sampan[*]} | $size |"
-echo "| zip -r -n .mp4 | $z | ${zipt[*]} | $(stat -c %s "$work/out.zip") |"
-echo "ratio sampan-build / zip: $(awk -v a="$s" -v b="$z" 'BEGIN { printf "%.2f", a / b }') (course of $mb MB)"
+size() { du -cb "$out"/*."$1" | tail -1 | cut -f1; }
+ss=$(size sampan) zs=$(size zip) ws=$(size zim)
+sb=$(lowest "${s[@]}") zb=$(lowest "${z[@]}") wb=$(lowest "${w[@]}")
+input=$(du -cb "$BENCH_CORPUS" | tail -1 | cut -f1)
+figure build_sampan "$sb"
+figure build_zip "$zb"
+figure build_zim "$wb"
+
+echo "## Build time and size"
+echo
+echo "The ${#courses[@]} courses of the corpus ($input bytes of course folders), one after the other;"
+echo "seconds are the best of $BENCH_RUNS runs, wall clock."
+echo
+echo "| tool | seconds | all runs | output bytes | Sampan / tool (time) | Sampan / tool (bytes) |"
+echo "| --- | ---: | --- | ---: | ---: | ---: |"
+echo "| sampan-build build | $sb | ${s[*]} | $ss | | |"
+echo "| zip -r -n .mp4 | $zb | ${z[*]} | $zs | $(ratio "$sb" "$zb") | $(ratio "$ss" "$zs" 3) |"
+echo "| zimwriterfs (of the extracted pages) | $wb | ${w[*]} | $ws | $(ratio "$sb" "$wb") | $(ratio "$ss" "$ws" 3) |"
+echo
+echo "Commands, for each course cNNNN:"
+echo
+echo '```sh'
+echo 'build/sampan-build build WORK/main/corpus/cNNNN -k WORK/key.key -o OUT/cNNNN.sampan -q'
+echo '(cd WORK/main/corpus && zip -r -q -n .mp4 OUT/cNNNN.zip cNNNN)'
+echo '(cd WORK/main/site/c/org.sampan.bench.cNNNN && zimwriterfs -w index.html -I media/icon.png \'
+echo '    -l ISO639-3 -t "Benchmark course cNNNN" -d "A Sampan benchmark course" -c "Sampan benchmarks" \'
+echo '    -p "Sampan benchmarks" . OUT/cNNNN.zim)'
+echo '```'

@@ -2,7 +2,7 @@
 # install-deps.sh - install the Debian packages Sampan needs to build and test, only those missing.
 # ffmpeg, librsvg2-bin and the fonts make the sample courses' video, PNG and PDF files
 # (samples/make-media.sh): Noto for Thai, Khmer, Burmese and Latin, WenQuanYi for Chinese.
-# Run by `make test`, `make check`, `make fuzz`, `make test-browser` and CI.
+# Run by `make test`, `make check`, `make fuzz`, `make test-browser`, `make bench` and CI.
 # Needs root (or sudo) when something is missing.
 set -eu
 
@@ -27,6 +27,13 @@ if [ "${1:-}" = browser ]; then
 	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 		PACKAGES="$PACKAGES nodejs npm"
 	fi
+fi
+# `install-deps.sh bench` (make bench) adds the peers Sampan is measured against and the tools
+# that measure: nginx, kiwix-serve, zimwriterfs, wrk, gnuplot (without X), openssl's command.
+# On a machine run by systemd, Debian's nginx package also starts nginx on port 80; the
+# benchmarks run their own on a free port of 127.0.0.1.
+if [ "${1:-}" = bench ]; then
+	PACKAGES="$PACKAGES nginx kiwix-tools zim-tools wrk gnuplot-nox openssl"
 fi
 
 missing=""
