@@ -2,6 +2,7 @@
 #include "dispatch.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -22,6 +23,13 @@ int cli_dispatch(const char *program, const char *no_means, const struct cli_com
                  size_t n, int argc, char **argv)
 {
 	cli_program = program;
+	/*
+	 * Without TZ, glibc looks at /etc/localtime again on every time
+	 * conversion (libzip makes one per entry): 25,000 stat calls to open 600
+	 * bundles.  Naming the file once is the same zone, looked at once.
+	 */
+	if (!getenv("TZ"))
+		setenv("TZ", ":/etc/localtime", 0);
 	if (argc < 2) {
 		print_usage(stderr, no_means, cmds, n);
 		return EXIT_USAGE;

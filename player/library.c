@@ -230,6 +230,7 @@ static void course_release(struct lib_course *c)
 		return;
 	bundle_close(c->b);
 	course_free(c->course);
+	free(c->page_kind);
 	pthread_mutex_destroy(&c->lock);
 	free(c->id);
 	free(c->version);

@@ -40,6 +40,13 @@ struct lib_course {
 	pthread_mutex_t lock;
 	struct bundle *b;
 	unsigned users; /* responses using b (lock) */
+	/*
+	 * What the server learnt of each HTML entry once it was checked (lock):
+	 * 0 not known yet, 1 served as it is, 2 needs the player's fonts.
+	 * Indexed by entry; NULL until first needed.
+	 */
+	unsigned char *page_kind;
+	size_t page_kind_count;
 	double last_used; /* monotonic seconds (lock) */
 	unsigned refs; /* snapshots holding it (library lock) */
 };

@@ -579,11 +579,28 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 		return queue(c, MHD_HTTP_NOT_MODIFIED, r);
 	}
 	if (strcmp(e.media_type, "text/html") == 0 && e.size <= INFLATE_MAX) {
-		unsigned char *data = NULL;
+		unsigned char *data = NULL, kind = 0;
 		size_t len = 0;
 		enum bundle_status st;
+		bool fonts;
+
+		/* A page known to need nothing is sent as any entry, without reading it first. */
+		pthread_mutex_lock(&course->lock);
+		if (course->page_kind && index < course->page_kind_count)
+			kind = course->page_kind[index];
+		pthread_mutex_unlock(&course->lock);
+		if (kind == 1 && !course->unsigned_preview)
+			goto plain;
 		pthread_mutex_lock(&course->lock);
 		st = bundle_read(course->b, index, INFLATE_MAX, &data, &len, &err);
+		fonts = st == BUNDLE_OK && needs_fonts(data, len);
+		if (st == BUNDLE_OK && !course->page_kind) {
+			course->page_kind_count = bundle_count(course->b);
+			course->page_kind =
+			        calloc(course->page_kind_count ? course->page_kind_count : 1, 1);
+		}
+		if (st == BUNDLE_OK && course->page_kind && index < course->page_kind_count)
+			course->page_kind[index] = fonts ? 2 : 1;
 		pthread_mutex_unlock(&course->lock);
 		if (st != BUNDLE_OK) {
 			fprintf(stderr, "sampan-play: %s: %s\n", course->path, err.message);
@@ -591,7 +608,7 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 			return error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 			                  "this file failed its check");
 		}
-		if (course->unsigned_preview || needs_fonts(data, len)) {
+		if (course->unsigned_preview || fonts) {
 			size_t dlen = 0;
 			char *d = decorate(data, len,
 			                   course->unsigned_preview
@@ -607,8 +624,17 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 			finish(lib, snap, course);
 			return ret;
 		}
+		/* Checked already: send these bytes, unless the gzip from the file is smaller. */
+		if (e.method == 0 || !accepts_gzip(c) ||
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE)) {
+			ret = serve_inflated(c, data, len, &e, etag);
+			free(data);
+			finish(lib, snap, course);
+			return ret;
+		}
 		free(data);
 	}
+plain:
 	if (e.method == 0)
 		return serve_stored(c, lib, snap, course, index, &e, etag);
 	if (accepts_gzip(c) &&
