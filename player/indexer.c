@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include "indexer.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,7 +30,8 @@
 
 struct indexer {
 	struct library *lib;
-	struct search *s;
+	struct search *s; /* open while there is indexing to do; NULL in between */
+	char *path;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* poked or stopping */
@@ -65,7 +67,10 @@ static bool index_course(struct indexer *ix, struct lib_course *c)
 	enum bundle_status st;
 	bool has_text = false;
 
+	bool was_open;
+
 	pthread_mutex_lock(&c->lock);
+	was_open = c->b != NULL;
 	st = library_use_course(ix->lib, c, &err);
 	if (st == BUNDLE_OK) {
 		size_t i = bundle_find(c->b, name, strlen(name));
@@ -73,7 +78,11 @@ static bool index_course(struct indexer *ix, struct lib_course *c)
 			st = bundle_read(c->b, i, SEARCHTEXT_MAX, &data, &len, &err);
 			has_text = st == BUNDLE_OK;
 		}
-		library_done_course(c);
+		/* Opened only to be indexed: closed again, so memory stays flat. */
+		if (was_open)
+			library_done_course(c);
+		else
+			library_done_course_close(c);
 	}
 	pthread_mutex_unlock(&c->lock);
 	if (st != BUNDLE_OK) {
@@ -161,11 +170,24 @@ static void *run(void *arg)
 		first = false;
 		s = library_snapshot(ix->lib);
 		if (s->generation != generation && now() >= retry_at) {
-			ok = follow(ix, s);
+			struct bundle_error err;
+			if (!ix->s && search_open(ix->path, &ix->s, &err) != BUNDLE_OK)
+				fprintf(stderr, "sampan-play: search: %s\n", err.message);
+			ok = ix->s && follow(ix, s);
 			if (ok)
 				generation = s->generation;
 			else
 				retry_at = now() + RETRY_SECONDS;
+			/*
+			 * Nothing more to do until the library changes: the connection,
+			 * its page cache and its tokenizers go, and what indexing
+			 * allocated goes back to the system.
+			 */
+			search_close(ix->s);
+			ix->s = NULL;
+#ifdef __GLIBC__
+			malloc_trim(0);
+#endif
 		}
 		library_release_snapshot(ix->lib, s);
 	}
@@ -182,8 +204,12 @@ enum bundle_status indexer_start(struct library *lib, const char *db_path, struc
 	if (!ix)
 		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
 	ix->lib = lib;
-	st = search_open(db_path, &ix->s, err);
+	ix->path = strdup(db_path);
+	/* Made (or repaired) here, before anyone searches it. */
+	st = ix->path ? search_open(db_path, &ix->s, err)
+	              : bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
 	if (st != BUNDLE_OK) {
+		free(ix->path);
 		free(ix);
 		return st;
 	}
@@ -193,6 +219,7 @@ enum bundle_status indexer_start(struct library *lib, const char *db_path, struc
 		search_close(ix->s);
 		pthread_mutex_destroy(&ix->lock);
 		pthread_cond_destroy(&ix->cond);
+		free(ix->path);
 		free(ix);
 		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0,
 		                        "cannot start the search indexer");
@@ -232,6 +259,7 @@ void indexer_stop(struct indexer *ix)
 	pthread_mutex_unlock(&ix->lock);
 	pthread_join(ix->thread, NULL);
 	search_close(ix->s);
+	free(ix->path);
 	pthread_mutex_destroy(&ix->lock);
 	pthread_cond_destroy(&ix->cond);
 	free(ix);

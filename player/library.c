@@ -1352,6 +1352,15 @@ void library_done_course(struct lib_course *c)
 	c->last_used = now_seconds();
 }
 
+void library_done_course_close(struct lib_course *c)
+{
+	library_done_course(c);
+	if (c->users == 0 && c->b) {
+		bundle_close(c->b);
+		c->b = NULL;
+	}
+}
+
 struct idle_course {
 	struct lib_course *c;
 	double last_used;

@@ -102,6 +102,11 @@ void library_release_snapshot(struct library *lib, struct lib_snapshot *s);
 enum bundle_status library_use_course(struct library *lib, struct lib_course *c,
                                       struct bundle_error *err);
 void library_done_course(struct lib_course *c);
+/*
+ * The same, for a reader that opened the bundle only for itself (the search
+ * indexer): when nobody else uses it, it is closed at once.
+ */
+void library_done_course_close(struct lib_course *c);
 
 /*
  * Close the bundles that no response has used for idle seconds, then, while

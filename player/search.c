@@ -30,6 +30,7 @@
 #define USER_VERSION (SCHEMA * 100 + TOKENIZE_VERSION)
 #define UNSEEN_SECONDS (30 * 24 * 3600) /* rows of a course unseen this long are deleted */
 #define BUSY_MS 5000
+#define CACHE_KIB "512" /* SQLite's page cache per connection, KiB */
 
 struct search {
 	sqlite3 *db;
@@ -173,7 +174,19 @@ static void remove_db(const char *path)
 	}
 }
 
-/* Open path and make sure it holds our schema; 1 when it must be made afresh. */
+/* 1 when the last error says the file is not ours or is damaged; else -1. */
+static int damaged(sqlite3 *db)
+{
+	int code = sqlite3_errcode(db);
+
+	return code == SQLITE_NOTADB || code == SQLITE_CORRUPT || code == SQLITE_ERROR ? 1 : -1;
+}
+
+/*
+ * Open path and make sure it holds our schema: 0; 1 when it must be made
+ * afresh (another version, not a database, damaged); -1 on any other
+ * failure (busy, out of memory, I/O), which must not cost the index.
+ */
 static int open_db(const char *path, sqlite3 **out)
 {
 	sqlite3 *db = NULL;
@@ -189,12 +202,14 @@ static int open_db(const char *path, sqlite3 **out)
 	sqlite3_extended_result_codes(db, 0);
 	sqlite3_busy_timeout(db, BUSY_MS);
 	*out = db;
+	/* A small page cache: the file's pages stay in the system's cache anyway. */
+	exec(db, "PRAGMA cache_size = -" CACHE_KIB);
 	if (register_tokenizer(db) != SQLITE_OK)
 		return -1;
 	if (exec(db, "PRAGMA journal_mode = WAL") != SQLITE_OK || user_version(db, &v) != SQLITE_OK)
-		return 1; /* not a database, or a damaged one */
+		return damaged(db); /* not a database, a damaged one, or busy */
 	if (v == USER_VERSION)
-		return exec(db, "SELECT count(*) FROM bundles") == SQLITE_OK ? 0 : 1;
+		return exec(db, "SELECT count(*) FROM bundles") == SQLITE_OK ? 0 : damaged(db);
 	if (v != 0)
 		return 1;
 	/* A new file: make the tables. */
