@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <unicode/ubrk.h>
+#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utext.h>
@@ -206,15 +207,73 @@ static int grams(const struct run *r, size_t start, size_t end, bool clusters)
 
 enum run_kind { RUN_NONE, RUN_IDEO, RUN_DICT };
 
+static bool letter_or_mark(UChar32 c)
+{
+	int8_t t = u_charType(c);
+
+	return (t >= U_UPPERCASE_LETTER && t <= U_OTHER_LETTER) || t == U_NON_SPACING_MARK ||
+	       t == U_ENCLOSING_MARK || t == U_COMBINING_SPACING_MARK;
+}
+
+/* What the code point at pos belongs to; its end in *next (pos + 1 for a broken byte). */
+static enum run_kind kind_at(const char *text, size_t len, size_t pos, size_t *next)
+{
+	uint32_t c;
+
+	*next = pos;
+	if (!utf8_next(text, len, next, &c)) {
+		*next = pos + 1;
+		return RUN_NONE;
+	}
+	if ((c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) || /* kana */
+	    (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || /* Han */
+	    (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3134F) || c == 0x3005)
+		return letter_or_mark((UChar32)c) ? RUN_IDEO : RUN_NONE;
+	if (tokenizer_dictionary_script(text + pos, *next - pos))
+		return letter_or_mark((UChar32)c) ? RUN_DICT : RUN_NONE;
+	return RUN_NONE;
+}
+
+/* The words ICU's word break iterator finds in [start, end): no run of the scripts above. */
+static int words(const struct run *r, size_t start, size_t end)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UText ut = UTEXT_INITIALIZER;
+	int32_t from, to;
+	int rc = 0;
+
+	utext_openUTF8(&ut, r->text + start, (int64_t)(end - start), &st);
+	ubrk_setUText(r->t->bi, &ut, &st);
+	if (U_FAILURE(st)) {
+		utext_close(&ut);
+		return -1;
+	}
+	from = ubrk_first(r->t->bi);
+	while (rc == 0 && (to = ubrk_next(r->t->bi)) != UBRK_DONE) {
+		if (ubrk_getRuleStatus(r->t->bi) >= UBRK_WORD_NONE_LIMIT)
+			rc = emit(r, false, start + (size_t)from, start + (size_t)to);
+		from = to;
+	}
+	st = U_ZERO_ERROR;
+	ubrk_setText(r->t->bi, no_text, 0, &st);
+	utext_close(&ut);
+	return rc;
+}
+
+/*
+ * Runs of Chinese and Japanese characters and of Thai, Lao, Khmer and
+ * Burmese letters are found here by their code points and become bigrams;
+ * ICU's word break iterator splits the rest.  So ICU never consults its
+ * dictionaries of those scripts: they would cost 2 MiB of memory and give
+ * nothing the bigrams do not.
+ */
 int tokenizer_run(struct tokenizer *t, const char *text, size_t len, bool query, token_fn fn,
                   void *ctx)
 {
 	UErrorCode st = U_ZERO_ERROR;
 	UText ut = UTEXT_INITIALIZER;
 	struct run r = { t, text, query, fn, ctx };
-	size_t run_s = 0, run_e = 0;
-	enum run_kind run = RUN_NONE;
-	int32_t start, end;
+	size_t pos = 0;
 	int rc = 0;
 
 	if (len == 0)
@@ -222,42 +281,23 @@ int tokenizer_run(struct tokenizer *t, const char *text, size_t len, bool query,
 	if (len > INT32_MAX)
 		return -1;
 	utext_openUTF8(&ut, text, (int64_t)len, &st);
-	ubrk_setUText(t->bi, &ut, &st);
 	ubrk_setUText(t->ci, &ut, &st);
 	if (U_FAILURE(st)) {
 		utext_close(&ut);
 		return -1;
 	}
-	start = ubrk_first(t->bi);
-	while (rc == 0 && (end = ubrk_next(t->bi)) != UBRK_DONE) {
-		int32_t status = ubrk_getRuleStatus(t->bi);
-		enum run_kind kind = RUN_NONE;
+	while (rc == 0 && pos < len) {
+		size_t start = pos, next;
+		enum run_kind kind = kind_at(text, len, pos, &next);
 
-		if (status >= UBRK_WORD_KANA && status < UBRK_WORD_IDEO_LIMIT)
-			kind = RUN_IDEO;
-		else if (status >= UBRK_WORD_LETTER &&
-		         tokenizer_dictionary_script(text + start, (size_t)(end - start)))
-			kind = RUN_DICT;
-		if (run != RUN_NONE && (kind != run || run_e != (size_t)start)) {
-			rc = grams(&r, run_s, run_e, run == RUN_DICT);
-			run = RUN_NONE;
-		}
-		if (rc == 0 && kind != RUN_NONE) {
-			if (run == RUN_NONE) {
-				run = kind;
-				run_s = (size_t)start;
-			}
-			run_e = (size_t)end;
-		} else if (rc == 0 && status >= UBRK_WORD_NONE_LIMIT) {
-			rc = emit(&r, false, (size_t)start, (size_t)end);
-		}
-		start = end;
+		pos = next;
+		while (pos < len && kind_at(text, len, pos, &next) == kind)
+			pos = next;
+		rc = kind == RUN_NONE ? words(&r, start, pos)
+		                      : grams(&r, start, pos, kind == RUN_DICT);
 	}
-	if (rc == 0 && run != RUN_NONE)
-		rc = grams(&r, run_s, run_e, run == RUN_DICT);
 	/* The iterator must not keep a pointer to text once we return. */
 	st = U_ZERO_ERROR;
-	ubrk_setText(t->bi, no_text, 0, &st);
 	ubrk_setText(t->ci, no_text, 0, &st);
 	utext_close(&ut);
 	return rc;

@@ -3,21 +3,22 @@
  * tokenizer, used both when the player indexes a course and when a student
  * searches, so that the two always agree.
  *
- * ICU's word break iterator finds the words, numbers and runs of letters
- * of a text.  Latin, Vietnamese, Malay and the other scripts written with
- * spaces give words.  Runs of Chinese and Japanese characters, and runs of
- * Thai, Lao, Khmer and Burmese letters, become overlapping pairs of units
- * (bigrams; a unit is a character in Chinese, a grapheme cluster in the
- * others, so a vowel sign never leaves its consonant), each with its
- * single unit at the same position: a word of any length is then found
- * inside a longer run as a chain of bigrams, whatever a dictionary would
- * have made of the run.  (ICU's dictionaries segment the same word
- * differently in different sentences: Lao "ຟອງອາກາດ", air bubbles, is one
- * word alone and three in "ບໍ່ມີຟອງອາກາດປ້ຳ", so words from the dictionary
- * would miss it.)  Every word is folded: Unicode compatibility forms and
- * case (NFKC_Casefold), and the accents of Latin letters (U+0300 to
- * U+036F, and "đ" to "d"), so that "dien" finds "điện"; the marks of other
- * scripts (Thai tone marks, Khmer vowel signs) are letters and stay.
+ * Runs of Chinese and Japanese characters, and runs of Thai, Lao, Khmer
+ * and Burmese letters, are found by their code points; ICU's word break
+ * iterator finds the words and numbers of the rest (Latin, Vietnamese,
+ * Malay and the other scripts written with spaces).  The runs become
+ * overlapping pairs of units (bigrams; a unit is a character in Chinese, a
+ * grapheme cluster in the others, so a vowel sign never leaves its
+ * consonant), each with its single unit at the same position: a word of
+ * any length is then found inside a longer run as a chain of bigrams,
+ * whatever a dictionary would have made of the run.  (ICU's dictionaries
+ * segment the same word differently in different sentences: Lao
+ * "ຟອງອາກາດ", air bubbles, is one word alone and three in
+ * "ບໍ່ມີຟອງອາກາດປ້ຳ", so words from the dictionary would miss it; and they
+ * hold 2 MiB of memory.)  Every word is folded: Unicode compatibility
+ * forms and case (NFKC_Casefold), and the accents of Latin letters (U+0300
+ * to U+036F, and "đ" to "d"), so that "dien" finds "điện"; the marks of
+ * other scripts (Thai tone marks, Khmer vowel signs) are letters and stay.
  */
 #ifndef SAMPAN_PLAYER_TOKENIZE_H
 #define SAMPAN_PLAYER_TOKENIZE_H
@@ -26,7 +27,7 @@
 #include <stddef.h>
 
 /* Bump when the words of a text change: the player then indexes every course again. */
-#define TOKENIZE_VERSION 2
+#define TOKENIZE_VERSION 3
 
 /* The longest word kept, in bytes once folded: longer ones are cut there. */
 #define TOKEN_MAX 192
