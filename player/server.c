@@ -46,6 +46,22 @@
 #define INFLATE_MAX BUNDLE_MAX_DEFLATED_SIZE
 #define FONT_MAX (32u << 20)
 #define FONT_COUNT 3
+#define PAGE_CACHE_SLOTS 64
+#define PAGE_CACHE_BYTES (2u << 20) /* all the pages kept, at most */
+#define PAGE_CACHE_ENTRY_MAX (128u << 10) /* a larger page is read each time */
+
+/*
+ * A lesson page as it is sent, kept by its course's signed content and its
+ * entry: the same key always means the same bytes, so nothing goes stale.
+ */
+struct cached_page {
+	unsigned char course[DIGEST_SIZE];
+	size_t index;
+	bool decorated;
+	unsigned char *data; /* NULL: a free slot */
+	size_t len;
+	uint64_t used;
+};
 
 struct server {
 	struct MHD_Daemon *d;
@@ -58,6 +74,11 @@ struct server {
 	pthread_mutex_t font_lock;
 	unsigned char *font_gz[FONT_COUNT];
 	size_t font_gz_len[FONT_COUNT];
+	/* Pages checked (and decorated) once, sent from memory after (page_lock). */
+	pthread_mutex_t page_lock;
+	struct cached_page pages[PAGE_CACHE_SLOTS];
+	size_t page_bytes;
+	uint64_t page_clock;
 };
 
 /* The first call of the access handler only records that the request began. */
@@ -525,6 +546,78 @@ static char *decorate(const unsigned char *html, size_t len, const char *banner,
 	return out;
 }
 
+/* A copy of a kept page, or NULL. */
+static unsigned char *page_get(struct server *srv, const unsigned char *course, size_t index,
+                               bool decorated, size_t *len)
+{
+	unsigned char *copy = NULL;
+
+	pthread_mutex_lock(&srv->page_lock);
+	for (size_t i = 0; i < PAGE_CACHE_SLOTS; i++) {
+		struct cached_page *p = &srv->pages[i];
+		if (!p->data || p->index != index || p->decorated != decorated ||
+		    memcmp(p->course, course, DIGEST_SIZE) != 0)
+			continue;
+		copy = malloc(p->len ? p->len : 1);
+		if (copy) {
+			memcpy(copy, p->data, p->len);
+			*len = p->len;
+			p->used = ++srv->page_clock;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&srv->page_lock);
+	return copy;
+}
+
+/* Keep a page (copied), making room by dropping the least recently sent. */
+static void page_put(struct server *srv, const unsigned char *course, size_t index, bool decorated,
+                     const unsigned char *data, size_t len)
+{
+	unsigned char *copy;
+
+	if (len > PAGE_CACHE_ENTRY_MAX || !(copy = malloc(len ? len : 1)))
+		return;
+	memcpy(copy, data, len);
+	pthread_mutex_lock(&srv->page_lock);
+	for (;;) {
+		struct cached_page *free_slot = NULL, *oldest = NULL;
+		for (size_t i = 0; i < PAGE_CACHE_SLOTS; i++) {
+			struct cached_page *p = &srv->pages[i];
+			if (!p->data) {
+				free_slot = free_slot ? free_slot : p;
+				continue;
+			}
+			if (p->index == index && p->decorated == decorated &&
+			    memcmp(p->course, course, DIGEST_SIZE) == 0) {
+				free(copy); /* another thread kept it first */
+				pthread_mutex_unlock(&srv->page_lock);
+				return;
+			}
+			if (!oldest || p->used < oldest->used)
+				oldest = p;
+		}
+		if (free_slot && srv->page_bytes + len <= PAGE_CACHE_BYTES) {
+			memcpy(free_slot->course, course, DIGEST_SIZE);
+			free_slot->index = index;
+			free_slot->decorated = decorated;
+			free_slot->data = copy;
+			free_slot->len = len;
+			free_slot->used = ++srv->page_clock;
+			srv->page_bytes += len;
+			break;
+		}
+		if (!oldest) { /* cannot happen: len <= PAGE_CACHE_BYTES */
+			free(copy);
+			break;
+		}
+		srv->page_bytes -= oldest->len;
+		free(oldest->data);
+		oldest->data = NULL;
+	}
+	pthread_mutex_unlock(&srv->page_lock);
+}
+
 static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv, const char *id,
                                    const char *rest)
 {
@@ -582,15 +675,27 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 		unsigned char *data = NULL, kind = 0;
 		size_t len = 0;
 		enum bundle_status st;
-		bool fonts;
+		bool fonts, want_plain;
 
 		/* A page known to need nothing is sent as any entry, without reading it first. */
 		pthread_mutex_lock(&course->lock);
 		if (course->page_kind && index < course->page_kind_count)
 			kind = course->page_kind[index];
 		pthread_mutex_unlock(&course->lock);
-		if (kind == 1 && !course->unsigned_preview)
-			goto plain;
+		want_plain = e.method == 0 || !accepts_gzip(c) ||
+		             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+		if (kind == 1 && !course->unsigned_preview && !(want_plain && e.method != 0))
+			goto plain; /* gzip from the file, or the stored entry's checked chunks */
+		if (kind != 0 && !course->unsigned_preview &&
+		    (data = page_get(srv, course->manifest_digest, index, kind == 2, &len))) {
+			if (kind ==
+			    2) /* a decorated page is another representation: its own ETag */
+				memcpy(etag + strlen(etag) - 1, "-d\"", 4);
+			ret = serve_inflated(c, data, len, &e, etag);
+			free(data);
+			finish(lib, snap, course);
+			return ret;
+		}
 		pthread_mutex_lock(&course->lock);
 		st = bundle_read(course->b, index, INFLATE_MAX, &data, &len, &err);
 		fonts = st == BUNDLE_OK && needs_fonts(data, len);
@@ -617,6 +722,9 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 			                   &dlen);
 			/* A decorated page is another representation: its own ETag. */
 			memcpy(etag + strlen(etag) - 1, "-d\"", 4);
+			if (d && !course->unsigned_preview)
+				page_put(srv, course->manifest_digest, index, true,
+				         (unsigned char *)d, dlen);
 			ret = d ? serve_inflated(c, (unsigned char *)d, dlen, &e, etag)
 			        : serve_inflated(c, data, len, &e, etag);
 			free(d);
@@ -625,8 +733,9 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 			return ret;
 		}
 		/* Checked already: send these bytes, unless the gzip from the file is smaller. */
-		if (e.method == 0 || !accepts_gzip(c) ||
-		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE)) {
+		if (want_plain) {
+			if (e.method != 0)
+				page_put(srv, course->manifest_digest, index, false, data, len);
 			ret = serve_inflated(c, data, len, &e, etag);
 			free(data);
 			finish(lib, snap, course);
@@ -1130,6 +1239,7 @@ enum bundle_status server_start(const struct server_options *opt, struct server 
 	}
 	pthread_rwlock_init(&s->search_lock, NULL);
 	pthread_mutex_init(&s->font_lock, NULL);
+	pthread_mutex_init(&s->page_lock, NULL);
 	if (opt->search_db) {
 		struct bundle_error serr;
 		if (searchsvc_start(opt->lib, opt->indexer, opt->search_db, &s->search, &serr) !=
@@ -1150,6 +1260,7 @@ enum bundle_status server_start(const struct server_options *opt, struct server 
 		searchsvc_stop(s->search);
 		pthread_rwlock_destroy(&s->search_lock);
 		pthread_mutex_destroy(&s->font_lock);
+		pthread_mutex_destroy(&s->page_lock);
 		free(s);
 		return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
 		                        "cannot listen on port %u (in use, or not allowed)",
@@ -1183,5 +1294,8 @@ void server_stop(struct server *s)
 	pthread_mutex_destroy(&s->font_lock);
 	for (size_t i = 0; i < FONT_COUNT; i++)
 		free(s->font_gz[i]);
+	for (size_t i = 0; i < PAGE_CACHE_SLOTS; i++)
+		free(s->pages[i].data);
+	pthread_mutex_destroy(&s->page_lock);
 	free(s);
 }

@@ -175,6 +175,23 @@ else
 	not_ok "a Khmer page links the player's fonts"
 fi
 if ! get "$C/lessons/01-welcome.html" | grep -q '/_sampan/decor.css'; then ok "a page in another language does not"; else not_ok "a page in another language does not"; fi
+# Pages are kept in memory once checked (and decorated): the same bytes and ETag every time.
+k="${URL}c/org.example.khmer/lessons/01-welcome.html"
+get -D k1.h "$k" -o k1.html
+get -D k2.h "$k" -o k2.html
+get -H 'Accept-Encoding: gzip' -D k3.h "$k" -o k3.html
+get -D p1.h "$C/lessons/01-welcome.html" -o p1.html
+get -D p2.h "$C/lessons/01-welcome.html" -o p2.html
+get -H 'Range: bytes=5-14' "$C/lessons/01-welcome.html" -o p3.part
+etag() { sed -n 's/^ETag: //Ip' "$1" | tr -d '\r'; }
+if cmp -s k1.html k2.html && cmp -s k1.html k3.html && [ "$(etag k1.h)" = "$(etag k2.h)" ] &&
+	case "$(etag k1.h)" in *-d\") true ;; *) false ;; esac &&
+	cmp -s p1.html p2.html && [ "$(etag p1.h)" = "$(etag p2.h)" ] &&
+	[ "$(head -c 15 p1.html | tail -c 10)" = "$(cat p3.part)" ]; then
+	ok "a page sent again from memory: the same bytes, ETag and ranges (decorated: its own ETag)"
+else
+	not_ok "a page sent again from memory: the same bytes, ETag and ranges" "$(etag k1.h) $(etag k2.h) $(etag p1.h) $(etag p2.h)"
+fi
 get -D font.txt "${URL}_sampan/fonts/NotoSansKhmer-Regular.ttf" -o font.ttf
 if grep -q '^HTTP/1.1 200' font.txt && [ "$(stat -c %s font.ttf)" -gt 10000 ]; then ok "the Khmer font is served from Debian's package"; else not_ok "the Khmer font is served from Debian's package" "$(head -3 font.txt)"; fi
 get -H 'Accept-Encoding: gzip' -D fontgz.txt "${URL}_sampan/fonts/NotoSansKhmer-Regular.ttf" -o font.gz
