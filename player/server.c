@@ -47,7 +47,7 @@
 #define FONT_MAX (32u << 20)
 #define FONT_COUNT 3
 #define PAGE_CACHE_SLOTS 64
-#define PAGE_CACHE_BYTES (2u << 20) /* all the pages kept, at most */
+#define PAGE_CACHE_BYTES (1u << 20) /* all the pages kept, at most */
 #define PAGE_CACHE_ENTRY_MAX (128u << 10) /* a larger page is read each time */
 
 /*
