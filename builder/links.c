@@ -295,37 +295,45 @@ static int cmp_track(const void *pa, const void *pb, const char *main_lang)
 	return strcmp(a->lang, b->lang);
 }
 
-size_t media_tracks(const struct course_src *c, const char *video_path, struct media_track **tracks)
+bool media_track_lang(const char *video_path, const char *path, char lang[MEDIA_LANG_MAX])
 {
 	const char *slash = strrchr(video_path, '/');
 	const char *dot = strrchr(slash ? slash + 1 : video_path, '.');
 	size_t stem_len = dot ? (size_t)(dot - video_path) : strlen(video_path);
+	size_t n = strlen(path), lang_len;
+
+	/* stem + "." + LANG + ".vtt", LANG a tag in the same folder */
+	if (n < stem_len + 6 || memcmp(path, video_path, stem_len) != 0 || path[stem_len] != '.' ||
+	    strcmp(path + n - 4, ".vtt") != 0)
+		return false;
+	lang_len = n - 4 - stem_len - 1;
+	if (lang_len >= MEDIA_LANG_MAX)
+		return false;
+	memcpy(lang, path + stem_len + 1, lang_len);
+	lang[lang_len] = '\0';
+	return !strchr(lang, '/') && course_lang_valid(lang);
+}
+
+size_t media_tracks(const struct course_src *c, const char *video_path, struct media_track **tracks)
+{
 	struct media_track *v = NULL;
 	size_t count = 0;
 
 	*tracks = NULL;
 	for (size_t i = 0; i < c->files_count; i++) {
 		const char *path = c->files[i].path;
-		size_t n = strlen(path);
-		char *lang;
+		char lang[MEDIA_LANG_MAX];
 
-		/* stem + "." + LANG + ".vtt", LANG a tag in the same folder */
-		if (n < stem_len + 6 || memcmp(path, video_path, stem_len) != 0 ||
-		    path[stem_len] != '.' || strcmp(path + n - 4, ".vtt") != 0)
+		if (!media_track_lang(video_path, path, lang))
 			continue;
-		lang = xstrndup(path + stem_len + 1, n - 4 - stem_len - 1);
-		if (strchr(lang, '/') || !course_lang_valid(lang)) {
-			free(lang);
-			continue;
-		}
 		{
 			struct media_track *nv = realloc(v, (count + 1) * sizeof(*nv));
 			if (!nv)
 				out_of_memory();
 			v = nv;
 		}
-		v[count].path = xstrndup(path, n);
-		v[count].lang = lang;
+		v[count].path = xstrndup(path, strlen(path));
+		v[count].lang = xstrndup(lang, strlen(lang));
 		count++;
 	}
 	/* Insertion sort: a video has a handful of tracks, and qsort has no context argument. */

@@ -17,12 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "search.h"
+#include "cli.h"
 #include "searchtext.h"
 
 #define RETRY_SECONDS 10
@@ -38,14 +38,6 @@ struct indexer {
 	bool poked, stop;
 	size_t indexed, total; /* progress (lock) */
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static bool stopping(struct indexer *ix)
 {
@@ -111,6 +103,7 @@ static bool follow(struct indexer *ix, const struct lib_snapshot *s)
 	unsigned char(*live)[DIGEST_SIZE] = calloc(s->count ? s->count : 1, DIGEST_SIZE);
 	struct bundle_error err;
 	size_t done = 0;
+	bool *todo;
 
 	if (!live)
 		return false;
@@ -123,23 +116,31 @@ static bool follow(struct indexer *ix, const struct lib_snapshot *s)
 		return false;
 	}
 	free(live);
-	for (size_t i = 0; i < s->count; i++)
-		if (search_has(ix->s, s->courses[i]->manifest_digest))
-			done++;
+	/* Which courses are new: one look at the index each. */
+	todo = calloc(s->count ? s->count : 1, sizeof(*todo));
+	if (!todo)
+		return false;
+	for (size_t i = 0; i < s->count; i++) {
+		todo[i] = !search_has(ix->s, s->courses[i]->manifest_digest);
+		done += !todo[i];
+	}
 	pthread_mutex_lock(&ix->lock);
 	ix->indexed = done;
 	ix->total = s->count;
 	pthread_mutex_unlock(&ix->lock);
 	for (size_t i = 0; i < s->count && !stopping(ix); i++) {
 		struct lib_course *c = s->courses[i];
-		if (search_has(ix->s, c->manifest_digest))
+		if (!todo[i])
 			continue;
-		if (!index_course(ix, c))
+		if (!index_course(ix, c)) {
+			free(todo);
 			return false;
+		}
 		pthread_mutex_lock(&ix->lock);
 		ix->indexed++;
 		pthread_mutex_unlock(&ix->lock);
 	}
+	free(todo);
 	return !stopping(ix);
 }
 
@@ -169,7 +170,7 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&ix->lock);
 		first = false;
 		s = library_snapshot(ix->lib);
-		if (s->generation != generation && now() >= retry_at) {
+		if (s->generation != generation && cli_now() >= retry_at) {
 			struct bundle_error err;
 			if (!ix->s && search_open(ix->path, &ix->s, &err) != BUNDLE_OK)
 				fprintf(stderr, "sampan-play: search: %s\n", err.message);
@@ -177,7 +178,7 @@ static void *run(void *arg)
 			if (ok)
 				generation = s->generation;
 			else
-				retry_at = now() + RETRY_SECONDS;
+				retry_at = cli_now() + RETRY_SECONDS;
 			/*
 			 * Nothing more to do until the library changes: the connection,
 			 * its page cache and its tokenizers go, and what indexing

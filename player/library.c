@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #define LIB_BUNDLES_MAX 10000
 /* Walking stops collecting here: a folder of a million files must not exhaust memory. */
 #define LIB_CANDIDATES_MAX 100000
@@ -1297,14 +1298,6 @@ void library_release_snapshot(struct library *lib, struct lib_snapshot *s)
 	snapshot_unref(lib, s);
 }
 
-static double now_seconds(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static bool same_file(const struct lib_course *c, const struct stat *sb)
 {
 	return sb->st_dev == c->dev && sb->st_ino == c->ino && sb->st_size == c->size &&
@@ -1341,7 +1334,7 @@ enum bundle_status library_use_course(struct library *lib, struct lib_course *c,
 		c->b = b;
 	}
 	c->users++;
-	c->last_used = now_seconds();
+	c->last_used = cli_now();
 	return BUNDLE_OK;
 }
 
@@ -1349,7 +1342,7 @@ void library_done_course(struct lib_course *c)
 {
 	if (c->users > 0)
 		c->users--;
-	c->last_used = now_seconds();
+	c->last_used = cli_now();
 }
 
 void library_done_course_close(struct lib_course *c)
@@ -1394,7 +1387,7 @@ void library_close_idle(struct library *lib, double idle, size_t max_open)
 {
 	struct lib_snapshot *s = library_snapshot(lib);
 	struct idle_course *unused = calloc(s->count ? s->count : 1, sizeof(*unused));
-	double now = now_seconds();
+	double now = cli_now();
 	size_t n = 0, still_open = 0;
 
 	for (size_t i = 0; i < s->count; i++) {

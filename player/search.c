@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "sbuf.h"
+#include "cli.h"
 #include "searchtext.h"
 #include "tokenize.h"
 #include "utf8.h"
@@ -56,14 +57,6 @@ static const char query_sql[] =
         " WHERE passages MATCH ?1 AND b.live = 1 AND (?2 IS NULL OR b.course = ?2)"
         " AND (?3 IS NULL OR p.lang = ?3 OR p.lang LIKE ?3 || '-%')"
         " ORDER BY bm25(passages, 3.0, 1.0) LIMIT ?4 OFFSET ?5";
-
-static double now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- the tokenizer, for FTS5 ---- */
 
@@ -573,7 +566,7 @@ static int past_deadline(void *ctx)
 {
 	struct search *s = ctx;
 
-	return now_mono() > s->deadline;
+	return cli_now() > s->deadline;
 }
 
 static char *column(sqlite3_stmt *st, int i)
@@ -631,7 +624,7 @@ enum bundle_status search_run(struct search *s, const struct search_query *q,
 	bind_text(st, 3, q->lang && *q->lang ? q->lang : NULL);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)limit + 1);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)(q->offset < 100000 ? q->offset : 100000));
-	s->deadline = now_mono() + (q->budget > 0 ? q->budget : 1.0);
+	s->deadline = cli_now() + (q->budget > 0 ? q->budget : 1.0);
 	sqlite3_progress_handler(s->db, 2000, past_deadline, s);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct search_hit *h;

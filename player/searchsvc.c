@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "catalog.h"
+#include "cli.h"
 #include "search.h"
 #include "searchpage.h"
 
@@ -77,14 +77,6 @@ void searchsvc_render_problem(struct library *lib, struct indexer *ix, struct se
 	library_release_snapshot(lib, snap);
 }
 
-static double now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void run_job(struct searchsvc *svc, struct search_job *j)
 {
 	struct lib_snapshot *snap = library_snapshot(svc->lib);
@@ -138,7 +130,7 @@ static void *worker(void *arg)
 		svc->head = (svc->head + 1) % SEARCH_QUEUE_MAX;
 		svc->count--;
 		pthread_mutex_unlock(&svc->lock);
-		if (now_mono() - j->queued_at > SEARCH_WAIT_MAX)
+		if (cli_now() - j->queued_at > SEARCH_WAIT_MAX)
 			searchsvc_render_problem(svc->lib, svc->ix, j, true);
 		else
 			run_job(svc, j);
@@ -181,7 +173,7 @@ bool searchsvc_submit(struct searchsvc *svc, struct search_job *j)
 {
 	bool ok = false;
 
-	j->queued_at = now_mono();
+	j->queued_at = cli_now();
 	pthread_mutex_lock(&svc->lock);
 	if (!svc->stop && svc->count < SEARCH_QUEUE_MAX) {
 		svc->queue[(svc->head + svc->count) % SEARCH_QUEUE_MAX] = j;

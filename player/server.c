@@ -34,6 +34,7 @@
 #include "container.h"
 #include "format.h"
 #include "httputil.h"
+#include "links.h"
 #include "mediatype.h"
 #include "searchpage.h"
 #include "searchsvc.h"
@@ -972,25 +973,22 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
 	*state = NULL;
 }
 
-/* The subtitle files of media: NAME.LANG.vtt beside NAME.EXT. */
+/* The subtitle files of media in the bundle (links.h: NAME.LANG.vtt beside NAME.EXT). */
 static size_t find_tracks(struct bundle *b, const char *media, char **names, char **langs,
                           size_t max)
 {
-	const char *dot = strrchr(media, '.'), *slash = strrchr(media, '/');
-	size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - media) : strlen(media);
 	size_t n = 0;
 
 	for (size_t i = 0; i < bundle_count(b) && n < max; i++) {
 		struct bundle_entry e;
-		size_t len;
+		char lang[MEDIA_LANG_MAX];
+
 		bundle_entry(b, i, &e);
-		len = strlen(e.name);
-		if (!e.digest || len < stem + 6 || strncmp(e.name, media, stem) != 0 ||
-		    e.name[stem] != '.' || strcmp(e.name + len - 4, ".vtt") != 0)
+		if (!e.digest || !media_track_lang(media, e.name, lang))
 			continue;
 		names[n] = strdup(e.name);
-		langs[n] = strndup(e.name + stem + 1, len - stem - 5);
-		if (!names[n] || !langs[n] || !*langs[n] || strchr(langs[n], '/')) {
+		langs[n] = strdup(lang);
+		if (!names[n] || !langs[n]) {
 			free(names[n]);
 			free(langs[n]);
 			continue;
