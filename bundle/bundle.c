@@ -384,11 +384,14 @@ static enum bundle_status verify(struct bundle *b, const struct trust *trust,
 	memset(&sig, 0, sizeof(sig));
 	if (b->verified)
 		return BUNDLE_OK;
-	/* 1. the signature, before anything of the manifest is parsed */
-	st = read_whole(b, 2, &sig_text, &sig_len, err);
+	/*
+	 * 1. the signature, before anything of the manifest is parsed: both
+	 * entries read in ZIP order, then the signature file parsed and checked
+	 */
+	st = read_whole(b, 1, &b->manifest_text, &b->manifest_len, err);
 	if (st != BUNDLE_OK)
 		goto done;
-	st = read_whole(b, 1, &b->manifest_text, &b->manifest_len, err);
+	st = read_whole(b, 2, &sig_text, &sig_len, err);
 	if (st != BUNDLE_OK)
 		goto done;
 	st = minisign_sig_parse(sig_text, sig_len, &sig, err);
@@ -420,17 +423,10 @@ static enum bundle_status verify(struct bundle *b, const struct trust *trust,
 	st = check_listing(b, err);
 	if (st != BUNDLE_OK)
 		goto done;
-	/* 3. course.json and chunks, each checked against its digest first */
-	ci = container_find(&b->c, BUNDLE_NAME_COURSE, strlen(BUNDLE_NAME_COURSE));
-	st = read_whole(b, ci, &course_text, &course_len, err);
-	if (st != BUNDLE_OK)
-		goto done;
-	st = course_parse(course_text, course_len, &b->course, err);
-	if (st != BUNDLE_OK)
-		goto done;
-	st = course_check(b->course, b->manifest.id, b->manifest.version, entry_exists, b, err);
-	if (st != BUNDLE_OK)
-		goto done;
+	/*
+	 * 3. chunks and course.json in ZIP order, each checked whole: its digest
+	 * (with the other content checks), then its syntax and meaning
+	 */
 	ci = container_find(&b->c, BUNDLE_NAME_CHUNKS, strlen(BUNDLE_NAME_CHUNKS));
 	st = read_whole(b, ci, &b->chunks_text, &chunks_len, err);
 	if (st != BUNDLE_OK)
@@ -439,6 +435,16 @@ static enum bundle_status verify(struct bundle *b, const struct trust *trust,
 	if (st != BUNDLE_OK)
 		goto done;
 	st = check_chunks(b, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	ci = container_find(&b->c, BUNDLE_NAME_COURSE, strlen(BUNDLE_NAME_COURSE));
+	st = read_whole(b, ci, &course_text, &course_len, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	st = course_parse(course_text, course_len, &b->course, err);
+	if (st != BUNDLE_OK)
+		goto done;
+	st = course_check(b->course, b->manifest.id, b->manifest.version, entry_exists, b, err);
 	if (st != BUNDLE_OK)
 		goto done;
 	b->verified = true;

@@ -29,6 +29,10 @@
 #define MAX_COMMENT 65535u
 #define U32_SENTINEL 0xFFFFFFFFu
 #define U16_SENTINEL 0xFFFFu
+#define HOST_MSDOS 0u
+#define HOST_UNIX 3u
+/* The CRC-32 of the mimetype entry's content, application/vnd.sampan.bundle+zip. */
+#define MIMETYPE_CRC 0xD473753Du
 
 /* Flags: 0 encrypted, 3 data descriptor, 6 strong encryption, 13 masked headers. */
 #define FLAG_ENCRYPTED 0x0001u
@@ -207,6 +211,14 @@ static enum bundle_status read_eocd(int fd, uint64_t size, struct eocd *out,
 		    (cd_offset != U32_SENTINEL && cd_offset != cd64_offset))
 			return FAIL(RULE_ZIP64_INVALID, NULL,
 			            "ZIP64 record disagrees with the end of central directory");
+		/* A field holds its sentinel only for a value that does not fit. */
+		if ((n_total == U16_SENTINEL && n64_total < U16_SENTINEL) ||
+		    (n_disk == U16_SENTINEL && n64_disk < U16_SENTINEL) ||
+		    (cd_size == U32_SENTINEL && cd64_size < U32_SENTINEL) ||
+		    (cd_offset == U32_SENTINEL && cd64_offset < U32_SENTINEL))
+			return FAIL(
+			        RULE_ZIP64_INVALID, NULL,
+			        "ZIP64 used for a value that fits the end of central directory");
 		out->count = n64_total;
 		out->cd_size = cd64_size;
 		out->cd_offset = cd64_offset;
@@ -281,6 +293,40 @@ static enum bundle_status check_limits(const struct container_entry *e, struct b
 	     (e->size / BUNDLE_MAX_RATIO == e->comp_size && e->size % BUNDLE_MAX_RATIO != 0)))
 		return FAIL(RULE_COMPRESSION_RATIO, e,
 		            "inflates to more than 200 times its compressed size");
+	return BUNDLE_OK;
+}
+
+/*
+ * External attributes (3.5.2): a host of 0 (MS-DOS) or 3 (Unix); a Unix mode
+ * in the high 16 bits, read by tools whatever the host, that is a regular
+ * file its owner may read, without set-user-ID, set-group-ID or sticky bit
+ * (or no mode at all from an MS-DOS host); no directory or volume label bit.
+ */
+static enum bundle_status check_attributes(const struct container_entry *e, uint32_t eattr,
+                                           struct bundle_error *err)
+{
+	unsigned host = e->version_made >> 8;
+	uint32_t mode = eattr >> 16, type = mode & 0170000u;
+
+	if (host != HOST_MSDOS && host != HOST_UNIX)
+		return FAIL(RULE_NOT_REGULAR_FILE, e,
+		            "made on a host other than MS-DOS or Unix, whose attributes tools "
+		            "read in their own ways");
+	if (mode == 0 && host == HOST_UNIX)
+		return FAIL(RULE_NOT_REGULAR_FILE, e, "a Unix entry without a file mode");
+	if (mode != 0 && type != 0100000u)
+		return FAIL(RULE_NOT_REGULAR_FILE, e,
+		            type == 0120000u   ? "entry is a symbolic link"
+		            : type == 0040000u ? "entry is a directory"
+		                               : "entry is not a regular file");
+	if (mode != 0 && (mode & 07000u) != 0)
+		return FAIL(RULE_NOT_REGULAR_FILE, e,
+		            "file mode has the set-user-ID, set-group-ID or sticky bit");
+	if (mode != 0 && (mode & 0400u) == 0)
+		return FAIL(RULE_NOT_REGULAR_FILE, e, "file mode does not let its owner read it");
+	if (eattr & 0x18u)
+		return FAIL(RULE_NOT_REGULAR_FILE, e,
+		            "entry is marked as a directory or volume label");
 	return BUNDLE_OK;
 }
 
@@ -391,17 +437,9 @@ static enum bundle_status parse_central(struct cd_window *w, uint64_t *pos, bool
 		return FAIL(RULE_ZIP_COMMENT, e, "entry has a file comment");
 	if (disk != 0)
 		return FAIL(RULE_ZIP_INVALID, e, "entry starts on another disk");
-	if ((e->version_made >> 8) == 3) {
-		uint32_t type = (eattr >> 16) & 0170000u;
-		if (type != 0 && type != 0100000u)
-			return FAIL(RULE_NOT_REGULAR_FILE, e,
-			            type == 0120000u   ? "entry is a symbolic link"
-			            : type == 0040000u ? "entry is a directory"
-			                               : "entry is not a regular file");
-	}
-	if (eattr & 0x18u)
-		return FAIL(RULE_NOT_REGULAR_FILE, e,
-		            "entry is marked as a directory or volume label");
+	st = check_attributes(e, eattr, err);
+	if (st != BUNDLE_OK)
+		return st;
 	if (first && xlen != 0 && name_is(e, BUNDLE_NAME_MIMETYPE))
 		return FAIL(RULE_MIMETYPE_INVALID, e, "the mimetype entry has an extra field");
 	st = central_extra(h + CENTRAL_SIZE + nlen, xlen, le32(h + 24), le32(h + 20), le32(h + 42),
@@ -445,6 +483,7 @@ static enum bundle_status check_local(int fd, struct container_entry *e, uint64_
 	 */
 	if (le16(h + 4) > 45)
 		return FAIL(RULE_ZIP_UNSUPPORTED, e, "local header needs a ZIP version above 4.5");
+	e->local_version_needed = le16(h + 4);
 	if (le16(h + 6) != e->flags || le16(h + 8) != e->method || le16(h + 10) != e->dostime ||
 	    le16(h + 12) != e->dosdate || le32(h + 14) != e->crc || nlen != e->name_len)
 		return FAIL(RULE_LOCAL_MISMATCH, e, "local header disagrees with the central one");
@@ -554,6 +593,12 @@ static enum bundle_status check_order(int fd, struct container *c, struct bundle
 	    m->size != sizeof(magic))
 		return FAIL(RULE_MIMETYPE_INVALID, m,
 		            "must be stored, without extra field, and hold the media type");
+	/* Its local header is fixed but for the time and date: the first 71 bytes (5.3). */
+	if (m->version_needed != 10 || m->local_version_needed != 10 || m->flags != 0 ||
+	    m->crc != MIMETYPE_CRC)
+		return FAIL(
+		        RULE_MIMETYPE_INVALID, m,
+		        "must have version needed 10, no flag and the CRC-32 of the media type");
 	st = container_pread(fd, magic, sizeof(magic), m->data_offset, err);
 	if (st != BUNDLE_OK)
 		return st;

@@ -23,7 +23,8 @@ struct container_entry {
 	char *name; /* malloc'd, NUL-terminated (names never hold NUL bytes) */
 	size_t name_len;
 	uint16_t version_made;
-	uint16_t version_needed;
+	uint16_t version_needed; /* central header */
+	uint16_t local_version_needed;
 	uint16_t flags;
 	uint16_t method; /* 0 stored, 8 deflate */
 	uint16_t dostime;

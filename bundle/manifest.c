@@ -129,6 +129,18 @@ int manifest_order_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return pathname_cmp(a, alen, b, blen);
 }
 
+/* The three entries the manifest never lists (8.6). */
+static bool never_listed(const char *name, size_t len)
+{
+	static const char *const names[] = { BUNDLE_NAME_MIMETYPE, BUNDLE_NAME_MANIFEST,
+		                             BUNDLE_NAME_SIGNATURE };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (len == strlen(names[i]) && memcmp(name, names[i], len) == 0)
+			return true;
+	return false;
+}
+
 static bool key_is(const char *key, size_t key_len, const char *want)
 {
 	return key_len == strlen(want) && memcmp(key, want, key_len) == 0;
@@ -256,25 +268,19 @@ enum bundle_status manifest_parse(const char *text, size_t len, struct manifest 
 				goto done;
 			}
 			if (line_no == 1) {
-				unsigned long f = 0;
-				for (size_t i = 0; i < value_len; i++) {
-					if (!is_digit(value[i]) || f > 1000000) {
-						st = invalid(err, 1,
-						             "format version is not a number");
-						goto done;
-					}
-					f = f * 10 + (unsigned long)(value[i] - '0');
-				}
-				if (f != BUNDLE_FORMAT_VERSION || value_len != 1) {
+				/* Any value but "1" is another format, whatever it looks like. */
+				if (value_len != 1 || value[0] != '0' + BUNDLE_FORMAT_VERSION) {
+					char shown[BUNDLE_ERROR_ENTRY_MAX];
+					bundle_quote(shown, sizeof(shown), value,
+					             value_len > 16 ? 16 : value_len);
 					st = bundle_error_set(
 					        err, BUNDLE_INVALID, RULE_FORMAT_UNSUPPORTED,
 					        BUNDLE_NAME_MANIFEST, strlen(BUNDLE_NAME_MANIFEST),
-					        "bundle format %.*s; this reader knows format %d",
-					        (int)(value_len > 16 ? 16 : value_len), value,
-					        BUNDLE_FORMAT_VERSION);
+					        "bundle format '%s'; this reader knows format %d",
+					        shown, BUNDLE_FORMAT_VERSION);
 					goto done;
 				}
-				m->format = (unsigned)f;
+				m->format = BUNDLE_FORMAT_VERSION;
 			} else if (line_no == 2) {
 				if (!manifest_id_valid(value, value_len)) {
 					st = invalid(err, 2, "course id is not valid");
@@ -346,6 +352,12 @@ enum bundle_status manifest_parse(const char *text, size_t len, struct manifest 
 			if (pathname_check(ml->name, ml->name_len, true, &name_err) != BUNDLE_OK) {
 				st = invalid(err, line_no,
 				             bundle_error_reason(&name_err, why, sizeof(why)));
+				goto done;
+			}
+			if (never_listed(ml->name, ml->name_len)) {
+				st = invalid(err, line_no,
+				             "mimetype, META-INF/MANIFEST and "
+				             "META-INF/MANIFEST.minisig are never listed");
 				goto done;
 			}
 			if (m->count > 0) {

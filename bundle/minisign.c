@@ -61,7 +61,11 @@ static uint64_t load_le64(const unsigned char *p)
 	return v;
 }
 
-/* Decode exactly want bytes of standard padded base64; false otherwise. */
+/*
+ * Decode exactly want bytes of standard padded base64; false otherwise.
+ * libsodium refuses padding bits that are not zero, so only the canonical
+ * encoding of each value passes.
+ */
 static bool b64_decode(const char *b64, size_t len, unsigned char *out, size_t want)
 {
 	size_t bin_len = 0;
@@ -486,13 +490,17 @@ enum bundle_status minisign_sign(const struct minisign_seckey *sk, const void *m
 	int n;
 
 	*out = NULL;
-	if (!comment_ok(untrusted_comment, uc_len) || uc_len + 19 > MINISIGN_UNTRUSTED_LINE_MAX)
+	if (!comment_ok(untrusted_comment, uc_len) ||
+	    uc_len + strlen(UNTRUSTED_PREFIX) > MINISIGN_UNTRUSTED_LINE_MAX)
 		return bundle_error_set(err, BUNDLE_USAGE, RULE_INPUT_INVALID, NULL, 0,
-		                        "untrusted comment is not one line of text under %d bytes",
-		                        MINISIGN_UNTRUSTED_LINE_MAX - 19);
+		                        "untrusted comment is not one line of text of at most %d "
+		                        "bytes",
+		                        MINISIGN_UNTRUSTED_LINE_MAX -
+		                                (int)strlen(UNTRUSTED_PREFIX));
 	if (!comment_ok(trusted_comment, tc_len) || tc_len > MINISIGN_TRUSTED_COMMENT_MAX)
 		return bundle_error_set(err, BUNDLE_USAGE, RULE_INPUT_INVALID, NULL, 0,
-		                        "trusted comment is not one line of text under %d bytes",
+		                        "trusted comment is not one line of text of at most %d "
+		                        "bytes",
 		                        MINISIGN_TRUSTED_COMMENT_MAX);
 	prehash(msg, len, h);
 	memcpy(line2, "ED", 2);
@@ -527,7 +535,7 @@ enum bundle_status minisign_sig_parse(const char *text, size_t len, struct minis
                                       struct bundle_error *err)
 {
 	const char *line[4];
-	size_t line_len[4];
+	size_t line_len[4], raw_len[4];
 	size_t pos = 0;
 	unsigned char bin[SIGLINE_BYTES];
 	const char *tc;
@@ -541,16 +549,21 @@ enum bundle_status minisign_sig_parse(const char *text, size_t len, struct minis
 		if (pos == len)
 			return sig_invalid(err, "not four lines each ending in a newline");
 		line[i] = text + start;
-		line_len[i] = pos - start;
+		raw_len[i] = line_len[i] = pos - start;
 		if (line_len[i] > 0 && line[i][line_len[i] - 1] == '\r')
 			line_len[i]--;
 		pos++;
 	}
 	if (pos != len)
 		return sig_invalid(err, "bytes after the fourth line");
-	if (!has_prefix(line[0], line_len[0], UNTRUSTED_PREFIX) ||
-	    line_len[0] > MINISIGN_UNTRUSTED_LINE_MAX)
+	if (!has_prefix(line[0], line_len[0], UNTRUSTED_PREFIX))
 		return sig_invalid(err, "line 1 is not an untrusted comment");
+	/* The limit counts the CR: stock minisign reads the line with it. */
+	if (raw_len[0] > MINISIGN_UNTRUSTED_LINE_MAX)
+		return sig_invalid(err, "line 1 is longer than 1,022 bytes");
+	if (!comment_ok(line[0] + strlen(UNTRUSTED_PREFIX), line_len[0] - strlen(UNTRUSTED_PREFIX)))
+		return sig_invalid(err, "the untrusted comment is not UTF-8 text without control "
+		                        "characters");
 	if (!b64_decode(line[1], line_len[1], bin, sizeof(bin)))
 		return sig_invalid(err, "line 2 is not 74 bytes of base64");
 	if (memcmp(bin, "Ed", 2) == 0)
@@ -564,8 +577,8 @@ enum bundle_status minisign_sig_parse(const char *text, size_t len, struct minis
 	tc = line[2] + strlen(TRUSTED_PREFIX);
 	tc_len = line_len[2] - strlen(TRUSTED_PREFIX);
 	if (tc_len > MINISIGN_TRUSTED_COMMENT_MAX || !comment_ok(tc, tc_len))
-		return sig_invalid(err, "trusted comment is too long, not UTF-8, or has control "
-		                        "characters");
+		return sig_invalid(err, "trusted comment is longer than 4,077 bytes, not UTF-8, or "
+		                        "has control characters");
 	if (!b64_decode(line[3], line_len[3], sig->global_sig, MINISIGN_SIG_SIZE))
 		return sig_invalid(err, "line 4 is not 64 bytes of base64");
 	memcpy(sig->alg, bin, 2);

@@ -25,8 +25,13 @@
 #define MINISIGN_PUBLIC_SIZE 32
 #define MINISIGN_SIG_SIZE 64
 #define MINISIGN_KEYID_HEX_SIZE 17
-#define MINISIGN_TRUSTED_COMMENT_MAX (8192 - 17)
-#define MINISIGN_UNTRUSTED_LINE_MAX 1024
+/*
+ * The limits of format-spec/bundle-v1.md 9.1, those of stock minisign 0.11:
+ * the longest trusted comment `minisign -S -t` signs, and the longest first
+ * line (counting a CR before its LF) `minisign -V` reads.
+ */
+#define MINISIGN_TRUSTED_COMMENT_MAX 4077
+#define MINISIGN_UNTRUSTED_LINE_MAX 1022
 
 struct minisign_pubkey {
 	unsigned char keyid[MINISIGN_KEYID_SIZE];
@@ -117,7 +122,8 @@ enum bundle_status minisign_sign(const struct minisign_seckey *sk, const void *m
 
 /*
  * Parse a .minisig text strictly: four LF-terminated lines (a CR before an
- * LF is tolerated).  RULE_SIGNATURE_INVALID when malformed,
+ * LF is tolerated), comments of text within the limits above, canonical
+ * base64.  RULE_SIGNATURE_INVALID when malformed,
  * RULE_SIGNATURE_LEGACY for the unhashed `Ed` algorithm.  Release with
  * minisign_sig_release.
  */

@@ -8,16 +8,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
 #include "format.h"
 #include "utf8.h"
 
+/*
+ * Windows' reserved device names (rule 6), as UTF-8: COM and LPT with a
+ * digit 0 to 9 or a superscript one, two or three (U+00B9, U+00B2, U+00B3).
+ */
 static const char *const device_names[] = {
-	"CON",  "PRN",  "AUX",  "NUL",  "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7",
-	"COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+	"CON",  "PRN",         "AUX",         "NUL",         "CONIN$",      "CONOUT$", "COM0",
+	"COM1", "COM2",        "COM3",        "COM4",        "COM5",        "COM6",    "COM7",
+	"COM8", "COM9",        "COM\xC2\xB9", "COM\xC2\xB2", "COM\xC2\xB3", "LPT0",    "LPT1",
+	"LPT2", "LPT3",        "LPT4",        "LPT5",        "LPT6",        "LPT7",    "LPT8",
+	"LPT9", "LPT\xC2\xB9", "LPT\xC2\xB2", "LPT\xC2\xB3",
 };
+
+/*
+ * The Unicode version whose assignments decide rule 4 and, through them,
+ * rules 8 and 4.2 (format-spec/bundle-v1.md, section 4.1).
+ */
+#define NAME_UNICODE_MAJOR 15
+#define NAME_UNICODE_MINOR 0
 
 static bool ascii_ieq(const char *a, size_t alen, const char *b)
 {
@@ -65,6 +80,24 @@ static bool forbidden_cp(uint32_t cp)
 	return false;
 }
 
+/*
+ * Assigned in Unicode 15.0: assigned in the ICU in use (not General_Category
+ * Cn) and no younger than 15.0 by its Age, so that a newer ICU refuses what
+ * Unicode 16 and later added, as an ICU of 15.0 does.
+ */
+static bool assigned_in_pinned_unicode(uint32_t cp)
+{
+	UVersionInfo age;
+
+	if (cp < 0x80)
+		return true;
+	if (u_charType((UChar32)cp) == U_UNASSIGNED)
+		return false;
+	u_charAge((UChar32)cp, age);
+	return age[0] < NAME_UNICODE_MAJOR ||
+	       (age[0] == NAME_UNICODE_MAJOR && age[1] <= NAME_UNICODE_MINOR);
+}
+
 static enum bundle_status check_segment(const char *name, size_t len, const char *seg,
                                         size_t seg_len, struct bundle_error *err)
 {
@@ -83,13 +116,23 @@ static enum bundle_status check_segment(const char *name, size_t len, const char
 static enum bundle_status check_segment_late(const char *name, size_t len, const char *seg,
                                              size_t seg_len, bool first, struct bundle_error *err)
 {
-	size_t stem = 0;
+	size_t stem = 0, digits = seg_len;
 
 	if (seg[seg_len - 1] == '.' || seg[seg_len - 1] == ' ')
 		return bundle_error_set(err, BUNDLE_INVALID, RULE_NAME_INVALID, name, len,
 		                        "path segment ends with a dot or a space");
+	/* Info-ZIP's unzip drops a final ';' and the digits after it (VMS versions). */
+	while (digits > 0 && seg[digits - 1] >= '0' && seg[digits - 1] <= '9')
+		digits--;
+	if (digits > 0 && seg[digits - 1] == ';')
+		return bundle_error_set(err, BUNDLE_INVALID, RULE_NAME_INVALID, name, len,
+		                        "path segment ends with ';' and digits, which unzip "
+		                        "removes");
+	/* The part before the first dot, less the spaces Windows drops before it. */
 	while (stem < seg_len && seg[stem] != '.')
 		stem++;
+	while (stem > 0 && seg[stem - 1] == ' ')
+		stem--;
 	for (size_t i = 0; i < sizeof(device_names) / sizeof(device_names[0]); i++)
 		if (ascii_ieq(seg, stem, device_names[i]))
 			return bundle_error_set(err, BUNDLE_INVALID, RULE_NAME_INVALID, name, len,
@@ -167,6 +210,11 @@ enum bundle_status pathname_check(const char *name, size_t len, bool utf8_flag,
 			return bundle_error_set(err, BUNDLE_INVALID, RULE_NAME_INVALID, name, len,
 			                        "forbidden character U+%04X", (unsigned)cp);
 		}
+		if (!assigned_in_pinned_unicode(cp))
+			return bundle_error_set(err, BUNDLE_INVALID, RULE_NAME_INVALID, name, len,
+			                        "U+%04X is not a character of Unicode %d.%d",
+			                        (unsigned)cp, NAME_UNICODE_MAJOR,
+			                        NAME_UNICODE_MINOR);
 	}
 	/* 5-7. trailing dot or space, device names, META-INF spelling */
 	seg_start = 0;

@@ -29,6 +29,16 @@ static enum bundle_status bad(struct bundle_error *err, enum bundle_rule rule, c
 	return bundle_error_set(err, BUNDLE_ENTRY_BAD, rule, name, name_len, "%s", why);
 }
 
+/*
+ * Inflate comp_size bytes at offset as one raw deflate stream that must
+ * produce exactly size bytes (format-spec/bundle-v1.md, "Content
+ * verification").  One pass, and the first event decides: a corrupt code
+ * (DEFLATE_INVALID); output beyond the declared size (SIZE_MISMATCH, seen
+ * with one byte of room past it, so no more is ever made); the end of the
+ * final block with output short (SIZE_MISMATCH) or compressed bytes left
+ * (DEFLATE_INVALID); the compressed bytes running out before the final
+ * block ends (DEFLATE_INVALID).
+ */
 enum bundle_status zlibio_inflate(int fd, uint64_t offset, uint64_t comp_size, uint64_t size,
                                   const char *name, size_t name_len, zlibio_sink sink, void *ctx,
                                   uint32_t *crc, struct bundle_error *err)
@@ -47,14 +57,12 @@ enum bundle_status zlibio_inflate(int fd, uint64_t offset, uint64_t comp_size, u
 		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
 	}
 	while (zr != Z_STREAM_END) {
-		if (z.avail_in == 0) {
+		uint64_t room = size - out_done + 1;
+		size_t produced;
+
+		if (z.avail_in == 0 && in_done < comp_size) {
 			size_t n = comp_size - in_done > IO_CHUNK ? IO_CHUNK
 			                                          : (size_t)(comp_size - in_done);
-			if (n == 0) {
-				st = bad(err, RULE_DEFLATE_INVALID, name, name_len,
-				         "the deflate stream is cut short");
-				goto done;
-			}
 			st = container_pread(fd, in, n, offset + in_done, err);
 			if (st != BUNDLE_OK)
 				goto done;
@@ -63,28 +71,31 @@ enum bundle_status zlibio_inflate(int fd, uint64_t offset, uint64_t comp_size, u
 			z.avail_in = (uInt)n;
 		}
 		z.next_out = out;
-		z.avail_out = IO_CHUNK;
+		z.avail_out = room < IO_CHUNK ? (uInt)room : IO_CHUNK;
 		zr = inflate(&z, Z_NO_FLUSH);
-		if (zr != Z_OK && zr != Z_STREAM_END) {
+		if (zr == Z_BUF_ERROR && z.avail_in == 0 && in_done == comp_size) {
+			st = bad(err, RULE_DEFLATE_INVALID, name, name_len,
+			         "the compressed bytes end before the deflate stream does");
+			goto done;
+		}
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
 			st = bad(err, RULE_DEFLATE_INVALID, name, name_len,
 			         zr == Z_MEM_ERROR ? "out of memory while inflating"
 			                           : "the deflate stream is corrupt");
 			goto done;
 		}
-		{
-			size_t produced = IO_CHUNK - z.avail_out;
-			if (produced > size - out_done) {
-				st = bad(err, RULE_SIZE_MISMATCH, name, name_len,
-				         "inflates to more bytes than its declared size");
+		produced = (size_t)(z.next_out - out);
+		if (produced > size - out_done) {
+			st = bad(err, RULE_SIZE_MISMATCH, name, name_len,
+			         "inflates to more bytes than its declared size");
+			goto done;
+		}
+		out_done += produced;
+		*crc = zlibio_crc32(*crc, out, produced);
+		if (produced) {
+			st = sink(ctx, out, produced, err);
+			if (st != BUNDLE_OK)
 				goto done;
-			}
-			out_done += produced;
-			*crc = zlibio_crc32(*crc, out, produced);
-			if (produced) {
-				st = sink(ctx, out, produced, err);
-				if (st != BUNDLE_OK)
-					goto done;
-			}
 		}
 	}
 	if (out_done != size) {

@@ -19,9 +19,11 @@ typedef enum bundle_status (*zlibio_sink)(void *ctx, const unsigned char *data, 
  * Inflate the comp_size bytes of raw deflate at offset of fd, which must
  * give exactly size bytes, and hand them to sink.  *crc receives their
  * CRC-32.  name (name_len bytes) is the entry, for messages.
- * RULE_DEFLATE_INVALID: a corrupt or unterminated stream, or bytes after its
- * end; RULE_SIZE_MISMATCH: the stream gives fewer or more than size bytes.
- * Memory use is fixed (two 64 KiB buffers and zlib's window).
+ * RULE_DEFLATE_INVALID: a corrupt stream, compressed bytes that end before
+ * its final block does, or bytes after its end; RULE_SIZE_MISMATCH: the
+ * stream gives fewer or more than size bytes.  The first of these in the
+ * stream decides; no more than size + 1 bytes are ever inflated.  Memory use
+ * is fixed (two 64 KiB buffers and zlib's window).
  */
 enum bundle_status zlibio_inflate(int fd, uint64_t offset, uint64_t comp_size, uint64_t size,
                                   const char *name, size_t name_len, zlibio_sink sink, void *ctx,

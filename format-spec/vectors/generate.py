@@ -216,7 +216,7 @@ class Entry:
         self.lextra = b""          # local extra field
         self.comment = b""
         self.disk = 0
-        self.local = {}            # local header overrides: name, vneed,
+        self.local = {}            # local header overrides: name, nlen, vneed,
                                    # flags, method, time, date, crc, csize, size
         self.after = b""           # bytes after the data (data descriptor)
         self.embedded_in = None    # (host name, delta): local record is inside
@@ -245,7 +245,8 @@ class Entry:
             get("flags", self.flags), get("method", self.method),
             get("time", self.time), get("date", self.date),
             get("crc", self.crc), get("csize", self.csize),
-            get("size", self.size), len(name), len(self.lextra)
+            get("size", self.size), get("nlen", len(name)),
+            len(self.lextra)
         ) + name + self.lextra
 
     def local_record(self):
@@ -717,7 +718,7 @@ def v_media():
        "META-INF/x-extra.json (listed in the manifest like every entry), an "
        "unknown course.json key 'x-future', and an extra trusted-comment "
        "field '\\tx-note:hi' after the three required fields. A v1 writer "
-       "writes none of these.")
+       "writes none of these: a reader acceptance test.")
 def v_forward():
     course = simple_course("org.example.forward", "1.0.1", "Forward compatible",
                            [intro_lesson()])
@@ -880,6 +881,20 @@ def entry_fn(name, fn):
     return hook
 
 
+def reader_valid(slug, heading, add=(), course=None, **kw):
+    """A valid bundle with the conformance course's pages, under the id
+    org.example.SLUG and the title heading: the base of the valid vectors
+    that show a reader the valid side of a rule."""
+    if course is None:
+        course = simple_course("org.example." + slug, "1.0", heading,
+                               [intro_lesson()])
+    files = [("index.html", index_html(heading, [("lessons/01-intro.html",
+                                                    "Introduction")])),
+             ("lessons/01-intro.html", INTRO_HTML),
+             ("lessons/01-intro.md", INTRO_MD)]
+    return build(files + list(add), course, **kw)
+
+
 # --- §3.2 to §3.4 end of central directory records -------------------------
 
 @invalid("not-zip", "NOT_ZIP", "bundle-v1.md §3.2: a plain text file; no "
@@ -927,6 +942,62 @@ def i_zip_comment_file():
          "whose comment length is 0.")
 def i_trailing_bytes():
     return base(zip_kw=dict(trailing=b"appended data\n")).data
+
+
+FAKE_EOCD = b"PK\x05\x06" + bytes(16)
+
+
+@invalid("zip-comment-holding-eocd-signature", "ZIP_COMMENT",
+         "bundle-v1.md §3.2: the end-of-central-directory record has a "
+         "32-byte archive comment that begins with the EOCD signature "
+         "'PK\\x05\\x06', whose bytes 20..21, read as a comment length, say "
+         "1,000. Searching backwards, the first signature met is the one in "
+         "the comment, and its comment length does not reach the end of the "
+         "file; the real record's does. Step 3 of §3.2 weighs every position "
+         "that holds the signature, in any order: one reaches the end, so "
+         "the rule is ZIP_COMMENT.")
+def i_zip_comment_eocd():
+    comment = FAKE_EOCD + struct.pack("<H", 1000) + b"not a tail"
+    assert len(comment) == 32
+    return base(zip_kw=dict(comment=comment)).data
+
+
+@invalid("trailing-bytes-holding-eocd-signature", "TRAILING_BYTES",
+         "bundle-v1.md §3.2: 26 bytes follow the end-of-central-directory "
+         "record (whose comment length is 0): the EOCD signature, 16 zero "
+         "bytes, a comment length of 500 and 'tail'. Neither signature in "
+         "the last 65,557 bytes has a comment length that reaches the end "
+         "of the file.")
+def i_trailing_eocd():
+    return base(zip_kw=dict(
+        trailing=FAKE_EOCD + struct.pack("<H", 500) + b"tail")).data
+
+
+@valid("eocd-signature-in-content", "A valid bundle whose last entry, the "
+       "stored media/tail.bin, holds the 4-byte end-of-central-directory "
+       "signature followed by 16 zero bytes and a comment length that "
+       "reaches exactly the end of the file: a record that, searched for, "
+       "would look like an EOCD with a comment. bundle-v1.md §3.2 step 2 "
+       "comes first: the last 22 bytes are an EOCD with comment length 0, "
+       "so they are the EOCD, and the search of step 3 never runs. A v1 "
+       "writer given this file writes exactly these bytes.")
+def v_eocd_in_content():
+    prefix = (b"These bytes look like the end of a ZIP file, with a comment "
+              b"up to the very end: ")
+    length = 0
+    for _ in range(20):
+        data = prefix + FAKE_EOCD + struct.pack("<H", length) + b"\n"
+        built = reader_valid("eocd-in-content", "EOCD signature in content",
+                             add=[("media/tail.bin", data)])
+        at = built.data.index(FAKE_EOCD)
+        want = len(built.data) - at - 22
+        if want == length:
+            break
+        length = want
+    assert built.data.count(FAKE_EOCD) == 1 and 0 < length < 65536
+    assert len(built.data) - at <= 65557
+    assert at + 22 + length == len(built.data)
+    return built
 
 
 @invalid("zip-invalid-disk-start", "ZIP_INVALID", "bundle-v1.md §3.5: the "
@@ -996,6 +1067,33 @@ def i_zip64_without_sentinel():
 def i_zip64_bad_record_size():
     return base(zip_kw=dict(zip64=dict(record_size=52),
                             eocd=dict(cd_offset=0xFFFFFFFF))).data
+
+
+ZIP64_UNNEEDED = [
+    ("offset", "central directory offset field holds 0xFFFFFFFF",
+     dict(cd_offset=0xFFFFFFFF)),
+    ("size", "central directory size field holds 0xFFFFFFFF",
+     dict(cd_size=0xFFFFFFFF)),
+    ("count", "two entry count fields hold 0xFFFF",
+     dict(n_disk=0xFFFF, n_total=0xFFFF)),
+]
+
+
+def make_zip64_unneeded(slug, what, eocd):
+    def fn():
+        return base(zip_kw=dict(zip64={}, eocd=eocd)).data
+    invalid("zip64-%s-sentinel-unneeded" % slug, "ZIP64_INVALID",
+            "bundle-v1.md §3.4: the end-of-central-directory record's %s, "
+            "and a well-formed ZIP64 end of central directory record and "
+            "locator precede it, holding the real values, which agree with "
+            "every other EOCD field. But the real value is below the "
+            "sentinel, so the sentinel (and the ZIP64 records) were not "
+            "needed: a field holds its sentinel only when its value does not "
+            "fit." % what)(fn)
+
+
+for _slug, _what, _eocd in ZIP64_UNNEEDED:
+    make_zip64_unneeded(_slug, _what, _eocd)
 
 
 @invalid("too-many-entries", "TOO_MANY_ENTRIES", "bundle-v1.md §3.3: the "
@@ -1151,6 +1249,114 @@ def i_dos_directory():
     return base(entries_fn=entry_fn("lessons/01-intro.md", hook)).data
 
 
+LINK_NAME = "lessons/link.html"
+LINK_TARGET = b"../../../../etc/passwd"
+SYMLINK_HOSTS = [
+    (0, "MS-DOS", 0x003F, (0o120444 << 16) | 0x01,
+     "external attributes 0120444 << 16 | 0x01: a Unix symbolic link mode "
+     "in the high 16 bits, and the MS-DOS read-only bit in the low byte. "
+     "Info-ZIP unzip 6.0 (Debian) takes the Unix mode of an MS-DOS entry "
+     "when its owner bits agree with the read-only bit, and creates the "
+     "link. The host is allowed; the file type bits are not, for every host"),
+    (2, "OpenVMS", 0x023F, 0o120777 << 16,
+     "external attributes 0120777 << 16. Info-ZIP unzip honours Unix modes, "
+     "links included, for hosts 2, 3, 5, 16 and 30. Both rules of §3.5.2 are "
+     "broken: the host is neither 0 nor 3, and the mode is a link"),
+    (5, "Atari ST", 0x053F, 0o120777 << 16, None),
+    (16, "BeOS", 0x103F, 0o120777 << 16, None),
+    (30, "AtheOS", 0x1E3F, 0o120777 << 16, None),
+]
+
+
+def make_symlink_host(host, host_name, vmade, eattr, what):
+    def fn():
+        def hook(e):
+            e.vmade = vmade
+            e.eattr = eattr
+        return with_name(LINK_NAME, LINK_TARGET,
+                         entries_fn=entry_fn(LINK_NAME, hook)).data
+    invalid("not-regular-symlink-host-%d" % host, "NOT_REGULAR_FILE",
+            "bundle-v1.md §3.5.2: %s is a symbolic link whose content is the "
+            "path '%s', with version made by 0x%04X (host %d, %s) and %s. "
+            "A stock 'unzip -d' of this bundle creates the link."
+            % (LINK_NAME, LINK_TARGET.decode(), vmade, host, host_name,
+               what or SYMLINK_HOSTS[1][4]))(fn)
+
+
+for _host, _hname, _vmade, _eattr, _what in SYMLINK_HOSTS:
+    make_symlink_host(_host, _hname, _vmade, _eattr, _what)
+
+
+ATTRIBUTE_CASES = [
+    ("host-ntfs", 0x0A3F, (0o100644 << 16) | 0x20,
+     "version made by 0x0A3F (host 10, Windows NTFS) with the attributes of "
+     "a regular file (0100644 << 16 | 0x20): a host other than 0 and 3, "
+     "whose attributes tools read by their own conventions"),
+    ("mode-zero", 0x033F, 0,
+     "host 3 (Unix) and external attributes 0: no file type and no "
+     "permission, so Info-ZIP unzip writes a file that nobody but root may "
+     "read"),
+    ("unreadable", 0x033F, 0o100200 << 16,
+     "host 3 and the Unix mode 0100200: a regular file its owner may not "
+     "read"),
+    ("setuid", 0x033F, 0o104755 << 16,
+     "host 3 and the Unix mode 0104755: a regular file with the set-user-ID "
+     "bit"),
+]
+
+
+def make_attribute_case(slug, vmade, eattr, what):
+    def fn():
+        def hook(e):
+            e.vmade = vmade
+            e.eattr = eattr
+        return base(entries_fn=entry_fn("lessons/01-intro.md", hook)).data
+    invalid("not-regular-" + slug, "NOT_REGULAR_FILE",
+            "bundle-v1.md §3.5.2: lessons/01-intro.md has %s." % what)(fn)
+
+
+for _slug, _vmade, _eattr, _what in ATTRIBUTE_CASES:
+    make_attribute_case(_slug, _vmade, _eattr, _what)
+
+
+@valid("attributes-msdos", "Every entry, mimetype included, is written as "
+       "by an MS-DOS or Windows ZIP tool: version made by 0x0014 (host 0, "
+       "version 2.0) and the MS-DOS archive bit 0x20, without a Unix mode; "
+       "lessons/01-intro.md also has the read-only bit (0x21); index.html "
+       "has no attribute at all (0); lessons/01-intro.html carries the Unix "
+       "mode 0100644 in its high 16 bits (0x81A40020). All pass "
+       "bundle-v1.md §3.5.2. Not what a v1 writer writes, a reader "
+       "acceptance test.")
+def v_attributes_msdos():
+    def hook(entries):
+        for e in entries:
+            e.vmade = 0x0014
+            e.eattr = 0x20
+        find(entries, "lessons/01-intro.md").eattr = 0x21
+        find(entries, "index.html").eattr = 0
+        find(entries, "lessons/01-intro.html").eattr = (0o100644 << 16) | 0x20
+    return reader_valid("attributes-msdos", "MS-DOS attributes",
+                        entries_fn=hook)
+
+
+@valid("attributes-unix-modes", "Unix modes other than the writer's "
+       "0100644, all regular files that their owner may read (bundle-v1.md "
+       "§3.5.2): index.html 0100600, lessons/01-intro.html 0100444, "
+       "lessons/01-intro.md 0100755, the META-INF entries 0100664. Not what "
+       "a v1 writer writes, a reader acceptance test.")
+def v_attributes_unix():
+    def hook(entries):
+        modes = {b"index.html": 0o100600, b"lessons/01-intro.html": 0o100444,
+                 b"lessons/01-intro.md": 0o100755}
+        for e in entries:
+            if e.name.startswith(META):
+                e.eattr = 0o100664 << 16
+            elif e.name in modes:
+                e.eattr = modes[e.name] << 16
+    return reader_valid("attributes-unix-modes", "Unix modes",
+                        entries_fn=hook)
+
+
 # --- §3.6, §3.7 local headers and placement --------------------------------
 
 JANUS_PREFIX = (b"#!/bin/sh\nexit 0\n# bytes in front of the first local header"
@@ -1235,6 +1441,21 @@ def i_local_time():
     return base(entries_fn=entry_fn("index.html", hook)).data
 
 
+@invalid("local-mismatch-name-length", "LOCAL_MISMATCH", "bundle-v1.md §3.6 "
+         "and §14.2 pass 3: the local header of media/logo.png, the last "
+         "entry, gives a name length of 60,014 (the central header: 14), so "
+         "its name and extra field would run 60,000 bytes past the start of "
+         "the central directory. The name length is one of the fixed fields "
+         "compared with the central header before the room for the name is "
+         "measured: LOCAL_MISMATCH, not OVERLAP.")
+def i_local_name_length():
+    def hook(e):
+        e.local["nlen"] = len(e.name) + 60000
+    built = base(entries_fn=entry_fn("media/logo.png", hook))
+    assert built.entries[-1].name == b"media/logo.png"
+    return built.data
+
+
 # --- §4 entry names --------------------------------------------------------
 
 @invalid("name-not-utf8-bytes", "NAME_NOT_UTF8", "bundle-v1.md §4.1 rule 1: "
@@ -1307,6 +1528,31 @@ NAME_INVALID_CASES = [
 ]
 
 
+NAME_INVALID_CASES += [
+    ("unassigned", "lessons/a\u0378.html", "contains U+0378, a code point "
+     "that no version of Unicode up to 15.0 assigns (General_Category Cn)"),
+    ("device-superscript", "lessons/COM\u00b9.html", "has the segment "
+     "'COM\u00b9.html' (superscript one, U+00B9): Windows reserves COM\u00b9 "
+     "to COM\u00b3 and LPT\u00b9 to LPT\u00b3 as it reserves COM1 to COM9"),
+    ("device-lpt-superscript", "lpt\u00b3", "is the device name LPT\u00b3 "
+     "(superscript three, U+00B3), in lower case"),
+    ("device-com0", "lessons/com0.txt", "has the segment 'com0.txt', whose "
+     "part before the first '.' is the device name COM0"),
+    ("device-conin", "CONIN$", "is the Windows console device CONIN$"),
+    ("device-conout", "lessons/conout$.log", "has the segment "
+     "'conout$.log', whose part before the first '.' is the console device "
+     "CONOUT$"),
+    ("device-space-before-dot", "lessons/CON .txt", "has the segment "
+     "'CON .txt': Windows drops the spaces before the dot, so the part "
+     "before the first '.' names the device CON"),
+    ("version-suffix", "lessons/a.html;1", "has a segment that ends with ';' "
+     "and digits (a VMS version number), which Info-ZIP unzip removes when "
+     "it writes the file, so the file would be extracted as lessons/a.html"),
+    ("semicolon-end", "lessons/notes;", "has a segment that ends with ';', "
+     "which Info-ZIP unzip removes when it writes the file"),
+]
+
+
 def make_name_invalid(slug, name, what):
     def fn():
         data = b"" if name.endswith("/") else X_HTML
@@ -1321,6 +1567,36 @@ def make_name_invalid(slug, name, what):
 for _slug, _name, _what in NAME_INVALID_CASES:
     assert _slug != "too-long" or len(_name.encode()) == 1025
     make_name_invalid(_slug, _name, _what)
+
+
+@invalid("name-invalid-unicode-16-case-pair", "NAME_INVALID",
+         "bundle-v1.md §4.1 rule 4: lessons/\u1c89.html and "
+         "lessons/\u1c8a.html contain U+1C89 and U+1C8A (CYRILLIC CAPITAL and "
+         "SMALL LETTER TJE), a case pair added in Unicode 16.0. Names may hold "
+         "only code points assigned in Unicode 15.0, so neither name is "
+         "valid, and the caseless comparison of §4.2 (which would call them "
+         "a collision under Unicode 16 and not under 15) is never reached: "
+         "every reader, whatever its Unicode version, reports NAME_INVALID "
+         "for the first of them.")
+def i_unicode_16_pair():
+    return base(add=[("lessons/\u1c89.html", X_HTML),
+                     ("lessons/\u1c8a.html", X_HTML)]).data
+
+
+@valid("names-near-the-rules", "Names on the valid side of the rules of "
+       "bundle-v1.md §4: lessons/com10.html, lessons/console.html and "
+       "lessons/conin.html (not device names: COM10, CONSOLE and CONIN are "
+       "not reserved); lessons/a;1.html (a ';' that does not end the "
+       "segment); lessons/i.html and lessons/\u0131.html (dotless i, "
+       "U+0131: full case folding without the Turkic mappings keeps them "
+       "apart); lessons/\U00031350.html (U+31350, a CJK ideograph assigned "
+       "in Unicode 15.0, the version the rules pin).")
+def v_names_near_rules():
+    names = ["lessons/com10.html", "lessons/console.html",
+             "lessons/conin.html", "lessons/a;1.html", "lessons/i.html",
+             "lessons/\u0131.html", "lessons/\U00031350.html"]
+    return reader_valid("names-near-the-rules", "Names near the rules",
+                        add=[(n, X_HTML) for n in names])
 
 
 @invalid("name-not-nfc", "NAME_NOT_NFC", "bundle-v1.md §4.1 rule 8: the name "
@@ -1457,6 +1733,33 @@ def i_mimetype_extra():
     def hook(e):
         e.lextra = struct.pack("<HHH", 0xD935, 2, 0)
     return base(entries_fn=entry_fn("mimetype", hook)).data
+
+
+MIMETYPE_HEADER_CASES = [
+    ("crc", "has the CRC-32 0xD473753C in both headers (one bit off the "
+     "CRC-32 of its content, 0xD473753D); the content is right",
+     lambda e: setattr(e, "crc", e.crc ^ 1)),
+    ("version-needed-20", "says 'version needed to extract' 20 in both "
+     "headers, as Python's zipfile writes it",
+     lambda e: setattr(e, "vneed", 20)),
+    ("flag-bit-1", "has general purpose flag bit 1 (0x0002) set in both "
+     "headers", lambda e: setattr(e, "flags", 0x0002)),
+    ("flag-utf8", "has general purpose flag bit 11 (0x0800, UTF-8 name) set "
+     "in both headers", lambda e: setattr(e, "flags", 0x0800)),
+]
+
+
+def make_mimetype_header(slug, what, change):
+    def fn():
+        return base(entries_fn=entry_fn("mimetype", change)).data
+    invalid("mimetype-" + slug, "MIMETYPE_INVALID",
+            "bundle-v1.md §5.2 and §5.3: the mimetype entry %s, so the first "
+            "71 bytes of the bundle are not the fixed ones (only bytes 10..13, "
+            "the time and date, may vary)." % what)(fn)
+
+
+for _slug, _what, _change in MIMETYPE_HEADER_CASES:
+    make_mimetype_header(_slug, _what, _change)
 
 
 @invalid("entry-order-content", "ENTRY_ORDER", "bundle-v1.md §5.1: the "
@@ -1745,6 +2048,100 @@ def i_sig_base64():
     return base(sig_fn=sig_lines(fn)).data
 
 
+B64_ALPHABET = (b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                b"0123456789+/")
+
+
+def set_pad_bit(line):
+    """The same base64 line with the lowest padding bit of its last
+    significant character set: it decodes to the same bytes under a lenient
+    decoder, and is not the canonical encoding."""
+    body = line.rstrip(b"=")
+    last = B64_ALPHABET.index(body[-1:])
+    assert last & 1 == 0
+    return body[:-1] + B64_ALPHABET[last | 1:(last | 1) + 1] + line[len(body):]
+
+
+@invalid("signature-invalid-base64-pad-bits-line-2", "SIGNATURE_INVALID",
+         "bundle-v1.md §9.1: the last base64 character of line 2 before its "
+         "'=' has a padding bit set (canonical base64 leaves the 2 bits that "
+         "do not belong to a byte at zero). The bytes it decodes to are "
+         "those of a correct signature; stock minisign 0.11 ignores the bit "
+         "and verifies it.")
+def i_sig_pad_line2():
+    def fn(lines):
+        lines[1] = set_pad_bit(lines[1])
+        return b"\n".join(lines) + b"\n"
+    return base(sig_fn=sig_lines(fn)).data
+
+
+@invalid("signature-invalid-base64-pad-bits-line-4", "SIGNATURE_INVALID",
+         "bundle-v1.md §9.1: the last base64 character of line 4 before its "
+         "'==' has a padding bit set (4 bits are padding there). The bytes "
+         "are those of a correct global signature.")
+def i_sig_pad_line4():
+    def fn(lines):
+        lines[3] = set_pad_bit(lines[3])
+        return b"\n".join(lines) + b"\n"
+    return base(sig_fn=sig_lines(fn)).data
+
+
+UNTRUSTED_LINE_MAX = 1022
+TRUSTED_COMMENT_MAX = 4077
+
+
+@invalid("signature-invalid-untrusted-comment-too-long", "SIGNATURE_INVALID",
+         "bundle-v1.md §9.1: line 1 of META-INF/MANIFEST.minisig is 1,023 "
+         "bytes long ('untrusted comment: ' and 1,004 'u'); the limit is "
+         "1,022, the longest line stock minisign reads. The signature lines "
+         "are correct.")
+def i_sig_untrusted_long():
+    built = base(sig_kw=dict(untrusted=b"u" * (UNTRUSTED_LINE_MAX + 1 - 19)))
+    assert len(built.signature.split(b"\n")[0]) == UNTRUSTED_LINE_MAX + 1
+    return built.data
+
+
+@invalid("signature-invalid-untrusted-comment-nul", "SIGNATURE_INVALID",
+         "bundle-v1.md §9.1: the untrusted comment holds a NUL byte "
+         "('untrusted comment: before\\x00after'); comments are text without "
+         "control characters other than TAB. Stock minisign stops reading "
+         "the line at the NUL and refuses the file.")
+def i_sig_untrusted_nul():
+    return base(sig_kw=dict(untrusted=b"before\x00after")).data
+
+
+@invalid("signature-invalid-trusted-comment-too-long", "SIGNATURE_INVALID",
+         "bundle-v1.md §9.1: the trusted comment is 4,078 bytes (the three "
+         "fields, then '\\tx-pad:' and 'p' up to that length), correctly "
+         "signed; the limit is 4,077 bytes, the longest that stock minisign "
+         "can sign.")
+def i_sig_trusted_long():
+    head = trusted_comment(BASE_ID, BASE_VERSION) + "\tx-pad:"
+    built = base(tc_extra="\tx-pad:" + "p" * (TRUSTED_COMMENT_MAX + 1 - len(head)))
+    line3 = built.signature.split(b"\n")[2]
+    assert len(line3) == len(b"trusted comment: ") + TRUSTED_COMMENT_MAX + 1
+    return built.data
+
+
+@valid("signature-limits", "META-INF/MANIFEST.minisig at the limits of "
+       "bundle-v1.md §9.1: line 1 is exactly 1,022 bytes ('untrusted "
+       "comment: ' and 1,003 'u') and the trusted comment exactly 4,077 "
+       "bytes (the three fields, then '\\tx-pad:' and 'p' up to that "
+       "length). Stock minisign verifies it, and stock 'minisign -S -t' "
+       "writes the same lines 2 to 4. Not what a v1 writer writes, a reader "
+       "acceptance test.")
+def v_signature_limits():
+    cid = "org.example.signature-limits"
+    head = trusted_comment(cid, "1.0") + "\tx-pad:"
+    built = reader_valid("signature-limits", "Signature limits",
+                         sig_kw=dict(untrusted=b"u" * (UNTRUSTED_LINE_MAX - 19)),
+                         tc_extra="\tx-pad:" + "p" * (TRUSTED_COMMENT_MAX - len(head)))
+    lines = built.signature.split(b"\n")
+    assert len(lines[0]) == UNTRUSTED_LINE_MAX
+    assert len(lines[2]) == len(b"trusted comment: ") + TRUSTED_COMMENT_MAX
+    return built
+
+
 @invalid("signature-legacy", "SIGNATURE_LEGACY", "bundle-v1.md §9.2: "
          "META-INF/MANIFEST.minisig is a valid legacy minisign signature "
          "(algorithm 'Ed', Ed25519 over the raw manifest bytes) by test.key "
@@ -1832,6 +2229,17 @@ def i_tc_order():
                 % (BASE_ID, BASE_VERSION)).data
 
 
+@invalid("format-unsupported-not-a-number", "FORMAT_UNSUPPORTED",
+         "bundle-v1.md §8.3: the manifest's first line is '# sampan-bundle: "
+         "1.0', a sampan-bundle header line whose value is not '1'; it is "
+         "properly signed and the trusted comment says 'sampan-bundle:1.0'.")
+def i_format_not_number():
+    headers = [("sampan-bundle", "1.0"), ("id", BASE_ID),
+               ("version", BASE_VERSION), ("title", BASE_TITLE)]
+    return base(headers=headers,
+                tc=trusted_comment(BASE_ID, BASE_VERSION, bundle="1.0")).data
+
+
 # --- §8.6 entry lines and the listing rule ---------------------------------
 
 @invalid("entry-unlisted", "ENTRY_UNLISTED", "bundle-v1.md §8.6: the manifest "
@@ -1858,6 +2266,40 @@ def i_missing():
         ls.insert(i, manifest_line(b"lessons/02-missing.html", X_HTML))
         return ls
     return base(lines_fn=lines).data
+
+
+UNLISTED_NAMES = [
+    ("mimetype", b"mimetype", MEDIA_TYPE,
+     "after the line of media/logo.png, where byte order puts it"),
+    ("manifest", MANIFEST, b"# sampan-bundle: 1\n",
+     "first, where byte order puts it among the META-INF/ lines"),
+    ("signature", MINISIG, b"untrusted comment: \n",
+     "first, where byte order puts it among the META-INF/ lines"),
+]
+
+
+def make_lists_unlisted(slug, name, data, where):
+    def lines(ls):
+        line = manifest_line(name, data)
+        if name == b"mimetype":
+            ls.append(line)
+        else:
+            ls.insert(0, line)
+        return ls
+
+    def fn():
+        return base(lines_fn=lines).data
+    invalid("manifest-invalid-lists-" + slug, "MANIFEST_INVALID",
+            "bundle-v1.md §8.6: the manifest has an entry line for %s, %s. "
+            "The three entries mimetype, META-INF/MANIFEST and "
+            "META-INF/MANIFEST.minisig are never listed; a line for one of "
+            "them breaks the manifest's own grammar (MANIFEST_INVALID), "
+            "whether or not the entry exists. The manifest is correctly "
+            "signed." % (name.decode(), where))(fn)
+
+
+for _slug, _name, _data, _where in UNLISTED_NAMES:
+    make_lists_unlisted(_slug, _name, _data, _where)
 
 
 # --- §11 course.json -------------------------------------------------------
@@ -2008,6 +2450,110 @@ def i_course_dup():
                  version=BASE_VERSION, title=BASE_TITLE).data
 
 
+def raw_course(course, raw):
+    """course.json text in which each value "@KEY@" is replaced by the raw
+    JSON text raw[KEY] (bytes): numbers and escapes json.dumps would not
+    write."""
+    text = course_json(course)
+    for key, value in raw.items():
+        placeholder = ('"@%s@"' % key).encode()
+        assert text.count(placeholder) == 1, key
+        text = text.replace(placeholder, value)
+    return text
+
+
+def course_with_raw(raw, **changes):
+    course = base_course(**changes)
+    for key in raw:
+        if key != "sampan-bundle":
+            course[key] = "@%s@" % key
+    if "sampan-bundle" in raw:
+        course["sampan-bundle"] = "@sampan-bundle@"
+    return raw_course(course, raw)
+
+
+COURSE_JSON_CASES = [
+    ("bundle-version-real", "11.1", "gives \"sampan-bundle\": 1.0: a number "
+     "with a fraction is not an integer, even when its value is one",
+     {"sampan-bundle": b"1.0"}),
+    ("bundle-version-exponent", "11.1", "gives \"sampan-bundle\": 1e0: a "
+     "number with an exponent is not an integer", {"sampan-bundle": b"1e0"}),
+    ("x-integer-too-big", "11.1", "gives the ignored key \"x-count\" the "
+     "integer 9223372036854775808 (2^63), one more than the largest integer "
+     "allowed", {"x-count": b"9223372036854775808"}),
+    ("x-integer-too-small", "11.1", "gives the ignored key \"x-count\" the "
+     "integer -9223372036854775809, one less than -2^63",
+     {"x-count": b"-9223372036854775809"}),
+    ("x-number-overflow", "11.1", "gives the ignored key \"x-scale\" the "
+     "number 1.7976931348623159e308, whose nearest binary64 value is "
+     "infinite (the largest finite one is 1.7976931348623157e308)",
+     {"x-scale": b"1.7976931348623159e308"}),
+    ("lone-surrogate", "11.1", "gives the ignored key \"x-note\" the string "
+     "\"\\ud800\": the escape of a high surrogate without its low surrogate",
+     {"x-note": b'"\\ud800"'}),
+    ("lone-low-surrogate", "11.1", "gives the ignored key \"x-note\" the "
+     "string \"\\udc00a\": the escape of a low surrogate that no high "
+     "surrogate precedes", {"x-note": b'"\\udc00a"'}),
+]
+
+
+def make_course_json_case(slug, section, what, raw):
+    def fn():
+        return build(base_files(), course_with_raw(raw), cid=BASE_ID,
+                     version=BASE_VERSION, title=BASE_TITLE).data
+    invalid("course-invalid-" + slug, "COURSE_INVALID",
+            "bundle-v1.md §%s: META-INF/course.json %s. It is listed with its "
+            "correct digest in the signed manifest." % (section, what))(fn)
+
+
+for _slug, _section, _what, _raw in COURSE_JSON_CASES:
+    make_course_json_case(_slug, _section, _what, _raw)
+
+
+@invalid("course-invalid-bom", "COURSE_INVALID", "bundle-v1.md §11.1: "
+         "META-INF/course.json begins with a UTF-8 byte order mark; the rest "
+         "is a valid course.")
+def i_course_bom():
+    return build(base_files(), b"\xef\xbb\xbf" + course_json(base_course()),
+                 cid=BASE_ID, version=BASE_VERSION, title=BASE_TITLE).data
+
+
+@invalid("course-invalid-source-empty", "COURSE_INVALID", "bundle-v1.md "
+         "§11.4: the lesson's optional 'source' is the empty string. A key "
+         "that names an entry must name one, and no entry has an empty name; "
+         "a lesson without a source leaves the key out.")
+def i_course_source_empty():
+    return build(base_files(), base_course(lessons=[lesson(source="")])).data
+
+
+@valid("course-json-edges", "META-INF/course.json at the edges of "
+       "bundle-v1.md §11.1 and §11.2: ignored x- keys hold the integers "
+       "9223372036854775807 and -9223372036854775808 and -0, the numbers "
+       "1.7976931348623158e308 (it rounds to the largest finite binary64) "
+       "and 1e-400 (it rounds to zero), and the string \"\\ud83d\\ude00\" (a "
+       "surrogate pair, escaped); optional strings are empty: the English "
+       "description, 'level', 'created', the publisher's 'contact' and the "
+       "one subject. A v1 writer given this course.json writes exactly these "
+       "bytes.")
+def v_course_json_edges():
+    cid = "org.example.course-json-edges"
+    course = simple_course(cid, "1.0", "Course JSON edges", [intro_lesson()],
+                           description={"en": ""}, level="", created="",
+                           subjects=[""])
+    course["publisher"]["contact"] = ""
+    raw = {"x-int-max": b"9223372036854775807",
+           "x-int-min": b"-9223372036854775808", "x-zero": b"-0",
+           "x-real-max": b"1.7976931348623158e308", "x-real-tiny": b"1e-400",
+           "x-pair": b'"\\ud83d\\ude00"'}
+    for key in raw:
+        course[key] = "@%s@" % key
+    text = raw_course(course, raw)
+    json.loads(text)
+    return reader_valid("course-json-edges", "Course JSON edges",
+                        course=text, cid=cid, version="1.0",
+                        title="Course JSON edges")
+
+
 # --- §12 chunks ------------------------------------------------------------
 
 BIG_SIZE = MIB + 1
@@ -2067,6 +2613,118 @@ def i_chunk_mismatch():
         assert text.count(good) == 1
         return text.replace(good, bad)
     return base(add=big_files(), chunks_fn=fn).data
+
+
+BIG_MANIFEST_PAD = "".join("abcdefghijklmnopqrstuvwxyz0123456789"[b % 36]
+                           for b in prng(b"sampan manifest pad", 1000))
+BIG_MANIFEST_HEADERS = [("x-pad-%04d" % i, BIG_MANIFEST_PAD)
+                        for i in range(1040)]
+
+
+@valid("manifest-stored-large", "META-INF/MANIFEST is stored, not deflated, "
+       "and larger than 1 MiB (1,040 unknown header lines '# x-pad-NNNN: "
+       "<1,000 bytes>'), and META-INF/chunks has no block for it: the "
+       "manifest is never listed in itself, so it is never chunked "
+       "(bundle-v1.md §12.2, §13). Readers accept either method for any "
+       "entry but mimetype. Not what a v1 writer writes, a reader acceptance "
+       "test.")
+def v_manifest_stored_large():
+    built = reader_valid("manifest-stored-large", "Stored large manifest",
+                         extra_headers=BIG_MANIFEST_HEADERS,
+                         methods={MANIFEST: 0})
+    e = find(built.entries, MANIFEST)
+    assert e.method == 0 and e.size > CHUNK_SIZE
+    return built
+
+
+@invalid("chunks-invalid-manifest-block", "CHUNKS_INVALID", "bundle-v1.md "
+         "§12.2: META-INF/MANIFEST is stored and larger than 1 MiB (as in "
+         "valid/manifest-stored-large), and META-INF/chunks has a block for "
+         "it, with the manifest's size and two chunk lines. Only entries "
+         "listed in the manifest are chunked, and the manifest is not, so "
+         "the block is for an entry that does not qualify (its digests are "
+         "never compared: a chunk list cannot hold digests of the manifest "
+         "that holds the chunk list's own digest).")
+def i_chunks_manifest_block():
+    def chunks(size):
+        def fn(text):
+            head, rest = text[:len(CHUNKS_HEADER)], text[len(CHUNKS_HEADER):]
+            block = b"f %d META-INF/MANIFEST\n" % size
+            for k in range(-(-size // CHUNK_SIZE)):
+                block += b"c %s\n" % sha256hex(b"chunk %d" % k).encode()
+            return head + block + rest
+        return fn
+    kw = dict(extra_headers=BIG_MANIFEST_HEADERS, methods={MANIFEST: 0})
+    size = len(base(chunks_fn=chunks(CHUNK_SIZE + 1), **kw).manifest)
+    built = base(chunks_fn=chunks(size), **kw)
+    assert len(built.manifest) == size
+    return built.data
+
+
+# --- §14 order of checks where two rules apply --------------------------------
+
+@invalid("order-manifest-before-signature", "CRC_MISMATCH", "bundle-v1.md "
+         "§14.1 step 2: two rules are broken on purpose. The CRC-32 of "
+         "META-INF/MANIFEST is wrong in both its headers (its bytes are "
+         "right), and the deflate stream of META-INF/MANIFEST.minisig is "
+         "replaced by 0xFF bytes of the same length (DEFLATE_INVALID). Step 2 "
+         "reads the two entries in ZIP order, each with the content checks "
+         "of §13: the manifest's CRC_MISMATCH comes first.")
+def i_order_manifest_first():
+    def crc(e):
+        e.crc ^= 1
+
+    def corrupt(e):
+        assert e.method == 8
+        e.payload = b"\xff" * e.csize
+
+    def hook(entries):
+        crc(find(entries, MANIFEST))
+        corrupt(find(entries, MINISIG))
+    return base(entries_fn=hook).data
+
+
+@invalid("order-reads-before-signature-parse", "CRC_MISMATCH", "bundle-v1.md "
+         "§14.1 step 2: two rules are broken on purpose. The CRC-32 of "
+         "META-INF/MANIFEST is wrong in both its headers (its bytes are "
+         "right), and META-INF/MANIFEST.minisig has only three lines "
+         "(SIGNATURE_INVALID). Step 2 reads both entries, with the content "
+         "checks of §13, before it parses the signature file: CRC_MISMATCH.")
+def i_order_reads_first():
+    def hook(e):
+        e.crc ^= 1
+    return base(entries_fn=entry_fn(MANIFEST, hook),
+                sig_fn=sig_lines(lambda ls: b"\n".join(ls[:3]) + b"\n")).data
+
+
+def bad_chunks_header(text):
+    return text.replace(b"chunks: 1", b"chunks: 2")
+
+
+@invalid("order-chunks-before-course", "CHUNKS_INVALID", "bundle-v1.md "
+         "§14.1 step 4: two rules are broken on purpose. META-INF/chunks "
+         "begins '# sampan-chunks: 2' and META-INF/course.json has no "
+         "'licence' (COURSE_INVALID). Step 4 takes META-INF/chunks first "
+         "(ZIP order: 'META-INF/ch' sorts before 'META-INF/co'): "
+         "CHUNKS_INVALID.")
+def i_order_chunks_course():
+    return base(course=base_course(licence=None),
+                chunks_fn=bad_chunks_header).data
+
+
+@invalid("order-chunks-before-course-digest", "CHUNKS_INVALID",
+         "bundle-v1.md §14.1 step 4: two rules are broken on purpose. "
+         "META-INF/chunks begins '# sampan-chunks: 2', and "
+         "META-INF/course.json was changed after signing (licence CC0-1.0; "
+         "its CRC-32 and sizes match the new bytes, its manifest digest does "
+         "not: DIGEST_MISMATCH). Step 4 checks each of the two entries "
+         "completely, content then syntax, in ZIP order: META-INF/chunks, "
+         "and its CHUNKS_INVALID, come first.")
+def i_order_chunks_course_digest():
+    def hook(e):
+        e.set_data(course_json(base_course(licence="CC0-1.0")))
+    return base(chunks_fn=bad_chunks_header,
+                entries_fn=entry_fn(COURSE, hook)).data
 
 
 # --- §13 content verification ----------------------------------------------
@@ -2158,6 +2816,116 @@ def i_deflate_invalid():
     def hook(e):
         e.payload = b"\xff" * e.csize
     return base(entries_fn=entry_fn("index.html", hook)).data
+
+
+def sync_deflate(data):
+    """Raw deflate that ends with a sync flush: every byte of data is in the
+    stream, which ends on a byte boundary without a final block."""
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    return comp.compress(data) + comp.flush(zlib.Z_SYNC_FLUSH)
+
+
+DEFLATE_CASES = [
+    ("junk-after-end", "is a complete deflate stream followed by 5 more "
+     "bytes ('\\x00junk'), counted in the compressed size: the stream ends "
+     "before the compressed bytes do",
+     lambda e: e.payload + b"\x00junk"),
+    ("no-final-block", "ends after a sync flush: every byte of the content "
+     "comes out, but no block has the final bit set, so the stream never "
+     "ends", lambda e: sync_deflate(e.data)),
+    ("truncated", "is the first half of the deflate stream of the content: "
+     "the compressed bytes run out in the middle of a block",
+     lambda e: e.payload[:len(e.payload) // 2]),
+]
+
+
+def make_deflate_case(slug, what, payload):
+    def fn():
+        def hook(e):
+            e.payload = payload(e)
+            e.csize = len(e.payload)
+        return base(entries_fn=entry_fn("index.html", hook)).data
+    invalid("deflate-invalid-" + slug, "DEFLATE_INVALID",
+            "bundle-v1.md §13: the compressed data of the deflated index.html "
+            "%s. CRC-32, size and manifest digest are those of the real "
+            "content." % what)(fn)
+
+
+for _slug, _what, _payload in DEFLATE_CASES:
+    make_deflate_case(_slug, _what, _payload)
+
+
+@invalid("deflate-invalid-empty-stream", "DEFLATE_INVALID", "bundle-v1.md "
+         "§13: media/empty.txt is deflated (method 8) with size 0 and "
+         "compressed size 0: zero bytes are not a deflate stream (the "
+         "shortest one, 03 00, is two bytes).")
+def i_deflate_empty():
+    def hook(e):
+        e.payload = b""
+        e.csize = 0
+    return base(add=[("media/empty.txt", b"")], methods={"media/empty.txt": 8},
+                entries_fn=entry_fn("media/empty.txt", hook)).data
+
+
+@invalid("order-size-mismatch-before-deflate-invalid", "SIZE_MISMATCH",
+         "bundle-v1.md §13: two rules are broken on purpose. The deflate "
+         "stream of index.html produces 10 bytes more than its declared size "
+         "(CRC-32 and digest are those of the declared prefix), then, where "
+         "the next block begins, holds an invalid block type "
+         "(DEFLATE_INVALID). Inflation is one pass, and the first event "
+         "decides: the output passes the declared size before the invalid "
+         "block is reached.")
+def i_size_before_deflate():
+    full = base_files()[0][1]
+
+    def hook(e):
+        e.payload = sync_deflate(full) + b"\xff\xff\xff"
+        e.csize = len(e.payload)
+    files = base_files()
+    files[0] = ("index.html", full[:-10])
+    return build(files, base_course(), methods={"index.html": 8},
+                 entries_fn=entry_fn("index.html", hook)).data
+
+
+def stored_block(data, final=False):
+    """A deflate stored block with the 5 bits after its 3-bit header set to
+    1: RFC 1951 says they are ignored."""
+    assert len(data) < 65536
+    return (bytes([0xF8 | int(final)]) + struct.pack("<HH", len(data),
+                                                      len(data) ^ 0xFFFF)
+            + data)
+
+
+@valid("deflate-reader-latitude", "Deflate streams a v1 writer does not "
+       "write, which readers must accept (bundle-v1.md §13): "
+       "data/blocks.txt is a stored block (with its 5 ignored header bits "
+       "set), then fixed and dynamic blocks ending in a sync flush, then a "
+       "final empty fixed block whose padding bits, after its end code, are "
+       "set (bytes 03 FC); it also has general purpose flag bit 2 (0x0004) "
+       "set beside bit 1. data/empty.txt is a deflated entry of size 0 (the "
+       "stream 03 00). data/flagged.bin is stored with flag bit 1 set. "
+       "Readers ignore bits 1 and 2, and the bits after the end of the "
+       "final block. Not what a v1 writer writes, a reader acceptance test.")
+def v_deflate_latitude():
+    first = b"".join(b"Line %d of the first part, in a stored block.\n" % i
+                     for i in range(20))
+    second = b"".join(b"Line %d of the second part, compressed.\n" % i
+                      for i in range(60))
+    text = first + second
+
+    def hook(entries):
+        blocks = find(entries, "data/blocks.txt")
+        blocks.payload = stored_block(first) + sync_deflate(second) + b"\x03\xfc"
+        blocks.csize = len(blocks.payload)
+        blocks.flags |= 0x0004
+        assert zlib.decompress(blocks.payload, -15) == text
+        assert find(entries, "data/empty.txt").payload == b"\x03\x00"
+        find(entries, "data/flagged.bin").flags |= 0x0002
+    return reader_valid("deflate-reader-latitude", "Deflate latitude",
+                        add=[("data/blocks.txt", text), ("data/empty.txt", b""),
+                             ("data/flagged.bin", b"stored, with flag bit 1\n")],
+                        methods={"data/blocks.txt": 8, "data/empty.txt": 8},
+                        entries_fn=hook)
 
 
 # ---------------------------------------------------------------------------

@@ -99,11 +99,19 @@ for f in "$VECTORS"/invalid/*.sampan; do
 	# Fetch every entry the manifest lists, plain and as gzip: a complete 200
 	# must carry exactly the signed bytes; the damaged entry must fail.
 	if "$PYTHON" - "$URL" "$f" >fetch.out 2>&1 <<'PY'; then
-import gzip, hashlib, http.client, sys, urllib.parse, zipfile
+import gzip, hashlib, http.client, json, struct, sys, urllib.parse, zipfile, zlib
 url = urllib.parse.urlsplit(sys.argv[1])
+def raw(z, name):  # an entry's bytes, even when its CRC-32 is the damage
+    info = z.getinfo(name)
+    with open(sys.argv[2], "rb") as f:
+        f.seek(info.header_offset + 26)
+        n, e = struct.unpack("<HH", f.read(4))
+        f.seek(info.header_offset + 30 + n + e)
+        data = f.read(info.compress_size)
+    return zlib.decompress(data, -15) if info.compress_type == 8 else data
 with zipfile.ZipFile(sys.argv[2]) as z:
-    manifest = z.read("META-INF/MANIFEST").decode()
-    course = __import__("json").loads(z.read("META-INF/course.json"))
+    manifest = raw(z, "META-INF/MANIFEST").decode()
+    course = json.loads(raw(z, "META-INF/course.json"))
 digests = {}
 for line in manifest.splitlines():
     if line and not line.startswith("#"):

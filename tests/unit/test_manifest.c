@@ -125,8 +125,13 @@ static void refuses_other_format_versions_as_format_unsupported(void **state)
 	/* checked before the rest of the body */
 	BAD("# sampan-bundle: 2\n# id: NOT VALID\n# version: x\n", FORMAT_UNSUPPORTED);
 	BAD("# sampan-bundle: 2\n# id: a\n# version: 1\n\n\n", FORMAT_UNSUPPORTED);
-	/* not a number at all is malformed */
-	BAD("# sampan-bundle: one\n# id: a\n# version: 1\n", MANIFEST_INVALID);
+	/* any other value of a sampan-bundle header line is another format */
+	BAD("# sampan-bundle: one\n# id: a\n# version: 1\n", FORMAT_UNSUPPORTED);
+	BAD("# sampan-bundle: 1.0\n# id: a\n# version: 1\n", FORMAT_UNSUPPORTED);
+	BAD("# sampan-bundle: 01\n# id: a\n# version: 1\n", FORMAT_UNSUPPORTED);
+	/* a first line that is not a sampan-bundle header line is malformed */
+	BAD("# sampan-bundle:1\n# id: a\n# version: 1\n", MANIFEST_INVALID);
+	BAD("# format: 1\n# id: a\n# version: 1\n", MANIFEST_INVALID);
 }
 
 static void refuses_missing_final_newline(void **state)
@@ -304,6 +309,16 @@ static void refuses_duplicate_line(void **state)
 	BAD(HDR L_INDEX L_INDEX, MANIFEST_INVALID);
 	BAD(HDR H_ZERO "  index.html\n" H_ABC "  index.html\n", MANIFEST_INVALID);
 	BAD(HDR L_CHUNKS L_COURSE L_INDEX L_LESSON L_LESSON, MANIFEST_INVALID);
+}
+
+static void refuses_lines_for_the_entries_never_listed(void **state)
+{
+	(void)state;
+	BAD(HDR H_ZERO "  META-INF/MANIFEST\n" L_INDEX, MANIFEST_INVALID);
+	BAD(HDR H_ZERO "  META-INF/MANIFEST.minisig\n" L_INDEX, MANIFEST_INVALID);
+	BAD(HDR L_INDEX H_ZERO "  mimetype\n", MANIFEST_INVALID);
+	/* names that only begin like them are ordinary entries */
+	GOOD(HDR H_ZERO "  META-INF/MANIFEST.txt\n" L_INDEX H_ZERO "  mimetype.txt\n");
 }
 
 static void ignores_unknown_header_keys(void **state)
@@ -711,6 +726,7 @@ int main(void)
 		cmocka_unit_test(refuses_bad_entry_names),
 		cmocka_unit_test(refuses_lines_out_of_order),
 		cmocka_unit_test(refuses_duplicate_line),
+		cmocka_unit_test(refuses_lines_for_the_entries_never_listed),
 		cmocka_unit_test(ignores_unknown_header_keys),
 		cmocka_unit_test(ignores_many_unknown_header_keys),
 		cmocka_unit_test(captures_title),

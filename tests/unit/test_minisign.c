@@ -1024,19 +1024,40 @@ static void sig_parse_refuses_bad_line_prefixes_and_lengths(void **state)
 
 	big = malloc(9000);
 	assert_non_null(big);
-	/* line 1 of 1,024 bytes is fine, 1,025 is not */
-	memset(big, 'u', 1025);
+	/* line 1 of 1,022 bytes is fine, 1,023 is not: stock minisign reads no longer one */
+	memset(big, 'u', 1023);
 	memcpy(big, "untrusted comment: ", 19);
-	big[1024] = '\0';
+	big[1022] = '\0';
 	edited = replace_line(text, 0, big);
 	assert_ok(parse_only(edited, &err), err);
 	free(edited);
-	big[1024] = 'u';
-	big[1025] = '\0';
+	big[1022] = 'u';
+	big[1023] = '\0';
 	edited = replace_line(text, 0, big);
 	assert_rule(parse_only(edited, &err), BUNDLE_INVALID, err, RULE_SIGNATURE_INVALID);
 	free(edited);
-	/* a trusted comment of 8,175 bytes is fine, 8,176 is not */
+	/* the CR of a CRLF line counts: 1,021 bytes and a CR are fine, 1,022 and a CR not */
+	big[1021] = '\r';
+	big[1022] = '\0';
+	edited = replace_line(text, 0, big);
+	assert_ok(parse_only(edited, &err), err);
+	free(edited);
+	big[1021] = 'u';
+	big[1022] = '\r';
+	big[1023] = '\0';
+	edited = replace_line(text, 0, big);
+	assert_rule(parse_only(edited, &err), BUNDLE_INVALID, err, RULE_SIGNATURE_INVALID);
+	free(edited);
+	/* an untrusted comment is text: no NUL, no control character but TAB */
+	edited = replace_line(text, 0, "untrusted comment: a\tb");
+	assert_ok(parse_only(edited, &err), err);
+	free(edited);
+	edited = replace_line(text, 0,
+	                      "untrusted comment: a\x01"
+	                      "b");
+	assert_rule(parse_only(edited, &err), BUNDLE_INVALID, err, RULE_SIGNATURE_INVALID);
+	free(edited);
+	/* a trusted comment of 4,077 bytes is fine, 4,078 is not */
 	memset(big, 't', 17 + MINISIGN_TRUSTED_COMMENT_MAX + 1);
 	memcpy(big, "trusted comment: ", 17);
 	big[17 + MINISIGN_TRUSTED_COMMENT_MAX] = '\0';

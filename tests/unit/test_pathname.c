@@ -245,13 +245,60 @@ static void refuses_windows_device_names(void **state)
 	REFUSE("lpt1", NAME_INVALID);
 }
 
+static void refuses_the_device_names_windows_added_and_spaces_before_the_dot(void **state)
+{
+	(void)state;
+	REFUSE("com0.txt", NAME_INVALID);
+	REFUSE("LPT0", NAME_INVALID);
+	REFUSE("COM\xC2\xB9.html", NAME_INVALID); /* COM¹ */
+	REFUSE("com\xC2\xB2", NAME_INVALID);
+	REFUSE("lessons/LPT\xC2\xB3.md", NAME_INVALID);
+	REFUSE("lpt\xC2\xB9", NAME_INVALID);
+	REFUSE("CONIN$", NAME_INVALID);
+	REFUSE("conout$.log", NAME_INVALID);
+	REFUSE("CON .txt", NAME_INVALID);
+	REFUSE("lessons/nul   .html", NAME_INVALID);
+	REFUSE("Aux .tar.gz", NAME_INVALID);
+}
+
+static void refuses_segments_unzip_would_shorten(void **state)
+{
+	(void)state;
+	REFUSE("a.html;1", NAME_INVALID);
+	REFUSE("notes;", NAME_INVALID);
+	REFUSE("lessons/x;123", NAME_INVALID);
+	REFUSE("old;2/x.html", NAME_INVALID);
+	ACCEPT("a;1.html");
+	ACCEPT("a;b");
+	ACCEPT("x;1a");
+}
+
+static void refuses_code_points_not_in_unicode_15(void **state)
+{
+	(void)state;
+	REFUSE("a\xCD\xB8.html", NAME_INVALID); /* U+0378, never assigned */
+	REFUSE("\xE1\xB2\x89.html", NAME_INVALID); /* U+1C89, Unicode 16.0 */
+	REFUSE("\xE1\xB2\x8A.html", NAME_INVALID); /* U+1C8A, Unicode 16.0 */
+	REFUSE("\xF0\x9F\xAB\xA9.png", NAME_INVALID); /* U+1FAE9, Unicode 16.0 */
+	REFUSE("\xF3\xA0\x80\x80", NAME_INVALID); /* U+E0000, unassigned */
+	ACCEPT("\xF0\xB1\x8D\x90.html"); /* U+31350, CJK Extension H, Unicode 15.0 */
+	ACCEPT("\xF0\x9F\xAB\xA8.png"); /* U+1FAE8 SHAKING FACE, Unicode 15.0 */
+	ACCEPT("\xE1\x80\x80.html"); /* U+1000 MYANMAR LETTER KA */
+}
+
 static void accepts_names_that_only_start_like_devices(void **state)
 {
 	(void)state;
 	ACCEPT("console.txt");
 	ACCEPT("con2.txt");
-	ACCEPT("com0.txt");
+	ACCEPT("com10.txt");
+	ACCEPT("conin.txt");
+	ACCEPT("conout");
 	ACCEPT("lpt10");
+	ACCEPT("lpt\xC2\xB9"
+	       "0.txt"); /* LPT¹0 */
+	ACCEPT("com\xC2\xB4"); /* an acute accent, not a superscript digit */
+	ACCEPT(" con.txt"); /* Windows drops spaces before the dot, not at the start */
 	ACCEPT("auxiliary/x.html");
 	ACCEPT("xcon.html");
 	ACCEPT("my-con.txt");
@@ -587,6 +634,9 @@ int main(void)
 		cmocka_unit_test(refuses_private_use_characters),
 		cmocka_unit_test(refuses_trailing_dot_or_space),
 		cmocka_unit_test(refuses_windows_device_names),
+		cmocka_unit_test(refuses_the_device_names_windows_added_and_spaces_before_the_dot),
+		cmocka_unit_test(refuses_segments_unzip_would_shorten),
+		cmocka_unit_test(refuses_code_points_not_in_unicode_15),
 		cmocka_unit_test(accepts_names_that_only_start_like_devices),
 		cmocka_unit_test(requires_exact_meta_inf_spelling_in_first_segment),
 		cmocka_unit_test(refuses_decomposed_and_accepts_composed),
