@@ -101,7 +101,8 @@ static int fts_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 	if (len <= 0)
 		return SQLITE_OK;
 	rc = tokenizer_run((struct tokenizer *)t, text, (size_t)len,
-	                   (flags & FTS5_TOKENIZE_QUERY) != 0, fts_each, &f);
+	                   (flags & FTS5_TOKENIZE_QUERY) ? TOKENIZE_QUERY : TOKENIZE_TEXT, fts_each,
+	                   &f);
 	return rc < 0 ? SQLITE_ERROR : rc;
 }
 
@@ -529,7 +530,8 @@ static char *expression(struct tokenizer *t, const char *text, bool prefix)
 		while (pos < len && (sp = space_at(text + pos, len - pos)) > 0)
 			pos += sp;
 		is_last = pos >= len;
-		if (tokenizer_run(t, text + start, end - start, true, count_word, &words) != 0 ||
+		if (tokenizer_run(t, text + start, end - start, TOKENIZE_QUERY, count_word,
+		                  &words) != 0 ||
 		    words == 0)
 			continue; /* punctuation only */
 		star = prefix && is_last;

@@ -76,8 +76,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(q, data, size);
 	q[size] = '\0';
-	(void)tokenizer_run(t, (const char *)data, size, false, count, &words);
-	(void)tokenizer_run(t, (const char *)data, size, true, count, &words);
+	(void)tokenizer_run(t, (const char *)data, size, TOKENIZE_TEXT, count, &words);
+	(void)tokenizer_run(t, (const char *)data, size, TOKENIZE_QUERY, count, &words);
+	(void)tokenizer_run(t, (const char *)data, size, TOKENIZE_LOOSE, count, &words);
 	memset(&sq, 0, sizeof(sq));
 	sq.text = q;
 	sq.limit = 5;
