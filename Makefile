@@ -28,12 +28,13 @@ WERROR ?= 0
 
 PKGS := libzip libsodium libcrypto jansson icu-uc zlib
 BUILDER_PKGS := libcmark-gfm libarchive yaml-0.1
-PLAYER_PKGS := libmicrohttpd libqrencode sqlite3
+PLAYER_PKGS := libmicrohttpd libqrencode sqlite3 icu-i18n
 # Lazy (=): evaluated after `make test` has installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(BUILDER_PKGS) $(PLAYER_PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 BUILDER_LIBS = $(shell pkg-config --libs $(BUILDER_PKGS))
-PLAYER_LIBS = $(shell pkg-config --libs $(PLAYER_PKGS))
+# libstemmer (Snowball's stemmers, for search) has no pkg-config file.
+PLAYER_LIBS = $(shell pkg-config --libs $(PLAYER_PKGS)) -lstemmer
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wconversion -Wvla -Wwrite-strings -Wimplicit-fallthrough

@@ -77,6 +77,7 @@ struct search_hit {
 	char *media; /* a subtitle cue: the video's entry name; else NULL */
 	char *track; /* and the subtitle file's */
 	uint64_t start_ms, end_ms;
+	bool approximate; /* found by the looser pass, or for the "did you mean" words */
 };
 
 struct search_result {
@@ -85,9 +86,25 @@ struct search_result {
 	bool more; /* another page follows */
 	bool timed_out; /* the budget ran out: no hits */
 	bool empty_query; /* the text had no word to search for */
+	char *did_you_mean; /* words the courses have, close to those typed that found little */
+	bool corrected; /* nothing else was found: the hits are those of did_you_mean */
 };
 
-/* Run a query.  BUNDLE_OK also when nothing is found or the budget ran out. */
+/*
+ * Run a query.  BUNDLE_OK also when nothing is found or the budget ran out.
+ *
+ * Results come best first: the words as typed (with their accents, when
+ * typed with them), then folded, then other words of the same stem
+ * (English, Indonesian and Malay); among those, the words side by side
+ * first, then by bm25 (the heading weighs 3).  When the first pass finds
+ * fewer than three, a looser pass adds what it finds after them, marked
+ * approximate (Thai and Lao tone marks and vowel length, Khmer and Burmese
+ * variants, Traditional Chinese as Simplified, Malay and Indonesian
+ * spellings), and did_you_mean offers the words of the index closest to
+ * those it does not have (edit distance for Latin words, the run sharing
+ * most bigrams for the scripts without spaces); when nothing at all was
+ * found, its results are shown instead (corrected).
+ */
 enum bundle_status search_run(struct search *s, const struct search_query *q,
                               struct search_result *r, struct bundle_error *err);
 void search_result_free(struct search_result *r);

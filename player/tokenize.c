@@ -8,6 +8,7 @@
 #include "tokenize.h"
 
 #include "utf8.h"
+#include "variants.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,6 +48,8 @@ struct tokenizer {
 	size_t units_cap;
 	char *buf; /* the folded run, UTF-8 */
 	size_t buf_cap;
+	int stem; /* the stemmer of the texts' language (enum stem_lang), or -1 */
+	struct variants *var; /* its stemmers, made when first needed */
 };
 
 struct tokenizer *tokenizer_new(void)
@@ -56,6 +59,7 @@ struct tokenizer *tokenizer_new(void)
 
 	if (!t)
 		return NULL;
+	t->stem = -1;
 	/* The root locale: ICU picks the dictionary by script, whatever the language. */
 	t->bi = ubrk_open(UBRK_WORD, "", NULL, 0, &st);
 	t->ci = ubrk_open(UBRK_CHARACTER, "", NULL, 0, &st);
@@ -77,7 +81,31 @@ void tokenizer_free(struct tokenizer *t)
 	free(t->cp);
 	free(t->units);
 	free(t->buf);
+	variants_free(t->var);
 	free(t);
+}
+
+void tokenizer_set_lang(struct tokenizer *t, const char *lang)
+{
+	t->stem = variants_stems(STEM_EN, lang)   ? STEM_EN
+	          : variants_stems(STEM_ID, lang) ? STEM_ID
+	                                          : -1;
+}
+
+/* The stem of a folded word into out, TOKEN_STEM and the stemmer's letter first; 0: none. */
+static size_t stem_of(struct tokenizer *t, enum stem_lang lang, const char *w, size_t n,
+                      char out[TOKEN_MAX + 2])
+{
+	size_t m;
+
+	if (!t->var && !(t->var = variants_new()))
+		return 0;
+	m = variants_stem(t->var, lang, w, n, out + 2);
+	if (m == 0)
+		return 0;
+	out[0] = TOKEN_STEM;
+	out[1] = lang == STEM_EN ? 'e' : 'i';
+	return m + 2;
 }
 
 /* Make room for n elements of size in *p (capacity *cap). */
@@ -516,10 +544,14 @@ struct run {
 	void *ctx;
 };
 
-/* One Latin (or other spaced-script) word: folded; in a text, its exact form beside it. */
+/*
+ * One Latin (or other spaced-script) word: folded; in a text, its exact
+ * form and its stem beside it; in a stem query, its stems by both
+ * stemmers, and the plain stems as synonyms.
+ */
 static int emit_word(const struct run *r, size_t start, size_t end)
 {
-	char folded[TOKEN_MAX], exact[TOKEN_MAX];
+	char folded[TOKEN_MAX], exact[TOKEN_MAX], stem[TOKEN_MAX + 2];
 	size_t n, m;
 	int rc;
 
@@ -530,12 +562,31 @@ static int emit_word(const struct run *r, size_t start, size_t end)
 	n = fold_word(r->text + start, end - start, folded, false);
 	if (n == 0)
 		return 0;
+	if (r->mode == TOKENIZE_STEM) {
+		char other[TOKEN_MAX + 2];
+		size_t k = stem_of(r->t, STEM_EN, folded, n, stem);
+		size_t l = stem_of(r->t, STEM_ID, folded, n, other);
+		if (k == 0 && l == 0)
+			return r->fn(r->ctx, false, folded, n, start, end);
+		rc = k ? r->fn(r->ctx, false, stem, k, start, end) : 0;
+		if (rc == 0 && l)
+			rc = r->fn(r->ctx, k > 0, other, l, start, end);
+		if (rc == 0 && k)
+			rc = r->fn(r->ctx, true, stem + 2, k - 2, start, end);
+		if (rc == 0 && l && (l != k || memcmp(other + 2, stem + 2, l - 2) != 0))
+			rc = r->fn(r->ctx, true, other + 2, l - 2, start, end);
+		return rc;
+	}
 	rc = r->fn(r->ctx, false, folded, n, start, end);
 	if (rc || r->mode != TOKENIZE_TEXT)
 		return rc;
 	m = fold_word(r->text + start, end - start, exact, true);
 	if (m > 0 && (m != n || memcmp(folded, exact, n) != 0))
 		rc = r->fn(r->ctx, true, exact, m, start, end);
+	if (rc == 0 && r->t->stem >= 0 &&
+	    (m = stem_of(r->t, (enum stem_lang)r->t->stem, folded, n, stem)) > 0 &&
+	    (m - 2 != n || memcmp(stem + 2, folded, n) != 0))
+		rc = r->fn(r->ctx, true, stem, m, start, end);
 	return rc;
 }
 

@@ -30,10 +30,11 @@
  * Burmese that change a word (tone marks, vowel signs) are letters and
  * stay.
  *
- * Beside each folded word the index holds two more forms at the same
+ * Beside each folded word the index holds more forms at the same
  * position, where they differ: the exact form of a Latin word (its accents
  * kept: "lốc" beside "loc"), so that a student who types accents gets the
- * accented word first; and the loose form of a bigram of Thai, Lao, Khmer
+ * accented word first; its Snowball stem in English, Indonesian and Malay
+ * texts (tokenizer_set_lang), marked with TOKEN_STEM; and the loose form of a bigram of Thai, Lao, Khmer
  * or Burmese, marked with TOKEN_LOOSE, for the second, looser pass of a
  * search (tokenizer_loose_fold: tone marks and vowel length folded, Khmer
  * subscript and vowel variants, Burmese medials ya and ra).
@@ -52,6 +53,8 @@
 
 /* The first byte of a loose form in the index: no word begins with a control character. */
 #define TOKEN_LOOSE '\x1e'
+/* The first byte of a stem in the index, then 'e' (English) or 'i' (Indonesian, Malay). */
+#define TOKEN_STEM '\x1f'
 
 struct tokenizer;
 
@@ -62,9 +65,11 @@ struct tokenizer;
  * other as in the text: TOKENIZE_QUERY the folded words, TOKENIZE_EXACT
  * Latin words with their accents kept, TOKENIZE_LOOSE the loose forms (each
  * bigram with its plain loose form as a synonym at the same position, for
- * texts where it has no other).
+ * texts where it has no other), TOKENIZE_STEM the stems of Latin words by
+ * both stemmers (with the plain stems as synonyms, for texts where the
+ * word is its own stem).
  */
-enum tokenize_mode { TOKENIZE_TEXT, TOKENIZE_QUERY, TOKENIZE_EXACT, TOKENIZE_LOOSE };
+enum tokenize_mode { TOKENIZE_TEXT, TOKENIZE_QUERY, TOKENIZE_EXACT, TOKENIZE_LOOSE, TOKENIZE_STEM };
 
 /*
  * One word: its folded form (not NUL-terminated), and the bytes
@@ -78,6 +83,14 @@ typedef int (*token_fn)(void *ctx, bool colocated, const char *word, size_t len,
 /* A tokenizer holds ICU break iterators: one per thread.  NULL when ICU fails. */
 struct tokenizer *tokenizer_new(void);
 void tokenizer_free(struct tokenizer *t);
+
+/*
+ * The language of the texts tokenized next (a tag, or NULL): the Latin
+ * words of English texts get their English stem beside them (TOKEN_STEM
+ * 'e'), those of Indonesian and Malay texts their Indonesian stem ('i'),
+ * where it differs from the word.  Other languages are not stemmed.
+ */
+void tokenizer_set_lang(struct tokenizer *t, const char *lang);
 
 /*
  * The words of text (UTF-8; invalid bytes are not words).  Returns what fn

@@ -10,7 +10,7 @@ PACKAGES="
 gcc make pkg-config
 libzip-dev zlib1g-dev libsodium-dev libssl-dev libjansson-dev libicu-dev
 libcmark-gfm-dev libcmark-gfm-extensions-dev libarchive-dev libyaml-dev
-libmicrohttpd-dev libqrencode-dev libsqlite3-dev curl
+libmicrohttpd-dev libqrencode-dev libsqlite3-dev libstemmer-dev curl
 libcmocka-dev valgrind clang-format cppcheck
 minisign unzip zip python3 python3-nacl
 ffmpeg librsvg2-bin fontconfig fonts-noto-core fonts-wqy-microhei

@@ -1,0 +1,239 @@
+/*
+ * variants.c - the other forms of a word (variants.h): libstemmer's
+ * Snowball stemmers, ICU's Traditional-to-Simplified transliterator, a
+ * table of Malay and Indonesian spellings, an edit distance.
+ */
+#include "variants.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+#include "utf8.h"
+
+struct variants {
+	struct sb_stemmer *stem[STEM_LANGS];
+	bool stem_failed[STEM_LANGS];
+	UTransliterator *hans;
+	bool hans_failed;
+};
+
+struct variants *variants_new(void)
+{
+	return calloc(1, sizeof(struct variants));
+}
+
+void variants_free(struct variants *v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < STEM_LANGS; i++)
+		if (v->stem[i])
+			sb_stemmer_delete(v->stem[i]);
+	if (v->hans)
+		utrans_close(v->hans);
+	free(v);
+}
+
+size_t variants_stem(struct variants *v, enum stem_lang lang, const char *word, size_t len,
+                     char out[TOKEN_MAX])
+{
+	static const char *const algorithm[STEM_LANGS] = { "english", "indonesian" };
+	const sb_symbol *s;
+	int n;
+
+	for (size_t i = 0; i < len; i++)
+		if (!(word[i] >= 'a' && word[i] <= 'z') && word[i] != '\'')
+			return 0; /* Snowball's stemmers are for words of letters */
+	if (len < 3 || len >= TOKEN_MAX)
+		return 0;
+	if (!v->stem[lang] && !v->stem_failed[lang]) {
+		v->stem[lang] = sb_stemmer_new(algorithm[lang], "UTF_8");
+		v->stem_failed[lang] = v->stem[lang] == NULL;
+	}
+	if (!v->stem[lang])
+		return 0;
+	s = sb_stemmer_stem(v->stem[lang], (const sb_symbol *)word, (int)len);
+	n = sb_stemmer_length(v->stem[lang]);
+	if (!s || n <= 0 || (size_t)n >= TOKEN_MAX)
+		return 0;
+	memcpy(out, s, (size_t)n);
+	return (size_t)n;
+}
+
+/* Whether tag is lang or one of its subtags ("en", "en-GB"). */
+static bool tag_is(const char *tag, const char *lang)
+{
+	size_t n = strlen(lang);
+
+	return tag && strncmp(tag, lang, n) == 0 && (tag[n] == '\0' || tag[n] == '-');
+}
+
+bool variants_stems(enum stem_lang stem, const char *lang)
+{
+	if (stem == STEM_EN)
+		return tag_is(lang, "en");
+	/* Filipino and Vietnamese are not stemmed: no Snowball stemmer fits them. */
+	return tag_is(lang, "id") || tag_is(lang, "ms");
+}
+
+char *variants_simplified(struct variants *v, const char *text, size_t len)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UChar *u;
+	int32_t ulen, cap, limit;
+	char *out = NULL;
+
+	if (len > 4096)
+		return NULL;
+	if (!v->hans && !v->hans_failed) {
+		static const UChar id[] = { 'H', 'a', 'n', 't', '-', 'H', 'a', 'n', 's', 0 };
+		v->hans = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+		v->hans_failed = U_FAILURE(st) || !v->hans;
+		st = U_ZERO_ERROR;
+	}
+	if (!v->hans)
+		return NULL;
+	cap = (int32_t)len * 2 + 16;
+	u = malloc((size_t)cap * sizeof(*u));
+	if (!u)
+		return NULL;
+	u_strFromUTF8WithSub(u, cap, &ulen, text, (int32_t)len, 0xFFFD, NULL, &st);
+	if (U_SUCCESS(st)) {
+		UChar *orig = malloc((size_t)ulen * sizeof(*u) + 1);
+		if (orig) {
+			memcpy(orig, u, (size_t)ulen * sizeof(*u));
+			limit = ulen;
+			utrans_transUChars(v->hans, u, &ulen, cap, 0, &limit, &st);
+			if (U_SUCCESS(st) &&
+			    (ulen != limit || memcmp(orig, u, (size_t)ulen * sizeof(*u)) != 0)) {
+				int32_t olen;
+				out = malloc((size_t)ulen * 3 + 1);
+				if (out) {
+					u_strToUTF8(out, ulen * 3 + 1, &olen, u, ulen, &st);
+					if (U_FAILURE(st)) {
+						free(out);
+						out = NULL;
+					}
+				}
+			}
+			free(orig);
+		}
+	}
+	free(u);
+	return out;
+}
+
+/*
+ * Malay (Malaysia, Brunei, Singapore) and Indonesian spell many of the
+ * same words differently, mostly loanwords that came through English and
+ * through Dutch.  The pairs below are words of technical and vocational
+ * courses; a word found on either side finds the other in the looser pass.
+ * Words that differ (litar and sirkuit, circuit) are not spellings and are
+ * not here.
+ */
+static const char *const malay_pairs[][2] = {
+	{ "aktiviti", "aktivitas" },
+	{ "automatik", "otomatis" },
+	{ "automotif", "otomotif" },
+	{ "bas", "bus" },
+	{ "bateri", "baterai" },
+	{ "diod", "dioda" },
+	{ "doktor", "dokter" },
+	{ "elektrod", "elektroda" },
+	{ "fasiliti", "fasilitas" },
+	{ "fizik", "fisika" },
+	{ "hidraulik", "hidrolik" },
+	{ "kalendar", "kalender" },
+	{ "kapasiti", "kapasitas" },
+	{ "kenderaan", "kendaraan" },
+	{ "kerana", "karena" },
+	{ "kualiti", "kualitas" },
+	{ "matematik", "matematika" },
+	{ "mekanikal", "mekanis" },
+	{ "minit", "menit" },
+	{ "muzik", "musik" },
+	{ "pakej", "paket" },
+	{ "paip", "pipa" },
+	{ "pam", "pompa" },
+	{ "polis", "polisi" },
+	{ "praktikal", "praktis" },
+	{ "projek", "proyek" },
+	{ "sirkit", "sirkuit" },
+	{ "sistematik", "sistematis" },
+	{ "standard", "standar" },
+	{ "stesen", "stasiun" },
+	{ "teknikal", "teknis" },
+	{ "teksi", "taksi" },
+	{ "televisyen", "televisi" },
+	{ "transformer", "transformator" },
+	{ "ubat", "obat" },
+	{ "universiti", "universitas" },
+	{ "voltan", "voltase" },
+	{ "wang", "uang" },
+	{ "asetilena", "asetilen" },
+};
+
+const char *variants_malay_pair(const char *folded, size_t len)
+{
+	for (size_t i = 0; i < sizeof(malay_pairs) / sizeof(malay_pairs[0]); i++)
+		for (int side = 0; side < 2; side++) {
+			const char *w = malay_pairs[i][side];
+			if (strlen(w) == len && memcmp(w, folded, len) == 0)
+				return malay_pairs[i][1 - side];
+		}
+	return NULL;
+}
+
+/* The code points of s, at most max; their number. */
+static size_t code_points(const char *s, size_t len, uint32_t *out, size_t max)
+{
+	size_t pos = 0, n = 0;
+
+	while (pos < len && n < max) {
+		uint32_t c;
+		if (!utf8_next(s, len, &pos, &c)) {
+			c = 0xFFFD;
+			pos++;
+		}
+		out[n++] = c;
+	}
+	return n;
+}
+
+size_t variants_distance(const char *a, size_t alen, const char *b, size_t blen, size_t max)
+{
+	uint32_t x[64], y[64];
+	size_t n = code_points(a, alen, x, 64), m = code_points(b, blen, y, 64);
+	size_t d[3][65]; /* rows i - 2, i - 1, i */
+
+	if ((n > m ? n - m : m - n) > max)
+		return max + 1;
+	for (size_t j = 0; j <= m; j++)
+		d[1][j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		size_t *row = d[(i + 1) % 3], *up = d[i % 3], *up2 = d[(i + 2) % 3];
+		size_t best = (size_t)-1;
+		row[0] = i;
+		for (size_t j = 1; j <= m; j++) {
+			size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
+			size_t v = up[j] + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			if (up[j - 1] + cost < v)
+				v = up[j - 1] + cost;
+			if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] &&
+			    up2[j - 2] + 1 < v)
+				v = up2[j - 2] + 1;
+			row[j] = v;
+			best = v < best ? v : best;
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return d[(n + 1) % 3][m] > max ? max + 1 : d[(n + 1) % 3][m];
+}
