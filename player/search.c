@@ -1198,20 +1198,27 @@ static int show_hit(struct search *s, const char *expr, sqlite3_int64 id, struct
 
 /* ---- did you mean ---- */
 
+static int prepare_parts(struct search *s, const char *text, bool prefix, struct parts *qp);
+
+#define SPELL_CANDIDATES 3
+
 struct spell_scan {
 	const char *word;
 	size_t len, max;
 	bool prefix; /* the word may be the start of one */
-	size_t best_dist;
-	int best_docs;
-	char best[TOKEN_MAX + 1];
+	size_t found;
+	struct {
+		size_t dist;
+		int docs;
+		char term[TOKEN_MAX + 1];
+	} best[SPELL_CANDIDATES]; /* closest first, then the most used */
 };
 
 static bool spell_term(void *ctx, const char *term, size_t len, int docs)
 {
 	struct spell_scan *x = ctx;
 	char folded[TOKEN_MAX];
-	size_t d, n, cmp = len;
+	size_t d, n, cmp = len, at;
 
 	/* Only the index's folded words: the exact forms fold to another. */
 	n = tokenizer_fold(term, len, folded);
@@ -1231,12 +1238,18 @@ static bool spell_term(void *ctx, const char *term, size_t len, int docs)
 	d = variants_distance(x->word, x->len, term, cmp, x->max);
 	if (d == 0 || d > x->max)
 		return true;
-	if (d < x->best_dist || (d == x->best_dist && docs > x->best_docs)) {
-		x->best_dist = d;
-		x->best_docs = docs;
-		memcpy(x->best, term, len);
-		x->best[len] = '\0';
-	}
+	for (at = 0; at < x->found; at++)
+		if (d < x->best[at].dist || (d == x->best[at].dist && docs > x->best[at].docs))
+			break;
+	if (at == SPELL_CANDIDATES)
+		return true;
+	if (x->found < SPELL_CANDIDATES)
+		x->found++;
+	memmove(&x->best[at + 1], &x->best[at], (x->found - 1 - at) * sizeof(x->best[0]));
+	x->best[at].dist = d;
+	x->best[at].docs = docs;
+	memcpy(x->best[at].term, term, len);
+	x->best[at].term[len] = '\0';
 	return true;
 }
 
@@ -1245,37 +1258,33 @@ static bool term_exists(void *ctx, const char *term, size_t len, int docs)
 	struct spell_scan *x = ctx;
 
 	(void)docs;
-	if ((x->prefix && len >= x->len) || len == x->len)
-		x->best_dist = 0;
 	(void)term;
+	if ((x->prefix && len >= x->len) || len == x->len)
+		x->found = 1;
 	return false; /* the first term at or after the word is enough */
 }
 
-/* The index's closest word to a Latin word it does not have, into out; false when none. */
-static bool spell_latin(struct search *s, const struct part *p, char out[TOKEN_MAX + 1])
+/* The index's closest words to a Latin word it does not have, in x; false when none. */
+static bool spell_latin(struct search *s, const struct part *p, struct spell_scan *x)
 {
-	struct spell_scan x;
 	size_t len = strlen(p->folded), first = 1;
 
-	memset(&x, 0, sizeof(x));
-	x.word = p->folded;
-	x.len = len;
-	x.prefix = p->star;
-	x.best_dist = (size_t)-1;
+	memset(x, 0, sizeof(*x));
+	x->word = p->folded;
+	x->len = len;
+	x->prefix = p->star;
 	/* Known already (or, typed so far, the start of a known word): nothing to correct. */
-	if (vocab_scan(s, p->folded, len, term_exists, &x) != SQLITE_OK || x.best_dist == 0)
+	if (vocab_scan(s, p->folded, len, term_exists, x) != SQLITE_OK || x->found) {
+		x->found = 0;
 		return false;
+	}
 	if (len < 3 || (p->folded[0] >= '0' && p->folded[0] <= '9'))
 		return false;
-	x.best_dist = (size_t)-1;
-	x.max = len <= 4 ? 1 : 2;
+	x->max = len <= 4 ? 1 : 2;
 	while (first < len && ((unsigned char)p->folded[first] & 0xC0) == 0x80)
 		first++;
 	/* Words that begin with the same letter: a first letter is seldom the slip. */
-	if (vocab_scan(s, p->folded, first, spell_term, &x) != SQLITE_OK || !x.best[0])
-		return false;
-	memcpy(out, x.best, strlen(x.best) + 1);
-	return true;
+	return vocab_scan(s, p->folded, first, spell_term, x) == SQLITE_OK && x->found > 0;
 }
 
 /*
@@ -1353,47 +1362,100 @@ static int part_found(struct search *s, const struct search_query *q, const stru
 	return rc;
 }
 
+/* Whether text finds anything (the first pass, one row): SQLITE_DONE with *found. */
+static int finds(struct search *s, const struct search_query *q, const char *text, bool *found)
+{
+	struct parts qp;
+	char *expr = NULL, *kinds = NULL;
+	sqlite3_int64 id;
+	size_t n = 0;
+	int rc = prepare_parts(s, text, q->prefix, &qp);
+
+	if (rc == SQLITE_OK) {
+		expr = build(&qp, false, &kinds);
+		rc = expr && kinds ? SQLITE_DONE : SQLITE_NOMEM;
+	}
+	if (rc == SQLITE_DONE && *expr)
+		rc = rank_page(s, q, expr, kinds, 0, 1, NULL, 0, &id, &n);
+	*found = n > 0;
+	free(expr);
+	free(kinds);
+	parts_free(&qp);
+	return rc;
+}
+
 /*
  * "Did you mean": what was typed with each word the courses do not have
- * replaced by the closest one they do (malloc'd in *out), when that finds
- * something; *out NULL otherwise.  SQLITE_DONE, or the error.
+ * replaced by one close to it that they do (malloc'd in *out), when that
+ * finds something; *out NULL otherwise.  The closest words are tried
+ * first, then the next ones of one word at a time.  SQLITE_DONE, or the
+ * error.
  */
 static int did_you_mean(struct search *s, const struct search_query *q, const struct parts *qp,
                         char **out)
 {
-	struct sbuf b;
+	struct spell_scan x[PARTS_MAX];
+	char run[PARTS_MAX][4 * SEARCH_QUERY_MAX];
+	size_t choice[PARTS_MAX];
 	bool changed = false;
 	int rc = SQLITE_DONE;
 
 	*out = NULL;
-	sbuf_init(&b, 4 * SEARCH_QUERY_MAX);
 	for (size_t i = 0; i < qp->n && rc == SQLITE_DONE; i++) {
 		const struct part *p = &qp->p[i];
-		char repl[4 * SEARCH_QUERY_MAX];
-		bool found = true, fixed = false;
+		bool found = true;
 
-		if (i > 0)
-			sbuf_adds(&b, " ");
+		x[i].found = 0;
+		choice[i] = 0;
+		run[i][0] = '\0';
 		if (p->folded[0]) {
-			fixed = spell_latin(s, p, repl);
+			changed |= spell_latin(s, p, &x[i]);
 		} else if (p->runs) {
 			rc = part_found(s, q, p, &found);
-			if (rc == SQLITE_DONE && !found)
-				fixed = spell_run(s, q, p, repl, sizeof(repl));
-		}
-		if (fixed) {
-			sbuf_adds(&b, repl);
-			changed = true;
-		} else {
-			sbuf_add(&b, p->text, p->len);
+			if (rc == SQLITE_DONE && !found &&
+			    spell_run(s, q, p, run[i], sizeof(run[i])))
+				changed = true;
 		}
 	}
-	if (rc != SQLITE_DONE || !changed) {
-		sbuf_release(&b);
-		return rc == SQLITE_INTERRUPT ? rc : SQLITE_DONE;
+	if (rc != SQLITE_DONE || !changed)
+		return rc;
+	/* The closest of each first; then, one word at a time, its next ones. */
+	for (size_t attempt = 0; attempt < 1 + PARTS_MAX * (SPELL_CANDIDATES - 1); attempt++) {
+		size_t word = attempt == 0 ? 0 : (attempt - 1) / (SPELL_CANDIDATES - 1);
+		size_t alt = attempt == 0 ? 0 : 1 + (attempt - 1) % (SPELL_CANDIDATES - 1);
+		struct sbuf b;
+		char *text;
+		bool found = false;
+
+		if (word >= qp->n || (attempt > 0 && alt >= x[word].found))
+			continue;
+		for (size_t i = 0; i < qp->n; i++)
+			choice[i] = attempt > 0 && i == word ? alt : 0;
+		sbuf_init(&b, 4 * SEARCH_QUERY_MAX);
+		for (size_t i = 0; i < qp->n; i++) {
+			if (i > 0)
+				sbuf_adds(&b, " ");
+			if (x[i].found)
+				sbuf_adds(&b, x[i].best[choice[i]].term);
+			else if (run[i][0])
+				sbuf_adds(&b, run[i]);
+			else
+				sbuf_add(&b, qp->p[i].text, qp->p[i].len);
+		}
+		text = sbuf_take(&b, NULL);
+		if (!text)
+			return SQLITE_NOMEM;
+		rc = finds(s, q, text, &found);
+		if (rc != SQLITE_DONE || found) {
+			if (found)
+				*out = text;
+			else
+				free(text);
+			return rc;
+		}
+		free(text);
 	}
-	*out = sbuf_take(&b, NULL);
-	return rc;
+	return SQLITE_DONE;
 }
 
 /* ---- the passes ---- */
@@ -1487,16 +1549,11 @@ enum bundle_status search_run(struct search *s, const struct search_query *q,
 				expr[2] = build(&fixed, false, &kinds[2]);
 				rc = expr[2] && kinds[2] ? SQLITE_DONE : SQLITE_NOMEM;
 			}
-			/* Offered only when it finds something; shown when nothing else did. */
-			if (rc == SQLITE_DONE)
-				rc = rank_page(s, q, expr[2], kinds[2], 0, 1, NULL, 0, ids, &m);
-			if (rc == SQLITE_DONE && m == 0) {
-				free(r->did_you_mean);
-				r->did_you_mean = NULL;
-			} else if (rc == SQLITE_DONE && first_n == 0 && nfound == 0 && !more &&
-			           (offset == 0 || (rank_page(s, q, expr[1], kinds[1], 0, 1, first,
-			                                      0, ids, &m) == SQLITE_DONE &&
-			                            m == 0))) {
+			/* Shown when nothing else was found. */
+			if (rc == SQLITE_DONE && first_n == 0 && nfound == 0 && !more &&
+			    (offset == 0 || (rank_page(s, q, expr[1], kinds[1], 0, 1, first, 0, ids,
+			                               &m) == SQLITE_DONE &&
+			                     m == 0))) {
 				r->corrected = true;
 				rc = rank_page(s, q, expr[2], kinds[2], offset, limit + 1, NULL, 0,
 				               ids, &m);

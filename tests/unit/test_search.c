@@ -202,6 +202,188 @@ static void test_query_set(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/*
+ * The slips of tests/search/slips.tsv: each finds its section among the
+ * first three, or its "did you mean" does; none ends with nothing found and
+ * nothing offered; at least 80 % of each language's find their section.
+ */
+static void test_slips(void **state)
+{
+	struct fixture *f = *state;
+	char *path = tu_path(tu_top(), "tests/search/slips.tsv");
+	char *text = (char *)tu_read(path, NULL), *line, *save = NULL;
+	size_t total[LANGS] = { 0 }, good[LANGS] = { 0 }, direct[LANGS] = { 0 }, empty = 0;
+	bool low = false;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *tab1, *tab2, *tab3, seen[2048];
+		const char *lang, *slip, *expected;
+		struct search_result r;
+		bool found = false;
+		size_t li = LANGS;
+
+		if (line[0] == '#' || !line[0])
+			continue;
+		tab1 = strchr(line, '\t');
+		tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
+		tab3 = tab2 ? strchr(tab2 + 1, '\t') : NULL;
+		assert_non_null(tab3);
+		*tab1 = *tab2 = *tab3 = '\0';
+		lang = line;
+		slip = tab1 + 1;
+		expected = tab2 + 1;
+		for (size_t i = 0; i < LANGS; i++)
+			if (strcmp(langs[i], lang) == 0)
+				li = i;
+		assert_true(li < LANGS);
+		total[li]++;
+		run(f->s, slip, NULL, NULL, 3, false, &r);
+		for (size_t i = 0; i < r.count; i++)
+			found = found || is_expected(&r.hits[i], lang, expected);
+		direct[li] += found;
+		if (r.count == 0 && !r.did_you_mean) {
+			print_error("%s \"%s\" (%s): nothing found and nothing offered\n", lang,
+			            slip, tab3 + 1);
+			empty++;
+		}
+		describe(&r, seen, sizeof(seen));
+		if (!found && r.did_you_mean) {
+			/* The link the student follows. */
+			struct search_result d;
+			char *dym = strdup(r.did_you_mean);
+			run(f->s, dym, NULL, NULL, 3, false, &d);
+			for (size_t i = 0; i < d.count; i++)
+				found = found || is_expected(&d.hits[i], lang, expected);
+			describe(&d, seen + strlen(seen), sizeof(seen) - strlen(seen));
+			search_result_free(&d);
+			free(dym);
+		}
+		if (!found)
+			print_message("# %s \"%s\" (%s): %s not found:%s%s%s\n", lang, slip,
+			              tab3 + 1, expected, seen,
+			              r.did_you_mean ? " did you mean " : "",
+			              r.did_you_mean ? r.did_you_mean : "");
+		good[li] += found;
+		search_result_free(&r);
+	}
+	for (size_t i = 0; i < LANGS; i++) {
+		size_t pct = total[i] ? 100 * good[i] / total[i] : 0;
+		print_message("# %-7s %2zu slips: %2zu found (%3zu %%), %2zu of them directly\n",
+		              langs[i], total[i], good[i], pct, direct[i]);
+		if (total[i] < 10)
+			fail_msg("only %zu slips in %s", total[i], langs[i]);
+		low = low || 5 * good[i] < 4 * total[i];
+	}
+	free(text);
+	free(path);
+	assert_int_equal(empty, 0);
+	assert_false(low);
+}
+
+/* Accents typed are preferred; none typed finds both; an exact hit is not approximate. */
+static void test_accents_rank_first(void **state)
+{
+	struct fixture *f = *state;
+	struct search_result r;
+
+	run(f->s, "lốc máy", NULL, NULL, 5, false, &r);
+	assert_true(r.count >= 2);
+	assert_true(is_expected(&r.hits[0], "vi", "l3#loc-may"));
+	assert_false(r.hits[0].approximate);
+	search_result_free(&r);
+	run(f->s, "lọc", NULL, NULL, 5, false, &r);
+	assert_true(r.count >= 2); /* lọc, and lốc after it */
+	assert_true(is_expected(&r.hits[0], "vi", "l3#loc-gio"));
+	search_result_free(&r);
+	run(f->s, "loc", NULL, "vi", 5, false, &r);
+	assert_int_equal(r.count, 2);
+	search_result_free(&r);
+}
+
+/* Words side by side come before the same words apart, whatever the headings weigh. */
+static void test_phrase_first(void **state)
+{
+	struct fixture *f = *state;
+	struct search_result r;
+
+	/* "insulated gloves" in the PPE section; both words, apart, in the welding one's. */
+	run(f->s, "insulated gloves", NULL, "en", 5, false, &r);
+	assert_int_equal(r.count, 2);
+	assert_true(is_expected(&r.hits[0], "en", "l1#ppe"));
+	assert_true(is_expected(&r.hits[1], "en", "l3#welding"));
+	search_result_free(&r);
+	run(f->s, "gloves insulated", NULL, "en", 5, false, &r);
+	assert_int_equal(r.count, 2);
+	search_result_free(&r);
+}
+
+/* A word not in the courses: "did you mean" the closest, and its results, approximate. */
+static void test_did_you_mean(void **state)
+{
+	struct fixture *f = *state;
+	struct search_result r;
+
+	run(f->s, "overheet", NULL, NULL, 5, false, &r);
+	assert_non_null(r.did_you_mean);
+	assert_string_equal(r.did_you_mean, "overheat");
+	assert_true(r.corrected);
+	assert_true(r.count >= 1);
+	assert_true(r.hits[0].approximate);
+	assert_true(is_expected(&r.hits[0], "en", "l2#bearings"));
+	search_result_free(&r);
+	/* In Thai, the run that shares most of the word's bigrams. */
+	run(f->s, "ฟองอากาด", NULL, NULL, 5, false, &r);
+	assert_non_null(r.did_you_mean);
+	assert_string_equal(r.did_you_mean, "ฟองอากาศ");
+	search_result_free(&r);
+	/* Nothing close: nothing offered. */
+	run(f->s, "xylophone", NULL, NULL, 5, false, &r);
+	assert_null(r.did_you_mean);
+	assert_int_equal(r.count, 0);
+	search_result_free(&r);
+	/* A suggestion typed so far is corrected against the start of words. */
+	run(f->s, "overhe", NULL, NULL, 5, true, &r);
+	assert_true(r.count >= 1);
+	search_result_free(&r);
+}
+
+/* The looser pass: its results come after the others, marked approximate. */
+static void test_loose_pass(void **state)
+{
+	struct fixture *f = *state;
+	struct search_result r;
+
+	run(f->s, "ปั้มน้ำ", NULL, NULL, 5, false, &r);
+	assert_true(r.count >= 1);
+	assert_true(is_expected(&r.hits[0], "th", "l3#pump-care"));
+	assert_true(r.hits[0].approximate);
+	/* And the spelling of the courses is offered. */
+	assert_non_null(r.did_you_mean);
+	assert_string_equal(r.did_you_mean, "ปั๊มน้ำ");
+	search_result_free(&r);
+	run(f->s, "焊鉗", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_true(r.hits[0].approximate);
+	assert_non_null(strstr(r.hits[0].snippet, "\x01焊钳\x02"));
+	search_result_free(&r);
+	/* Stems are not loose: lanyard finds Lanyards in the first pass. */
+	run(f->s, "lanyard", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_false(r.hits[0].approximate);
+	search_result_free(&r);
+	/* Filipino is not stemmed: elektrodes finds elektrod only as a spelling. */
+	run(f->s, "elektrodes", NULL, "fil", 5, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_true(r.corrected);
+	assert_true(r.hits[0].approximate);
+	search_result_free(&r);
+	/* English is: electrodes finds the English electrode first, not approximate. */
+	run(f->s, "electrode", NULL, "en", 5, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_false(r.hits[0].approximate);
+	search_result_free(&r);
+}
+
 static void test_snippet_marks_the_match(void **state)
 {
 	struct fixture *f = *state;
@@ -478,6 +660,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_query_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slips, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accents_rank_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phrase_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_did_you_mean, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loose_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snippet_marks_the_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cue_carries_its_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suggestions_by_prefix, setup, teardown),
