@@ -67,6 +67,8 @@ enum label_key {
 	L_ALL_COURSES,
 	L_COURSE,
 	L_OPEN_LESSON,
+	L_DID_YOU_MEAN,
+	L_APPROXIMATE,
 	L_COUNT
 };
 
@@ -103,6 +105,8 @@ static const char *const label_keys[L_COUNT] = {
 	[L_ALL_COURSES] = "all_courses",
 	[L_COURSE] = "course",
 	[L_OPEN_LESSON] = "open_lesson",
+	[L_DID_YOU_MEAN] = "did_you_mean",
+	[L_APPROXIMATE] = "approximate",
 };
 
 /*
@@ -155,6 +159,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_ALL_COURSES] = "All courses",
 	          [L_COURSE] = "Course",
 	          [L_OPEN_LESSON] = "Open the lesson",
+	          [L_DID_YOU_MEAN] = "Did you mean {t}?",
+	          [L_APPROXIMATE] = "A similar spelling",
 	  } },
 	{ "zh-Hans",
 	  "简体中文",
@@ -192,6 +198,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_ALL_COURSES] = "所有课程",
 	          [L_COURSE] = "课程",
 	          [L_OPEN_LESSON] = "打开这节课",
+	          [L_DID_YOU_MEAN] = "您是不是要找 {t}？",
+	          [L_APPROXIMATE] = "相近的写法",
 	  } },
 	{ "th",
 	  "ไทย",
@@ -229,6 +237,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_ALL_COURSES] = "ทุกรายวิชา",
 	          [L_COURSE] = "รายวิชา",
 	          [L_OPEN_LESSON] = "เปิดบทเรียน",
+	          [L_DID_YOU_MEAN] = "คุณหมายถึง {t} ใช่ไหม",
+	          [L_APPROXIMATE] = "การสะกดที่ใกล้เคียง",
 	  } },
 	{ "vi",
 	  "Tiếng Việt",
@@ -267,6 +277,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_ALL_COURSES] = "Tất cả khóa học",
 	          [L_COURSE] = "Khóa học",
 	          [L_OPEN_LESSON] = "Mở bài học",
+	          [L_DID_YOU_MEAN] = "Có phải bạn muốn tìm {t}?",
+	          [L_APPROXIMATE] = "Cách viết gần giống",
 	  } },
 	{ "km",
 	  "ខ្មែរ",
@@ -306,6 +318,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_ALL_COURSES] = "វគ្គសិក្សាទាំងអស់",
 	          [L_COURSE] = "វគ្គសិក្សា",
 	          [L_OPEN_LESSON] = "បើកមេរៀន",
+	          [L_DID_YOU_MEAN] = "តើអ្នកចង់រក {t} មែនទេ?",
+	          [L_APPROXIMATE] = "អក្ខរាវិរុទ្ធស្រដៀងគ្នា",
 	  } },
 	{ "lo",
 	  "ລາວ",
@@ -343,6 +357,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_ALL_COURSES] = "ທຸກວິຊາ",
 	          [L_COURSE] = "ວິຊາ",
 	          [L_OPEN_LESSON] = "ເປີດບົດຮຽນ",
+	          [L_DID_YOU_MEAN] = "ທ່ານໝາຍເຖິງ {t} ບໍ?",
+	          [L_APPROXIMATE] = "ການສະກົດທີ່ຄ້າຍຄືກັນ",
 	  } },
 	{ "my",
 	  "မြန်မာ",
@@ -382,6 +398,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_ALL_COURSES] = "သင်ခန်းစာအားလုံး",
 	          [L_COURSE] = "သင်ခန်းစာ",
 	          [L_OPEN_LESSON] = "သင်ခန်းစာကို ဖွင့်ရန်",
+	          [L_DID_YOU_MEAN] = "{t} ကို ဆိုလိုပါသလား။",
+	          [L_APPROXIMATE] = "ဆင်တူသော စာလုံးပေါင်း",
 	  } },
 	{ "ms",
 	  "Bahasa Melayu",
@@ -421,6 +439,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_ALL_COURSES] = "Semua kursus",
 	          [L_COURSE] = "Kursus",
 	          [L_OPEN_LESSON] = "Buka pelajaran",
+	          [L_DID_YOU_MEAN] = "Adakah anda maksudkan {t}?",
+	          [L_APPROXIMATE] = "Ejaan yang hampir sama",
 	  } },
 	{ "id",
 	  "Bahasa Indonesia",
@@ -459,6 +479,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_ALL_COURSES] = "Semua kursus",
 	          [L_COURSE] = "Kursus",
 	          [L_OPEN_LESSON] = "Buka pelajaran",
+	          [L_DID_YOU_MEAN] = "Apakah maksud Anda {t}?",
+	          [L_APPROXIMATE] = "Ejaan yang mirip",
 	  } },
 	{ "fil",
 	  "Filipino",
@@ -499,6 +521,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_ALL_COURSES] = "Lahat ng kurso",
 	          [L_COURSE] = "Kurso",
 	          [L_OPEN_LESSON] = "Buksan ang aralin",
+	          [L_DID_YOU_MEAN] = "Ang ibig mo bang sabihin ay {t}?",
+	          [L_APPROXIMATE] = "Katulad na baybay",
 	  } },
 };
 
@@ -1320,6 +1344,8 @@ static const char *const stylesheet_parts[] = {
 	".results li{margin:0 0 1.25rem}\n"
 	".results a{display:block;min-height:44px;padding:.25rem 0;font-weight:600}\n"
 	".results p{margin:.25rem 0}\n"
+	".results .approx{color:var(--muted);font-size:.9rem}\n"
+	".did-you-mean{font-size:1.125rem}.did-you-mean a{font-weight:700}\n"
 	"mark{background:var(--warn);color:var(--on-warn)}\n"
 	".pages{display:flex;gap:1rem}\n"
 	".watch video{width:100%;max-height:70vh;background:#000}\n"

@@ -74,6 +74,8 @@ static char *unmarked(const char *s)
 	return d;
 }
 
+static json_t *jstr(const char *s);
+
 static const char *label(const char *ui, const char *key)
 {
 	return catalog_label(ui, key);
@@ -206,6 +208,61 @@ static void put_search_link(struct sbuf *b, const struct search_view *v, size_t 
 	put(b, n);
 }
 
+/* "Did you mean WORDS?", WORDS a link to their search, in the interface language. */
+static void put_did_you_mean(struct sbuf *b, const struct search_view *v)
+{
+	const char *p = label(v->ui_lang, "did_you_mean"), *t = strstr(p, "{t}");
+	struct search_view dv = *v;
+	char *before = strndup(p, t ? (size_t)(t - p) : strlen(p));
+
+	dv.q = v->r->did_you_mean;
+	put(b, "<p class=\"did-you-mean\" role=\"status\">");
+	if (before)
+		put_html(b, before);
+	free(before);
+	put(b, "<a href=\"");
+	put_search_link(b, &dv, 1);
+	put(b, "\" dir=\"auto\">");
+	put_html(b, dv.q);
+	put(b, "</a>");
+	if (t)
+		put_html(b, t + 3);
+	put(b, "</p>\n");
+}
+
+/* The same sentence as text, and the link, for JSON. */
+static json_t *did_you_mean_json(const struct search_view *v)
+{
+	const char *p = label(v->ui_lang, "did_you_mean"), *t = strstr(p, "{t}");
+	struct search_view dv = *v;
+	struct sbuf b;
+	json_t *o = json_object();
+	char *s;
+
+	dv.q = v->r->did_you_mean;
+	sbuf_init(&b, 8192);
+	if (t) {
+		sbuf_add(&b, p, (size_t)(t - p));
+		sbuf_adds(&b, dv.q);
+		sbuf_adds(&b, t + 3);
+	} else {
+		sbuf_adds(&b, p);
+	}
+	s = sbuf_take(&b, NULL);
+	json_object_set_new(o, "q", jstr(dv.q));
+	json_object_set_new(o, "text", jstr(s));
+	free(s);
+	sbuf_init(&b, 8192);
+	put_search_link(&b, &dv, 1);
+	s = sbuf_take(&b, NULL);
+	/* put_search_link writes for an attribute: the link itself has bare ampersands. */
+	for (char *a = s ? strstr(s, "&amp;") : NULL; a; a = strstr(a + 1, "&amp;"))
+		memmove(a + 1, a + 5, strlen(a + 5) + 1);
+	json_object_set_new(o, "url", jstr(s));
+	free(s);
+	return o;
+}
+
 static void put_form(struct sbuf *b, const struct search_view *v)
 {
 	const char *ui = v->ui_lang;
@@ -250,7 +307,7 @@ static void put_hit(struct sbuf *b, const struct search_view *v, const struct se
 
 	put(b, "<li lang=\"");
 	put_html(b, h->lang);
-	put(b, "\">\n<a href=\"");
+	put(b, h->approximate ? "\" class=\"approximate\">\n<a href=\"" : "\">\n<a href=\"");
 	put_html(b, url ? url : "/");
 	put(b, "\"><span class=\"hit-course\">");
 	put_html(b, course_title(c, v->ui_lang));
@@ -263,6 +320,13 @@ static void put_hit(struct sbuf *b, const struct search_view *v, const struct se
 		put(b, "</span>");
 	}
 	put(b, "</a>\n");
+	if (h->approximate) {
+		put(b, "<p class=\"approx\" lang=\"");
+		put_html(b, v->ui_lang);
+		put(b, "\">");
+		put_html(b, label(v->ui_lang, "approximate"));
+		put(b, "</p>\n");
+	}
 	if (h->media) {
 		char t[32];
 		clock_text(h->start_ms, t);
@@ -304,6 +368,8 @@ char *searchpage_html(const struct search_view *v)
 		put_label_with(&b, ui, "indexing", n, m, "");
 		put(&b, "</p>\n");
 	}
+	if (v->r && v->r->did_you_mean)
+		put_did_you_mean(&b, v);
 	if (v->r && v->r->timed_out) {
 		put(&b, "<p class=\"problem\" role=\"status\">");
 		put_html(&b, label(ui, "too_slow"));
@@ -412,6 +478,7 @@ char *searchpage_json(const struct search_view *v)
 		json_object_set_new(hit, "snippet", jstr(snippet));
 		json_object_set_new(hit, "snippet_html", marked_html(h->snippet));
 		json_object_set_new(hit, "url", jstr(url));
+		json_object_set_new(hit, "approximate", json_boolean(h->approximate));
 		if (h->media) {
 			json_object_set_new(hit, "media", jstr(h->media));
 			json_object_set_new(hit, "track", jstr(h->track));
@@ -426,6 +493,9 @@ char *searchpage_json(const struct search_view *v)
 	json_object_set_new(o, "results", list);
 	json_object_set_new(o, "more", json_boolean(v->r && v->r->more));
 	json_object_set_new(o, "timed_out", json_boolean(v->r && v->r->timed_out));
+	if (v->r && v->r->did_you_mean)
+		json_object_set_new(o, "did_you_mean", did_you_mean_json(v));
+	json_object_set_new(o, "corrected", json_boolean(v->r && v->r->corrected));
 	json_object_set_new(o, "indexed", json_integer((json_int_t)v->indexed));
 	json_object_set_new(o, "courses", json_integer((json_int_t)v->total));
 	if (v->problem != SEARCH_FINE)
@@ -466,11 +536,14 @@ char *searchpage_suggest_json(const struct search_view *v)
 		json_object_set_new(s, "course", jstr(course_title(c, v->ui_lang)));
 		json_object_set_new(s, "lang", jstr(h->lang));
 		json_object_set_new(s, "url", jstr(url));
+		json_object_set_new(s, "approximate", json_boolean(h->approximate));
 		json_array_append_new(list, s);
 		free(url);
 		free(heading);
 	}
 	json_object_set_new(o, "query", jstr(v->q));
+	if (v->r && v->r->did_you_mean)
+		json_object_set_new(o, "did_you_mean", did_you_mean_json(v));
 	json_object_set_new(o, "suggestions", list);
 	return dump(o);
 }
@@ -528,8 +601,17 @@ static const char script[] =
         "  var list = document.getElementById('suggest');\n"
         "  if (!q || !list || !window.fetch) return;\n"
         "  var timer = null, asked = '';\n"
-        "  function show(items) {\n"
+        "  function show(items, dym) {\n"
         "    while (list.firstChild) list.removeChild(list.firstChild);\n"
+        "    if (dym) {\n"
+        "      var d = document.createElement('li');\n"
+        "      var da = document.createElement('a');\n"
+        "      d.className = 'did-you-mean';\n"
+        "      da.href = dym.url;\n"
+        "      da.textContent = dym.text;\n"
+        "      d.appendChild(da);\n"
+        "      list.appendChild(d);\n"
+        "    }\n"
         "    items.forEach(function (s) {\n"
         "      var li = document.createElement('li');\n"
         "      var a = document.createElement('a');\n"
@@ -554,7 +636,9 @@ static const char script[] =
         "    fetch('/api/suggest.json?q=' + encodeURIComponent(text) +\n"
         "          '&lang=' + encodeURIComponent(ui))\n"
         "      .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })\n"
-        "      .then(function (j) { if (asked === text) show(j.suggestions || []); })\n"
+        "      .then(function (j) {\n"
+        "        if (asked === text) show(j.suggestions || [], j.did_you_mean);\n"
+        "      })\n"
         "      .catch(function () {});\n"
         "  }\n"
         "  q.addEventListener('input', function () {\n"

@@ -124,6 +124,38 @@ get "$URL" >catalog.html
 grep -q '<form class="search" role="search" action="/search"' catalog.html && ok "the catalog has the search form (works without script)" || not_ok "the catalog has the search form"
 search_page "xylophonequartz"
 grep -q 'class="none"' search.html && ok "nothing found is said so" || not_ok "nothing found is said so" "$(head -c 2000 search.html)"
+grep -q 'did-you-mean' search.html && not_ok "nothing close: no did-you-mean" || ok "nothing close: no did-you-mean"
+
+# --- slips: a did-you-mean link, and results marked approximate ---------------
+search_page "isolaton" "&lang=vi"
+if grep -q '<p class="did-you-mean" role="status">Có phải bạn muốn tìm <a href="/search?q=isolator&amp;lang=vi&amp;page=1" dir="auto">isolator</a>?</p>' search.html &&
+	grep -q '<li lang="en" class="approximate">' search.html && grep -q '<p class="approx" lang="vi">' search.html; then
+	ok "a typo (isolaton): did you mean isolator, as a link, in Vietnamese; its results marked approximate"
+else
+	not_ok "a typo: did you mean, as a link; results marked approximate" "$(head -c 3000 search.html)"
+fi
+link=$(grep -o 'class="did-you-mean"[^>]*>[^<]*<a href="[^"]*"' search.html | sed 's/.*href="//; s/"$//; s/&amp;/\&/g')
+get "${URL%/}$link" >dym.html
+if grep -q '<mark>isolator</mark>' dym.html && ! grep -q 'class="approximate"' dym.html; then
+	ok "the did-you-mean link finds isolator, exactly"
+else
+	not_ok "the did-you-mean link finds isolator" "$link $(head -c 2000 dym.html)"
+fi
+get "${URL}api/search.json?q=$(enc "ไฟฟา")" >loose.json
+if "$PYTHON" - loose.json <<'PY2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["results"]
+assert r and all(x["approximate"] for x in r), r
+assert any("<mark>ไฟฟ้า</mark>" in x["snippet_html"] for x in r), r
+PY2
+then ok "Thai with a tone mark missing (ไฟฟา) finds ไฟฟ้า, marked approximate (JSON)"; else not_ok "Thai without its tone mark finds the word" "$(head -c 2000 loose.json)"; fi
+get "${URL}api/suggest.json?q=impelr" >sug2.json
+if "$PYTHON" -c 'import json,sys; d=json.load(open("sug2.json")); m=d["did_you_mean"]; assert m["q"] == "impeller" and m["url"].startswith("/search?q=impeller&") and "impeller" in m["text"], d; assert d["suggestions"] and all(s["approximate"] for s in d["suggestions"]), d' 2>/dev/null; then
+	ok "suggestions of a typo (impelr): did you mean impeller, and its suggestions"
+else
+	not_ok "suggestions of a typo offer the word" "$(cat sug2.json)"
+fi
 
 # --- hostile queries: always an answer, never a 5xx ---------------------------
 long=$(head -c 20000 /dev/zero | tr '\0' 'a')

@@ -35,6 +35,8 @@ static const char *const label_names[] = {
 	"lessons_one",
 	"no_match",
 	"error",
+	"did_you_mean",
+	"approximate",
 };
 
 #define N_LABELS (sizeof(label_names) / sizeof(label_names[0]))
@@ -217,6 +219,10 @@ static void every_label_exists_in_every_language(void **state)
 		}
 	for (size_t i = 0; i < catalog_ui_languages_count; i++)
 		assert_non_null(strstr(catalog_label(catalog_ui_languages[i], "lessons"), "{n}"));
+	/* The words offered stand where the language puts them. */
+	for (size_t i = 0; i < catalog_ui_languages_count; i++)
+		assert_non_null(
+		        strstr(catalog_label(catalog_ui_languages[i], "did_you_mean"), "{t}"));
 }
 
 static void labels_are_translated(void **state)
