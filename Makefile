@@ -28,13 +28,14 @@ WERROR ?= 0
 
 PKGS := libzip libsodium libcrypto jansson icu-uc zlib
 BUILDER_PKGS := libcmark-gfm libarchive yaml-0.1
-PLAYER_PKGS := libmicrohttpd libqrencode sqlite3 icu-i18n
+PLAYER_PKGS := libmicrohttpd libqrencode sqlite3
 # Lazy (=): evaluated after `make test` has installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(BUILDER_PKGS) $(PLAYER_PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 BUILDER_LIBS = $(shell pkg-config --libs $(BUILDER_PKGS))
-# libstemmer (Snowball's stemmers, for search) has no pkg-config file.
-PLAYER_LIBS = $(shell pkg-config --libs $(PLAYER_PKGS)) -lstemmer
+# libstemmer (Snowball's stemmers) is opened by search when it first needs it
+# (player/variants.c): not linked.
+PLAYER_LIBS = $(shell pkg-config --libs $(PLAYER_PKGS)) -ldl
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wconversion -Wvla -Wwrite-strings -Wimplicit-fallthrough
@@ -118,7 +119,19 @@ $(O)/builder/%.o: builder/%.c
 $(O)/player/%.o: player/%.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Ibuilder -Icli -Iplayer -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Ibuilder -Icli -Iplayer -I$(O)/gen -c -o $@ $<
+
+# Traditional to Simplified Chinese for search: ICU's Hant-Hans transliterator run once
+# over the CJK blocks at build time, so that the player never loads it.
+HANS_TABLE := $(O)/gen/hans-table.h
+$(O)/gen/hans-table: player/tools/hans-table.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
+	$(Q)$(CC) -O2 -o $@ $< $(shell pkg-config --cflags --libs icu-i18n icu-uc)
+$(HANS_TABLE): $(O)/gen/hans-table
+	@[ "$(V)" = 1 ] || echo "  GEN     $@"
+	$(Q)$< >$@.tmp 2>/dev/null && mv $@.tmp $@
+$(O)/player/variants.o: $(HANS_TABLE)
 
 $(O)/cli/%.o: cli/%.c
 	@mkdir -p $(dir $@)

@@ -8,6 +8,12 @@ Vietnamese, Chinese and Khmer, serves them, and measures:
   - the first (cold) indexing of all N courses, and a warm restart;
   - suggestion latency (/api/suggest.json, the start of a word typed so far),
     p50 and p99 over sequential requests on one connection;
+  - search latency (/search), p50 and p99, half of the searches slips that
+    find little and so take the looser pass and the did-you-mean (typos,
+    Thai without its tone marks, Traditional Chinese, Vietnamese with a
+    wrong accent); suggestions for the starts of such slips too;
+  - the index's size on disk and the player's resident memory after
+    indexing and after the searches;
   - lesson page and video Range latency, idle and while a class searches at
     once (SEARCHERS processes, each a student typing: a search or a suggestion
     every PAUSE seconds).
@@ -35,6 +41,17 @@ WORDS = {
     "zh": "电气 水泵 叶轮 轴承 密封 阀门 压力 断路器 导线 绝缘 手套 安全 电机 润滑".split(),
     "km": "អគ្គិសនី ម៉ាស៊ីនបូម ស្លាបចក្រ ខ្សែភ្លើង ស្រោមដៃ សុវត្ថិភាព ម៉ូទ័រ".split(),
 }
+# What students get wrong: each finds little or nothing exactly, so the looser
+# pass and the did-you-mean run.
+SLIPS = {
+    "en": "impelller bearnig presure voltge breeker isolater insulaton glvoes laddr weldng "
+          "grindr saftey lubrcation couplng".split(),
+    "th": "ไฟฟา ปั้ม ใบพัท ตลับลูกปีน ซีลล วาลว์ แรงดน เบรคเกอร์ สายไพ ถุงมือ ความปลอดภย มอเตอ".split(),
+    "vi": "điên máy bờm cành bơm vọng bi phợt vàn áp suât cầu đao dấy dẫn găng tây an toán".split(),
+    "zh": "電氣 叶輪 軸承 閥門 壓力 斷路器 導線 絕緣 電機 潤滑".split(),
+    "km": "អគ្គិសនិ ម៉ាស៊ិនបូម ស្លាបចក្ក ខ្សែភ្លេីង ស្រេាមដៃ សុវត្ថភាព ម៉ូទរ".split(),
+}
+SEARCHES = 600
 SEARCHERS = 30  # a class, each student typing: one request per PAUSE seconds
 PAUSE = 0.25
 SUGGESTIONS = 600
@@ -121,12 +138,43 @@ def prefixes():
     return out
 
 
+def searches():
+    rnd = random.Random(4)
+    out = []
+    for i in range(SEARCHES):
+        lang = rnd.choice(list(WORDS))
+        out.append(rnd.choice(SLIPS[lang] if i % 2 else WORDS[lang]))
+    return out
+
+
+def slip_prefixes():
+    rnd = random.Random(5)
+    out = []
+    for _ in range(SUGGESTIONS):
+        lang = rnd.choice(list(SLIPS))
+        w = rnd.choice(SLIPS[lang])
+        out.append(w[:rnd.randint(min(3, len(w)), len(w))])
+    return out
+
+
+def rss_mib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def index_mib(work):
+    return sum(os.path.getsize(f"{work}/cache/{n}") for n in os.listdir(f"{work}/cache")
+               if n.startswith("search.db")) / (1024 * 1024)
+
+
 def searcher(port, stop):
     c = http.client.HTTPConnection("127.0.0.1", port)
     rnd = random.Random(os.getpid())
     while not stop.is_set():
         lang = rnd.choice(list(WORDS))
-        q = urllib.parse.quote(rnd.choice(WORDS[lang]))
+        q = urllib.parse.quote(rnd.choice(rnd.choice([WORDS, SLIPS])[lang]))
         kind = rnd.choice(["/search?q=", "/api/suggest.json?q="])
         try:
             get(c, kind + q)
@@ -167,12 +215,28 @@ def main():
         p, port, t0 = start(play, work, "warm")
         wait_indexed(port)
         warm = time.perf_counter() - t0
+        size = index_mib(work)
+        time.sleep(1)
+        rss_idle = rss_mib(p.pid)
         c = http.client.HTTPConnection("127.0.0.1", port)
         sugg = []
         for q in prefixes():
             t, status, _ = get(c, "/api/suggest.json?q=" + urllib.parse.quote(q))
             assert status == 200, status
             sugg.append(t)
+        sugg_slips = []
+        for q in slip_prefixes():
+            t, status, _ = get(c, "/api/suggest.json?q=" + urllib.parse.quote(q))
+            assert status == 200, status
+            sugg_slips.append(t)
+        found = {"exact": [], "slip": []}
+        offered = 0
+        for i, q in enumerate(searches()):
+            t, status, body = get(c, "/search?q=" + urllib.parse.quote(q))
+            assert status == 200, status
+            found["slip" if i % 2 else "exact"].append(t)
+            offered += i % 2 and (b'class="approximate"' in body or b'did-you-mean' in body)
+        rss_searched = rss_mib(p.pid)
         _, _, body = get(c, "/api/catalog.json")
         first = json.loads(body)["courses"][0]["id"]
         page = f"/c/{first}/lessons/01-welcome.html"
@@ -200,6 +264,16 @@ def main():
     print(f"| restart to every course searchable (warm) | {warm:.3f} s |")
     print(f"| suggestion latency p50 ({len(sugg)} requests) | {ms(pct(sugg, 50))} ms |")
     print(f"| suggestion latency p99 (target under 50 ms) | {ms(pct(sugg, 99))} ms |")
+    print(f"| suggestion latency of slips, p50 ({len(sugg_slips)} requests) | {ms(pct(sugg_slips, 50))} ms |")
+    print(f"| suggestion latency of slips, p99 (target under 50 ms) | {ms(pct(sugg_slips, 99))} ms |")
+    both = found["exact"] + found["slip"]
+    print(f"| search latency p50 ({len(both)} searches, half of them slips) | {ms(pct(both, 50))} ms |")
+    print(f"| search latency p99, looser pass on (target under 200 ms) | {ms(pct(both, 99))} ms |")
+    print(f"| search latency of the slips alone, p50 / p99 | {ms(pct(found['slip'], 50))} / {ms(pct(found['slip'], 99))} ms |")
+    print(f"| slips answered with close matches or a did-you-mean | {offered} of {len(found['slip'])} |")
+    print(f"| index size on disk (search.db and its log) | {size:.1f} MiB |")
+    print(f"| resident memory, every course indexed, idle | {rss_idle:.1f} MiB |")
+    print(f"| resident memory after the searches above | {rss_searched:.1f} MiB |")
     print()
     print(f"| while {SEARCHERS} students search (one request each per {PAUSE} s) | idle p50 / p99 (ms) | storm p50 / p99 (ms) | ratio p50 / p99 (target at most 2) |")
     print("| --- | ---: | ---: | ---: |")

@@ -74,12 +74,18 @@ static const char rank_sql[] =
         " WHERE passages MATCH ?1 AND" FILTERS " AND p.rowid NOT IN (?7, ?8, ?9) AND tier >= 0"
         " ORDER BY tier, bm25(passages, 3.0, 1.0) LIMIT ?4 OFFSET ?5";
 
+/*
+ * The heading, snippet and the rest of the page's rows (?2 is a JSON array
+ * of their ids): one pass over the matches, the marks made only for these
+ * rows ("+" keeps FTS5 from looking each id up again, which costs a whole
+ * pass per row for a prefix).
+ */
 static const char show_sql[] =
         "SELECT b.course, p.lesson, p.page, p.anchor, p.lang, highlight(passages, 0, x'01', x'02'),"
         " snippet(passages, 1, x'01', x'02', '\xe2\x80\xa6', 32), p.kind, p.media, p.track,"
-        " p.start_ms, p.end_ms"
+        " p.start_ms, p.end_ms, p.rowid"
         " FROM passages AS p JOIN bundles AS b ON b.id = p.bundle"
-        " WHERE passages MATCH ?1 AND p.rowid = ?2";
+        " WHERE passages MATCH ?1 AND +p.rowid IN (SELECT value FROM json_each(?2))";
 
 /* The words of the index (fts5vocab) from ?1 up to ?2, and in how many rows. */
 static const char vocab_sql[] = "SELECT term, doc FROM temp.vocab WHERE term >= ?1 AND term < ?2";
@@ -1162,17 +1168,45 @@ static int rank_page(struct search *s, const struct search_query *q, const char 
 	return rc == SQLITE_ROW ? SQLITE_DONE : rc;
 }
 
-/* Fill h from row id with the marks of expr.  SQLITE_DONE, or the error. */
-static int show_hit(struct search *s, const char *expr, sqlite3_int64 id, struct search_hit *h)
+struct found {
+	sqlite3_int64 id;
+	int expr; /* which expression marks it: 0 exact, 1 looser, 2 corrected */
+};
+
+/*
+ * Fill the hits of found[0, n) found by expression e (marked with its
+ * matches), each in its place.  SQLITE_DONE, or the error.
+ */
+static int show_hits(struct search *s, const char *expr, int e, const struct found *found, size_t n,
+                     struct search_hit *hits)
 {
 	sqlite3_stmt *st = s->show;
+	char ids[(SEARCH_LIMIT_MAX + 1) * 24 + 2];
+	size_t len = 0, want = 0;
 	int rc;
 
+	ids[len++] = '[';
+	for (size_t i = 0; i < n; i++)
+		if (found[i].expr == e) {
+			len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%lld",
+			                        want ? "," : "", (long long)found[i].id);
+			want++;
+		}
+	if (want == 0)
+		return SQLITE_DONE;
+	ids[len++] = ']';
+	ids[len] = '\0';
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	sqlite3_bind_text(st, 2, ids, (int)len, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 12);
+		struct search_hit *h = NULL;
+		for (size_t i = 0; i < n && !h; i++)
+			if (found[i].expr == e && found[i].id == id && !hits[i].course)
+				h = &hits[i];
+		if (!h)
+			continue;
 		h->course = column(st, 0);
 		h->lesson = column(st, 1);
 		h->page = column(st, 2);
@@ -1180,16 +1214,18 @@ static int show_hit(struct search *s, const char *expr, sqlite3_int64 id, struct
 		h->lang = column(st, 4);
 		h->heading = column(st, 5);
 		h->snippet = column(st, 6);
+		h->approximate = e > 0;
 		if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
 			h->media = column(st, 8);
 			h->track = column(st, 9);
 			h->start_ms = (uint64_t)sqlite3_column_int64(st, 10);
 			h->end_ms = (uint64_t)sqlite3_column_int64(st, 11);
 		}
-		rc = !h->course || !h->lesson || !h->page || !h->anchor || !h->lang ||
-		                     !h->heading || !h->snippet || (h->media && !h->track)
-		             ? SQLITE_NOMEM
-		             : SQLITE_DONE;
+		if (!h->course || !h->lesson || !h->page || !h->anchor || !h->lang || !h->heading ||
+		    !h->snippet || (h->media && !h->track)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -1460,11 +1496,6 @@ static int did_you_mean(struct search *s, const struct search_query *q, const st
 
 /* ---- the passes ---- */
 
-struct found {
-	sqlite3_int64 id;
-	int expr; /* which expression marks it: 0 exact, 1 looser, 2 corrected */
-};
-
 /* The words of text with their forms; rc as SQLite's. */
 static int prepare_parts(struct search *s, const char *text, bool prefix, struct parts *qp)
 {
@@ -1573,10 +1604,17 @@ enum bundle_status search_run(struct search *s, const struct search_query *q,
 		if (!r->hits)
 			rc = SQLITE_NOMEM;
 	}
-	for (size_t i = 0; rc == SQLITE_DONE && i < nfound; i++) {
-		rc = show_hit(s, expr[found[i].expr], found[i].id, &r->hits[r->count]);
-		r->hits[r->count].approximate = found[i].expr > 0;
-		r->count++;
+	for (int e = 0; e < 3 && rc == SQLITE_DONE && nfound > 0; e++)
+		rc = show_hits(s, expr[e], e, found, nfound, r->hits);
+	if (rc == SQLITE_DONE) {
+		/* Every row found is shown, in order; a row gone meanwhile is left out. */
+		size_t w = 0;
+		for (size_t i = 0; i < nfound; i++)
+			if (r->hits[i].course)
+				r->hits[w++] = r->hits[i];
+		r->count = w;
+	} else if (r->hits) {
+		r->count = nfound;
 	}
 	sqlite3_progress_handler(s->db, 0, NULL, NULL);
 	r->more = more;

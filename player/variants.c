@@ -2,24 +2,61 @@
  * variants.c - the other forms of a word (variants.h): libstemmer's
  * Snowball stemmers, ICU's Traditional-to-Simplified transliterator, a
  * table of Malay and Indonesian spellings, an edit distance.
+ *
+ * libstemmer is opened (dlopen) the first time a text or a search needs
+ * it, not linked: linked, the loader's relocations alone kept 0.7 MiB of
+ * its pages resident in every player.  ICU's transliterator is not loaded
+ * at all: the build runs it once over every CJK character
+ * (tools/hans-table.c) and the player holds the result, 2,853 pairs.
  */
+#define _GNU_SOURCE
 #include "variants.h"
 
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libstemmer.h>
-#include <unicode/ustring.h>
-#include <unicode/utrans.h>
 
+#include "hans-table.h" /* made at build time by tools/hans-table.c */
 #include "utf8.h"
+
+/* Debian's libstemmer0d. */
+#define STEMMER_LIB "libstemmer.so.0d"
+
+static struct {
+	pthread_once_t once;
+	bool ok;
+	struct sb_stemmer *(*open)(const char *, const char *);
+	void (*close)(struct sb_stemmer *);
+	const sb_symbol *(*stem)(struct sb_stemmer *, const sb_symbol *, int);
+	int (*length)(struct sb_stemmer *);
+} stemmer = { PTHREAD_ONCE_INIT, false, NULL, NULL, NULL, NULL };
+
+/* The library's symbol into *fn (a function pointer's storage); false when missing. */
+static bool sym(void *lib, const char *name, void *fn)
+{
+	void *p = dlsym(lib, name);
+
+	memcpy(fn, &p, sizeof(p));
+	return p != NULL;
+}
+
+static void load_stemmer(void)
+{
+	void *lib = dlopen(STEMMER_LIB, RTLD_NOW | RTLD_LOCAL);
+
+	stemmer.ok = lib && sym(lib, "sb_stemmer_new", &stemmer.open) &&
+	             sym(lib, "sb_stemmer_delete", &stemmer.close) &&
+	             sym(lib, "sb_stemmer_stem", &stemmer.stem) &&
+	             sym(lib, "sb_stemmer_length", &stemmer.length);
+}
 
 struct variants {
 	struct sb_stemmer *stem[STEM_LANGS];
 	bool stem_failed[STEM_LANGS];
-	UTransliterator *hans;
-	bool hans_failed;
 };
 
 struct variants *variants_new(void)
@@ -33,9 +70,7 @@ void variants_free(struct variants *v)
 		return;
 	for (size_t i = 0; i < STEM_LANGS; i++)
 		if (v->stem[i])
-			sb_stemmer_delete(v->stem[i]);
-	if (v->hans)
-		utrans_close(v->hans);
+			stemmer.close(v->stem[i]);
 	free(v);
 }
 
@@ -52,13 +87,14 @@ size_t variants_stem(struct variants *v, enum stem_lang lang, const char *word, 
 	if (len < 3 || len >= TOKEN_MAX)
 		return 0;
 	if (!v->stem[lang] && !v->stem_failed[lang]) {
-		v->stem[lang] = sb_stemmer_new(algorithm[lang], "UTF_8");
+		pthread_once(&stemmer.once, load_stemmer);
+		v->stem[lang] = stemmer.ok ? stemmer.open(algorithm[lang], "UTF_8") : NULL;
 		v->stem_failed[lang] = v->stem[lang] == NULL;
 	}
 	if (!v->stem[lang])
 		return 0;
-	s = sb_stemmer_stem(v->stem[lang], (const sb_symbol *)word, (int)len);
-	n = sb_stemmer_length(v->stem[lang]);
+	s = stemmer.stem(v->stem[lang], (const sb_symbol *)word, (int)len);
+	n = stemmer.length(v->stem[lang]);
 	if (!s || n <= 0 || (size_t)n >= TOKEN_MAX)
 		return 0;
 	memcpy(out, s, (size_t)n);
@@ -81,50 +117,67 @@ bool variants_stems(enum stem_lang stem, const char *lang)
 	return tag_is(lang, "id") || tag_is(lang, "ms");
 }
 
+/* The Simplified form of a Traditional character, or the character itself. */
+static uint32_t simplified(uint32_t c)
+{
+	size_t lo = 0, hi = sizeof(hans_table) / sizeof(hans_table[0]);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (hans_table[mid][0] == c)
+			return hans_table[mid][1];
+		if (hans_table[mid][0] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return c;
+}
+
 char *variants_simplified(struct variants *v, const char *text, size_t len)
 {
-	UErrorCode st = U_ZERO_ERROR;
-	UChar *u;
-	int32_t ulen, cap, limit;
-	char *out = NULL;
+	char *out = malloc(len + 1);
+	size_t pos = 0, n = 0;
+	bool changed = false;
 
-	if (len > 4096)
+	(void)v;
+	if (!out)
 		return NULL;
-	if (!v->hans && !v->hans_failed) {
-		static const UChar id[] = { 'H', 'a', 'n', 't', '-', 'H', 'a', 'n', 's', 0 };
-		v->hans = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-		v->hans_failed = U_FAILURE(st) || !v->hans;
-		st = U_ZERO_ERROR;
-	}
-	if (!v->hans)
-		return NULL;
-	cap = (int32_t)len * 2 + 16;
-	u = malloc((size_t)cap * sizeof(*u));
-	if (!u)
-		return NULL;
-	u_strFromUTF8WithSub(u, cap, &ulen, text, (int32_t)len, 0xFFFD, NULL, &st);
-	if (U_SUCCESS(st)) {
-		UChar *orig = malloc((size_t)ulen * sizeof(*u) + 1);
-		if (orig) {
-			memcpy(orig, u, (size_t)ulen * sizeof(*u));
-			limit = ulen;
-			utrans_transUChars(v->hans, u, &ulen, cap, 0, &limit, &st);
-			if (U_SUCCESS(st) &&
-			    (ulen != limit || memcmp(orig, u, (size_t)ulen * sizeof(*u)) != 0)) {
-				int32_t olen;
-				out = malloc((size_t)ulen * 3 + 1);
-				if (out) {
-					u_strToUTF8(out, ulen * 3 + 1, &olen, u, ulen, &st);
-					if (U_FAILURE(st)) {
-						free(out);
-						out = NULL;
-					}
-				}
-			}
-			free(orig);
+	while (pos < len) {
+		size_t start = pos;
+		uint32_t c, d;
+		if (!utf8_next(text, len, &pos, &c)) {
+			out[n++] = text[pos++];
+			continue;
 		}
+		d = simplified(c);
+		/* Both in the same planes: the same number of bytes. */
+		if (d != c && (c < 0x10000) == (d < 0x10000)) {
+			char tmp[4];
+			size_t k = 0;
+			if (d < 0x10000) {
+				tmp[k++] = (char)(0xE0 | (d >> 12));
+			} else {
+				tmp[k++] = (char)(0xF0 | (d >> 18));
+				tmp[k++] = (char)(0x80 | ((d >> 12) & 0x3F));
+			}
+			tmp[k++] = (char)(0x80 | ((d >> 6) & 0x3F));
+			tmp[k++] = (char)(0x80 | (d & 0x3F));
+			if (k == pos - start) {
+				memcpy(out + n, tmp, k);
+				n += k;
+				changed = true;
+				continue;
+			}
+		}
+		memcpy(out + n, text + start, pos - start);
+		n += pos - start;
 	}
-	free(u);
+	out[n] = '\0';
+	if (!changed) {
+		free(out);
+		return NULL;
+	}
 	return out;
 }
 

@@ -1,14 +1,15 @@
 /*
  * variants.h - the other forms of a word that search forgives: the stem of
  * an English or Indonesian (and Malay) word by Snowball (libstemmer),
- * Traditional Chinese as Simplified (ICU's "Hant-Hans" transliterator),
+ * Traditional Chinese as Simplified (a table made by ICU's "Hant-Hans"
+ * transliterator),
  * the other spelling of a Malay or Indonesian word (a small table), and
  * the edit distance between two words.
  *
- * The stemmers and the transliterator cost memory (the transliterator
- * about 2 MiB of heap and 4 MiB of ICU's code and data, which ICU keeps
- * once loaded): each is made the first time a search needs it, never
- * before.  One struct variants per thread.
+ * The stemmers are made the first time a text or a search needs them;
+ * the Chinese table is made by ICU's Hant-Hans transliterator when the
+ * player is built (tools/hans-table.c), so that the player never loads
+ * the transliterator (5.6 MiB of memory).  One struct variants per thread.
  */
 #ifndef SAMPAN_PLAYER_VARIANTS_H
 #define SAMPAN_PLAYER_VARIANTS_H
@@ -36,10 +37,7 @@ size_t variants_stem(struct variants *v, enum stem_lang lang, const char *word, 
 /* Whether texts in language tag lang are stemmed by lang's stemmer (en, id and ms). */
 bool variants_stems(enum stem_lang stem, const char *lang);
 
-/*
- * Text (UTF-8) with Traditional Chinese characters as Simplified, malloc'd;
- * NULL when nothing changes or the transliterator cannot load.
- */
+/* Text (UTF-8) with Traditional Chinese characters as Simplified, malloc'd; NULL: the same. */
 char *variants_simplified(struct variants *v, const char *text, size_t len);
 
 /* The Malay or Indonesian spelling of the same word ("kenderaan": "kendaraan"), or NULL. */
