@@ -43,6 +43,7 @@ struct search {
 	sqlite3_stmt *show; /* one row's heading, snippet and the rest */
 	sqlite3_stmt *vocab; /* terms of the index in a range */
 	sqlite3_stmt *window; /* the best run of units for a "did you mean" */
+	sqlite3_stmt *exists; /* whether an expression finds anything */
 	double deadline; /* of the running query (monotonic seconds) */
 	const char *lang; /* of the row being written or deleted: its stems */
 };
@@ -92,7 +93,12 @@ static const char vocab_sql[] = "SELECT term, doc FROM temp.vocab WHERE term >= 
 
 static const char window_sql[] =
         "SELECT sampan_window(passages, ?6) FROM passages AS p JOIN bundles AS b ON b.id = p.bundle"
-        " WHERE passages MATCH ?1 AND" FILTERS " ORDER BY bm25(passages, 3.0, 1.0) LIMIT ?4";
+        " WHERE passages MATCH ?1 AND" FILTERS " LIMIT ?4";
+
+/* Whether an expression finds anything: the first row will do, unranked. */
+static const char exists_sql[] =
+        "SELECT sampan_rank(passages, ?6) AS tier FROM passages AS p JOIN bundles AS b"
+        " ON b.id = p.bundle WHERE passages MATCH ?1 AND" FILTERS " AND tier >= 0 LIMIT 1";
 
 /* ---- the tokenizer, for FTS5 ---- */
 
@@ -521,7 +527,8 @@ enum bundle_status search_open(const char *path, struct search **out, struct bun
 	}
 	if (sqlite3_prepare_v2(s->db, rank_sql, -1, &s->rank, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, show_sql, -1, &s->show, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, window_sql, -1, &s->window, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(s->db, window_sql, -1, &s->window, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, exists_sql, -1, &s->exists, NULL) != SQLITE_OK) {
 		enum bundle_status st = db_error(err, s->db, path, "cannot prepare a search");
 		search_close(s);
 		return st;
@@ -538,6 +545,7 @@ void search_close(struct search *s)
 	sqlite3_finalize(s->show);
 	sqlite3_finalize(s->vocab);
 	sqlite3_finalize(s->window);
+	sqlite3_finalize(s->exists);
 	sqlite3_close(s->db);
 	tokenizer_free(s->tok);
 	variants_free(s->var);
@@ -1168,6 +1176,24 @@ static int rank_page(struct search *s, const struct search_query *q, const char 
 	return rc == SQLITE_ROW ? SQLITE_DONE : rc;
 }
 
+/* Whether the expression finds any row: SQLITE_DONE with *found, or the error. */
+static int any_row(struct search *s, const struct search_query *q, const char *expr,
+                   const char *kinds, bool *found)
+{
+	sqlite3_stmt *st = s->exists;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+	bind_filters(st, q);
+	sqlite3_bind_text(st, 6, kinds, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW ? SQLITE_DONE : rc;
+}
+
 struct found {
 	sqlite3_int64 id;
 	int expr; /* which expression marks it: 0 exact, 1 looser, 2 corrected */
@@ -1334,7 +1360,8 @@ static bool spell_run(struct search *s, const struct search_query *q, const stru
 	struct collect bigrams;
 	struct sbuf b;
 	char *expr, *kinds = NULL, *w, *save = NULL;
-	size_t units, best = 0;
+	size_t units, best = 0, best_dist = (size_t)-1, phrases;
+	bool pairs;
 	int rc;
 
 	bigrams.len = bigrams.count = 0;
@@ -1343,11 +1370,28 @@ static bool spell_run(struct search *s, const struct search_query *q, const stru
 	    bigrams.count < 2 || bigrams.count > 60)
 		return false;
 	units = bigrams.count + 1;
+	/*
+	 * Phrase i stands for bigram i.  A word of five units or more asks for
+	 * bigrams i and i + 1 together (three units in a row): far fewer rows
+	 * than any single bigram, and a slip still leaves some of them whole.
+	 */
+	pairs = bigrams.count >= 4;
+	phrases = bigrams.count - (pairs ? 1 : 0);
 	sbuf_init(&b, 64 * SEARCH_QUERY_MAX);
-	for (w = strtok_r(bigrams.buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-		if (b.len)
-			sbuf_adds(&b, " OR ");
-		put_phrase(&b, 0, w, false);
+	{
+		char *list[64];
+		size_t n = 0;
+		for (w = strtok_r(bigrams.buf, " ", &save); w && n < 64;
+		     w = strtok_r(NULL, " ", &save))
+			list[n++] = w;
+		for (size_t i = 0; i < phrases; i++) {
+			char two[2 * TOKEN_MAX + 2];
+			if (b.len)
+				sbuf_adds(&b, " OR ");
+			snprintf(two, sizeof(two), "%s%s%s", list[i], pairs ? " " : "",
+			         pairs ? list[i + 1] : "");
+			put_phrase(&b, 0, two, false);
+		}
 	}
 	expr = sbuf_take(&b, NULL);
 	if (!expr)
@@ -1355,24 +1399,29 @@ static bool spell_run(struct search *s, const struct search_query *q, const stru
 	sqlite3_reset(s->window);
 	sqlite3_bind_text(s->window, 1, expr, -1, SQLITE_STATIC);
 	bind_filters(s->window, q);
-	sqlite3_bind_int64(s->window, 4, 10);
+	sqlite3_bind_int64(s->window, 4, 20);
 	sqlite3_bind_int64(s->window, 6, (sqlite3_int64)units);
 	while ((rc = sqlite3_step(s->window)) == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(s->window, 0);
 		const char *tab = v ? strchr(v, '\t') : NULL;
-		size_t n = v ? strtoul(v, NULL, 10) : 0;
-		if (!tab || n <= best || strlen(tab + 1) >= size)
+		size_t n = v ? strtoul(v, NULL, 10) : 0, d;
+		if (!tab || n < best || strlen(tab + 1) >= size)
 			continue;
 		if (strlen(tab + 1) == p->len && memcmp(tab + 1, p->text, p->len) == 0)
 			continue;
+		/* As many bigrams: the run closest to what was typed. */
+		d = variants_distance(tab + 1, strlen(tab + 1), p->text, p->len, 16);
+		if (n == best && d >= best_dist)
+			continue;
 		best = n;
+		best_dist = d;
 		memcpy(out, tab + 1, strlen(tab + 1) + 1);
 	}
 	sqlite3_reset(s->window);
 	sqlite3_clear_bindings(s->window);
 	free(expr);
 	free(kinds);
-	return best > 0 && 2 * best >= bigrams.count;
+	return best > 0 && 2 * best >= phrases;
 }
 
 /* Whether the word alone is in any course searched. */
@@ -1381,8 +1430,6 @@ static int part_found(struct search *s, const struct search_query *q, const stru
 {
 	struct sbuf b;
 	char *expr;
-	sqlite3_int64 id;
-	size_t n = 0;
 	int rc;
 
 	sbuf_init(&b, 8 * SEARCH_QUERY_MAX);
@@ -1392,9 +1439,8 @@ static int part_found(struct search *s, const struct search_query *q, const stru
 	expr = sbuf_take(&b, NULL);
 	if (!expr)
 		return SQLITE_NOMEM;
-	rc = rank_page(s, q, expr, "aF", 0, 1, NULL, 0, &id, &n);
+	rc = any_row(s, q, expr, "aF", found);
 	free(expr);
-	*found = n > 0;
 	return rc;
 }
 
@@ -1403,17 +1449,15 @@ static int finds(struct search *s, const struct search_query *q, const char *tex
 {
 	struct parts qp;
 	char *expr = NULL, *kinds = NULL;
-	sqlite3_int64 id;
-	size_t n = 0;
 	int rc = prepare_parts(s, text, q->prefix, &qp);
 
 	if (rc == SQLITE_OK) {
 		expr = build(&qp, false, &kinds);
 		rc = expr && kinds ? SQLITE_DONE : SQLITE_NOMEM;
 	}
+	*found = false;
 	if (rc == SQLITE_DONE && *expr)
-		rc = rank_page(s, q, expr, kinds, 0, 1, NULL, 0, &id, &n);
-	*found = n > 0;
+		rc = any_row(s, q, expr, kinds, found);
 	free(expr);
 	free(kinds);
 	parts_free(&qp);
@@ -1428,7 +1472,7 @@ static int finds(struct search *s, const struct search_query *q, const char *tex
  * error.
  */
 static int did_you_mean(struct search *s, const struct search_query *q, const struct parts *qp,
-                        char **out)
+                        bool first_found, char **out)
 {
 	struct spell_scan x[PARTS_MAX];
 	char run[PARTS_MAX][4 * SEARCH_QUERY_MAX];
@@ -1447,7 +1491,11 @@ static int did_you_mean(struct search *s, const struct search_query *q, const st
 		if (p->folded[0]) {
 			changed |= spell_latin(s, p, &x[i]);
 		} else if (p->runs) {
-			rc = part_found(s, q, p, &found);
+			/* A search of one word: the first pass said whether it is there. */
+			if (qp->n > 1)
+				rc = part_found(s, q, p, &found);
+			else
+				found = first_found;
 			if (rc == SQLITE_DONE && !found &&
 			    spell_run(s, q, p, run[i], sizeof(run[i])))
 				changed = true;
@@ -1571,9 +1619,9 @@ enum bundle_status search_run(struct search *s, const struct search_query *q,
 			}
 			found[nfound++] = (struct found){ ids[i], 1 };
 		}
-		/* And what the student may have meant. */
-		if (rc == SQLITE_DONE)
-			rc = did_you_mean(s, q, &qp, &r->did_you_mean);
+		/* And what the student may have meant (while typing, only when nothing is found). */
+		if (rc == SQLITE_DONE && (!q->prefix || nfound == 0))
+			rc = did_you_mean(s, q, &qp, first_n > 0, &r->did_you_mean);
 		if (rc == SQLITE_DONE && r->did_you_mean) {
 			rc = prepare_parts(s, r->did_you_mean, q->prefix, &fixed);
 			if (rc == SQLITE_OK) {
