@@ -1,6 +1,7 @@
 // search.spec.mjs - search as a student uses it: a Thai word typed into the catalog's box
 // and a Chinese word both open the right lesson section; a word spoken in the video opens
-// it at that moment with its subtitles; suggestions appear while typing; the results page
+// it at that moment with its subtitles; suggestions appear while typing; a typo offers
+// "did you mean" as a link and its results marked as a similar spelling; the results page
 // passes axe-core, works by keyboard alone and stays under 100 KB.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -106,6 +107,30 @@ test('suggestions appear while typing, and one opens its lesson', TIMEOUT, async
 		await page.waitForURL((u) => u.pathname.includes('/c/org.sampan.samples.pump-maintenance/') || u.pathname === '/watch');
 	});
 });
+
+for (const [device, viewport] of Object.entries(VIEWPORTS)) {
+	const colorScheme = device === 'phone' ? 'dark' : 'light';
+	test(`${device}, ${colorScheme}: a typo offers "did you mean" as a link; close matches are marked`, TIMEOUT, async () => {
+		await withPage(browser, `search did you mean ${device}`, { viewport, colorScheme, locale: 'vi-VN' }, async ({ page }) => {
+			await page.goto(url('search?q=isolaton&lang=vi'));
+			const link = page.locator('p.did-you-mean a');
+			assert.equal(await link.innerText(), 'isolator', 'the word the courses have is offered');
+			assert.match(await page.locator('p.did-you-mean').innerText(), /^Có phải bạn muốn tìm isolator\?$/, 'in the interface language');
+			const marked = page.locator('ol.results li.approximate');
+			assert.ok((await marked.count()) > 0, 'its results are shown, nothing else being found');
+			assert.equal(await marked.first().locator('.approx').innerText(), 'Cách viết gần giống', 'each marked as a similar spelling');
+			await page.evaluate(AXE);
+			const result = await page.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));
+			const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
+			assert.deepEqual(serious, [], 'no serious or critical violation');
+			await link.click();
+			await page.waitForURL((u) => u.pathname === '/search' && u.searchParams.get('q') === 'isolator');
+			const marks = await page.locator('ol.results mark').allInnerTexts();
+			assert.ok(marks.some((m) => /isolator/i.test(m)), `the word is found and marked (${marks.slice(0, 5).join(', ')})`);
+			assert.equal(await page.locator('ol.results li.approximate').count(), 0, 'exactly, so nothing is marked approximate');
+		});
+	});
+}
 
 for (const [device, viewport] of Object.entries(VIEWPORTS)) {
 	const colorScheme = device === 'phone' ? 'light' : 'dark';
