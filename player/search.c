@@ -1168,7 +1168,7 @@ static int rank_page(struct search *s, const struct search_query *q, const char 
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)(offset < 100000 ? offset : 100000));
 	sqlite3_bind_text(st, 6, kinds, -1, SQLITE_STATIC);
 	for (int i = 0; i < SEARCH_LITTLE; i++)
-		sqlite3_bind_int64(st, 7 + i, (size_t)i < skips ? skip[i] : -1);
+		sqlite3_bind_int64(st, 7 + i, skip && (size_t)i < skips ? skip[i] : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *count < limit)
 		ids[(*count)++] = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);

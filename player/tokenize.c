@@ -490,7 +490,8 @@ static void sort_marks(struct fcp *cp, size_t n)
 			for (size_t a = 0; a < items; a++)
 				for (size_t b = 0; b < item[a].len; b++)
 					tmp[k++] = cp[item[a].at + b];
-			memcpy(cp + start, tmp, (end - start) * sizeof(*cp));
+			if (k == end - start)
+				memcpy(cp + start, tmp, k * sizeof(*cp));
 		}
 	}
 }

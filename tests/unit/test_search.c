@@ -225,8 +225,10 @@ static void test_slips(void **state)
 		if (line[0] == '#' || !line[0])
 			continue;
 		tab1 = strchr(line, '\t');
-		tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
-		tab3 = tab2 ? strchr(tab2 + 1, '\t') : NULL;
+		assert_non_null(tab1);
+		tab2 = strchr(tab1 + 1, '\t');
+		assert_non_null(tab2);
+		tab3 = strchr(tab2 + 1, '\t');
 		assert_non_null(tab3);
 		*tab1 = *tab2 = *tab3 = '\0';
 		lang = line;
