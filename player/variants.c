@@ -3,9 +3,10 @@
  * Snowball stemmers, ICU's Traditional-to-Simplified transliterator, a
  * table of Malay and Indonesian spellings, an edit distance.
  *
- * libstemmer is opened (dlopen) the first time a text or a search needs
- * it, not linked: linked, the loader's relocations alone kept 0.7 MiB of
- * its pages resident in every player.  ICU's transliterator is not loaded
+ * libstemmer is opened (dlopen) when a text or a search needs a stem, and
+ * closed with its last stemmer (the indexer's, once it is done), not
+ * linked: linked, the loader's relocations alone kept 0.7 MiB of its pages
+ * resident in every player.  ICU's transliterator is not loaded
  * at all: the build runs it once over every CJK character
  * (tools/hans-table.c) and the player holds the result, 2,853 pairs.
  */
@@ -26,14 +27,16 @@
 /* Debian's libstemmer0d. */
 #define STEMMER_LIB "libstemmer.so.0d"
 
+/* libstemmer, open while some stemmer is (users, under lock). */
 static struct {
-	pthread_once_t once;
-	bool ok;
+	pthread_mutex_t lock;
+	void *lib;
+	size_t users;
 	struct sb_stemmer *(*open)(const char *, const char *);
 	void (*close)(struct sb_stemmer *);
 	const sb_symbol *(*stem)(struct sb_stemmer *, const sb_symbol *, int);
 	int (*length)(struct sb_stemmer *);
-} stemmer = { PTHREAD_ONCE_INIT, false, NULL, NULL, NULL, NULL };
+} stemmer = { PTHREAD_MUTEX_INITIALIZER, NULL, 0, NULL, NULL, NULL, NULL };
 
 /* The library's symbol into *fn (a function pointer's storage); false when missing. */
 static bool sym(void *lib, const char *name, void *fn)
@@ -44,14 +47,42 @@ static bool sym(void *lib, const char *name, void *fn)
 	return p != NULL;
 }
 
-static void load_stemmer(void)
+/* A stemmer for algorithm, libstemmer opened first when no other is; NULL when it cannot be. */
+static struct sb_stemmer *stemmer_new(const char *algorithm)
 {
-	void *lib = dlopen(STEMMER_LIB, RTLD_NOW | RTLD_LOCAL);
+	struct sb_stemmer *st = NULL;
 
-	stemmer.ok = lib && sym(lib, "sb_stemmer_new", &stemmer.open) &&
-	             sym(lib, "sb_stemmer_delete", &stemmer.close) &&
-	             sym(lib, "sb_stemmer_stem", &stemmer.stem) &&
-	             sym(lib, "sb_stemmer_length", &stemmer.length);
+	pthread_mutex_lock(&stemmer.lock);
+	if (!stemmer.lib) {
+		stemmer.lib = dlopen(STEMMER_LIB, RTLD_NOW | RTLD_LOCAL);
+		if (stemmer.lib && !(sym(stemmer.lib, "sb_stemmer_new", &stemmer.open) &&
+		                     sym(stemmer.lib, "sb_stemmer_delete", &stemmer.close) &&
+		                     sym(stemmer.lib, "sb_stemmer_stem", &stemmer.stem) &&
+		                     sym(stemmer.lib, "sb_stemmer_length", &stemmer.length))) {
+			dlclose(stemmer.lib);
+			stemmer.lib = NULL;
+		}
+	}
+	if (stemmer.lib && (st = stemmer.open(algorithm, "UTF_8")) != NULL)
+		stemmer.users++;
+	if (stemmer.lib && stemmer.users == 0) {
+		dlclose(stemmer.lib);
+		stemmer.lib = NULL;
+	}
+	pthread_mutex_unlock(&stemmer.lock);
+	return st;
+}
+
+/* The last stemmer closed closes libstemmer: the indexer's go when it is done. */
+static void stemmer_delete(struct sb_stemmer *st)
+{
+	pthread_mutex_lock(&stemmer.lock);
+	stemmer.close(st);
+	if (--stemmer.users == 0) {
+		dlclose(stemmer.lib);
+		stemmer.lib = NULL;
+	}
+	pthread_mutex_unlock(&stemmer.lock);
 }
 
 struct variants {
@@ -70,7 +101,7 @@ void variants_free(struct variants *v)
 		return;
 	for (size_t i = 0; i < STEM_LANGS; i++)
 		if (v->stem[i])
-			stemmer.close(v->stem[i]);
+			stemmer_delete(v->stem[i]);
 	free(v);
 }
 
@@ -87,8 +118,7 @@ size_t variants_stem(struct variants *v, enum stem_lang lang, const char *word, 
 	if (len < 3 || len >= TOKEN_MAX)
 		return 0;
 	if (!v->stem[lang] && !v->stem_failed[lang]) {
-		pthread_once(&stemmer.once, load_stemmer);
-		v->stem[lang] = stemmer.ok ? stemmer.open(algorithm[lang], "UTF_8") : NULL;
+		v->stem[lang] = stemmer_new(algorithm[lang]);
 		v->stem_failed[lang] = v->stem[lang] == NULL;
 	}
 	if (!v->stem[lang])
