@@ -640,6 +640,14 @@ static void test_expression(void **state)
 	e = search_expression("电气\xe3\x80\x80安全\xc2\xa0x", false);
 	assert_string_equal(e, "\"电气\" AND \"安全\" AND \"x\"");
 	free(e);
+	/* A word typed with accents: folded, or exact (marked for the tokenizer). */
+	e = search_expression("điện pump", false);
+	assert_string_equal(e, "(\"điện\" OR \"\x01điện\") AND \"pump\"");
+	free(e);
+	/* A student's control characters never become marks. */
+	e = search_expression("\x01pump", false);
+	assert_string_equal(e, "\" pump\"");
+	free(e);
 	/* At most SEARCH_WORDS_MAX words. */
 	e = search_expression("a b c d e f g h i j k l m n o p q r s t", false);
 	assert_null(strstr(e, "\"q\""));
