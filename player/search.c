@@ -1271,8 +1271,9 @@ struct spell_scan {
 	size_t found;
 	struct {
 		size_t dist;
-		int docs;
+		int docs, shown_docs;
 		char term[TOKEN_MAX + 1];
+		char shown[TOKEN_MAX + 1]; /* its most used accented form, or "" */
 	} best[SPELL_CANDIDATES]; /* closest first, then the most used */
 };
 
@@ -1282,9 +1283,24 @@ static bool spell_term(void *ctx, const char *term, size_t len, int docs)
 	char folded[TOKEN_MAX];
 	size_t d, n, cmp = len, at;
 
-	/* Only the index's folded words: the exact forms fold to another. */
+	/*
+	 * Candidates are the index's folded words.  An exact (accented) form
+	 * comes after its folded word in the index's order: it is what the
+	 * did-you-mean shows of a candidate ("găng", not "gang").
+	 */
 	n = tokenizer_fold(term, len, folded);
-	if (n != len || memcmp(folded, term, len) != 0 || (term[0] >= '0' && term[0] <= '9'))
+	if (n != len || memcmp(folded, term, len) != 0) {
+		for (size_t i = 0; i < x->found; i++)
+			if (strlen(x->best[i].term) == n &&
+			    memcmp(x->best[i].term, folded, n) == 0 &&
+			    docs > x->best[i].shown_docs) {
+				memcpy(x->best[i].shown, term, len);
+				x->best[i].shown[len] = '\0';
+				x->best[i].shown_docs = docs;
+			}
+		return true;
+	}
+	if (term[0] >= '0' && term[0] <= '9')
 		return true;
 	if (x->prefix && len > x->len) {
 		/* A word typed so far: compare with the start of each word, as long. */
@@ -1310,6 +1326,8 @@ static bool spell_term(void *ctx, const char *term, size_t len, int docs)
 	memmove(&x->best[at + 1], &x->best[at], (x->found - 1 - at) * sizeof(x->best[0]));
 	x->best[at].dist = d;
 	x->best[at].docs = docs;
+	x->best[at].shown[0] = '\0';
+	x->best[at].shown_docs = 0;
 	memcpy(x->best[at].term, term, len);
 	x->best[at].term[len] = '\0';
 	return true;
@@ -1346,7 +1364,12 @@ static bool spell_latin(struct search *s, const struct part *p, struct spell_sca
 	while (first < len && ((unsigned char)p->folded[first] & 0xC0) == 0x80)
 		first++;
 	/* Words that begin with the same letter: a first letter is seldom the slip. */
-	return vocab_scan(s, p->folded, first, spell_term, x) == SQLITE_OK && x->found > 0;
+	if (vocab_scan(s, p->folded, first, spell_term, x) != SQLITE_OK || x->found == 0)
+		return false;
+	/* Vietnamese đ folds to d but sorts apart: the accented forms of d- words are there. */
+	if (p->folded[0] == 'd')
+		vocab_scan(s, "\xc4\x91", 2, spell_term, x);
+	return true;
 }
 
 /*
@@ -1520,7 +1543,9 @@ static int did_you_mean(struct search *s, const struct search_query *q, const st
 			if (i > 0)
 				sbuf_adds(&b, " ");
 			if (x[i].found)
-				sbuf_adds(&b, x[i].best[choice[i]].term);
+				sbuf_adds(&b, x[i].best[choice[i]].shown[0]
+				                      ? x[i].best[choice[i]].shown
+				                      : x[i].best[choice[i]].term);
 			else if (run[i][0])
 				sbuf_adds(&b, run[i]);
 			else

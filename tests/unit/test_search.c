@@ -338,6 +338,19 @@ static void test_did_you_mean(void **state)
 	assert_non_null(r.did_you_mean);
 	assert_string_equal(r.did_you_mean, "ฟองอากาศ");
 	search_result_free(&r);
+	/* Vietnamese: offered with its accents, as the courses write it. */
+	run(f->s, "gang tya", NULL, NULL, 5, false, &r);
+	assert_non_null(r.did_you_mean);
+	assert_string_equal(r.did_you_mean, "gang tay");
+	search_result_free(&r);
+	run(f->s, "găng tya", NULL, NULL, 5, false, &r);
+	assert_non_null(r.did_you_mean);
+	assert_string_equal(r.did_you_mean, "găng tay");
+	search_result_free(&r);
+	run(f->s, "cach diien", NULL, NULL, 5, false, &r);
+	assert_non_null(r.did_you_mean);
+	assert_string_equal(r.did_you_mean, "cach điện");
+	search_result_free(&r);
 	/* Nothing close: nothing offered. */
 	run(f->s, "xylophone", NULL, NULL, 5, false, &r);
 	assert_null(r.did_you_mean);
