@@ -2,6 +2,9 @@
 # install-deps.sh - install the Debian packages Sampan needs to build and test, only those missing.
 # ffmpeg, librsvg2-bin and the fonts make the sample courses' video, PNG and PDF files
 # (samples/make-media.sh): Noto for Thai, Khmer, Burmese and Latin, WenQuanYi for Chinese.
+# libstemmer-dev: Snowball's stemmers (and libstemmer0d, which sampan-play opens when a
+# search first needs a stem), so that search in English, Malay and Indonesian finds the
+# other forms of a word (player/variants.c).
 # Run by `make test`, `make check`, `make fuzz`, `make test-browser`, `make bench` and CI.
 # Needs root (or sudo) when something is missing.
 set -eu
