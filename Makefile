@@ -40,8 +40,10 @@ PLAYER_LIBS = $(shell pkg-config --libs $(PLAYER_PKGS)) -ldl
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wconversion -Wvla -Wwrite-strings -Wimplicit-fallthrough
 CFLAGS ?= -O2 -g
+# CPPFLAGS (e.g. Debian's -D_FORTIFY_SOURCE=2 from dpkg-buildflags) goes into every compile.
+CPPFLAGS ?=
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 $(WARNINGS) \
-	-DSAMPAN_VERSION='"$(VERSION)"' $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
+	-DSAMPAN_VERSION='"$(VERSION)"' $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS ?=
 LDFLAGS += -pthread
 ifeq ($(WERROR),1)
@@ -274,5 +276,7 @@ clean:
 help:
 	@sed -n '3,/^$$/p' Makefile | sed '/^$$/d; s/^# \{0,1\}//'
 
+# Every object's and every test program's header dependencies (-MMD -MP), main.o's too.
 -include $(BUNDLE_OBJ:.o=.d) $(BUILDER_OBJ:.o=.d) $(PLAYER_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
-	$(UNIT_HELPER_OBJ:.o=.d)
+	$(UNIT_HELPER_OBJ:.o=.d) $(O)/builder/main.d $(O)/player/main.d $(UNIT_BIN:=.d) \
+	$(FUZZ_SRC:tests/fuzz/%.c=$(O)/fuzz/%.d)
