@@ -178,6 +178,13 @@ $(O)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(B
 deps:
 	@scripts/install-deps.sh
 
+# Makes allocations fail on demand in the real programs (tests/scripts/out-of-memory.sh):
+# an LD_PRELOAD library, without the sanitizers, whose runtime it hands allocations to.
+$(O)/tests/failmalloc.so: tests/lib/failmalloc.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
+	$(Q)$(CC) -std=c11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+
 # ---- fuzzing: tests/fuzz/*.c, one libFuzzer target each ----
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/fuzz/%)
@@ -234,7 +241,7 @@ check: deps
 	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 WERROR=1 run-tests
 	@$(MAKE) --no-print-directory lint
 
-run-tests: $(BUNDLE_LIB) $(PROGRAMS) $(UNIT_BIN)
+run-tests: $(BUNDLE_LIB) $(PROGRAMS) $(UNIT_BIN) $(O)/tests/failmalloc.so
 	@O=$(O) PYTHON=$(PYTHON) tests/run-tests.sh $(UNIT_BIN)
 
 # test_zip64 hashes 4 GiB of a sparse file: it runs in `make test`, but under
@@ -243,11 +250,11 @@ LEAK_TESTS = $(filter-out build/valgrind/tests/test_zip64,$(UNIT_SRC:tests/unit/
 
 leakcheck: deps
 	@$(MAKE) --no-print-directory O=build/valgrind build/valgrind/libsampan-bundle.a \
-		$(PROGRAMS:$(O)/%=build/valgrind/%) $(LEAK_TESTS)
+		$(PROGRAMS:$(O)/%=build/valgrind/%) $(LEAK_TESTS) build/valgrind/tests/failmalloc.so
 	@O=build/valgrind VALGRIND=1 tests/run-tests.sh $(LEAK_TESTS)
 
 FORMAT_FILES = $(wildcard bundle/*.[ch] builder/*.[ch] cli/*.[ch] player/*.[ch] tests/unit/*.[ch] \
-	tests/fuzz/*.c \
+	tests/fuzz/*.c tests/lib/*.c \
 	tests/unit/helpers/*.[ch])
 
 format:

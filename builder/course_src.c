@@ -18,17 +18,11 @@
 #define DEPTH_MAX 64
 #define FAT32_FILE_MAX 0xFFFFFFFFull /* the largest file FAT32 holds */
 
-static void out_of_memory(void)
-{
-	fputs("sampan-build: out of memory\n", stderr);
-	abort();
-}
-
 static char *xstrdup(const char *s)
 {
 	char *d = strdup(s);
 	if (!d)
-		out_of_memory();
+		cli_oom();
 	return d;
 }
 
@@ -39,7 +33,7 @@ static char *join(const char *a, const char *b)
 	char *s = malloc(na + nb + 2);
 
 	if (!s)
-		out_of_memory();
+		cli_oom();
 	if (na) {
 		memcpy(s, a, na);
 		s[na++] = '/';
@@ -83,7 +77,7 @@ static void add_file(struct walk *w, const char *rel, uint64_t size)
 		size_t cap = w->cap ? w->cap * 2 : 64;
 		struct src_file *v = realloc(c->files, cap * sizeof(*v));
 		if (!v)
-			out_of_memory();
+			cli_oom();
 		c->files = v;
 		w->cap = cap;
 	}
@@ -115,7 +109,7 @@ static void walk_dir(struct walk *w, const char *rel, int depth)
 			cap = cap ? cap * 2 : 32;
 			v = realloc(names, cap * sizeof(*v));
 			if (!v)
-				out_of_memory();
+				cli_oom();
 			names = v;
 		}
 		names[count++] = xstrdup(e->d_name);
@@ -171,7 +165,7 @@ static char *fold(const char *s, size_t *len)
 
 	if (pathname_fold(s, strlen(s), &key, len, &err) != BUNDLE_OK) {
 		if (err.status == BUNDLE_NOMEM)
-			out_of_memory();
+			cli_oom();
 		return NULL;
 	}
 	return key;
@@ -240,14 +234,14 @@ static void check_names(struct course_src *c, struct problems *p)
 	char reason[BUNDLE_ERROR_MESSAGE_MAX];
 
 	if (!v || !names || !lens)
-		out_of_memory();
+		cli_oom();
 	for (size_t i = 0; i < 4; i++)
 		rsv[i].key = fold(reserved[i], &rsv[i].key_len);
 	for (size_t i = 0; i < c->files_count; i++) {
 		const char *path = c->files[i].path;
 		if (pathname_check(path, strlen(path), true, &err) != BUNDLE_OK) {
 			if (err.status == BUNDLE_NOMEM)
-				out_of_memory();
+				cli_oom();
 			problems_add(p, PROBLEM_ERROR, path, 0, 0,
 			             "name not allowed in a bundle: %s",
 			             courseyml_name_reason(&err, reason, sizeof(reason)));
@@ -326,7 +320,7 @@ static void check_names(struct course_src *c, struct problems *p)
 	}
 	if (p->errors == before && pathname_check_set(names, lens, n, &err) != BUNDLE_OK) {
 		if (err.status == BUNDLE_NOMEM)
-			out_of_memory();
+			cli_oom();
 		problems_add(p, PROBLEM_ERROR, COURSE_SRC_YML, 0, 0, "%s",
 		             bundle_error_reason(&err, reason, sizeof(reason)));
 	}
@@ -413,7 +407,7 @@ static bool load_yml(struct course_src *c, struct problems *p, bool *found)
 	len = (size_t)sb.st_size;
 	text = malloc(len + 1);
 	if (!text)
-		out_of_memory();
+		cli_oom();
 	f = fopen(path, "rb");
 	if (!f || fread(text, 1, len, f) != len) {
 		problems_add(p, PROBLEM_ERROR, COURSE_SRC_YML, 0, 0, "cannot read: %s",

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "cli.h"
 #include "course.h"
 #include "manifest.h"
 #include "pathname.h"
@@ -22,17 +23,11 @@ struct ctx {
 	bool fatal;
 };
 
-static void out_of_memory(void)
-{
-	fputs("sampan-build: out of memory\n", stderr);
-	abort();
-}
-
 static void *xcalloc(size_t n, size_t size)
 {
 	void *v = calloc(n ? n : 1, size);
 	if (!v)
-		out_of_memory();
+		cli_oom();
 	return v;
 }
 
@@ -40,7 +35,7 @@ static char *xstrndup(const char *s, size_t n)
 {
 	char *d = malloc(n + 1);
 	if (!d)
-		out_of_memory();
+		cli_oom();
 	memcpy(d, s, n);
 	d[n] = '\0';
 	return d;
@@ -152,11 +147,11 @@ static void texts_add(struct src_texts *t, const char *lang, const char *text)
 	char **v;
 
 	if (!l)
-		out_of_memory();
+		cli_oom();
 	t->lang = l;
 	v = realloc(t->text, (t->count + 1) * sizeof(*v));
 	if (!v)
-		out_of_memory();
+		cli_oom();
 	t->text = v;
 	t->lang[t->count] = xstrdup(lang);
 	t->text[t->count] = xstrdup(text);
@@ -505,7 +500,7 @@ static void parse_lesson(struct ctx *x, const yaml_node_t *item)
 	{
 		struct src_lesson *v = realloc(c->lessons, (c->lessons_count + 1) * sizeof(*v));
 		if (!v)
-			out_of_memory();
+			cli_oom();
 		c->lessons = v;
 		c->lessons[c->lessons_count++] = l;
 		return;
@@ -774,7 +769,7 @@ static void syntax_error(const yaml_parser_t *parser, const char *text, size_t l
 	char hint[160] = "";
 
 	if (parser->error == YAML_MEMORY_ERROR)
-		out_of_memory();
+		cli_oom();
 	if (parser->error == YAML_READER_ERROR) {
 		offset_position(text, len, parser->problem_offset, &line, &col);
 		problems_add(p, PROBLEM_ERROR, COURSE_SRC_YML, line, col, "%s", problem);
@@ -798,7 +793,7 @@ bool courseyml_parse(const char *text, size_t len, struct course_src *c, struct 
 	struct ctx x = { .doc = &doc, .c = c, .p = p, .fatal = false };
 
 	if (!yaml_parser_initialize(&parser))
-		out_of_memory();
+		cli_oom();
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	if (!yaml_parser_load(&parser, &doc)) {

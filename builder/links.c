@@ -5,20 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "course.h"
 #include "pathname.h"
-
-static void out_of_memory(void)
-{
-	fputs("sampan-build: out of memory\n", stderr);
-	abort();
-}
 
 static void *xmalloc(size_t n)
 {
 	void *v = malloc(n ? n : 1);
 	if (!v)
-		out_of_memory();
+		cli_oom();
 	return v;
 }
 
@@ -202,7 +197,7 @@ void link_resolve(const struct course_src *c, const char *from, const char *url,
 		return;
 	if (pathname_check(out->path, strlen(out->path), true, &err) != BUNDLE_OK) {
 		if (err.status == BUNDLE_NOMEM)
-			out_of_memory();
+			cli_oom();
 		free(out->path);
 		out->path = NULL;
 		return;
@@ -329,7 +324,7 @@ size_t media_tracks(const struct course_src *c, const char *video_path, struct m
 		{
 			struct media_track *nv = realloc(v, (count + 1) * sizeof(*nv));
 			if (!nv)
-				out_of_memory();
+				cli_oom();
 			v = nv;
 		}
 		v[count].path = xstrndup(path, strlen(path));

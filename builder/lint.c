@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "links.h"
 #include "markdown.h"
 #include "mediainfo.h"
@@ -26,19 +27,13 @@ struct lint {
 	bool *used; /* per file: a lesson references it */
 };
 
-static void out_of_memory(void)
-{
-	fputs("sampan-build: out of memory\n", stderr);
-	abort();
-}
-
 static char *join(const char *a, const char *b)
 {
 	size_t na = strlen(a), nb = strlen(b);
 	char *s = malloc(na + nb + 2);
 
 	if (!s)
-		out_of_memory();
+		cli_oom();
 	memcpy(s, a, na);
 	s[na] = '/';
 	memcpy(s + na + 1, b, nb + 1);
@@ -70,7 +65,7 @@ static char *read_file(struct lint *L, const char *path, size_t max, size_t *len
 	*len = (size_t)sb.st_size;
 	text = malloc(*len + 1);
 	if (!text)
-		out_of_memory();
+		cli_oom();
 	if (fread(text, 1, *len, f) != *len) {
 		problems_add(L->p, PROBLEM_ERROR, path, 0, 0, "cannot read: %s",
 		             ferror(f) ? strerror(errno) : "the file changed while it was read");
@@ -147,7 +142,7 @@ static void load_lessons(struct lint *L)
 		check_utf8(L, l->file, text, len);
 		L->docs[i] = md_parse(text, len, c->allow_html);
 		if (!L->docs[i])
-			out_of_memory();
+			cli_oom();
 		if (l->title.count == 0 && !md_title(L->docs[i]))
 			problems_add(L->p, PROBLEM_ERROR, COURSE_SRC_YML, l->line, 0,
 			             "lesson '%s' has no title: give it a 'title' here or begin "
@@ -224,7 +219,7 @@ static void report_missing(struct lint *L, const char *file, const struct md_ref
 		/* A link to the page the builder makes: the source links to the .md. */
 		char *md = malloc(n + 1);
 		if (!md)
-			out_of_memory();
+			cli_oom();
 		memcpy(md, path, n - 5);
 		memcpy(md + n - 5, ".md", 4);
 		if (course_src_lesson_by_file(c, md))
@@ -360,7 +355,7 @@ static void check_vtt(struct lint *L, const char *path)
 		return;
 	check_utf8(L, path, text, len);
 	if (!vtt_parse(text, len, path, &v, L->p))
-		out_of_memory();
+		cli_oom();
 	vtt_release(&v);
 	free(text);
 }
@@ -389,7 +384,7 @@ void lint_course(const struct course_src *c, struct problems *p)
 	L.docs = calloc(c->lessons_count + 1, sizeof(*L.docs));
 	L.used = calloc(c->files_count + 1, sizeof(*L.used));
 	if (!L.docs || !L.used)
-		out_of_memory();
+		cli_oom();
 	load_lessons(&L);
 	for (size_t i = 0; i < c->lessons_count; i++) {
 		size_t n;

@@ -12,6 +12,7 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 
+#include "cli.h"
 #include "sbuf.h"
 #include "utf8.h"
 
@@ -34,6 +35,38 @@ struct md_doc {
 };
 
 /* ---- small helpers ---- */
+
+/*
+ * cmark-gfm's allocator aborts when memory runs out; these end the program
+ * as every other allocation of sampan-build does (cli_oom: exit 3).  They
+ * replace the functions of cmark-gfm's default allocator, which its
+ * extensions' registry uses too.
+ */
+static void *md_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (!p && n && size)
+		cli_oom();
+	return p;
+}
+
+static void *md_realloc(void *p, size_t size)
+{
+	void *q = realloc(p, size);
+
+	if (!q && size)
+		cli_oom();
+	return q;
+}
+
+static void md_use_own_allocator(void)
+{
+	cmark_mem *mem = cmark_get_default_mem_allocator();
+
+	mem->calloc = md_calloc;
+	mem->realloc = md_realloc;
+}
 
 static bool grow(void **items, size_t *cap, size_t count, size_t size)
 {
@@ -183,6 +216,7 @@ static cmark_parser *new_parser(void)
 	cmark_parser *p;
 	size_t i;
 
+	md_use_own_allocator();
 	cmark_gfm_core_extensions_ensure_registered();
 	p = cmark_parser_new(MD_PARSE_OPTIONS);
 	if (!p)

@@ -9,12 +9,6 @@
 #include "cli.h"
 #include "utf8.h"
 
-static void out_of_memory(void)
-{
-	fputs("sampan-build: out of memory\n", stderr);
-	abort();
-}
-
 void problems_init(struct problems *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -41,7 +35,7 @@ void problems_add(struct problems *p, enum problem_level level, const char *file
 		size_t cap = p->cap ? p->cap * 2 : 16;
 		struct problem *v = realloc(p->v, cap * sizeof(*v));
 		if (!v)
-			out_of_memory();
+			cli_oom();
 		p->v = v;
 		p->cap = cap;
 	}
@@ -54,10 +48,10 @@ void problems_add(struct problems *p, enum problem_level level, const char *file
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (!pr->file || n < 0)
-		out_of_memory();
+		cli_oom();
 	pr->message = malloc((size_t)n + 1);
 	if (!pr->message)
-		out_of_memory();
+		cli_oom();
 	va_start(ap, fmt);
 	vsnprintf(pr->message, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -97,7 +91,7 @@ void problems_sort(struct problems *p)
 	order = malloc(p->count * sizeof(*order));
 	sorted = malloc(p->count * sizeof(*sorted));
 	if (!order || !sorted)
-		out_of_memory();
+		cli_oom();
 	for (size_t i = 0; i < p->count; i++)
 		order[i] = &p->v[i];
 	qsort(order, p->count, sizeof(*order), cmp_problem);

@@ -31,7 +31,7 @@ struct problems {
 void problems_init(struct problems *p);
 void problems_release(struct problems *p);
 
-/* Add one problem (the message is printf-formatted).  Out of memory aborts the program. */
+/* Add one problem (the message is printf-formatted).  Out of memory ends the program (cli_oom: exit 3). */
 void problems_add(struct problems *p, enum problem_level level, const char *file, unsigned line,
                   unsigned col, const char *fmt, ...)
 #if defined(__GNUC__)

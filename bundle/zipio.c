@@ -11,9 +11,11 @@
 static enum bundle_status zip_failed(struct bundle_error *err, enum bundle_status st,
                                      enum bundle_rule rule, const char *what, zip_error_t *ze)
 {
-	enum bundle_status r =
-	        bundle_error_set(err, st, rule, NULL, 0, "%s: %s", what, zip_error_strerror(ze));
-	return r;
+	/* libzip out of memory says nothing of the archive: not a verdict on the bundle */
+	if (zip_error_code_zip(ze) == ZIP_ER_MEMORY)
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "%s: out of memory",
+		                        what);
+	return bundle_error_set(err, st, rule, NULL, 0, "%s: %s", what, zip_error_strerror(ze));
 }
 
 enum bundle_status zipio_crosscheck(int fd, const struct container *c, struct bundle_error *err)
