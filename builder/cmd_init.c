@@ -468,7 +468,7 @@ static int write_parts(struct created *c, const char *dir, const char *rel,
 	int fd, rc = EXIT_SYSTEM;
 	FILE *f;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		cli_error("%s: cannot create it: %s", path, strerror(errno));
 		goto done;
@@ -504,7 +504,7 @@ static int write_course_yml(struct created *c, const char *dir, const char *id, 
 	int fd, rc = EXIT_SYSTEM;
 	FILE *f;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		cli_error("%s: cannot create it: %s", path, strerror(errno));
 		goto done;
@@ -545,7 +545,7 @@ done:
 /* mkdir, recorded; an existing folder is an error here (DIR's own folders are new). */
 static int make_dir(struct created *c, const char *path)
 {
-	if (mkdir(path, 0755) != 0) {
+	if (mkdir(path, 0777) != 0) {
 		cli_error("%s: cannot create the folder: %s", path, strerror(errno));
 		return EXIT_SYSTEM;
 	}

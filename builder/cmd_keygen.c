@@ -1,11 +1,11 @@
 /*
  * cmd_keygen.c - `sampan-build keygen -o NAME`: a minisign-compatible key
  * pair, NAME.key (secret, mode 0600, password-protected unless
- * --no-password) and NAME.pub; never overwrites without --force
+ * --no-password) and NAME.pub (0666 minus the umask); never overwrites
+ * without --force, on FAT and exFAT too
  * (format-spec/bundle-v1.md, "Key files").
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@
 #include "builder.h"
 #include "cli.h"
 #include "minisign.h"
+#include "outfile.h"
 
 static const char usage[] =
         "usage: sampan-build keygen -o NAME [options]\n"
@@ -46,46 +47,47 @@ static char *with_ext(const char *name, const char *ext)
 }
 
 /*
- * Write data to path through a temporary file beside it: created with
- * mode, synced, then linked into place (refused if path exists) or, with
- * force, renamed over it.
+ * Write data to path through a temporary file beside it, created with mode
+ * (minus the umask), synced, then put in place: over path with force, else
+ * only if path does not exist.  No hard links: a FAT or exFAT stick, where
+ * producers carry their keys, has none.
  */
 static int write_file(const char *path, const char *data, size_t len, mode_t mode, bool force)
 {
-	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
-	int fd, rc = EXIT_SYSTEM;
+	struct bundle_error err;
+	char *tmp = NULL;
+	bool existed = false;
+	int fd = outfile_temp(path, mode, &tmp, &err), rc = EXIT_SYSTEM;
+	size_t done = 0;
 
-	if (!tmp)
-		cli_oom();
-	snprintf(tmp, n, "%s.tmp-XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		cli_error("%s: cannot create it: %s", path, strerror(errno));
-		free(tmp);
-		return EXIT_SYSTEM;
-	}
-	if (fchmod(fd, mode) != 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) != 0) {
-		cli_error("%s: cannot write it: %s", path, strerror(errno));
-		close(fd);
-		goto done;
-	}
-	close(fd);
-	if (force) {
-		if (rename(tmp, path) != 0) {
-			cli_error("%s: cannot write it: %s", path, strerror(errno));
+	if (fd < 0)
+		return cli_bundle_error(NULL, &err);
+	while (done < len) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			cli_error("%s: cannot write it: %s", path,
+			          n < 0 ? strerror(errno) : "nothing written");
+			close(fd);
 			goto done;
 		}
-	} else if (link(tmp, path) != 0) {
-		if (errno == EEXIST) {
-			cli_error("%s: already exists; use --force to replace it", path);
-			rc = EXIT_NO;
-		} else {
-			cli_error("%s: cannot write it: %s", path, strerror(errno));
-		}
+		done += (size_t)n;
+	}
+	if (close(fd) != 0) {
+		cli_error("%s: cannot write it: %s", path, strerror(errno));
 		goto done;
 	}
-	rc = EXIT_YES;
+	if (outfile_commit(tmp, path, force, &existed, &err) == BUNDLE_OK) {
+		free(tmp);
+		return EXIT_YES;
+	}
+	if (existed) {
+		cli_error("%s: already exists; use --force to replace it", path);
+		rc = EXIT_NO;
+	} else {
+		rc = cli_bundle_error(NULL, &err);
+	}
 done:
 	unlink(tmp);
 	free(tmp);
@@ -177,7 +179,7 @@ int cmd_keygen(int argc, char **argv)
 	rc = write_file(sec_path, sec_text, sec_len, 0600, force);
 	if (rc != EXIT_YES)
 		goto done;
-	rc = write_file(pub_path, pub_text, pub_len, 0644, force);
+	rc = write_file(pub_path, pub_text, pub_len, 0666, force);
 	if (rc != EXIT_YES) {
 		unlink(sec_path); /* no half pair */
 		goto done;

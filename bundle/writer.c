@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include "hashpipe.h"
 #include "manifest.h"
 #include "mediatype.h"
+#include "outfile.h"
 #include "pathname.h"
 #include "sbuf.h"
 #include "trust.h"
@@ -423,38 +423,14 @@ static size_t find_item(const struct bundle_writer *w, const char *name)
 	return (size_t)-1;
 }
 
-/* A file name beside out_path for the temporary bundle; malloc'd, file created. */
+/* A file beside out_path for the temporary bundle (mode 0666 minus the umask); malloc'd. */
 static enum bundle_status make_temp(const char *out_path, char **tmp, struct bundle_error *err)
 {
-	char *a = strdup(out_path), *b = strdup(out_path);
-	char *path = NULL;
-	size_t n;
-	int fd;
+	int fd = outfile_temp(out_path, 0666, tmp, err);
 
-	*tmp = NULL;
-	if (!a || !b) {
-		free(a);
-		free(b);
-		return nomem(err);
-	}
-	n = strlen(out_path) + 32;
-	path = malloc(n);
-	if (!path) {
-		free(a);
-		free(b);
-		return nomem(err);
-	}
-	snprintf(path, n, "%s/.%s.tmp-XXXXXX", dirname(a), basename(b));
-	free(a);
-	free(b);
-	fd = mkstemp(path);
-	if (fd < 0) {
-		enum bundle_status st = io_error(err, out_path, "cannot create a file beside it");
-		free(path);
-		return st;
-	}
+	if (fd < 0)
+		return err ? err->status : BUNDLE_IO;
 	close(fd);
-	*tmp = path;
 	return BUNDLE_OK;
 }
 
@@ -508,35 +484,6 @@ static enum bundle_status verify_written(struct bundle_writer *w, const char *tm
 		st = BUNDLE_INVALID;
 	}
 	return st;
-}
-
-static enum bundle_status sync_and_rename(const char *tmp, const char *out_path,
-                                          struct bundle_error *err)
-{
-	int fd = open(tmp, O_RDONLY | O_CLOEXEC);
-	char *dir = strdup(out_path);
-
-	if (fd < 0 || fsync(fd) != 0) {
-		enum bundle_status st = io_error(err, tmp, "cannot sync");
-		if (fd >= 0)
-			close(fd);
-		free(dir);
-		return st;
-	}
-	close(fd);
-	if (rename(tmp, out_path) != 0) {
-		free(dir);
-		return io_error(err, out_path, "cannot rename into place");
-	}
-	if (dir) {
-		int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(dir);
-	}
-	return BUNDLE_OK;
 }
 
 static bool append_zip_item(struct zipio_item *z, size_t *n, const char *name, const void *data,
@@ -736,7 +683,7 @@ enum bundle_status bundle_writer_write(struct bundle_writer *w, const struct min
 			}
 		}
 	}
-	st = sync_and_rename(tmp, out_path, err);
+	st = outfile_commit(tmp, out_path, true, NULL, err);
 	if (st == BUNDLE_OK) {
 		free(tmp);
 		tmp = NULL;

@@ -102,7 +102,7 @@ static void remember(struct extract *x, const char *path, size_t len, bool dir)
 
 /*
  * Open the folder path[0, len) below DIR, one segment at a time, never
- * following a symbolic link; with create, make the missing folders (0755)
+ * following a symbolic link; with create, make the missing folders (0777 minus the umask)
  * and remember them.  Returns the descriptor, or -1 with errno set.
  */
 static int open_folder(struct extract *x, const char *path, size_t len, bool create)
@@ -123,7 +123,7 @@ static int open_folder(struct extract *x, const char *path, size_t len, bool cre
 			memcpy(seg, path + at, end - at);
 			seg[end - at] = '\0';
 			if (create) {
-				if (mkdirat(fd, seg, 0755) == 0)
+				if (mkdirat(fd, seg, 0777) == 0)
 					remember(x, path, end, true);
 				else if (errno != EEXIST)
 					there = false;
@@ -267,7 +267,7 @@ static int extract_entry(struct extract *x, size_t i)
 		x->cur_len = plen;
 	}
 	fd = openat(x->cur, slash ? slash + 1 : e.name,
-	            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		cli_progress_end(&x->progress);
 		cli_error("%s: cannot create: %s", shown, strerror(errno));
@@ -322,7 +322,7 @@ static int make_root(struct extract *x)
 {
 	int rc;
 
-	if (mkdir(x->dir, 0755) == 0) {
+	if (mkdir(x->dir, 0777) == 0) {
 		x->made_root = true;
 	} else if (errno != EEXIST) {
 		cli_error("%s: cannot make the folder: %s", x->dir, strerror(errno));

@@ -25,6 +25,7 @@
 #include "bundle.h"
 #include "cli.h"
 #include "cmdutil.h"
+#include "outfile.h"
 #include "player.h"
 #include "trust.h"
 
@@ -271,26 +272,18 @@ static int put_in_place(struct bundle *b, int dfd, const char *lib, const char *
                         size_t others_count)
 {
 	const struct manifest *m = bundle_manifest(b);
-	char *tmp = join3(lib, "/.", base), *dest = join3(lib, "/", base), *tmpl;
+	char *tmp = NULL, *dest = join3(lib, "/", base);
+	struct bundle_error err;
 	sigset_t stop, old;
 	int fd = -1, rc = EXIT_YES;
 	bool placed = false;
 
-	tmpl = join3(tmp, ".tmp-XXXXXX", "");
-	free(tmp);
-	tmp = tmpl;
 	player_stop_signals(&stop);
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
-	fd = mkstemp(tmp);
+	/* 0666 minus the umask, as cp gives: the player may run as another user than the teacher. */
+	fd = outfile_temp(dest, 0666, &tmp, &err);
 	if (fd < 0) {
-		cli_error("%s: cannot create a file in the library: %s", dest, strerror(errno));
-		rc = EXIT_SYSTEM;
-		goto done;
-	}
-	/* mkstemp makes 0600; the player may run as another user than the teacher. */
-	if (fchmod(fd, 0644) != 0) {
-		cli_error("%s: cannot set its mode: %s", tmp, strerror(errno));
-		rc = EXIT_SYSTEM;
+		rc = cli_bundle_error(NULL, &err);
 		goto done;
 	}
 	rc = copy_bundle(b, fd, dest);
@@ -342,7 +335,7 @@ static int put_in_place(struct bundle *b, int dfd, const char *lib, const char *
 done:
 	if (fd >= 0)
 		close(fd);
-	if (!placed)
+	if (!placed && tmp)
 		unlink(tmp);
 	free(tmp);
 	free(dest);

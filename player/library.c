@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outfile.h"
+
 #define LIB_BUNDLES_MAX 10000
 /* Walking stops collecting here: a folder of a million files must not exhaust memory. */
 #define LIB_CANDIDATES_MAX 100000
@@ -536,19 +538,16 @@ static bool write_all(int fd, const char *p, size_t len)
 /* Write the store beside its old file and rename it into place.  False on any failure. */
 static bool store_save(const struct lib_store *st, const char *dir)
 {
-	char *path = format_string("%s/%s", dir, STORE_NAME);
-	char *tmp = format_string("%s/.%s.XXXXXX", dir, STORE_NAME);
+	char *path = format_string("%s/%s", dir, STORE_NAME), *tmp = NULL;
 	bool ok = false, made = false;
 	int fd = -1, dfd;
 
-	if (!path || !tmp)
+	if (!path)
 		goto done;
-	fd = mkstemp(tmp);
+	fd = outfile_temp(path, 0666, &tmp, NULL); /* 0666 minus the umask, as cp gives */
 	if (fd < 0)
 		goto done;
 	made = true;
-	if (fchmod(fd, 0644) != 0)
-		goto done;
 	for (size_t i = 0; i < st->count; i++) {
 		char hex[MINISIGN_KEYID_HEX_SIZE];
 		char *line;
@@ -588,7 +587,7 @@ done:
 	return ok;
 }
 
-/* mkdir -p dir with mode 0755. */
+/* mkdir -p dir with mode 0777 minus the umask. */
 static enum bundle_status make_dirs(const char *dir, struct bundle_error *err)
 {
 	char *p = strdup(dir);
@@ -602,7 +601,7 @@ static enum bundle_status make_dirs(const char *dir, struct bundle_error *err)
 		if (!last && *s != '/')
 			continue;
 		*s = '\0';
-		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
 			rc = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
 			                      "%s: cannot create the folder: %s", p,
 			                      strerror(errno));

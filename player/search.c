@@ -13,6 +13,7 @@
 #include "search.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -456,9 +457,17 @@ static int damaged(sqlite3 *db)
 static int open_db(struct search *s, const char *path, sqlite3 **out)
 {
 	sqlite3 *db = NULL;
-	int rc, v = -1;
+	int rc, v = -1, fd;
 
 	*out = NULL;
+	/*
+	 * SQLite makes a new database 0644 whatever the umask; made here first,
+	 * it is 0666 minus the umask as any file the player writes, and SQLite
+	 * gives its -wal and -shm files the database's mode.
+	 */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd >= 0)
+		close(fd);
 	rc = sqlite3_open_v2(
 	        path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {

@@ -5,6 +5,8 @@
 # libstemmer-dev: Snowball's stemmers (and libstemmer0d, which sampan-play opens when a
 # search first needs a stem), so that search in English, Malay and Indonesian finds the
 # other forms of a word (player/variants.c).
+# dosfstools and fusefat give the tests a real FAT file system, as on a USB stick, without
+# the kernel's vfat (a mkfs.vfat image mounted through FUSE).
 # Run by `make test`, `make check`, `make fuzz`, `make test-browser`, `make bench` and CI.
 # Needs root (or sudo) when something is missing.
 set -eu
@@ -14,7 +16,7 @@ gcc make pkg-config
 libzip-dev zlib1g-dev libsodium-dev libssl-dev libjansson-dev libicu-dev
 libcmark-gfm-dev libcmark-gfm-extensions-dev libarchive-dev libyaml-dev
 libmicrohttpd-dev libqrencode-dev libsqlite3-dev libstemmer-dev curl
-libcmocka-dev valgrind clang-format cppcheck
+libcmocka-dev valgrind clang-format cppcheck dosfstools fusefat
 minisign unzip zip python3 python3-nacl
 ffmpeg librsvg2-bin fontconfig fonts-noto-core fonts-wqy-microhei
 "
