@@ -134,8 +134,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_SIZE] = "Size",
 	          [L_PUBLISHER] = "Publisher",
 	          [L_REFUSED] = "Bundles not served",
-	          [L_REFUSED_HELP] = "These bundles failed verification and are not shown to "
-	                             "students.",
+	          [L_REFUSED_HELP] = "These bundles are not shown to students, for the reason "
+	                             "given beside each.",
 	          [L_OPEN] = "Open course",
 	          [L_ADDRESS] = "Open this address on your phone",
 	          [L_NONE] = "No courses yet: copy .sampan files into the library folder",
@@ -174,7 +174,7 @@ static const struct ui_language ui_langs[] = {
 	          [L_SIZE] = "大小",
 	          [L_PUBLISHER] = "发布者",
 	          [L_REFUSED] = "未提供的课程包",
-	          [L_REFUSED_HELP] = "这些课程包未通过验证，不会向学生显示。",
+	          [L_REFUSED_HELP] = "这些课程包不会向学生显示，原因写在每一项旁边。",
 	          [L_OPEN] = "打开课程",
 	          [L_ADDRESS] = "用手机打开这个地址",
 	          [L_NONE] = "还没有课程：请把 .sampan 文件复制到课程库文件夹",
@@ -213,7 +213,7 @@ static const struct ui_language ui_langs[] = {
 	          [L_SIZE] = "ขนาด",
 	          [L_PUBLISHER] = "ผู้เผยแพร่",
 	          [L_REFUSED] = "ชุดบทเรียนที่ไม่เปิดให้ใช้",
-	          [L_REFUSED_HELP] = "ชุดบทเรียนเหล่านี้ตรวจสอบไม่ผ่าน จึงไม่แสดงให้นักเรียนเห็น",
+	          [L_REFUSED_HELP] = "ชุดบทเรียนเหล่านี้ไม่แสดงให้นักเรียนเห็น เหตุผลเขียนไว้ข้างแต่ละรายการ",
 	          [L_OPEN] = "เปิดรายวิชา",
 	          [L_ADDRESS] = "เปิดที่อยู่นี้ในโทรศัพท์ของคุณ",
 	          [L_NONE] = "ยังไม่มีรายวิชา: คัดลอกไฟล์ .sampan ไปไว้ในโฟลเดอร์คลังบทเรียน",
@@ -252,8 +252,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_SIZE] = "Dung lượng",
 	          [L_PUBLISHER] = "Đơn vị phát hành",
 	          [L_REFUSED] = "Gói khóa học không được cung cấp",
-	          [L_REFUSED_HELP] = "Các gói này không vượt qua bước kiểm tra nên không hiển "
-	                             "thị cho học sinh.",
+	          [L_REFUSED_HELP] = "Các gói này không hiển thị cho học sinh; lý do được ghi "
+	                             "bên cạnh từng gói.",
 	          [L_OPEN] = "Mở khóa học",
 	          [L_ADDRESS] = "Mở địa chỉ này trên điện thoại của bạn",
 	          [L_NONE] = "Chưa có khóa học nào: hãy chép tệp .sampan vào thư mục thư viện",
@@ -292,8 +292,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_SIZE] = "ទំហំ",
 	          [L_PUBLISHER] = "អ្នកបោះពុម្ពផ្សាយ",
 	          [L_REFUSED] = "កញ្ចប់មេរៀនដែលមិនបានដាក់ឱ្យប្រើ",
-	          [L_REFUSED_HELP] = "កញ្ចប់ទាំងនេះមិនបានឆ្លងកាត់ការផ្ទៀងផ្ទាត់ទេ "
-	                             "ដូច្នេះមិនបង្ហាញដល់សិស្សឡើយ។",
+	          [L_REFUSED_HELP] = "កញ្ចប់ទាំងនេះមិនបង្ហាញដល់សិស្សទេ "
+	                             "មូលហេតុសរសេរនៅក្បែរកញ្ចប់នីមួយៗ។",
 	          [L_OPEN] = "បើកវគ្គសិក្សា",
 	          [L_ADDRESS] = "បើកអាសយដ្ឋាននេះនៅលើទូរសព្ទរបស់អ្នក",
 	          [L_NONE] = "មិនទាន់មានវគ្គសិក្សានៅឡើយ៖ សូមចម្លងឯកសារ .sampan "
@@ -333,7 +333,7 @@ static const struct ui_language ui_langs[] = {
 	          [L_SIZE] = "ຂະໜາດ",
 	          [L_PUBLISHER] = "ຜູ້ເຜີຍແຜ່",
 	          [L_REFUSED] = "ຊຸດບົດຮຽນທີ່ບໍ່ໄດ້ເປີດໃຫ້ໃຊ້",
-	          [L_REFUSED_HELP] = "ຊຸດບົດຮຽນເຫຼົ່ານີ້ກວດສອບບໍ່ຜ່ານ ຈຶ່ງບໍ່ສະແດງໃຫ້ນັກຮຽນເຫັນ.",
+	          [L_REFUSED_HELP] = "ຊຸດບົດຮຽນເຫຼົ່ານີ້ບໍ່ສະແດງໃຫ້ນັກຮຽນເຫັນ ເຫດຜົນຂຽນໄວ້ຂ້າງແຕ່ລະລາຍການ.",
 	          [L_OPEN] = "ເປີດຫຼັກສູດ",
 	          [L_ADDRESS] = "ເປີດທີ່ຢູ່ນີ້ໃນໂທລະສັບຂອງທ່ານ",
 	          [L_NONE] = "ຍັງບໍ່ມີຫຼັກສູດ: ສຳເນົາໄຟລ໌ .sampan ໃສ່ໂຟນເດີຫ້ອງສະໝຸດ",
@@ -372,8 +372,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_SIZE] = "အရွယ်အစား",
 	          [L_PUBLISHER] = "ထုတ်ဝေသူ",
 	          [L_REFUSED] = "ဖွင့်မပေးထားသော သင်တန်းဖိုင်များ",
-	          [L_REFUSED_HELP] = "ဤဖိုင်များသည် စစ်ဆေးမှု မအောင်မြင်သဖြင့် "
-	                             "ကျောင်းသားများကို မပြပါ။",
+	          [L_REFUSED_HELP] = "ဤဖိုင်များကို ကျောင်းသားများအား မပြပါ။ "
+	                             "အကြောင်းရင်းကို ဖိုင်တစ်ခုစီ၏ ဘေးတွင် ရေးထားသည်။",
 	          [L_OPEN] = "သင်တန်းကို ဖွင့်ရန်",
 	          [L_ADDRESS] = "ဤလိပ်စာကို သင့်ဖုန်းတွင် ဖွင့်ပါ",
 	          [L_NONE] = "သင်တန်း မရှိသေးပါ။ .sampan ဖိုင်များကို "
@@ -413,8 +413,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_SIZE] = "Saiz",
 	          [L_PUBLISHER] = "Penerbit",
 	          [L_REFUSED] = "Pakej yang tidak disediakan",
-	          [L_REFUSED_HELP] = "Pakej ini gagal pengesahan dan tidak ditunjukkan kepada "
-	                             "pelajar.",
+	          [L_REFUSED_HELP] = "Pakej ini tidak ditunjukkan kepada pelajar; sebabnya "
+	                             "tertulis di sebelah setiap satu.",
 	          [L_OPEN] = "Buka kursus",
 	          [L_ADDRESS] = "Buka alamat ini pada telefon anda",
 	          [L_NONE] = "Belum ada kursus: salin fail .sampan ke dalam folder pustaka",
@@ -454,8 +454,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_SIZE] = "Ukuran",
 	          [L_PUBLISHER] = "Penerbit",
 	          [L_REFUSED] = "Paket yang tidak ditampilkan",
-	          [L_REFUSED_HELP] = "Paket-paket ini gagal verifikasi sehingga tidak "
-	                             "ditampilkan kepada siswa.",
+	          [L_REFUSED_HELP] = "Paket-paket ini tidak ditampilkan kepada siswa; "
+	                             "alasannya tertulis di samping masing-masing.",
 	          [L_OPEN] = "Buka kursus",
 	          [L_ADDRESS] = "Buka alamat ini di ponsel Anda",
 	          [L_NONE] = "Belum ada kursus: salin berkas .sampan ke folder pustaka",
@@ -494,8 +494,8 @@ static const struct ui_language ui_langs[] = {
 	          [L_SIZE] = "Laki",
 	          [L_PUBLISHER] = "Tagapaglathala",
 	          [L_REFUSED] = "Mga bundle na hindi ipinapakita",
-	          [L_REFUSED_HELP] = "Hindi pumasa sa beripikasyon ang mga bundle na ito kaya "
-	                             "hindi ito ipinapakita sa mga estudyante.",
+	          [L_REFUSED_HELP] = "Hindi ipinapakita sa mga estudyante ang mga bundle na "
+	                             "ito; nakasulat sa tabi ng bawat isa ang dahilan.",
 	          [L_OPEN] = "Buksan ang kurso",
 	          [L_ADDRESS] = "Buksan ang address na ito sa iyong telepono",
 	          [L_NONE] = "Wala pang kurso: kopyahin ang mga .sampan file sa library folder",

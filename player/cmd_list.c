@@ -1,7 +1,8 @@
 /*
  * cmd_list.c - `sampan-play list [DIR]`: every bundle in a folder, as the
  * player would take it: OK with its course, or REFUSED with the reason
- * (format-spec/bundle-v1.md §14.1, steps 1 to 4).
+ * (format-spec/bundle-v1.md §14.1, steps 1 to 4, and §14.4: one bundle
+ * per course, the same rule and words as `serve`).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "bundle.h"
+#include "choose.h"
 #include "cli.h"
 #include "cmdutil.h"
 #include "course.h"
@@ -30,7 +32,9 @@ static const char usage[] =
         "\n"
         "STATUS is OK, or REFUSED followed by the reason in the last field.  A\n"
         "bundle is listed OK when its container, signature by a trusted key,\n"
-        "manifest and metadata pass, as the player checks it before serving it;\n"
+        "manifest and metadata pass, as the player checks it before serving it,\n"
+        "and the player would serve it: of one course, the highest version only,\n"
+        "and none when two files of that version differ (a conflict);\n"
         "`sampan-play verify` checks every byte of it as well.\n"
         "\n"
         "  -t, --trust KEY.pub  trust the publisher with this public key (repeatable)\n"
@@ -121,21 +125,45 @@ static void print_clean(const char *s)
 	}
 }
 
-static void list_one(const char *dir, const char *name, const struct trust *trust)
+/* One bundle of the folder: what verification found. */
+struct listed {
+	char *path;
+	char qname[BUNDLE_ERROR_ENTRY_MAX];
+	char size[32];
+	bool verified;
+	/* verified */
+	char *id, *version, *title;
+	size_t lessons;
+	char signer[MINISIGN_KEYID_HEX_SIZE];
+	unsigned char digest[DIGEST_SIZE];
+	/* not verified, or not served: why */
+	char *reason;
+};
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		cli_oom();
+	return d;
+}
+
+static void examine(const char *dir, const char *name, const struct trust *trust, struct listed *x)
 {
 	struct bundle *b = NULL;
 	struct bundle_error err;
 	enum bundle_status st;
 	struct stat sb;
-	char *path, qname[BUNDLE_ERROR_ENTRY_MAX], size[32], id[MINISIGN_KEYID_HEX_SIZE];
 	size_t n = strlen(dir) + strlen(name) + 2;
 
-	path = malloc(n);
-	if (!path)
+	memset(x, 0, sizeof(*x));
+	x->path = malloc(n);
+	if (!x->path)
 		cli_oom();
-	snprintf(path, n, "%s/%s", dir, name);
-	bundle_quote(qname, sizeof(qname), name, strlen(name));
-	st = bundle_open(path, &b, &err);
+	snprintf(x->path, n, "%s/%s", dir, name);
+	bundle_quote(x->qname, sizeof(x->qname), name, strlen(name));
+	st = bundle_open(x->path, &b, &err);
 	if (st == BUNDLE_OK)
 		st = bundle_verify(b, trust, &err);
 	if (st == BUNDLE_NOMEM)
@@ -144,22 +172,78 @@ static void list_one(const char *dir, const char *name, const struct trust *trus
 		const struct course *c = bundle_course(b);
 		const char *title = course_text_get(&c->title, c->language, c->language);
 
-		minisign_keyid_hex(bundle_signer(b), id);
-		printf("OK\t%s\t%s\t", c->id, c->version);
-		print_clean(title ? title : "-");
-		printf("\t%zu\t%s\t%s\t%s\n", c->lessons_count,
-		       cli_size(bundle_file_size(b), size, sizeof(size)), id, qname);
+		x->verified = true;
+		x->id = xstrdup(c->id);
+		x->version = xstrdup(c->version);
+		x->title = xstrdup(title ? title : "-");
+		x->lessons = c->lessons_count;
+		minisign_keyid_hex(bundle_signer(b), x->signer);
+		memcpy(x->digest, bundle_manifest_digest(b), DIGEST_SIZE);
+		cli_size(bundle_file_size(b), x->size, sizeof(x->size));
 	} else {
-		if (stat(path, &sb) == 0)
-			cli_size((uint64_t)sb.st_size, size, sizeof(size));
+		if (stat(x->path, &sb) == 0)
+			cli_size((uint64_t)sb.st_size, x->size, sizeof(x->size));
 		else
-			snprintf(size, sizeof(size), "-");
-		printf("REFUSED\t-\t-\t-\t-\t%s\t-\t%s\t", size, qname);
-		print_clean(err.message);
-		putchar('\n');
+			snprintf(x->size, sizeof(x->size), "-");
+		x->reason = xstrdup(err.message);
 	}
 	bundle_close(b);
-	free(path);
+}
+
+/* The player's choice among the verified bundles: the same rule as `serve` (choose.h). */
+static void choose(struct listed *v, size_t n)
+{
+	struct choose_item *items = calloc(n ? n : 1, sizeof(*items));
+	struct listed **of = calloc(n ? n : 1, sizeof(*of));
+	size_t m = 0;
+
+	if (!items || !of)
+		cli_oom();
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].verified)
+			continue;
+		of[m] = &v[i];
+		items[m].id = v[i].id;
+		items[m].version = v[i].version;
+		items[m].manifest_digest = v[i].digest;
+		items[m].path = v[i].path;
+		items[m].seen = NULL; /* the versions a player served before are its own */
+		m++;
+	}
+	if (!choose_served(items, m))
+		cli_oom();
+	for (size_t i = 0; i < m; i++)
+		of[i]->reason = items[i].reason; /* NULL when served */
+	free(items);
+	free(of);
+}
+
+static void print_one(const struct listed *x)
+{
+	if (x->verified && !x->reason) {
+		printf("OK\t%s\t%s\t", x->id, x->version);
+		print_clean(x->title);
+		printf("\t%zu\t%s\t%s\t%s\n", x->lessons, x->size, x->signer, x->qname);
+		return;
+	}
+	if (x->verified) {
+		printf("REFUSED\t%s\t%s\t", x->id, x->version);
+		print_clean(x->title);
+		printf("\t%zu\t%s\t%s\t%s\t", x->lessons, x->size, x->signer, x->qname);
+	} else {
+		printf("REFUSED\t-\t-\t-\t-\t%s\t-\t%s\t", x->size, x->qname);
+	}
+	print_clean(x->reason);
+	putchar('\n');
+}
+
+static void listed_release(struct listed *x)
+{
+	free(x->path);
+	free(x->id);
+	free(x->version);
+	free(x->title);
+	free(x->reason);
 }
 
 int cmd_list(int argc, char **argv)
@@ -210,9 +294,19 @@ int cmd_list(int argc, char **argv)
 	if (rc != EXIT_YES)
 		goto done;
 	rc = read_names(dir, &names, &count);
-	for (size_t i = 0; i < count; i++) {
-		list_one(dir, names[i], &trust);
-		free(names[i]);
+	if (count > 0) {
+		struct listed *v = calloc(count, sizeof(*v));
+		if (!v)
+			cli_oom();
+		for (size_t i = 0; i < count; i++)
+			examine(dir, names[i], &trust, &v[i]);
+		choose(v, count);
+		for (size_t i = 0; i < count; i++) {
+			print_one(&v[i]);
+			listed_release(&v[i]);
+			free(names[i]);
+		}
+		free(v);
 	}
 	free(names);
 done:

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "choose.h"
 #include "cli.h"
 #include "outfile.h"
 
@@ -884,20 +885,6 @@ static bool reuse(struct library *lib, struct lib_file *f, bool *nomem)
 	return true;
 }
 
-/* By id, then the highest version first, then by path. */
-static int candidate_cmp(const void *a, const void *b)
-{
-	const struct lib_file *x = *(struct lib_file *const *)a;
-	const struct lib_file *y = *(struct lib_file *const *)b;
-	int c = strcmp(x->id, y->id);
-
-	if (c == 0)
-		c = -manifest_version_cmp(x->version, y->version);
-	if (c == 0)
-		c = strcmp(x->path, y->path);
-	return c;
-}
-
 static int course_id_cmp(const void *a, const void *b)
 {
 	const struct lib_course *x = *(struct lib_course *const *)a;
@@ -918,54 +905,36 @@ static const char *downgrade_of(const struct library *lib, const struct lib_file
 }
 
 /*
- * Decide which verified files are served: per course id, the highest
- * version that is no downgrade (the first by path among equals).  The
- * reasons of the others depend only on the files and the memory, so that
- * an unchanged folder gives the same snapshot again.
+ * Decide which verified files are served, by the rule `list` follows too
+ * (choose.h: a downgrade is refused; the highest version is served unless
+ * two files of it differ, a conflict).  The reasons of the others depend
+ * only on the files and the memory, so that an unchanged folder gives the
+ * same snapshot again.
  */
 static void choose_versions(struct library *lib, struct lib_file **v, size_t n, bool *nomem)
 {
-	size_t i = 0;
+	struct choose_item *items = calloc(n ? n : 1, sizeof(*items));
 
-	if (n > 1)
-		qsort(v, n, sizeof(*v), candidate_cmp);
-	while (i < n) {
-		size_t end = i + 1;
-		struct lib_file *w = NULL;
-
-		while (end < n && strcmp(v[end]->id, v[i]->id) == 0)
-			end++;
-		for (size_t k = i; k < end && !w; k++)
-			if (!downgrade_of(lib, v[k]))
-				w = v[k];
-		if (w)
-			w->served = true;
-		for (size_t k = i; k < end; k++) {
-			struct lib_file *x = v[k];
-			const char *seen = downgrade_of(lib, x);
-			int c = w ? manifest_version_cmp(x->version, w->version) : 1;
-			if (x == w)
-				continue;
-			if (c == 0)
-				x->refusal =
-				        format_string("a duplicate: version %s is already served "
-				                      "from %s",
-				                      w->version, w->path);
-			else if (c < 0)
-				x->refusal =
-				        format_string("an older version (%s) than the one served "
-				                      "(%s)",
-				                      x->version, w->version);
-			else
-				x->refusal =
-				        format_string("downgrade: version %s is older than %s, "
-				                      "seen before",
-				                      x->version, seen);
-			if (!x->refusal)
-				*nomem = true;
-		}
-		i = end;
+	if (!items) {
+		*nomem = true;
+		return;
 	}
+	for (size_t i = 0; i < n; i++) {
+		items[i].id = v[i]->id;
+		items[i].version = v[i]->version;
+		items[i].manifest_digest = v[i]->digest;
+		items[i].path = v[i]->path;
+		items[i].seen = downgrade_of(lib, v[i]);
+	}
+	if (!choose_served(items, n))
+		*nomem = true;
+	for (size_t i = 0; i < n; i++) {
+		v[i]->served = items[i].served;
+		v[i]->refusal = items[i].reason; /* taken */
+		if (!items[i].served && !items[i].reason)
+			*nomem = true;
+	}
+	free(items);
 }
 
 /* The snapshot of a scan's results: served courses by id, every other file by path. */
