@@ -27,7 +27,7 @@ SANITIZE ?= 0
 WERROR ?= 0
 
 PKGS := libzip libsodium libcrypto jansson icu-uc zlib
-BUILDER_PKGS := libcmark-gfm libarchive yaml-0.1
+BUILDER_PKGS := libcmark-gfm libarchive yaml-0.1 gumbo
 PLAYER_PKGS := libmicrohttpd libqrencode sqlite3
 # Lazy (=): evaluated after `make test` has installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(BUILDER_PKGS) $(PLAYER_PKGS))

@@ -143,6 +143,13 @@ static void load_lessons(struct lint *L)
 		L->docs[i] = md_parse(text, len, c->allow_html);
 		if (!L->docs[i])
 			cli_oom();
+		{
+			size_t nd;
+			const struct md_dropped *d = md_dropped(L->docs[i], &nd);
+			for (size_t k = 0; k < nd; k++)
+				problems_add(L->p, PROBLEM_WARNING, l->file, d[k].line, d[k].col,
+				             "%s", d[k].message);
+		}
 		if (l->title.count == 0 && !md_title(L->docs[i]))
 			problems_add(L->p, PROBLEM_ERROR, COURSE_SRC_YML, l->line, 0,
 			             "lesson '%s' has no title: give it a 'title' here or begin "

@@ -3,6 +3,7 @@
 
 #include "page.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <cmark-gfm-extension_api.h>
 
 #include "cli.h"
+#include "sanitize.h"
 #include "sbuf.h"
 #include "utf8.h"
 
@@ -32,6 +34,8 @@ struct md_doc {
 	size_t refs_count, refs_cap;
 	struct md_section *sections;
 	size_t sections_count, sections_cap;
+	struct md_dropped *dropped;
+	size_t dropped_count, dropped_cap;
 };
 
 /* ---- small helpers ---- */
@@ -210,9 +214,8 @@ static void plain_text(cmark_node *node, struct text *t)
 
 static cmark_parser *new_parser(void)
 {
-	/* tagfilter: with allow_html, <script>, <iframe>, <style>... still never reach a page. */
-	static const char *const names[] = { "table", "strikethrough", "autolink", "tasklist",
-		                             "tagfilter" };
+	/* No tagfilter: sanitize.c removes <script>, <iframe>, <style>... and says so. */
+	static const char *const names[] = { "table", "strikethrough", "autolink", "tasklist" };
 	cmark_parser *p;
 	size_t i;
 
@@ -830,6 +833,100 @@ static void scan_html(struct parse_ctx *pc, cmark_node *node)
 	}
 }
 
+/* ---- raw HTML the page will not have ---- */
+
+struct raw_check {
+	struct parse_ctx *pc;
+	unsigned line, col; /* where the raw HTML starts (col 0: unknown) */
+	bool later_cols; /* its later lines start in column 1 (a top-level block) */
+	bool reported; /* without allow_html: one report per piece of raw HTML */
+};
+
+static void add_dropped(struct raw_check *rc, unsigned line, unsigned col, const char *fmt, ...)
+{
+	struct md_doc *d = rc->pc->doc;
+	struct md_dropped *x;
+	unsigned l = rc->line + line - 1, c;
+	va_list ap;
+	int n;
+
+	if (line <= 1)
+		c = rc->col ? rc->col + col - 1 : 0;
+	else
+		c = rc->later_cols ? col : 0;
+	if (!grow((void **)&d->dropped, &d->dropped_cap, d->dropped_count, sizeof *d->dropped)) {
+		rc->pc->oom = true;
+		return;
+	}
+	x = &d->dropped[d->dropped_count];
+	x->line = l;
+	x->col = c;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	x->message = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (!x->message) {
+		rc->pc->oom = true;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(x->message, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	d->dropped_count++;
+}
+
+static void on_removed(void *ctx, const struct sanitize_drop *d)
+{
+	struct raw_check *rc = ctx;
+
+	if (d->attribute)
+		add_dropped(rc, d->line, d->col, "raw HTML <%s>: attribute '%s' removed: %s",
+		            d->element, d->attribute, d->why);
+	else if (d->contents)
+		add_dropped(rc, d->line, d->col, "raw HTML <%s> removed with all it holds: %s",
+		            d->element, d->why);
+	else
+		add_dropped(rc, d->line, d->col, "raw HTML <%s> removed, its text kept: %s",
+		            d->element, d->why);
+}
+
+static void on_element(void *ctx, const struct sanitize_drop *d)
+{
+	struct raw_check *rc = ctx;
+
+	if (rc->reported)
+		return;
+	rc->reported = true;
+	add_dropped(rc, d->line, d->col,
+	            "raw HTML <%s> removed: course.yml does not set 'allow_html: true'",
+	            d->element);
+}
+
+/*
+ * What of this raw HTML the page loses, as the page's sanitizer will find
+ * it (md_render): with allow_html, every element and attribute removed;
+ * without, the piece of raw HTML itself.
+ */
+static void check_raw_html(struct parse_ctx *pc, cmark_node *node)
+{
+	const char *lit = cmark_node_get_literal(node);
+	int l = cmark_node_get_start_line(node), c = cmark_node_get_start_column(node);
+	struct raw_check rc;
+
+	if (!lit)
+		return;
+	rc.pc = pc;
+	rc.line = l > 0 ? (unsigned)l : pc->cur_line;
+	rc.col = l > 0 && c > 0 ? (unsigned)c : 0;
+	rc.later_cols = cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK &&
+	                cmark_node_get_type(cmark_node_parent(node)) == CMARK_NODE_DOCUMENT;
+	rc.reported = false;
+	if (pc->doc->allow_html)
+		free(sanitize_html(lit, strlen(lit), on_removed, &rc));
+	else
+		sanitize_elements(lit, strlen(lit), on_element, &rc);
+}
+
 /* ---- headings and sections ---- */
 
 static void end_section(struct parse_ctx *pc)
@@ -937,6 +1034,7 @@ static void walk(struct parse_ctx *pc, cmark_node *root)
 		case CMARK_NODE_HTML_BLOCK:
 		case CMARK_NODE_HTML_INLINE:
 			scan_html(pc, n);
+			check_raw_html(pc, n);
 			break;
 		default:
 			break;
@@ -1015,6 +1113,9 @@ void md_free(struct md_doc *doc)
 		free(doc->refs[i].url);
 	for (i = 0; i < doc->sections_count; i++)
 		free(doc->sections[i].text);
+	for (i = 0; i < doc->dropped_count; i++)
+		free(doc->dropped[i].message);
+	free(doc->dropped);
 	free(doc->headings);
 	free(doc->refs);
 	free(doc->sections);
@@ -1032,6 +1133,12 @@ const struct md_ref *md_refs(const struct md_doc *doc, size_t *count)
 {
 	*count = doc ? doc->refs_count : 0;
 	return doc ? doc->refs : NULL;
+}
+
+const struct md_dropped *md_dropped(const struct md_doc *doc, size_t *count)
+{
+	*count = doc ? doc->dropped_count : 0;
+	return doc ? doc->dropped : NULL;
 }
 
 const struct md_section *md_sections(const struct md_doc *doc, size_t *count)
@@ -1589,9 +1696,14 @@ char *md_render(struct md_doc *doc, md_resolve_fn resolve, void *ctx)
 		if (!label_task(rc.tasks[i]))
 			goto done;
 	/* Unsafe only in cmark's sense: the author's raw HTML is gone unless allowed,
-	 * and link URLs were checked above as safe mode would. */
+	 * and what is left, the builder's HTML with it, goes through the allowlist. */
 	html = cmark_render_html(root, CMARK_OPT_UNSAFE,
 	                         cmark_parser_get_syntax_extensions(parser));
+	if (html) {
+		char *clean = sanitize_html(html, strlen(html), NULL, NULL);
+		free(html);
+		html = clean;
+	}
 done:
 	if (root)
 		cmark_node_free(root);

@@ -5,7 +5,9 @@
  * search, and render the HTML body of the lesson's page.
  *
  * GitHub-flavoured extensions are on: tables, strikethrough, autolinks,
- * task lists.  Raw HTML is dropped from the rendering unless allow_html.
+ * task lists.  Raw HTML is dropped from the rendering unless allow_html;
+ * with it, it goes through sanitize.h's allowlist, and so does the whole
+ * page body.  md_dropped tells what of the raw HTML a page loses.
  */
 #ifndef SAMPAN_BUILDER_MARKDOWN_H
 #define SAMPAN_BUILDER_MARKDOWN_H
@@ -53,6 +55,19 @@ void md_free(struct md_doc *doc);
 const struct md_heading *md_headings(const struct md_doc *doc, size_t *count);
 const struct md_ref *md_refs(const struct md_doc *doc, size_t *count);
 const struct md_section *md_sections(const struct md_doc *doc, size_t *count);
+
+/*
+ * Raw HTML the page will not have, at its place in the Markdown: with
+ * allow_html, each element and attribute the sanitizer removes; without,
+ * each piece of raw HTML (comments and end tags aside).  For `check`.
+ */
+struct md_dropped {
+	unsigned line; /* 1-based */
+	unsigned col; /* 1-based, 0 when unknown */
+	char *message; /* e.g. "raw HTML <img>: attribute 'onerror' removed: ..." */
+};
+
+const struct md_dropped *md_dropped(const struct md_doc *doc, size_t *count);
 
 /* The first heading's text, or NULL: the lesson's title when course.yml gives none. */
 const char *md_title(const struct md_doc *doc);

@@ -5,6 +5,7 @@
 # libstemmer-dev: Snowball's stemmers (and libstemmer0d, which sampan-play opens when a
 # search first needs a stem), so that search in English, Malay and Indonesian finds the
 # other forms of a word (player/variants.c).
+# libgumbo-dev is the HTML5 parser the builder's sanitizer of lessons' HTML is built on.
 # dosfstools and fusefat give the tests a real FAT file system, as on a USB stick, without
 # the kernel's vfat (a mkfs.vfat image mounted through FUSE).
 # Run by `make test`, `make check`, `make fuzz`, `make test-browser`, `make bench` and CI.
@@ -14,7 +15,7 @@ set -eu
 PACKAGES="
 gcc make pkg-config
 libzip-dev zlib1g-dev libsodium-dev libssl-dev libjansson-dev libicu-dev
-libcmark-gfm-dev libcmark-gfm-extensions-dev libarchive-dev libyaml-dev
+libcmark-gfm-dev libcmark-gfm-extensions-dev libarchive-dev libyaml-dev libgumbo-dev
 libmicrohttpd-dev libqrencode-dev libsqlite3-dev libstemmer-dev curl
 libcmocka-dev valgrind clang-format cppcheck dosfstools fusefat
 minisign unzip zip python3 python3-nacl

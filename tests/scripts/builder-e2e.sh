@@ -229,6 +229,25 @@ mkdir -p "$WORK/yamlbad" && mv "$WORK/yamlbad.yml" "$WORK/yamlbad/course.yml"
 expect_exit 1 'course.yml:[0-9]+:[0-9]+: error' "a YAML error is reported with line and column" "$B" check "$WORK/yamlbad"
 expect_exit 0 '' "check passes (exit 0) when there are only warnings" bash -c "'$B' check '$WORK/course1' && cp '$WORK/course1/media/'* '$WORK/course1/media/spare.svg' 2>/dev/null; '$B' check '$WORK/course1'"
 
+# --- raw HTML: through the allowlist with allow_html, reported either way -------
+"$B" init "$WORK/rawhtml" >/dev/null
+printf '\nPress <kbd>Ctrl</kbd> <img alt="x" onerror="alert(1)">\n\n<script>alert(2)</script>\n' \
+	>>"$WORK/rawhtml/lessons/01-welcome.md"
+kbd_line=$(grep -n '<kbd>' "$WORK/rawhtml/lessons/01-welcome.md" | cut -d: -f1)
+expect_exit 0 "lessons/01-welcome.md:$kbd_line:[0-9]+: warning: raw HTML <kbd> removed: course.yml does not set 'allow_html: true'" \
+	"without allow_html, check says which raw HTML a page loses" "$B" check "$WORK/rawhtml"
+printf 'allow_html: true\n' >>"$WORK/rawhtml/course.yml"
+expect_exit 0 "lessons/01-welcome.md:$kbd_line:[0-9]+: warning: raw HTML <img>: attribute 'onerror' removed" \
+	"with allow_html, check says which attribute is removed, at file:line:col" "$B" check "$WORK/rawhtml"
+expect_exit 0 "lessons/01-welcome.md:$((kbd_line + 2)):1: warning: raw HTML <script> removed with all it holds" \
+	"build reports the removals too" "$B" build "$WORK/rawhtml" -k k1.key -o "$WORK/rawhtml.sampan"
+page=$(unzip -p "$WORK/rawhtml.sampan" lessons/01-welcome.html)
+if grep -q '<kbd>Ctrl</kbd>' <<<"$page" && ! grep -qiE 'onerror|<script|alert' <<<"$page"; then
+	ok "the page keeps <kbd> and has no handler and no script"
+else
+	not_ok "the page keeps <kbd> and has no handler and no script" "$(grep -iE 'kbd|onerror|script|alert' <<<"$page")"
+fi
+
 # --- the README's exit codes are the program's ----------------------------------
 readme_codes=$(sed -n '/^Exit codes, for every command:/,/^$/d; /^| Code | Meaning |/,/^$/p' "$TOP/README.md" | grep -oE '^\| [0-9] ' | tr -dc '0-9')
 help_codes=$("$B" --help | sed -n 's/^Exit status: //p' | grep -oE '[0-9] [a-z]' | tr -dc '0-9')

@@ -245,6 +245,8 @@ static void test_links_and_media(void **state)
 	       "link to another host: 'https://example.org/pump' (classrooms have no internet)");
 	expect(&p, PROBLEM_ERROR, "lessons/01-safety.md", 9,
 	       "link to another host: '//cdn.example.org/x.png'");
+	expect(&p, PROBLEM_WARNING, "lessons/01-safety.md", 9,
+	       "raw HTML <img> removed: course.yml does not set 'allow_html: true'");
 	expect(&p, PROBLEM_ERROR, "lessons/01-safety.md", 11,
 	       "links to 'lessons/notes.md', which is not a lesson listed in course.yml");
 	expect(&p, PROBLEM_ERROR, "lessons/01-safety.md", 12,
@@ -375,6 +377,68 @@ static void test_raw_html_checked_even_when_dropped(void **state)
 	       "link to another host: 'http://example.org/bg.png'");
 	expect(&p, PROBLEM_ERROR, "lessons/02-tools.md", 6,
 	       "link to 'media/none.pdf': no such file");
+	/* without allow_html the block is not on the page: never silently */
+	expect(&p, PROBLEM_WARNING, "lessons/02-tools.md", 5,
+	       "raw HTML <div> removed: course.yml does not set 'allow_html: true'");
+	expect_no_more(&p);
+	problems_release(&p);
+}
+
+/* The problem at file:line:col whose message is text, or a failure; it is marked found. */
+static void expect_at(struct problems *p, const char *file, unsigned line, unsigned col,
+                      const char *text)
+{
+	for (size_t i = 0; i < p->count; i++)
+		if (p->v[i].level == PROBLEM_WARNING && strcmp(p->v[i].file, file) == 0 &&
+		    p->v[i].line == line && p->v[i].col == col &&
+		    strcmp(p->v[i].message, text) == 0) {
+			p->v[i].col = 9999; /* found */
+			return;
+		}
+	dump(p);
+	fail_msg("no warning at %s:%u:%u: %s", file, line, col, text);
+}
+
+/* With allow_html, every element and attribute the sanitizer removes is told at file:line:col. */
+static void test_raw_html_removed_parts_are_reported(void **state)
+{
+	struct problems p;
+	char yml[sizeof(clean_yml) + 32];
+
+	(void)state;
+	make_clean();
+	snprintf(yml, sizeof(yml), "%sallow_html: true\n", clean_yml);
+	put("course.yml", yml);
+	put("lessons/02-tools.md",
+	    "# Tools\n" /* 1 */
+	    "\n" /* 2 */
+	    "Press <kbd>Ctrl</kbd> and <img src=\"../media/tester.png\" alt=\"t\" " /* 3 */
+	    "onerror=\"alert(1)\">.\n" /* 3 */
+	    "\n" /* 4 */
+	    "<details open>\n" /* 5 */
+	    "<summary>More</summary>\n" /* 6 */
+	    "<script>alert(2)</script>\n" /* 7 */
+	    "<p style=\"color:red\"><font color=red>Red</font>\n" /* 8 */
+	    "<a\n" /* 9 */
+	    "  href=\"jav&#x61;script:alert(3)\">x</a></p>\n" /* 10 */
+	    "</details>\n"); /* 11 */
+	run_lint(&p);
+	expect_at(&p, "lessons/02-tools.md", 3, 66,
+	          "raw HTML <img>: attribute 'onerror' removed: event handlers never run in a "
+	          "lesson");
+	expect_at(&p, "lessons/02-tools.md", 7, 1,
+	          "raw HTML <script> removed with all it holds: not allowed in a lesson");
+	expect_at(&p, "lessons/02-tools.md", 8, 4,
+	          "raw HTML <p>: attribute 'style' removed: styles come from the player, not from "
+	          "lessons");
+	expect_at(&p, "lessons/02-tools.md", 8, 22,
+	          "raw HTML <font> removed, its text kept: not allowed in a lesson");
+	expect_at(&p, "lessons/02-tools.md", 10, 3,
+	          "raw HTML <a>: attribute 'href' removed: 'javascript:' URLs are not allowed: a "
+	          "link goes to a file of the course, an #anchor, mailto: or tel:");
+	/* the link checker reads the same link (and finds no such file) */
+	expect(&p, PROBLEM_ERROR, "lessons/02-tools.md", 10, "link to 'lessons/jav&'");
+	expect(&p, PROBLEM_ERROR, "lessons/01-safety.md", 3, "no heading 'fuses'");
 	expect_no_more(&p);
 	problems_release(&p);
 }
@@ -536,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_subtitles_and_unused_media),
 		cmocka_unit_test(test_mp4_layouts),
 		cmocka_unit_test(test_raw_html_checked_even_when_dropped),
+		cmocka_unit_test(test_raw_html_removed_parts_are_reported),
 		cmocka_unit_test(test_check_command),
 		cmocka_unit_test(test_check_usage),
 	};
