@@ -38,16 +38,46 @@ static void g_free(void *ud, void *p)
 	free(p);
 }
 
-static GumboOutput *parse(const char *html, size_t len, GumboOptions *o)
+/*
+ * A page's body as a browser builds it: the text after "<body>", parsed as
+ * a whole document (gumbo's fragment mode reads uninitialised memory, which
+ * valgrind sees; this is the same "in body" parse).  Positions on the first
+ * line are moved back over the prefix.
+ */
+#define PREFIX "<body>"
+#define PREFIX_LEN (sizeof(PREFIX) - 1)
+
+struct parsed {
+	GumboOptions o;
+	GumboOutput *g;
+	char *buf; /* gumbo's nodes point into it */
+};
+
+static void parse(const char *html, size_t len, struct parsed *p)
 {
-	*o = kGumboDefaultOptions;
-	o->allocator = g_alloc;
-	o->deallocator = g_free;
-	o->tab_stop = 1; /* columns count characters, as the problems' columns do */
-	o->max_errors = 0;
-	o->fragment_context = GUMBO_TAG_DIV;
-	o->fragment_namespace = GUMBO_NAMESPACE_HTML;
-	return gumbo_parse_with_options(o, html, len);
+	p->buf = g_alloc(NULL, PREFIX_LEN + len + 1);
+	memcpy(p->buf, PREFIX, PREFIX_LEN);
+	memcpy(p->buf + PREFIX_LEN, html, len);
+	p->buf[PREFIX_LEN + len] = '\0';
+	p->o = kGumboDefaultOptions;
+	p->o.allocator = g_alloc;
+	p->o.deallocator = g_free;
+	p->o.tab_stop = 1; /* columns count characters, as the problems' columns do */
+	p->o.max_errors = 0;
+	p->g = gumbo_parse_with_options(&p->o, p->buf, PREFIX_LEN + len);
+}
+
+static void parsed_release(struct parsed *p)
+{
+	gumbo_destroy_output(&p->o, p->g);
+	free(p->buf);
+}
+
+static GumboSourcePosition unprefixed(GumboSourcePosition pos)
+{
+	if (pos.line == 1)
+		pos.column = pos.column > PREFIX_LEN ? pos.column - (unsigned)PREFIX_LEN : 1;
+	return pos;
 }
 
 /* ---- the allowlist ---- */
@@ -381,6 +411,7 @@ static void report(struct san *s, const char *element, const char *attribute, bo
 	d.attribute = attribute;
 	d.contents = contents;
 	d.why = why;
+	pos = unprefixed(pos);
 	d.line = pos.line ? pos.line : 1;
 	d.col = pos.column ? pos.column : 1;
 	s->report(s->ctx, &d);
@@ -523,20 +554,50 @@ static void write_node(struct san *s, const GumboNode *n, unsigned depth)
 	}
 }
 
+/*
+ * The parts of the document: <body>'s children are the page; attributes
+ * the text gave <html> or <body> (merged into the parser's own) and a
+ * <frameset> in place of the body were the author's, and go.
+ */
+static void write_document(struct san *s, const GumboNode *root)
+{
+	const GumboVector *parts = &root->v.element.children;
+
+	for (unsigned i = 0; i < root->v.element.attributes.length; i++) {
+		const GumboAttribute *a = root->v.element.attributes.data[i];
+		report(s, "html", a->name, false, "not allowed in a lesson", a->name_start);
+	}
+	for (unsigned i = 0; i < parts->length; i++) {
+		const GumboNode *n = parts->data[i];
+		if (n->type != GUMBO_NODE_ELEMENT)
+			continue;
+		if (n->v.element.tag == GUMBO_TAG_BODY) {
+			const GumboVector *attrs = &n->v.element.attributes;
+			for (unsigned k = 0; k < attrs->length; k++) {
+				const GumboAttribute *a = attrs->data[k];
+				report(s, "body", a->name, false, "not allowed in a lesson",
+				       a->name_start);
+			}
+			write_children(s, &n->v.element.children, 0);
+		} else if (n->v.element.tag != GUMBO_TAG_HEAD) {
+			write_node(s, n, 0); /* a <frameset>: removed, and told */
+		}
+	}
+}
+
 char *sanitize_html(const char *html, size_t len, sanitize_report_fn report_fn, void *ctx)
 {
-	GumboOptions o;
-	GumboOutput *g = parse(html, len, &o);
+	struct parsed p;
 	struct san s;
 	char *out;
 
+	parse(html, len, &p);
 	memset(&s, 0, sizeof(s));
 	sbuf_init(&s.out, OUT_MAX);
 	s.report = report_fn;
 	s.ctx = ctx;
-	/* a fragment: its nodes are the children of the root <html> gumbo makes */
-	write_children(&s, &g->root->v.element.children, 0);
-	gumbo_destroy_output(&o, g);
+	write_document(&s, p.g->root);
+	parsed_release(&p);
 	out = sbuf_take(&s.out, NULL);
 	if (!out)
 		cli_oom();
@@ -548,28 +609,34 @@ static void each_element(const GumboNode *n, sanitize_report_fn report_fn, void 
 {
 	const GumboVector *children;
 	struct sanitize_drop d;
+	GumboSourcePosition pos;
 	char buf[64];
 
 	if (depth > DEPTH_MAX || (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE))
 		return;
-	memset(&d, 0, sizeof(d));
-	d.element = name_of(n, buf, sizeof(buf));
-	d.line = n->v.element.start_pos.line ? n->v.element.start_pos.line : 1;
-	d.col = n->v.element.start_pos.column ? n->v.element.start_pos.column : 1;
-	if (n->v.element.original_tag.length > 0) /* written, not inserted by the parser */
-		report_fn(ctx, &d);
 	children = &n->v.element.children;
+	/* written, not inserted by the parser (nor the <body> put before the text) */
+	if (n->v.element.original_tag.length > 0 &&
+	    !(n->v.element.tag == GUMBO_TAG_BODY && n->v.element.start_pos.offset == 0)) {
+		memset(&d, 0, sizeof(d));
+		d.element = name_of(n, buf, sizeof(buf));
+		pos = unprefixed(n->v.element.start_pos);
+		d.line = pos.line ? pos.line : 1;
+		d.col = pos.column ? pos.column : 1;
+		report_fn(ctx, &d);
+	}
 	for (unsigned i = 0; i < children->length; i++)
 		each_element(children->data[i], report_fn, ctx, depth + 1);
 }
 
 void sanitize_elements(const char *html, size_t len, sanitize_report_fn report_fn, void *ctx)
 {
-	GumboOptions o;
-	GumboOutput *g = parse(html, len, &o);
-	const GumboVector *top = &g->root->v.element.children;
+	struct parsed p;
+	const GumboVector *parts;
 
-	for (unsigned i = 0; i < top->length; i++)
-		each_element(top->data[i], report_fn, ctx, 0);
-	gumbo_destroy_output(&o, g);
+	parse(html, len, &p);
+	parts = &p.g->root->v.element.children;
+	for (unsigned i = 0; i < parts->length; i++)
+		each_element(parts->data[i], report_fn, ctx, 0);
+	parsed_release(&p);
 }

@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* One thing the sanitizer removed, at its place in the input. */
+/* One thing the sanitizer removed, at its place in the input; valid during the call only. */
 struct sanitize_drop {
 	const char *element; /* the element's name as written, lowercase ("img", "foo-bar") */
 	const char *attribute; /* the attribute removed, or NULL when the element itself goes */
@@ -31,8 +31,8 @@ struct sanitize_drop {
 typedef void (*sanitize_report_fn)(void *ctx, const struct sanitize_drop *d);
 
 /*
- * Parse len bytes of HTML as the contents of a <div> in a page's body,
- * then write back only what the allowlist keeps: every element and
+ * Parse len bytes of HTML as the contents of a page's body, as a browser
+ * would, then write back only what the allowlist keeps: every element and
  * attribute in its canonical form (lowercase names, quoted and escaped
  * values, closed elements), text escaped.  report, when not NULL, hears of
  * every element and attribute removed (comments go silently).  malloc'd,
