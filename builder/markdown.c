@@ -1695,11 +1695,16 @@ char *md_render(struct md_doc *doc, md_resolve_fn resolve, void *ctx)
 	for (i = 0; i < rc.tasks_count; i++)
 		if (!label_task(rc.tasks[i]))
 			goto done;
-	/* Unsafe only in cmark's sense: the author's raw HTML is gone unless allowed,
-	 * and what is left, the builder's HTML with it, goes through the allowlist. */
+	/*
+	 * Unsafe only in cmark's sense: the author's raw HTML is gone unless
+	 * allowed.  When some is kept, the whole body goes through the
+	 * allowlist, the builder's HTML with it: raw HTML can open or close
+	 * elements around the rest.  Without any, the body is the builder's
+	 * alone, escaped as it was written, and a parse would only cost time.
+	 */
 	html = cmark_render_html(root, CMARK_OPT_UNSAFE,
 	                         cmark_parser_get_syntax_extensions(parser));
-	if (html) {
+	if (html && doc->allow_html && rc.html_count > 0) {
 		char *clean = sanitize_html(html, strlen(html), NULL, NULL);
 		free(html);
 		html = clean;

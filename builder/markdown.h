@@ -6,8 +6,8 @@
  *
  * GitHub-flavoured extensions are on: tables, strikethrough, autolinks,
  * task lists.  Raw HTML is dropped from the rendering unless allow_html;
- * with it, it goes through sanitize.h's allowlist, and so does the whole
- * page body.  md_dropped tells what of the raw HTML a page loses.
+ * with it, the page body holding it goes through sanitize.h's allowlist.
+ * md_dropped tells what of the raw HTML a page loses.
  */
 #ifndef SAMPAN_BUILDER_MARKDOWN_H
 #define SAMPAN_BUILDER_MARKDOWN_H

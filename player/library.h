@@ -54,8 +54,9 @@ struct lib_course {
 /* One bundle found but not served, and why. */
 struct lib_refused {
 	char *path;
-	char *reason; /* the verifier's message, or "downgrade: ..." */
-	enum bundle_rule rule; /* RULE_NONE for a downgrade or an I/O error */
+	char *reason; /* the verifier's message, or why another bundle of the course is served
+	                 instead, or none (choose.h: downgrade, older, conflict, copy) */
+	enum bundle_rule rule; /* RULE_NONE for those and for an I/O error */
 };
 
 /* What the server sees at one moment: never changes once published. */
