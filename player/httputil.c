@@ -1,6 +1,7 @@
 /* httputil.c - Range (RFC 9110 §14), ETags (§8.8.3, §13.1), request paths, Accept-Language. */
 #include "httputil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,6 +159,17 @@ enum range_result range_parse(const char *header, uint64_t size, uint64_t *first
 	return RANGE_OK;
 }
 
+void etag_tag(const unsigned char digest[32], char out[33])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < 16; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 0x0F];
+	}
+	out[32] = '\0';
+}
+
 void etag_make(const unsigned char digest[32], bool gzip, char out[40])
 {
 	static const char hex[] = "0123456789abcdef";
@@ -208,17 +220,19 @@ static const char *parse_etag(const char *p, bool *weak, const char **tag, size_
 	return q + 1;
 }
 
-bool etag_none_match(const char *header, const char *etag)
+bool etag_match_any(const char *header, const char *etag, bool strong)
 {
-	const char *p, *mine, *tag;
-	size_t mine_len, len;
-	bool mine_weak, weak;
+	const char *p, *mine = NULL, *tag;
+	size_t mine_len = 0, len;
+	bool mine_weak = false, weak;
 
-	if (!header || !etag)
+	if (!header)
 		return false;
-	p = parse_etag(etag, &mine_weak, &mine, &mine_len);
-	if (!p || *p)
-		mine = NULL;
+	if (etag) {
+		p = parse_etag(etag, &mine_weak, &mine, &mine_len);
+		if (!p || *p)
+			mine = NULL;
+	}
 	p = header;
 	while (*p) {
 		const char *end;
@@ -238,9 +252,9 @@ bool etag_none_match(const char *header, const char *etag)
 		end = parse_etag(p, &weak, &tag, &len);
 		if (end) {
 			end = skip_ows(end);
-			/* weak comparison: the W/ prefixes do not matter */
+			/* weak comparison: the W/ prefixes do not matter; strong: neither may be weak */
 			if ((!*end || *end == ',') && mine && len == mine_len &&
-			    memcmp(tag, mine, len) == 0)
+			    memcmp(tag, mine, len) == 0 && (!strong || (!weak && !mine_weak)))
 				return true;
 		}
 		/* a malformed element is skipped up to the next comma */
@@ -249,6 +263,11 @@ bool etag_none_match(const char *header, const char *etag)
 			p++;
 	}
 	return false;
+}
+
+bool etag_none_match(const char *header, const char *etag)
+{
+	return etag && etag_match_any(header, etag, false);
 }
 
 bool etag_if_range(const char *header, const char *etag)
@@ -558,4 +577,188 @@ char *query_value_decode(const char *raw, size_t max)
 	}
 	out[n] = '\0';
 	return out;
+}
+
+bool accept_encoding_gzip(const char *header)
+{
+	unsigned gzip_q = 0, star_q = 0;
+	bool gzip_named = false, star_named = false;
+	const char *p = header;
+
+	while (p && *p) {
+		const char *e = strchr(p, ',');
+		const char *s = p, *t;
+		unsigned q = 1000;
+
+		if (!e)
+			e = p + strlen(p);
+		p = *e ? e + 1 : e;
+		while (s < e && is_ows(*s))
+			s++;
+		for (t = s; t < e && !is_ows(*t) && *t != ';'; t++)
+			;
+		if (t == s)
+			continue;
+		/* [ OWS ";" OWS "q=" qvalue ]: a malformed weight drops the element */
+		{
+			const char *w = t, *end = e;
+			while (w < end && is_ows(*w))
+				w++;
+			while (end > w && is_ows(end[-1]))
+				end--;
+			if (w < end) {
+				if (*w++ != ';')
+					continue;
+				while (w < end && is_ows(*w))
+					w++;
+				if (end - w < 2 || lower(w[0]) != 'q' || w[1] != '=' ||
+				    !parse_qvalue(w + 2, end, &q))
+					continue;
+			}
+		}
+		if ((t - s == 4 && same_ci(s, "gzip", 4)) ||
+		    (t - s == 6 && same_ci(s, "x-gzip", 6))) {
+			/* the highest weight given to it counts */
+			if (!gzip_named || q > gzip_q)
+				gzip_q = q;
+			gzip_named = true;
+		} else if (t - s == 1 && *s == '*') {
+			if (!star_named || q > star_q)
+				star_q = q;
+			star_named = true;
+		}
+	}
+	/* gzip named outright decides; otherwise "*" stands for it */
+	return gzip_named ? gzip_q > 0 : star_named && star_q > 0;
+}
+
+/* ---- HTTP-date (RFC 9110 §5.6.7) ---- */
+
+static const char day_names[7][4] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
+static const char month_names[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1-12). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static unsigned days_in_month(int64_t y, unsigned m)
+{
+	static const unsigned n[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : n[m - 1];
+}
+
+/* n digits at p into *v; false unless all are digits. */
+static bool digits(const char *p, size_t n, unsigned *v)
+{
+	unsigned x = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!is_digit(p[i]))
+			return false;
+		x = x * 10 + (unsigned)(p[i] - '0');
+	}
+	*v = x;
+	return true;
+}
+
+static bool month_of(const char *p, unsigned *m)
+{
+	for (unsigned i = 0; i < 12; i++)
+		if (strncmp(p, month_names[i], 3) == 0) {
+			*m = i + 1;
+			return true;
+		}
+	return false;
+}
+
+/* "HH:MM:SS" at p. */
+static bool time_of_day(const char *p, unsigned *h, unsigned *mi, unsigned *s)
+{
+	return digits(p, 2, h) && p[2] == ':' && digits(p + 3, 2, mi) && p[5] == ':' &&
+	       digits(p + 6, 2, s) && *h < 24 && *mi < 60 && *s < 61;
+}
+
+int64_t http_date_parse(const char *s)
+{
+	unsigned d, m, y, h, mi, sec;
+	const char *p;
+	size_t n;
+
+	if (!s)
+		return -1;
+	n = strlen(s);
+	p = strchr(s, ' ');
+	if (n == 29 && s[3] == ',' && s[4] == ' ') {
+		/* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
+		if (!digits(s + 5, 2, &d) || s[7] != ' ' || !month_of(s + 8, &m) || s[11] != ' ' ||
+		    !digits(s + 12, 4, &y) || s[16] != ' ' || !time_of_day(s + 17, &h, &mi, &sec) ||
+		    strcmp(s + 25, " GMT") != 0)
+			return -1;
+	} else if (p && p > s && p[-1] == ',' && strlen(p) == 23) {
+		/* rfc850-date: "Sunday, 06-Nov-94 08:49:37 GMT" */
+		p++;
+		if (!digits(p, 2, &d) || p[2] != '-' || !month_of(p + 3, &m) || p[6] != '-' ||
+		    !digits(p + 7, 2, &y) || p[9] != ' ' || !time_of_day(p + 10, &h, &mi, &sec) ||
+		    strcmp(p + 18, " GMT") != 0)
+			return -1;
+		/* two digits: the century that puts it in the past, as browsers did */
+		y += y < 70 ? 2000 : 1900;
+	} else if (n == 24 && s[3] == ' ' && s[7] == ' ') {
+		/* asctime-date: "Sun Nov  6 08:49:37 1994" */
+		if (!month_of(s + 4, &m) ||
+		    !(s[8] == ' ' ? digits(s + 9, 1, &d) : digits(s + 8, 2, &d)) || s[10] != ' ' ||
+		    !time_of_day(s + 11, &h, &mi, &sec) || s[19] != ' ' || !digits(s + 20, 4, &y))
+			return -1;
+	} else {
+		return -1;
+	}
+	if (d == 0 || d > days_in_month(y, m) || y < 1970)
+		return -1;
+	if (sec == 60)
+		sec = 59; /* a leap second: the second before it */
+	return days_from_civil(y, m, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec;
+}
+
+void http_date_format(int64_t t, char out[HTTP_DATE_SIZE])
+{
+	int64_t days, z, era, y;
+	unsigned doe, yoe, doy, mp, d, m, secs;
+
+	char tmp[96];
+
+	/* 1970 to 9999: an HTTP-date has four digits of year */
+	if (t < 0)
+		t = 0;
+	if (t > INT64_C(253402300799))
+		t = INT64_C(253402300799);
+	days = t / 86400;
+	secs = (unsigned)(t % 86400);
+	/* civil_from_days */
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	snprintf(tmp, sizeof(tmp), "%s, %02u %s %04lld %02u:%02u:%02u GMT", day_names[days % 7], d,
+	         month_names[m - 1], (long long)y, secs / 3600, secs / 60 % 60, secs % 60);
+	memcpy(out, tmp, HTTP_DATE_SIZE - 1);
+	out[HTTP_DATE_SIZE - 1] = '\0';
 }

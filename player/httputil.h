@@ -32,11 +32,18 @@ enum range_result range_parse(const char *header, uint64_t size, uint64_t *first
  * the gzip-encoded variant.  out holds 40 bytes.
  */
 void etag_make(const unsigned char digest[32], bool gzip, char out[40]);
+/* The same 32 hex digits alone, unquoted: the tag httpcond.h builds ETags from.  out holds 33. */
+void etag_tag(const unsigned char digest[32], char out[33]);
 
 /*
- * If-None-Match: true when the header (a list of ETags, weak or strong, or
- * "*") matches etag, so the answer is 304 Not Modified.  Weak comparison.
+ * True when the header (a list of entity-tags, weak or strong, or "*")
+ * holds etag: by weak comparison (If-None-Match) or strong (If-Match: an
+ * equal opaque-tag, neither weak; RFC 9110 §8.8.3.2).  "*" matches any
+ * etag, NULL too (the resource exists); a malformed element is skipped.
  */
+bool etag_match_any(const char *header, const char *etag, bool strong);
+
+/* If-None-Match: etag_match_any(header, etag, false), false for a NULL etag. */
 bool etag_none_match(const char *header, const char *etag);
 
 /*
@@ -44,6 +51,23 @@ bool etag_none_match(const char *header, const char *etag);
  * is exactly etag (strong comparison; a date or a weak tag never matches).
  */
 bool etag_if_range(const char *header, const char *etag);
+
+/*
+ * Accept-Encoding (RFC 9110 §12.5.3): true when gzip (or x-gzip) is
+ * acceptable: named with a weight above 0, or, when not named, "*" is.
+ * NULL (no header) is false: identity is what such a client expects.
+ */
+bool accept_encoding_gzip(const char *header);
+
+/*
+ * An HTTP-date (RFC 9110 §5.6.7) in any of its three forms (IMF-fixdate,
+ * the obsolete RFC 850 and asctime ones) as seconds since 1970, or -1 when
+ * it is none of them or before 1970.  http_date_format writes the
+ * IMF-fixdate of t (29 characters and a NUL).
+ */
+#define HTTP_DATE_SIZE 30
+int64_t http_date_parse(const char *s);
+void http_date_format(int64_t t, char out[HTTP_DATE_SIZE]);
 
 /*
  * Decode a request path below a course ("lessons/01%20intro.html") into an

@@ -1,12 +1,16 @@
 /*
  * fuzz_http.c - libFuzzer target: what sampan-play reads from a request:
  * the URL path, Range, If-None-Match, If-Range and Accept-Language.  The
- * input is split at NUL bytes into those five values.
+ * input is split at NUL bytes into those five values; the last three are
+ * also taken as If-Match, If-Modified-Since and Accept-Encoding for the
+ * decision of httpcond.h, and the fourth as an HTTP-date, which must read
+ * back the same once written.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "httpcond.h"
 #include "httputil.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,6 +38,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)etag_none_match(part[2], "\"0123456789abcdef\"");
 	(void)etag_if_range(part[3], "\"0123456789abcdef\"");
 	(void)accept_language(part[4], langs, sizeof(langs) / sizeof(langs[0]), "en");
+	{
+		struct httpcond_request rq = { false,   part[4], part[1], part[3],
+			                       part[2], part[2], part[3], part[3] };
+		struct httpcond_resource rs = { "0123456789abcdef",    NULL,     true, true,
+			                        (uint64_t)size * 1000, 784111777 };
+		struct httpcond_answer a;
+		char date[HTTP_DATE_SIZE];
+		int64_t t = http_date_parse(part[3]);
+
+		httpcond_decide(&rq, &rs, &a);
+		if (a.status == 206 && (a.first > a.last || a.last >= rs.size))
+			abort();
+		if (t >= 0) {
+			http_date_format(t, date);
+			if (http_date_parse(date) != t)
+				abort();
+		}
+	}
 	free(copy);
 	return 0;
 }

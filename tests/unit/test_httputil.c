@@ -1,7 +1,8 @@
 /*
  * test_httputil.c - the player's small HTTP pieces (player/httputil.c):
  * Range, ETags and conditionals, request paths to entry names (traversal
- * in every spelling we know), percent-encoding and Accept-Language.
+ * in every spelling we know), percent-encoding, Accept-Language,
+ * Accept-Encoding and HTTP dates.
  * Every header is copied to a buffer of its exact size so that ASan sees
  * a parser reading past its end.
  */
@@ -424,6 +425,143 @@ static void if_range_date_never_matches(void **state)
 	IF_RANGE_NO("Thu, 01 Jan 1970 00:00:00 GMT");
 	IF_RANGE_NO("Sunday, 06-Nov-94 08:49:37 GMT");
 	check_if_range(__LINE__, tag, NULL, false);
+}
+
+static void check_match(int line, const char *header, const char *etag, bool strong, bool want)
+{
+	char *h = dup_exact(header);
+	char *e = dup_exact(etag);
+	bool got = etag_match_any(h, e, strong);
+
+	free(h);
+	free(e);
+	if (got != want)
+		fail_msg("line %d: '%s' vs %s (%s): got %d", line, header ? header : "(null)",
+		         etag ? etag : "(null)", strong ? "strong" : "weak", got);
+}
+
+/* If-Match compares strongly: a weak tag on either side never matches (RFC 9110 §8.8.3.2). */
+static void match_strong_refuses_weak_tags(void **state)
+{
+	(void)state;
+	check_match(__LINE__, tag, tag, true, true);
+	check_match(__LINE__, "\"a\", \"0123456789abcdef0123456789abcdef\"", tag, true, true);
+	check_match(__LINE__, "W/\"0123456789abcdef0123456789abcdef\"", tag, true, false);
+	check_match(__LINE__, "W/\"0123456789abcdef0123456789abcdef\"", tag, false, true);
+	check_match(__LINE__, "\"x\"", "W/\"x\"", true, false);
+	check_match(__LINE__, "\"x\"", "W/\"x\"", false, true);
+	check_match(__LINE__, tag_gz, tag, true, false);
+	/* "*": the resource exists, with or without a tag */
+	check_match(__LINE__, "*", tag, true, true);
+	check_match(__LINE__, "*", NULL, true, true);
+	check_match(__LINE__, tag, NULL, true, false);
+	check_match(__LINE__, NULL, tag, true, false);
+}
+
+static void check_gzip(int line, const char *header, bool want)
+{
+	char *h = dup_exact(header);
+	bool got = accept_encoding_gzip(h);
+
+	free(h);
+	if (got != want)
+		fail_msg("line %d: Accept-Encoding '%s': got %d", line, header ? header : "(null)",
+		         got);
+}
+
+static void accept_encoding_names_gzip_with_a_weight(void **state)
+{
+	static const struct {
+		const char *header;
+		bool gzip;
+	} cases[] = {
+		{ NULL, false },
+		{ "", false },
+		{ "gzip", true },
+		{ "GZIP", true },
+		{ "x-gzip", true },
+		{ "gzip, deflate, br", true },
+		{ "deflate, br", false },
+		{ "identity", false },
+		{ "gzip;q=0", false },
+		{ "gzip; q=0.000", false },
+		{ "gzip;q=0.001", true },
+		{ "gzip ; Q=1", true },
+		{ "gzip;q=1.0", true },
+		{ "*", true },
+		{ "*;q=0", false },
+		{ "br, *;q=0.5", true },
+		/* named outright, gzip decides, whatever "*" says */
+		{ "gzip;q=0, *", false },
+		{ "*, gzip;q=0", false },
+		{ "*;q=0, gzip", true },
+		/* the highest weight of a name given twice */
+		{ "gzip;q=0, gzip;q=0.5", true },
+		/* a malformed weight drops the element */
+		{ "gzip;q=2", false },
+		{ "gzip;q=0.5x", false },
+		{ "gzip;level=9", false },
+		{ "gzipper", false },
+		{ "gzip2, gz", false },
+		{ " , ,gzip , ", true },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_gzip(__LINE__ * 1000 + (int)i, cases[i].header, cases[i].gzip);
+}
+
+static void http_dates_in_their_three_forms(void **state)
+{
+	static const struct {
+		const char *date;
+		int64_t t;
+	} cases[] = {
+		/* RFC 9110 §5.6.7's example, in each form */
+		{ "Sun, 06 Nov 1994 08:49:37 GMT", 784111777 },
+		{ "Sunday, 06-Nov-94 08:49:37 GMT", 784111777 },
+		{ "Sun Nov  6 08:49:37 1994", 784111777 },
+		{ "Thu, 01 Jan 1970 00:00:00 GMT", 0 },
+		{ "Tue, 29 Feb 2000 23:59:59 GMT", 951868799 },
+		{ "Sat, 31 Dec 2033 12:00:00 GMT", 2019643200 },
+		{ "Friday, 31-Dec-99 23:59:59 GMT", 946684799 },
+		{ "Saturday, 01-Jan-00 00:00:00 GMT", 946684800 },
+		{ "Wed Dec 31 23:59:59 1969", -1 }, /* before 1970 */
+		{ "Sun, 06 Nov 1994 08:49:37 UTC", -1 },
+		{ "Sun, 6 Nov 1994 08:49:37 GMT", -1 },
+		{ "Sun, 06 nov 1994 08:49:37 GMT", -1 },
+		{ "Sun, 31 Nov 1994 08:49:37 GMT", -1 },
+		{ "Mon, 29 Feb 1900 00:00:00 GMT", -1 },
+		{ "Sun, 06 Nov 1994 24:00:00 GMT", -1 },
+		{ "Sun, 06 Nov 1994 08:60:00 GMT", -1 },
+		{ "Sun, 06 Nov 1994 08:49:37 GMT ", -1 },
+		{ "\"0123456789abcdef\"", -1 },
+		{ "", -1 },
+		{ "784111777", -1 },
+	};
+	char out[HTTP_DATE_SIZE];
+
+	(void)state;
+	assert_int_equal(http_date_parse(NULL), -1);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *d = dup_exact(cases[i].date);
+		int64_t got = http_date_parse(d);
+		free(d);
+		if (got != cases[i].t)
+			fail_msg("'%s': got %lld, want %lld", cases[i].date, (long long)got,
+			         (long long)cases[i].t);
+	}
+	http_date_format(784111777, out);
+	assert_string_equal(out, "Sun, 06 Nov 1994 08:49:37 GMT");
+	http_date_format(0, out);
+	assert_string_equal(out, "Thu, 01 Jan 1970 00:00:00 GMT");
+	http_date_format(951868799, out);
+	assert_string_equal(out, "Tue, 29 Feb 2000 23:59:59 GMT");
+	/* every day of four years reads back */
+	for (int64_t t = 1700000000; t < 1700000000 + 4 * 366 * 86400LL; t += 86400 + 3607) {
+		http_date_format(t, out);
+		assert_int_equal(http_date_parse(out), t);
+	}
 }
 
 /* Map path; want NULL means it must be refused. */
@@ -920,6 +1058,9 @@ int main(void)
 		cmocka_unit_test(if_range_other_tag_refuses_range),
 		cmocka_unit_test(if_range_weak_tags_never_match),
 		cmocka_unit_test(if_range_date_never_matches),
+		cmocka_unit_test(match_strong_refuses_weak_tags),
+		cmocka_unit_test(accept_encoding_names_gzip_with_a_weight),
+		cmocka_unit_test(http_dates_in_their_three_forms),
 		cmocka_unit_test(entry_plain_names),
 		cmocka_unit_test(entry_folders_mean_index_html),
 		cmocka_unit_test(entry_decodes_percent_once),
