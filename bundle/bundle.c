@@ -20,11 +20,10 @@
 #include "zipio.h"
 #include "zlibio.h"
 
+/* Set once by bundle_verify, then only read: reads need no lock. */
 struct entry_state {
 	const unsigned char *digest; /* into manifest lines */
 	const struct chunk_list *cl; /* or NULL */
-	unsigned char *chunk_ok; /* one byte per chunk, lazily allocated */
-	bool whole_ok;
 };
 
 struct bundle {
@@ -133,7 +132,8 @@ static enum bundle_status hasher_feed(void *ctx, const unsigned char *data, size
 	(void)err;
 	digest_update(h->whole, data, len);
 	if (h->buf) {
-		memcpy(h->buf + h->len, data, len);
+		if (data != h->buf + h->len)
+			memcpy(h->buf + h->len, data, len);
 		h->len += len;
 	}
 	return BUNDLE_OK;
@@ -143,9 +143,9 @@ static enum bundle_status hasher_feed(void *ctx, const unsigned char *data, size
  * A stored entry with chunk digests: both digests and the CRC-32 on two
  * cores (hashpipe.c); the whole-entry digest goes to whole.
  */
-static enum bundle_status check_stored_chunked(struct bundle *b, const struct container_entry *e,
-                                               struct hasher *h, uint32_t *crc,
-                                               unsigned char whole[DIGEST_SIZE],
+static enum bundle_status check_stored_chunked(const struct bundle *b,
+                                               const struct container_entry *e, struct hasher *h,
+                                               uint32_t *crc, unsigned char whole[DIGEST_SIZE],
                                                struct bundle_error *err)
 {
 	struct hashpipe_job job;
@@ -173,40 +173,51 @@ static enum bundle_status check_stored_chunked(struct bundle *b, const struct co
 }
 
 /*
- * Read entry i whole through the hasher; check digest (when known), chunks,
- * size and CRC.  buf (may be NULL) receives the bytes; it must hold size bytes.
+ * Read entry i whole through the hasher; check digest (when not NULL),
+ * chunks (cl, when not NULL), size and CRC.  buf (may be NULL) receives
+ * the bytes; it must hold size bytes.  raw (deflated entries only; may be
+ * NULL) receives the comp_size raw deflate bytes, read into it first and
+ * inflated from there, so that what it holds is what was checked.  Every
+ * digest is computed over the memory the bytes are returned in.
  */
-static enum bundle_status check_entry(struct bundle *b, size_t i, unsigned char *buf,
-                                      struct bundle_error *err)
+static enum bundle_status check_entry(const struct bundle *b, size_t i, const unsigned char *digest,
+                                      const struct chunk_list *cl, unsigned char *buf,
+                                      unsigned char *raw, struct bundle_error *err)
 {
 	const struct container_entry *e = &b->c.entries[i];
-	struct entry_state *es = &b->st[i];
 	struct hasher h;
 	unsigned char d[DIGEST_SIZE];
 	uint32_t crc = 0;
 	enum bundle_status st;
 
-	st = hasher_init(&h, &b->chunks, es->cl, buf, err);
+	st = hasher_init(&h, &b->chunks, cl, buf, err);
 	if (st != BUNDLE_OK)
 		return st;
-	if (e->method == 8) {
+	if (e->method == 8 && raw) {
+		st = container_pread(b->fd, raw, (size_t)e->comp_size, e->data_offset, err);
+		if (st == BUNDLE_OK)
+			st = zlibio_inflate_mem(raw, e->comp_size, e->size, buf, e->name,
+			                        e->name_len, hasher_feed, &h, &crc, err);
+	} else if (e->method == 8) {
 		st = zlibio_inflate(b->fd, e->data_offset, e->comp_size, e->size, e->name,
 		                    e->name_len, hasher_feed, &h, &crc, err);
 	} else if (h.cl) {
 		st = check_stored_chunked(b, e, &h, &crc, d, err);
 	} else {
-		unsigned char *piece = malloc(BUNDLE_CHUNK_SIZE);
+		/* Into buf when there is one (hashed where it lies), else a piece at a time. */
+		unsigned char *piece = buf ? NULL : malloc(BUNDLE_CHUNK_SIZE);
 		uint64_t done = 0;
-		if (!piece)
+		if (!buf && !piece)
 			st = nomem(err);
-		while (piece && done < e->size) {
+		while ((buf || piece) && done < e->size) {
 			size_t n = e->size - done > BUNDLE_CHUNK_SIZE ? BUNDLE_CHUNK_SIZE
 			                                              : (size_t)(e->size - done);
-			st = container_pread(b->fd, piece, n, e->data_offset + done, err);
+			unsigned char *at = buf ? buf + done : piece;
+			st = container_pread(b->fd, at, n, e->data_offset + done, err);
 			if (st != BUNDLE_OK)
 				break;
-			hasher_feed(&h, piece, n, err);
-			crc = zlibio_crc32(crc, piece, n);
+			hasher_feed(&h, at, n, err);
+			crc = zlibio_crc32(crc, at, n);
 			done += n;
 		}
 		free(piece);
@@ -215,7 +226,7 @@ static enum bundle_status check_entry(struct bundle *b, size_t i, unsigned char 
 		goto done;
 	if (!h.cl)
 		digest_final(h.whole, d);
-	if (es->digest && memcmp(d, es->digest, DIGEST_SIZE) != 0) {
+	if (digest && memcmp(d, digest, DIGEST_SIZE) != 0) {
 		st = bundle_error_set(err, BUNDLE_ENTRY_BAD, RULE_DIGEST_MISMATCH, e->name,
 		                      e->name_len,
 		                      "content does not match its digest in META-INF/MANIFEST");
@@ -232,19 +243,18 @@ static enum bundle_status check_entry(struct bundle *b, size_t i, unsigned char 
 		                      e->name_len, "CRC-32 does not match the ZIP headers");
 		goto done;
 	}
-	if (es->digest) {
-		es->whole_ok = true;
-		if (es->chunk_ok)
-			memset(es->chunk_ok, 1, es->cl->count);
-	}
 done:
 	hasher_release(&h);
 	return st;
 }
 
-/* Read a small META-INF entry whole (before or after the manifest is known). */
-static enum bundle_status read_whole(struct bundle *b, size_t i, char **out, size_t *len,
-                                     struct bundle_error *err)
+/*
+ * Read entry i whole, checked against digest and cl (either may be NULL:
+ * before the manifest is known, or for bundle_read_unverified).
+ */
+static enum bundle_status read_whole_with(const struct bundle *b, size_t i,
+                                          const unsigned char *digest, const struct chunk_list *cl,
+                                          char **out, size_t *len, struct bundle_error *err)
 {
 	const struct container_entry *e = &b->c.entries[i];
 	unsigned char *buf = malloc((size_t)e->size + 1);
@@ -253,7 +263,7 @@ static enum bundle_status read_whole(struct bundle *b, size_t i, char **out, siz
 	*out = NULL;
 	if (!buf)
 		return nomem(err);
-	st = check_entry(b, i, buf, err);
+	st = check_entry(b, i, digest, cl, buf, NULL, err);
 	if (st != BUNDLE_OK) {
 		free(buf);
 		/* A bad META-INF entry makes the whole bundle unusable. */
@@ -265,6 +275,13 @@ static enum bundle_status read_whole(struct bundle *b, size_t i, char **out, siz
 	*out = (char *)buf;
 	*len = (size_t)e->size;
 	return BUNDLE_OK;
+}
+
+/* Read a small META-INF entry whole (before or after the manifest is known). */
+static enum bundle_status read_whole(const struct bundle *b, size_t i, char **out, size_t *len,
+                                     struct bundle_error *err)
+{
+	return read_whole_with(b, i, b->st[i].digest, b->st[i].cl, out, len, err);
 }
 
 /*
@@ -510,7 +527,7 @@ enum bundle_status bundle_verify_content(struct bundle *b, bundle_report report,
 	for (size_t i = 3; i < b->c.count; i++) {
 		enum bundle_status st;
 		bundle_error_clear(&one);
-		st = check_entry(b, i, NULL, &one);
+		st = check_entry(b, i, b->st[i].digest, b->st[i].cl, NULL, NULL, &one);
 		if (report)
 			report(ctx, i, &one);
 		if (st == BUNDLE_OK)
@@ -555,7 +572,7 @@ size_t bundle_find(const struct bundle *b, const char *name, size_t len)
 	return i == CONTAINER_NOT_FOUND ? BUNDLE_NOT_FOUND : i;
 }
 
-enum bundle_status bundle_read(struct bundle *b, size_t i, size_t max, unsigned char **data,
+enum bundle_status bundle_read(const struct bundle *b, size_t i, size_t max, unsigned char **data,
                                size_t *len, struct bundle_error *err)
 {
 	const struct container_entry *e;
@@ -574,7 +591,7 @@ enum bundle_status bundle_read(struct bundle *b, size_t i, size_t max, unsigned 
 	buf = malloc((size_t)e->size + 1);
 	if (!buf)
 		return nomem(err);
-	st = check_entry(b, i, buf, err);
+	st = check_entry(b, i, b->st[i].digest, b->st[i].cl, buf, NULL, err);
 	if (st != BUNDLE_OK) {
 		free(buf);
 		return st;
@@ -585,34 +602,53 @@ enum bundle_status bundle_read(struct bundle *b, size_t i, size_t max, unsigned 
 	return BUNDLE_OK;
 }
 
-/* Read chunk k of a chunked entry into buf and check it. */
-static enum bundle_status read_chunk(struct bundle *b, size_t i, size_t k, unsigned char *buf,
-                                     size_t *n, struct bundle_error *err)
+enum bundle_status bundle_read_into(const struct bundle *b, size_t i, unsigned char *buf,
+                                    struct bundle_error *err)
 {
-	const struct container_entry *e = &b->c.entries[i];
-	struct entry_state *es = &b->st[i];
-	uint64_t off = (uint64_t)k * BUNDLE_CHUNK_SIZE;
-	unsigned char d[DIGEST_SIZE];
-	enum bundle_status st;
+	enum bundle_status st = need_verified(b, i, err);
 
+	if (st != BUNDLE_OK)
+		return st;
+	return check_entry(b, i, b->st[i].digest, b->st[i].cl, buf, NULL, err);
+}
+
+bool bundle_is_chunked(const struct bundle *b, size_t i)
+{
+	return b->verified && i < b->c.count && b->st[i].cl != NULL;
+}
+
+enum bundle_status bundle_read_chunk(const struct bundle *b, size_t i, uint64_t k,
+                                     unsigned char *buf, size_t *n, struct bundle_error *err)
+{
+	const struct container_entry *e;
+	const struct chunk_list *cl;
+	uint64_t off;
+	unsigned char d[DIGEST_SIZE];
+	enum bundle_status st = need_verified(b, i, err);
+
+	*n = 0;
+	if (st != BUNDLE_OK)
+		return st;
+	e = &b->c.entries[i];
+	cl = b->st[i].cl;
+	if (!cl || k >= cl->count)
+		return bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, e->name, e->name_len,
+		                        "no chunk %llu", (unsigned long long)k);
+	off = k * BUNDLE_CHUNK_SIZE;
 	*n = e->size - off > BUNDLE_CHUNK_SIZE ? BUNDLE_CHUNK_SIZE : (size_t)(e->size - off);
 	st = container_pread(b->fd, buf, *n, e->data_offset + off, err);
 	if (st != BUNDLE_OK)
 		return st;
+	/* The digest of the very memory returned: checked, then used, never read again. */
 	digest_sha256(buf, *n, d);
-	if (memcmp(d, chunks_digest(&b->chunks, es->cl, k), DIGEST_SIZE) != 0)
+	if (memcmp(d, chunks_digest(&b->chunks, cl, (size_t)k), DIGEST_SIZE) != 0)
 		return bundle_error_set(err, BUNDLE_ENTRY_BAD, RULE_CHUNK_MISMATCH, e->name,
-		                        e->name_len, "chunk %zu does not match META-INF/chunks", k);
-	if (!es->chunk_ok) {
-		es->chunk_ok = calloc(es->cl->count, 1);
-		if (!es->chunk_ok)
-			return nomem(err);
-	}
-	es->chunk_ok[k] = 1;
+		                        e->name_len, "chunk %llu does not match META-INF/chunks",
+		                        (unsigned long long)k);
 	return BUNDLE_OK;
 }
 
-static enum bundle_status check_range(struct bundle *b, size_t i, uint64_t off, uint64_t len,
+static enum bundle_status check_range(const struct bundle *b, size_t i, uint64_t off, uint64_t len,
                                       struct bundle_error *err)
 {
 	const struct container_entry *e;
@@ -628,36 +664,7 @@ static enum bundle_status check_range(struct bundle *b, size_t i, uint64_t off, 
 	return BUNDLE_OK;
 }
 
-enum bundle_status bundle_verify_range(struct bundle *b, size_t i, uint64_t off, uint64_t len,
-                                       struct bundle_error *err)
-{
-	struct entry_state *es;
-	unsigned char *buf;
-	enum bundle_status st = check_range(b, i, off, len, err);
-
-	if (st != BUNDLE_OK)
-		return st;
-	es = &b->st[i];
-	if (es->whole_ok || len == 0)
-		return BUNDLE_OK;
-	if (!es->cl)
-		return check_entry(b, i, NULL, err);
-	buf = malloc(BUNDLE_CHUNK_SIZE);
-	if (!buf)
-		return nomem(err);
-	for (uint64_t k = off / BUNDLE_CHUNK_SIZE; k <= (off + len - 1) / BUNDLE_CHUNK_SIZE; k++) {
-		size_t n;
-		if (es->chunk_ok && es->chunk_ok[k])
-			continue;
-		st = read_chunk(b, i, (size_t)k, buf, &n, err);
-		if (st != BUNDLE_OK)
-			break;
-	}
-	free(buf);
-	return st;
-}
-
-enum bundle_status bundle_read_range(struct bundle *b, size_t i, uint64_t off, size_t len,
+enum bundle_status bundle_read_range(const struct bundle *b, size_t i, uint64_t off, size_t len,
                                      unsigned char *out, struct bundle_error *err)
 {
 	const struct container_entry *e;
@@ -682,11 +689,12 @@ enum bundle_status bundle_read_range(struct bundle *b, size_t i, uint64_t off, s
 	if (!buf)
 		return nomem(err);
 	while (len > 0) {
-		size_t k = (size_t)(off / BUNDLE_CHUNK_SIZE), n, at, take;
-		st = read_chunk(b, i, k, buf, &n, err);
+		uint64_t k = off / BUNDLE_CHUNK_SIZE;
+		size_t n, at, take;
+		st = bundle_read_chunk(b, i, k, buf, &n, err);
 		if (st != BUNDLE_OK)
 			break;
-		at = (size_t)(off - (uint64_t)k * BUNDLE_CHUNK_SIZE);
+		at = (size_t)(off - k * BUNDLE_CHUNK_SIZE);
 		take = n - at < len ? n - at : len;
 		memcpy(out, buf + at, take);
 		out += take;
@@ -697,8 +705,8 @@ enum bundle_status bundle_read_range(struct bundle *b, size_t i, uint64_t off, s
 	return st;
 }
 
-enum bundle_status bundle_raw_deflate(struct bundle *b, size_t i, struct bundle_raw *raw,
-                                      struct bundle_error *err)
+enum bundle_status bundle_read_deflated(const struct bundle *b, size_t i, unsigned char *raw,
+                                        unsigned char *out, struct bundle_error *err)
 {
 	const struct container_entry *e;
 	enum bundle_status st = need_verified(b, i, err);
@@ -709,16 +717,7 @@ enum bundle_status bundle_raw_deflate(struct bundle *b, size_t i, struct bundle_
 	if (e->method != 8)
 		return bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, e->name, e->name_len,
 		                        "not a deflated entry");
-	if (!b->st[i].whole_ok) {
-		st = check_entry(b, i, NULL, err);
-		if (st != BUNDLE_OK)
-			return st;
-	}
-	raw->offset = e->data_offset;
-	raw->comp_size = e->comp_size;
-	raw->size = e->size;
-	raw->crc = e->crc;
-	return BUNDLE_OK;
+	return check_entry(b, i, b->st[i].digest, NULL, out, raw, err);
 }
 
 enum bundle_status bundle_peek_signer(struct bundle *b, unsigned char keyid[MINISIGN_KEYID_SIZE],
@@ -744,13 +743,11 @@ enum bundle_status bundle_peek_signer(struct bundle *b, unsigned char keyid[MINI
 	return BUNDLE_OK;
 }
 
-enum bundle_status bundle_read_unverified(struct bundle *b, size_t i, size_t max,
+enum bundle_status bundle_read_unverified(const struct bundle *b, size_t i, size_t max,
                                           unsigned char **data, size_t *len,
                                           struct bundle_error *err)
 {
 	const struct container_entry *e;
-	const unsigned char *digest;
-	const struct chunk_list *cl;
 	char *text;
 	enum bundle_status st;
 
@@ -764,13 +761,7 @@ enum bundle_status bundle_read_unverified(struct bundle *b, size_t i, size_t max
 		                        "entry of %llu bytes is larger than %zu",
 		                        (unsigned long long)e->size, max);
 	/* Without the manifest's digest and chunks: the CRC-32 is all that is checked. */
-	digest = b->st[i].digest;
-	cl = b->st[i].cl;
-	b->st[i].digest = NULL;
-	b->st[i].cl = NULL;
-	st = read_whole(b, i, &text, len, err);
-	b->st[i].digest = digest;
-	b->st[i].cl = cl;
+	st = read_whole_with(b, i, NULL, NULL, &text, len, err);
 	*data = (unsigned char *)text;
 	return st;
 }
@@ -821,8 +812,6 @@ void bundle_close(struct bundle *b)
 		return;
 	if (b->fd >= 0)
 		close(b->fd);
-	for (size_t i = 0; b->st && i < b->c.count; i++)
-		free(b->st[i].chunk_ok);
 	free(b->st);
 	container_release(&b->c);
 	manifest_release(&b->manifest);

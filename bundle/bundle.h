@@ -13,11 +13,19 @@
  * checks the signature against the trusted keys before it parses the
  * manifest, then the manifest, the entry list, course.json and
  * META-INF/chunks.  Content is checked lazily: every read checks what it
- * returns (a chunk, or a whole entry, the first time), so a server starts at
- * once; bundle_verify_content checks everything, as a conformance checker.
+ * returns, every time, so a server starts at once; bundle_verify_content
+ * checks everything, as a conformance checker.
  *
- * No check depends on the current time.  A struct bundle is not thread-safe
- * (it caches which chunks were verified): use one per thread, or a lock.
+ * What a read returns is what was checked: the bytes are read once into the
+ * caller's memory and their digest is computed over that memory, never
+ * over a second read of the file.  Nothing remembers that bytes were
+ * checked (a file can change under an open descriptor, and cheap flash can
+ * return other bytes on a later read): a caller that wants to send checked
+ * bytes again keeps them (format-spec/bundle-v1.md, 12.4).
+ *
+ * No check depends on the current time.  bundle_open and bundle_verify
+ * change the bundle; once it is verified, every read and query is
+ * thread-safe (pread on one descriptor, no state kept), until bundle_close.
  * Entry indexes run from 0 to bundle_count() - 1 in the bundle's order.
  */
 #ifndef SAMPAN_BUNDLE_BUNDLE_H
@@ -96,40 +104,49 @@ size_t bundle_find(const struct bundle *b, const char *name, size_t len);
  * BUNDLE_USAGE when the entry is larger than max or the bundle is not
  * verified.  *data is malloc'd (NUL-terminated for convenience); free it.
  */
-enum bundle_status bundle_read(struct bundle *b, size_t i, size_t max, unsigned char **data,
+enum bundle_status bundle_read(const struct bundle *b, size_t i, size_t max, unsigned char **data,
                                size_t *len, struct bundle_error *err);
+
+/* The same into buf, which holds the entry's size bytes (bundle_entry). */
+enum bundle_status bundle_read_into(const struct bundle *b, size_t i, unsigned char *buf,
+                                    struct bundle_error *err);
 
 /*
  * Read len bytes at off of entry i into out.  Stored entries read and check
  * only the chunks the range touches; deflated ones are inflated and checked
  * whole.  The range must lie inside the entry (BUNDLE_USAGE).
  */
-enum bundle_status bundle_read_range(struct bundle *b, size_t i, uint64_t off, size_t len,
+enum bundle_status bundle_read_range(const struct bundle *b, size_t i, uint64_t off, size_t len,
                                      unsigned char *out, struct bundle_error *err);
 
 /*
- * Make sure the bytes [off, off+len) of entry i have been checked (chunks,
- * or the whole entry once), so that a server may send them straight from
- * the file (a stick swapped in between is its own risk: it should watch
- * the file's identity).  Cached: each chunk is hashed once.
+ * Whether entry i is checked by chunks (a stored entry over 1 MiB, listed
+ * in META-INF/chunks): such an entry is read a chunk at a time with
+ * bundle_read_chunk; every other entry is checked whole.
  */
-enum bundle_status bundle_verify_range(struct bundle *b, size_t i, uint64_t off, uint64_t len,
-                                       struct bundle_error *err);
+bool bundle_is_chunked(const struct bundle *b, size_t i);
 
 /*
- * For a deflated entry: where its raw deflate bytes lie, their length, and
- * the CRC-32 and size that make a gzip trailer, so a server can answer
- * `Content-Encoding: gzip` without recompressing.  The entry is checked
- * (once) before this succeeds.  BUNDLE_USAGE for a stored entry.
+ * Read chunk k (of BUNDLE_CHUNK_SIZE bytes, the last one shorter) of a
+ * chunked entry into buf, which holds BUNDLE_CHUNK_SIZE bytes; *n is its
+ * length.  BUNDLE_ENTRY_BAD (CHUNK_MISMATCH) when the bytes in buf do not
+ * match META-INF/chunks: buf must not be used then.  BUNDLE_USAGE when the
+ * entry is not chunked or has no chunk k.
  */
-struct bundle_raw {
-	uint64_t offset;
-	uint64_t comp_size;
-	uint64_t size;
-	uint32_t crc;
-};
-enum bundle_status bundle_raw_deflate(struct bundle *b, size_t i, struct bundle_raw *raw,
-                                      struct bundle_error *err);
+enum bundle_status bundle_read_chunk(const struct bundle *b, size_t i, uint64_t k,
+                                     unsigned char *buf, size_t *n, struct bundle_error *err);
+
+/*
+ * For a deflated entry, so a server can answer `Content-Encoding: gzip`
+ * without recompressing: read its comp_size raw deflate bytes into raw,
+ * inflate them from there (into out, size bytes, when out is not NULL) and
+ * check digest, size and CRC-32.  Only on success may raw be sent, as the
+ * body of a gzip member whose trailer is the entry's CRC-32 and size
+ * (bundle_entry): it holds the very bytes that were inflated and checked.
+ * BUNDLE_USAGE for a stored entry.
+ */
+enum bundle_status bundle_read_deflated(const struct bundle *b, size_t i, unsigned char *raw,
+                                        unsigned char *out, struct bundle_error *err);
 
 /*
  * For showing a bundle that cannot be verified here (no trusted key): the
@@ -140,11 +157,14 @@ enum bundle_status bundle_raw_deflate(struct bundle *b, size_t i, struct bundle_
  */
 enum bundle_status bundle_peek_signer(struct bundle *b, unsigned char keyid[MINISIGN_KEYID_SIZE],
                                       char **trusted_comment, struct bundle_error *err);
-enum bundle_status bundle_read_unverified(struct bundle *b, size_t i, size_t max,
+enum bundle_status bundle_read_unverified(const struct bundle *b, size_t i, size_t max,
                                           unsigned char **data, size_t *len,
                                           struct bundle_error *err);
 
-/* The open file (for pread/sendfile); owned by the bundle. */
+/*
+ * The open file, owned by the bundle: for its identity (fstat) or a copy
+ * checked again afterwards, never to send entries' bytes from.
+ */
 int bundle_fd(const struct bundle *b);
 const char *bundle_path(const struct bundle *b);
 uint64_t bundle_file_size(const struct bundle *b);

@@ -29,49 +29,81 @@ static enum bundle_status bad(struct bundle_error *err, enum bundle_rule rule, c
 	return bundle_error_set(err, BUNDLE_ENTRY_BAD, rule, name, name_len, "%s", why);
 }
 
+/* Where the raw deflate bytes come from: a file read in IO_CHUNK pieces, or memory. */
+struct zsource {
+	int fd;
+	uint64_t offset;
+	const unsigned char *mem; /* when not NULL, the comp_size bytes themselves */
+	unsigned char *buf; /* IO_CHUNK bytes, for the file */
+};
+
 /*
- * Inflate comp_size bytes at offset as one raw deflate stream that must
+ * Inflate comp_size bytes from src as one raw deflate stream that must
  * produce exactly size bytes (format-spec/bundle-v1.md, "Content
- * verification").  One pass, and the first event decides: a corrupt code
- * (DEFLATE_INVALID); output beyond the declared size (SIZE_MISMATCH, seen
- * with one byte of room past it, so no more is ever made); the end of the
- * final block with output short (SIZE_MISMATCH) or compressed bytes left
- * (DEFLATE_INVALID); the compressed bytes running out before the final
- * block ends (DEFLATE_INVALID).
+ * verification"): into dst (size bytes) when it is not NULL, else through
+ * a buffer of IO_CHUNK bytes; sink sees every span produced, where it lies.
+ * One pass, and the first event decides: a corrupt code (DEFLATE_INVALID);
+ * output beyond the declared size (SIZE_MISMATCH, seen with one byte of
+ * room past it, so no more is ever made); the end of the final block with
+ * output short (SIZE_MISMATCH) or compressed bytes left (DEFLATE_INVALID);
+ * the compressed bytes running out before the final block ends
+ * (DEFLATE_INVALID).
  */
-enum bundle_status zlibio_inflate(int fd, uint64_t offset, uint64_t comp_size, uint64_t size,
-                                  const char *name, size_t name_len, zlibio_sink sink, void *ctx,
-                                  uint32_t *crc, struct bundle_error *err)
+static enum bundle_status inflate_from(struct zsource *src, uint64_t comp_size, uint64_t size,
+                                       unsigned char *dst, const char *name, size_t name_len,
+                                       zlibio_sink sink, void *ctx, uint32_t *crc,
+                                       struct bundle_error *err)
 {
 	z_stream z;
-	unsigned char *in = malloc(IO_CHUNK), *out = malloc(IO_CHUNK);
+	unsigned char *out = NULL, spill[1];
 	uint64_t in_done = 0, out_done = 0;
 	enum bundle_status st = BUNDLE_OK;
 	int zr = Z_OK;
 
 	*crc = 0;
 	memset(&z, 0, sizeof(z));
-	if (!in || !out || inflateInit2(&z, -MAX_WBITS) != Z_OK) {
-		free(in);
+	if (!dst)
+		out = malloc(IO_CHUNK);
+	if ((!dst && !out) || inflateInit2(&z, -MAX_WBITS) != Z_OK) {
 		free(out);
 		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
 	}
 	while (zr != Z_STREAM_END) {
 		uint64_t room = size - out_done + 1;
+		unsigned char *span;
 		size_t produced;
 
 		if (z.avail_in == 0 && in_done < comp_size) {
-			size_t n = comp_size - in_done > IO_CHUNK ? IO_CHUNK
-			                                          : (size_t)(comp_size - in_done);
-			st = container_pread(fd, in, n, offset + in_done, err);
-			if (st != BUNDLE_OK)
-				goto done;
+			uint64_t left = comp_size - in_done;
+			size_t n;
+			if (src->mem) {
+				/* straight from memory, up to 1 GiB at a time (uInt) */
+				n = left > 0x40000000u ? 0x40000000u : (size_t)left;
+				z.next_in = (Bytef *)(uintptr_t)(src->mem + in_done);
+			} else {
+				n = left > IO_CHUNK ? IO_CHUNK : (size_t)left;
+				st = container_pread(src->fd, src->buf, n, src->offset + in_done,
+				                     err);
+				if (st != BUNDLE_OK)
+					goto done;
+				z.next_in = src->buf;
+			}
 			in_done += n;
-			z.next_in = in;
 			z.avail_in = (uInt)n;
 		}
-		z.next_out = out;
-		z.avail_out = room < IO_CHUNK ? (uInt)room : IO_CHUNK;
+		if (!dst) {
+			span = out;
+			z.avail_out = room < IO_CHUNK ? (uInt)room : IO_CHUNK;
+		} else if (room > 1) {
+			/* straight into dst, up to its end */
+			span = dst + out_done;
+			z.avail_out = room - 1 > 0x40000000u ? 0x40000000u : (uInt)(room - 1);
+		} else {
+			/* dst is full: one byte of room past it, to see whether there is more */
+			span = spill;
+			z.avail_out = 1;
+		}
+		z.next_out = span;
 		zr = inflate(&z, Z_NO_FLUSH);
 		if (zr == Z_BUF_ERROR && z.avail_in == 0 && in_done == comp_size) {
 			st = bad(err, RULE_DEFLATE_INVALID, name, name_len,
@@ -84,16 +116,16 @@ enum bundle_status zlibio_inflate(int fd, uint64_t offset, uint64_t comp_size, u
 			                           : "the deflate stream is corrupt");
 			goto done;
 		}
-		produced = (size_t)(z.next_out - out);
+		produced = (size_t)(z.next_out - span);
 		if (produced > size - out_done) {
 			st = bad(err, RULE_SIZE_MISMATCH, name, name_len,
 			         "inflates to more bytes than its declared size");
 			goto done;
 		}
 		out_done += produced;
-		*crc = zlibio_crc32(*crc, out, produced);
+		*crc = zlibio_crc32(*crc, span, produced);
 		if (produced) {
-			st = sink(ctx, out, produced, err);
+			st = sink(ctx, span, produced, err);
 			if (st != BUNDLE_OK)
 				goto done;
 		}
@@ -110,9 +142,32 @@ enum bundle_status zlibio_inflate(int fd, uint64_t offset, uint64_t comp_size, u
 	}
 done:
 	inflateEnd(&z);
-	free(in);
 	free(out);
 	return st;
+}
+
+enum bundle_status zlibio_inflate(int fd, uint64_t offset, uint64_t comp_size, uint64_t size,
+                                  const char *name, size_t name_len, zlibio_sink sink, void *ctx,
+                                  uint32_t *crc, struct bundle_error *err)
+{
+	struct zsource src = { fd, offset, NULL, malloc(IO_CHUNK) };
+	enum bundle_status st;
+
+	if (!src.buf)
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+	st = inflate_from(&src, comp_size, size, NULL, name, name_len, sink, ctx, crc, err);
+	free(src.buf);
+	return st;
+}
+
+enum bundle_status zlibio_inflate_mem(const unsigned char *raw, uint64_t comp_size, uint64_t size,
+                                      unsigned char *dst, const char *name, size_t name_len,
+                                      zlibio_sink sink, void *ctx, uint32_t *crc,
+                                      struct bundle_error *err)
+{
+	struct zsource src = { -1, 0, raw, NULL };
+
+	return inflate_from(&src, comp_size, size, dst, name, name_len, sink, ctx, crc, err);
 }
 
 enum bundle_status zlibio_deflated_size(const void *data, size_t len, uint64_t *comp_size,

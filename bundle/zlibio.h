@@ -23,11 +23,22 @@ typedef enum bundle_status (*zlibio_sink)(void *ctx, const unsigned char *data, 
  * its final block does, or bytes after its end; RULE_SIZE_MISMATCH: the
  * stream gives fewer or more than size bytes.  The first of these in the
  * stream decides; no more than size + 1 bytes are ever inflated.  Memory use
- * is fixed (two 64 KiB buffers and zlib's window).
+ * is fixed (two 64 KiB buffers and zlib's window).  Thread-safe (pread on
+ * fd).
  */
 enum bundle_status zlibio_inflate(int fd, uint64_t offset, uint64_t comp_size, uint64_t size,
                                   const char *name, size_t name_len, zlibio_sink sink, void *ctx,
                                   uint32_t *crc, struct bundle_error *err);
+
+/*
+ * The same, from the comp_size raw deflate bytes at raw in memory.  When
+ * dst is not NULL the output goes straight into it (size bytes) and sink
+ * sees each span where it lies in dst; else through a 64 KiB buffer.
+ */
+enum bundle_status zlibio_inflate_mem(const unsigned char *raw, uint64_t comp_size, uint64_t size,
+                                      unsigned char *dst, const char *name, size_t name_len,
+                                      zlibio_sink sink, void *ctx, uint32_t *crc,
+                                      struct bundle_error *err);
 
 /* The size of data deflated as the format's writers do (level 9, memLevel 9, raw). */
 enum bundle_status zlibio_deflated_size(const void *data, size_t len, uint64_t *comp_size,

@@ -52,10 +52,56 @@ static const char usage[] =
         "      --allow-downgrade  serve a course older than one seen before\n"
         "      --allow-unsigned   also serve bundles no trusted key signed, every page\n"
         "                         marked as a preview (for producers checking their work)\n"
+        "      --cache-memory SIZE\n"
+        "                         memory for pages and video once checked, shared by\n"
+        "                         every student (default 64M, for a Raspberry Pi with\n"
+        "                         1 GB; at least 4M; e.g. 256M keeps a longer video).\n"
+        "                         Every byte is checked in memory against the signed\n"
+        "                         digests and sent from that memory\n"
         "  -q, --quiet            no QR code, no library changes on the terminal\n"
         "  -h, --help             this help\n"
         "\n"
         "Exit status: 0 stopped by Ctrl-C or SIGTERM, 2 usage, 3 system (e.g. port in use).\n";
+
+#define CACHE_MIN ((size_t)4 << 20)
+
+/* "1048576", "512K", "64M", "1G" (powers of 1024; k, m, g too) into *bytes. */
+static bool parse_size(const char *s, size_t *bytes)
+{
+	unsigned long long n;
+	unsigned shift = 0;
+	char *end;
+
+	if (!*s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (*end || n > (SIZE_MAX >> 1) >> shift)
+		return false;
+	*bytes = (size_t)(n << shift);
+	return true;
+}
 
 static volatile sig_atomic_t stop_by;
 static volatile sig_atomic_t rescan_now;
@@ -127,6 +173,7 @@ int cmd_serve(int argc, char **argv)
 		{ "cache", required_argument, NULL, 'C' },
 		{ "allow-downgrade", no_argument, NULL, 'D' },
 		{ "allow-unsigned", no_argument, NULL, 'U' },
+		{ "cache-memory", required_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -186,6 +233,15 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'U':
 			lo.allow_unsigned = true;
+			break;
+		case 'M':
+			if (!parse_size(optarg, &so.cache_bytes) || so.cache_bytes < CACHE_MIN) {
+				cli_error("--cache-memory %s: not a size of at least 4M (e.g. 64M, "
+				          "1G)",
+				          optarg);
+				rc = EXIT_USAGE;
+				goto done;
+			}
 			break;
 		case 'q':
 			cli_quiet = true;

@@ -61,9 +61,11 @@ static bool index_course(struct indexer *ix, struct lib_course *c)
 
 	bool was_open;
 
+	/* The lock opens the bundle and counts this reader; the read itself takes none. */
 	pthread_mutex_lock(&c->lock);
 	was_open = c->b != NULL;
 	st = library_use_course(ix->lib, c, &err);
+	pthread_mutex_unlock(&c->lock);
 	if (st == BUNDLE_OK) {
 		size_t i = bundle_find(c->b, name, strlen(name));
 		if (i != BUNDLE_NOT_FOUND) {
@@ -71,12 +73,13 @@ static bool index_course(struct indexer *ix, struct lib_course *c)
 			has_text = st == BUNDLE_OK;
 		}
 		/* Opened only to be indexed: closed again, so memory stays flat. */
+		pthread_mutex_lock(&c->lock);
 		if (was_open)
 			library_done_course(c);
 		else
 			library_done_course_close(c);
+		pthread_mutex_unlock(&c->lock);
 	}
-	pthread_mutex_unlock(&c->lock);
 	if (st != BUNDLE_OK) {
 		/* The bundle changed or went since the scan: the next scan decides. */
 		fprintf(stderr, "sampan-play: search: %s: %s\n", c->path, err.message);

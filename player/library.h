@@ -32,10 +32,13 @@ struct lib_course {
 	struct course *course; /* the verified course.json (the course's own copy) */
 	unsigned char manifest_digest[DIGEST_SIZE];
 	/*
-	 * The open bundle, shared by request threads: hold lock while using
-	 * it.  Opened lazily: NULL until a request needs it (library_use_course
-	 * opens and verifies it again), and closed again once idle, so that
-	 * memory stays flat however many courses the library holds.
+	 * The open bundle, shared by request threads.  Opened lazily: NULL
+	 * until a request needs it (library_use_course opens and verifies it
+	 * again), and closed again once idle, so that memory stays flat however
+	 * many courses the library holds.  lock guards opening, closing and
+	 * users; a reader counted in users may read b without it (reads of a
+	 * verified bundle are thread-safe), so one long read never holds up the
+	 * course's other requests.
 	 */
 	pthread_mutex_t lock;
 	struct bundle *b;

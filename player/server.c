@@ -1,17 +1,23 @@
 /*
  * server.c - HTTP for the classroom with libmicrohttpd (shared DESIGN,
- * "Serving"; format-spec/bundle-v1.md §12.4: bytes are checked before
- * they are sent).
+ * "Serving"; format-spec/bundle-v1.md §12.4: what is sent is what was
+ * checked).
  *
  * Keep-alive: nothing is queued on the access handler's first call (a
  * response queued then makes libmicrohttpd close the connection).
- * Stored entries stream through a reader that checks each 1 MiB chunk
- * against META-INF/chunks (once, then cached) just before sending it;
- * deflated entries go as gzip (header, the raw deflate bytes, CRC-32 and
- * size) to clients that accept it, checked whole once, and inflated for
- * the others.  A request holds a library snapshot until its response is
- * done, so a bundle removed meanwhile stays open until then; a file cut
- * short under a response ends that response, never the server.
+ *
+ * Entries are sent only from verified memory (vcache.h): a chunk of a large
+ * stored entry, a whole smaller entry, or a deflated entry's gzip member
+ * (its raw deflate bytes, inflated and hashed where they lie) is read into
+ * memory once, checked there, and sent from there, by every connection
+ * that asks for it while it is kept; nothing is read from the file again
+ * after its check.  Which representation a request gets, its ETag and the
+ * status are decided by httpcond_decide.  A request counts as a user of its
+ * course (so its bundle stays open) only while it reads from the bundle;
+ * the course lock is held only to open the bundle and count users, never
+ * through a read.  A request holds a library snapshot until its response
+ * is done, so a bundle removed meanwhile stays open until then; a file cut
+ * short or changed under a response ends that response, never the server.
  */
 #include "server.h"
 
@@ -33,11 +39,13 @@
 #include "html.h"
 #include "container.h"
 #include "format.h"
+#include "httpcond.h"
 #include "httputil.h"
 #include "links.h"
 #include "mediatype.h"
 #include "searchpage.h"
 #include "searchsvc.h"
+#include "vcache.h"
 #include "zlibio.h"
 
 #define CSP                                                                               \
@@ -47,22 +55,13 @@
 #define INFLATE_MAX BUNDLE_MAX_DEFLATED_SIZE
 #define FONT_MAX (32u << 20)
 #define FONT_COUNT 3
-#define PAGE_CACHE_SLOTS 64
-#define PAGE_CACHE_BYTES (1u << 20) /* all the pages kept, at most */
-#define PAGE_CACHE_ENTRY_MAX (128u << 10) /* a larger page is read each time */
+#define TAG_SIZE 33 /* 32 hex digits and a NUL */
+/* A phone may keep a lesson a day, then asks again with its ETag. */
+#define ENTRY_CACHE "public, max-age=86400"
+#define ASSET_CACHE "public, max-age=3600"
 
-/*
- * A lesson page as it is sent, kept by its course's signed content and its
- * entry: the same key always means the same bytes, so nothing goes stale.
- */
-struct cached_page {
-	unsigned char course[DIGEST_SIZE];
-	size_t index;
-	bool decorated;
-	unsigned char *data; /* NULL: a free slot */
-	size_t len;
-	uint64_t used;
-};
+/* The player's own files, fixed for the server's life: their bytes and ETag tags. */
+enum asset { ASSET_CSS, ASSET_DECOR, ASSET_SEARCH_JS, ASSET_QR, ASSET_COUNT };
 
 struct server {
 	struct MHD_Daemon *d;
@@ -75,11 +74,9 @@ struct server {
 	pthread_mutex_t font_lock;
 	unsigned char *font_gz[FONT_COUNT];
 	size_t font_gz_len[FONT_COUNT];
-	/* Pages checked (and decorated) once, sent from memory after (page_lock). */
-	pthread_mutex_t page_lock;
-	struct cached_page pages[PAGE_CACHE_SLOTS];
-	size_t page_bytes;
-	uint64_t page_clock;
+	/* Checked bytes of the courses, shared by every connection. */
+	struct vcache *vc;
+	char asset_tag[ASSET_COUNT][TAG_SIZE];
 };
 
 /* The first call of the access handler only records that the request began. */
@@ -155,46 +152,6 @@ static enum MHD_Result error_page(struct MHD_Connection *c, unsigned status, con
 
 /* ---- entries ---- */
 
-/* A stored entry streamed from the bundle file, each chunk checked before it goes. */
-struct stored_reader {
-	struct library *lib;
-	struct lib_snapshot *snap;
-	struct lib_course *course;
-	size_t index;
-	uint64_t data_offset; /* of the entry in the file */
-	uint64_t first; /* of the entry's bytes sent */
-	uint64_t length;
-	int fd;
-};
-
-static ssize_t stored_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	struct stored_reader *s = cls;
-	struct bundle_error err;
-	uint64_t at = s->first + pos;
-	size_t n;
-	ssize_t got;
-	enum bundle_status st;
-
-	if (pos >= s->length)
-		return MHD_CONTENT_READER_END_OF_STREAM;
-	n = s->length - pos < max ? (size_t)(s->length - pos) : max;
-	/* Never past the chunk being checked: one chunk verified per step. */
-	if (n > BUNDLE_CHUNK_SIZE - at % BUNDLE_CHUNK_SIZE)
-		n = (size_t)(BUNDLE_CHUNK_SIZE - at % BUNDLE_CHUNK_SIZE);
-	pthread_mutex_lock(&s->course->lock);
-	st = bundle_verify_range(s->course->b, s->index, at, n, &err);
-	pthread_mutex_unlock(&s->course->lock);
-	if (st != BUNDLE_OK) {
-		fprintf(stderr, "sampan-play: %s: %s\n", s->course->path, err.message);
-		return MHD_CONTENT_READER_END_WITH_ERROR;
-	}
-	got = pread(s->fd, buf, n, (off_t)(s->data_offset + at));
-	if (got <= 0)
-		return MHD_CONTENT_READER_END_WITH_ERROR; /* the stick was pulled out */
-	return got;
-}
-
 /* The request is done with the course: one user less, then the snapshot goes. */
 static void finish(struct library *lib, struct lib_snapshot *snap, struct lib_course *course)
 {
@@ -204,91 +161,217 @@ static void finish(struct library *lib, struct lib_snapshot *snap, struct lib_co
 	library_release_snapshot(lib, snap);
 }
 
-static void reader_free(void *cls)
-{
-	struct stored_reader *s = cls;
-
-	finish(s->lib, s->snap, s->course);
-	free(s);
-}
-
-/* gzip: a 10-byte header, the raw deflate bytes from the file, CRC-32 and size. */
-struct gzip_reader {
-	struct stored_reader base; /* base.first/length: the raw bytes */
-	unsigned char header[10];
-	unsigned char trailer[8];
+/* What one request for an entry holds while it is answered. */
+struct entry_request {
+	struct server *srv;
+	struct library *lib;
+	struct lib_snapshot *snap;
+	struct lib_course *course; /* counted as a user until finish */
+	const struct bundle *b; /* course->b, open while counted */
+	size_t index;
+	struct bundle_entry e;
 };
 
-static ssize_t gzip_read(void *cls, uint64_t pos, char *buf, size_t max)
+static void entry_key(const struct entry_request *q, enum vcache_kind kind, uint64_t part,
+                      struct vcache_key *k)
 {
-	struct gzip_reader *g = cls;
-	uint64_t body = g->base.length, total = body + 18;
-	size_t done = 0;
-
-	if (pos >= total)
-		return MHD_CONTENT_READER_END_OF_STREAM;
-	while (done < max && pos < total) {
-		if (pos < 10) {
-			size_t n = 10 - (size_t)pos < max - done ? 10 - (size_t)pos : max - done;
-			memcpy(buf + done, g->header + pos, n);
-			done += n;
-			pos += n;
-		} else if (pos < 10 + body) {
-			size_t n = 10 + body - pos < max - done ? (size_t)(10 + body - pos)
-			                                        : max - done;
-			ssize_t got = pread(g->base.fd, buf + done, n,
-			                    (off_t)(g->base.data_offset + pos - 10));
-			if (got <= 0)
-				return done ? (ssize_t)done : MHD_CONTENT_READER_END_WITH_ERROR;
-			done += (size_t)got;
-			pos += (uint64_t)got;
-		} else {
-			size_t off = (size_t)(pos - 10 - body);
-			size_t n = 8 - off < max - done ? 8 - off : max - done;
-			memcpy(buf + done, g->trailer + off, n);
-			done += n;
-			pos += n;
-		}
-	}
-	return (ssize_t)done;
+	memset(k, 0, sizeof(*k));
+	memcpy(k->bundle, q->course->manifest_digest, DIGEST_SIZE);
+	k->entry = q->index;
+	k->part = part;
+	k->kind = kind;
 }
 
-/* Accept-Encoding lists gzip (or *) with a q-value above 0 (RFC 9110 §12.5.3). */
-static bool accepts_gzip(struct MHD_Connection *c)
+static void log_check(const struct entry_request *q, const struct bundle_error *err)
 {
-	const char *p =
-	        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	fprintf(stderr, "sampan-play: %s: %s\n", q->course->path, err->message);
+}
 
-	while (p && *p) {
-		const char *end = strchr(p, ','), *semi;
-		size_t n;
-		bool zero = false;
+/* vcache fills: each reads into the cache's memory and checks it there. */
+static enum bundle_status fill_whole(void *ctx, unsigned char *buf, size_t len,
+                                     struct bundle_error *err)
+{
+	const struct entry_request *q = ctx;
 
-		if (!end)
-			end = p + strlen(p);
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		semi = memchr(p, ';', (size_t)(end - p));
-		n = (size_t)((semi ? semi : end) - p);
-		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
-		if (semi) {
-			const char *q = semi + 1;
-			while (q < end && *q == ' ')
-				q++;
-			/* q=0, q=0.0, q=0.00...: refused */
-			if (q + 2 <= end && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
-				zero = q[2] == '0';
-				for (const char *d = q + 3; zero && d < end && *d != ' '; d++)
-					if (*d != '.' && *d != '0')
-						zero = false;
-			}
-		}
-		if (((n == 4 && strncasecmp(p, "gzip", 4) == 0) || (n == 1 && *p == '*')) && !zero)
-			return true;
-		p = *end ? end + 1 : end;
+	(void)len;
+	return bundle_read_into(q->b, q->index, buf, err);
+}
+
+struct chunk_fill {
+	const struct bundle *b;
+	size_t index;
+	uint64_t k;
+};
+
+static enum bundle_status fill_chunk(void *ctx, unsigned char *buf, size_t len,
+                                     struct bundle_error *err)
+{
+	const struct chunk_fill *f = ctx;
+	size_t n;
+	enum bundle_status st = bundle_read_chunk(f->b, f->index, f->k, buf, &n, err);
+
+	if (st == BUNDLE_OK && n != len)
+		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
+		                      "chunk of %zu bytes, not %zu", n, len);
+	return st;
+}
+
+/* A gzip member: a 10-byte header, the raw deflate bytes (checked where they lie), CRC-32 and size. */
+static enum bundle_status fill_gzip(void *ctx, unsigned char *buf, size_t len,
+                                    struct bundle_error *err)
+{
+	const struct entry_request *q = ctx;
+	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
+	unsigned char *trailer = buf + len - 8;
+	enum bundle_status st = bundle_read_deflated(q->b, q->index, buf + 10, NULL, err);
+
+	if (st != BUNDLE_OK)
+		return st;
+	memcpy(buf, header, sizeof(header));
+	for (int k = 0; k < 4; k++) {
+		trailer[k] = (unsigned char)(q->e.crc >> (8 * k));
+		trailer[4 + k] = (unsigned char)(q->e.size >> (8 * k));
 	}
-	return false;
+	return BUNDLE_OK;
+}
+
+static uint64_t chunk_len(const struct bundle_entry *e, uint64_t k)
+{
+	uint64_t off = k * BUNDLE_CHUNK_SIZE;
+
+	return e->size - off > BUNDLE_CHUNK_SIZE ? BUNDLE_CHUNK_SIZE : e->size - off;
+}
+
+/* Chunk k of a chunked entry, pinned, or NULL without room (BUNDLE_OK). */
+static enum bundle_status fetch_chunk(const struct entry_request *q, uint64_t k,
+                                      struct vcache_piece **out, struct bundle_error *err)
+{
+	struct vcache_key key;
+	struct chunk_fill f = { q->b, q->index, k };
+
+	entry_key(q, VCACHE_CHUNK, k, &key);
+	return vcache_fetch(q->srv->vc, &key, (size_t)chunk_len(&q->e, k), false, fill_chunk, &f,
+	                    out, err);
+}
+
+/* A chunked entry streamed a chunk at a time, each from verified memory. */
+struct chunk_reader {
+	struct entry_request q;
+	uint64_t first, length; /* the entry's bytes sent */
+	struct vcache_piece *cur; /* chunk cur_k, pinned while it is being sent */
+	uint64_t cur_k;
+	bool failed;
+};
+
+static ssize_t chunk_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct chunk_reader *r = cls;
+	struct bundle_error err;
+	uint64_t at = r->first + pos, k = at / BUNDLE_CHUNK_SIZE;
+	size_t off = (size_t)(at % BUNDLE_CHUNK_SIZE), n, len;
+	const unsigned char *data;
+
+	if (pos >= r->length)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (r->failed)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	n = r->length - pos < max ? (size_t)(r->length - pos) : max;
+	if (!r->cur || r->cur_k != k) {
+		vcache_release(r->q.srv->vc, r->cur);
+		r->cur = NULL;
+		if (fetch_chunk(&r->q, k, &r->cur, &err) != BUNDLE_OK)
+			goto fail;
+		r->cur_k = k;
+	}
+	if (r->cur) {
+		data = vcache_piece_data(r->cur, &len);
+		if (n > len - off)
+			n = len - off;
+		memcpy(buf, data + off, n);
+		return (ssize_t)n;
+	}
+	/* No room in the cache (every piece is being sent): this step's bytes alone, checked. */
+	{
+		unsigned char *tmp = malloc(BUNDLE_CHUNK_SIZE);
+		if (!tmp) {
+			bundle_error_set(&err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+			goto fail;
+		}
+		if (bundle_read_chunk(r->q.b, r->q.index, k, tmp, &len, &err) != BUNDLE_OK) {
+			free(tmp);
+			goto fail;
+		}
+		if (n > len - off)
+			n = len - off;
+		memcpy(buf, tmp + off, n);
+		free(tmp);
+		return (ssize_t)n;
+	}
+fail:
+	/* A chunk that fails is never sent: the response ends here, cut short. */
+	log_check(&r->q, &err);
+	r->failed = true;
+	return MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void chunk_reader_free(void *cls)
+{
+	struct chunk_reader *r = cls;
+
+	vcache_release(r->q.srv->vc, r->cur);
+	finish(r->q.lib, r->q.snap, r->q.course);
+	free(r);
+}
+
+/* A response from a pinned piece: the piece is released when the response is done. */
+struct piece_hold {
+	struct vcache *vc;
+	struct vcache_piece *piece;
+};
+
+static void piece_hold_free(void *cls)
+{
+	struct piece_hold *h = cls;
+
+	vcache_release(h->vc, h->piece);
+	free(h);
+}
+
+/* A response of len bytes at off of piece p, which it takes (released with it, or now). */
+static struct MHD_Response *piece_response(struct vcache *vc, struct vcache_piece *p, size_t off,
+                                           size_t len)
+{
+	struct piece_hold *h = malloc(sizeof(*h));
+	struct MHD_Response *r;
+	size_t all;
+	const unsigned char *data = vcache_piece_data(p, &all);
+
+	if (!h) {
+		vcache_release(vc, p);
+		return NULL;
+	}
+	h->vc = vc;
+	h->piece = p;
+	r = MHD_create_response_from_buffer_with_free_callback_cls(
+	        len, (void *)(uintptr_t)(data + off), piece_hold_free, h);
+	if (!r)
+		piece_hold_free(h);
+	return r;
+}
+
+static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)cls;
+	(void)pos;
+	(void)buf;
+	(void)max;
+	return MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+/* A HEAD answer: the length of the body a GET would get, and no body read at all. */
+static struct MHD_Response *head_response(uint64_t size)
+{
+	return MHD_create_response_from_callback(size, 1024, no_body, NULL, NULL);
 }
 
 static char *content_type(const struct bundle_entry *e)
@@ -304,152 +387,87 @@ static char *content_type(const struct bundle_entry *e)
 	return s;
 }
 
-static void entry_headers(struct MHD_Response *r, const struct bundle_entry *e, const char *etag)
+static void request_facts(struct MHD_Connection *c, bool head, struct httpcond_request *rq)
 {
-	char *type = content_type(e);
+	rq->head = head;
+	rq->accept_encoding =
+	        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	rq->range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+	rq->if_range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_RANGE);
+	rq->if_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
+	rq->if_none_match =
+	        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	rq->if_modified_since =
+	        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	rq->if_unmodified_since = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                                      MHD_HTTP_HEADER_IF_UNMODIFIED_SINCE);
+}
+
+/*
+ * The headers every answer about a representation carries, 304 included
+ * (RFC 9110 §15.4.5): its ETag, Cache-Control, Vary, Last-Modified.
+ */
+static void validator_headers(struct MHD_Response *r, const struct httpcond_answer *a,
+                              const struct httpcond_resource *rs, const char *cache,
+                              const char *vary_more)
+{
+	char vary[64], date[HTTP_DATE_SIZE];
+
+	if (a->etag[0])
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, a->etag);
+	if (cache)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	if (a->vary_encoding || vary_more) {
+		snprintf(vary, sizeof(vary), "%s%s%s", a->vary_encoding ? "Accept-Encoding" : "",
+		         a->vary_encoding && vary_more ? ", " : "", vary_more ? vary_more : "");
+		MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, vary);
+	}
+	if (rs->last_modified >= 0) {
+		http_date_format(rs->last_modified, date);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
+	}
+}
+
+/* 304, 412 or 416: no body. */
+static enum MHD_Result queue_bodiless(struct MHD_Connection *c, const struct httpcond_answer *a,
+                                      const struct httpcond_resource *rs, const char *cache,
+                                      const char *vary_more)
+{
+	struct MHD_Response *r =
+	        MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	char cr[64];
+
+	if (!r)
+		return MHD_NO;
+	if (a->status == MHD_HTTP_NOT_MODIFIED)
+		validator_headers(r, a, rs, cache, vary_more);
+	if (a->status == MHD_HTTP_RANGE_NOT_SATISFIABLE) {
+		snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)rs->size);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+	}
+	return queue(c, a->status, r);
+}
+
+/* The headers of a 200 or 206 with a body. */
+static void body_headers(struct MHD_Response *r, const struct httpcond_answer *a,
+                         const struct httpcond_resource *rs, const char *type, const char *cache,
+                         const char *vary_more)
+{
+	char cr[96];
 
 	if (type)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	free(type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-	/* A phone may keep a lesson a day, then asks again with its ETag. */
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
-}
-
-static enum MHD_Result serve_stored(struct MHD_Connection *c, struct library *lib,
-                                    struct lib_snapshot *snap, struct lib_course *course,
-                                    size_t index, const struct bundle_entry *e, const char *etag)
-{
-	const char *range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
-	const char *if_range =
-	        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_RANGE);
-	uint64_t first = 0, last = e->size ? e->size - 1 : 0;
-	enum range_result rr = etag_if_range(if_range, etag)
-	                               ? range_parse(range, e->size, &first, &last)
-	                               : RANGE_NONE;
-	struct stored_reader *s;
-	struct MHD_Response *r;
-	unsigned status = MHD_HTTP_OK;
-	char cr[96];
-
-	if (rr == RANGE_UNSATISFIABLE) {
-		finish(lib, snap, course);
-		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-		if (!r)
-			return MHD_NO;
-		snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)e->size);
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+	validator_headers(r, a, rs, cache, vary_more);
+	if (a->rep == HTTPCOND_GZIP)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	if (rs->ranges && a->rep == HTTPCOND_IDENTITY)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
-		return queue(c, MHD_HTTP_RANGE_NOT_SATISFIABLE, r);
-	}
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		finish(lib, snap, course);
-		return MHD_NO;
-	}
-	s->lib = lib;
-	s->snap = snap;
-	s->course = course;
-	s->index = index;
-	s->data_offset = e->data_offset;
-	s->fd = bundle_fd(course->b);
-	if (rr == RANGE_OK) {
-		s->first = first;
-		s->length = last - first + 1;
-		status = MHD_HTTP_PARTIAL_CONTENT;
-	} else {
-		s->length = e->size;
-	}
-	r = MHD_create_response_from_callback(s->length, 64 * 1024, stored_read, s, reader_free);
-	if (!r) {
-		reader_free(s);
-		return MHD_NO;
-	}
-	entry_headers(r, e, etag);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
-	if (status == MHD_HTTP_PARTIAL_CONTENT) {
-		snprintf(cr, sizeof(cr), "bytes %llu-%llu/%llu", (unsigned long long)first,
-		         (unsigned long long)last, (unsigned long long)e->size);
+	if (a->status == MHD_HTTP_PARTIAL_CONTENT) {
+		snprintf(cr, sizeof(cr), "bytes %llu-%llu/%llu", (unsigned long long)a->first,
+		         (unsigned long long)a->last, (unsigned long long)rs->size);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
 	}
-	return queue(c, status, r);
-}
-
-/* A deflated entry as gzip, straight from the file. */
-static enum MHD_Result serve_gzip(struct MHD_Connection *c, struct library *lib,
-                                  struct lib_snapshot *snap, struct lib_course *course,
-                                  const struct bundle_entry *e, const struct bundle_raw *raw,
-                                  const unsigned char *digest)
-{
-	struct gzip_reader *g = calloc(1, sizeof(*g));
-	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
-	struct MHD_Response *r;
-	char etag[40];
-
-	if (!g) {
-		finish(lib, snap, course);
-		return MHD_NO;
-	}
-	g->base.lib = lib;
-	g->base.snap = snap;
-	g->base.course = course;
-	g->base.data_offset = raw->offset;
-	g->base.length = raw->comp_size;
-	g->base.fd = bundle_fd(course->b);
-	memcpy(g->header, header, sizeof(header));
-	for (int k = 0; k < 4; k++) {
-		g->trailer[k] = (unsigned char)(raw->crc >> (8 * k));
-		g->trailer[4 + k] = (unsigned char)(raw->size >> (8 * k));
-	}
-	r = MHD_create_response_from_callback(raw->comp_size + 18, 64 * 1024, gzip_read, g,
-	                                      reader_free);
-	if (!r) {
-		reader_free(&g->base);
-		return MHD_NO;
-	}
-	etag_make(digest, true, etag);
-	entry_headers(r, e, etag);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
-	return queue(c, MHD_HTTP_OK, r);
-}
-
-/* A deflated entry inflated (checked whole), for clients without gzip or with a Range. */
-static enum MHD_Result serve_inflated(struct MHD_Connection *c, const unsigned char *data,
-                                      size_t len, const struct bundle_entry *e, const char *etag)
-{
-	const char *range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
-	const char *if_range =
-	        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_RANGE);
-	uint64_t first = 0, last = 0;
-	enum range_result rr =
-	        etag_if_range(if_range, etag) ? range_parse(range, len, &first, &last) : RANGE_NONE;
-	struct MHD_Response *r;
-	char cr[96];
-
-	if (rr == RANGE_UNSATISFIABLE) {
-		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-		snprintf(cr, sizeof(cr), "bytes */%zu", len);
-		if (r)
-			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
-		return queue(c, MHD_HTTP_RANGE_NOT_SATISFIABLE, r);
-	}
-	if (rr == RANGE_OK) {
-		r = MHD_create_response_from_buffer((size_t)(last - first + 1),
-		                                    (void *)(data + first), MHD_RESPMEM_MUST_COPY);
-		snprintf(cr, sizeof(cr), "bytes %llu-%llu/%zu", (unsigned long long)first,
-		         (unsigned long long)last, len);
-		if (r)
-			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
-	} else {
-		r = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
-	}
-	if (!r)
-		return MHD_NO;
-	entry_headers(r, e, etag);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
-	return queue(c, rr == RANGE_OK ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK, r);
 }
 
 /*
@@ -547,232 +565,271 @@ static char *decorate(const unsigned char *html, size_t len, const char *banner,
 	return out;
 }
 
-/* A copy of a kept page, or NULL. */
-static unsigned char *page_get(struct server *srv, const unsigned char *course, size_t index,
-                               bool decorated, size_t *len)
+/* A page needs the player's fonts or banner: 0 not known yet, 1 no, 2 the fonts. */
+static unsigned char page_kind(struct lib_course *c, size_t index)
 {
-	unsigned char *copy = NULL;
+	unsigned char kind = 0;
 
-	pthread_mutex_lock(&srv->page_lock);
-	for (size_t i = 0; i < PAGE_CACHE_SLOTS; i++) {
-		struct cached_page *p = &srv->pages[i];
-		if (!p->data || p->index != index || p->decorated != decorated ||
-		    memcmp(p->course, course, DIGEST_SIZE) != 0)
-			continue;
-		copy = malloc(p->len ? p->len : 1);
-		if (copy) {
-			memcpy(copy, p->data, p->len);
-			*len = p->len;
-			p->used = ++srv->page_clock;
-		}
-		break;
-	}
-	pthread_mutex_unlock(&srv->page_lock);
-	return copy;
+	pthread_mutex_lock(&c->lock);
+	if (c->page_kind && index < c->page_kind_count)
+		kind = c->page_kind[index];
+	pthread_mutex_unlock(&c->lock);
+	return kind;
 }
 
-/* Keep a page (copied), making room by dropping the least recently sent. */
-static void page_put(struct server *srv, const unsigned char *course, size_t index, bool decorated,
-                     const unsigned char *data, size_t len)
+static void page_kind_learnt(struct lib_course *c, const struct bundle *b, size_t index,
+                             unsigned char kind)
 {
-	unsigned char *copy;
-
-	if (len > PAGE_CACHE_ENTRY_MAX || !(copy = malloc(len ? len : 1)))
-		return;
-	memcpy(copy, data, len);
-	pthread_mutex_lock(&srv->page_lock);
-	for (;;) {
-		struct cached_page *free_slot = NULL, *oldest = NULL;
-		for (size_t i = 0; i < PAGE_CACHE_SLOTS; i++) {
-			struct cached_page *p = &srv->pages[i];
-			if (!p->data) {
-				free_slot = free_slot ? free_slot : p;
-				continue;
-			}
-			if (p->index == index && p->decorated == decorated &&
-			    memcmp(p->course, course, DIGEST_SIZE) == 0) {
-				free(copy); /* another thread kept it first */
-				pthread_mutex_unlock(&srv->page_lock);
-				return;
-			}
-			if (!oldest || p->used < oldest->used)
-				oldest = p;
-		}
-		if (free_slot && srv->page_bytes + len <= PAGE_CACHE_BYTES) {
-			memcpy(free_slot->course, course, DIGEST_SIZE);
-			free_slot->index = index;
-			free_slot->decorated = decorated;
-			free_slot->data = copy;
-			free_slot->len = len;
-			free_slot->used = ++srv->page_clock;
-			srv->page_bytes += len;
-			break;
-		}
-		if (!oldest) { /* cannot happen: len <= PAGE_CACHE_BYTES */
-			free(copy);
-			break;
-		}
-		srv->page_bytes -= oldest->len;
-		free(oldest->data);
-		oldest->data = NULL;
+	pthread_mutex_lock(&c->lock);
+	if (!c->page_kind) {
+		c->page_kind_count = bundle_count(b);
+		c->page_kind = calloc(c->page_kind_count ? c->page_kind_count : 1, 1);
 	}
-	pthread_mutex_unlock(&srv->page_lock);
+	if (c->page_kind && index < c->page_kind_count)
+		c->page_kind[index] = kind;
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* The index of the interface language lang, for a preview's banner. */
+static size_t ui_index(const char *lang)
+{
+	for (size_t i = 0; i < catalog_ui_languages_count; i++)
+		if (strcmp(lang, catalog_ui_languages[i]) == 0)
+			return i;
+	return 0;
+}
+
+/*
+ * The page as the player sends it, decorated (the fonts, and a preview's
+ * banner in the interface language), pinned: made once from the checked
+ * whole entry and kept.  *whole may hold that entry already (pinned; it is
+ * fetched when NULL and kept there).  NULL when it cannot be decorated.
+ */
+static struct vcache_piece *decorated_page(struct entry_request *q, const char *ui,
+                                           struct vcache_piece **whole, struct bundle_error *err,
+                                           enum bundle_status *st)
+{
+	struct vcache_key key;
+	struct vcache_piece *p;
+	const unsigned char *html;
+	size_t len, dlen = 0;
+	char *d;
+
+	*st = BUNDLE_OK;
+	entry_key(q, VCACHE_PAGE, q->course->unsigned_preview ? 1 + ui_index(ui) : 0, &key);
+	p = vcache_get(q->srv->vc, &key);
+	if (p)
+		return p;
+	if (!*whole) {
+		struct vcache_key wk;
+		entry_key(q, VCACHE_WHOLE, 0, &wk);
+		*st = vcache_fetch(q->srv->vc, &wk, (size_t)q->e.size, true, fill_whole, q, whole,
+		                   err);
+		if (*st != BUNDLE_OK)
+			return NULL;
+	}
+	html = vcache_piece_data(*whole, &len);
+	d = decorate(html, len, q->course->unsigned_preview ? catalog_label(ui, "preview") : NULL,
+	             &dlen);
+	if (!d)
+		return NULL;
+	return vcache_adopt(q->srv->vc, &key, (unsigned char *)d, dlen);
+}
+
+static void release_pieces(struct server *srv, struct vcache_piece *a, struct vcache_piece *b)
+{
+	vcache_release(srv->vc, a);
+	vcache_release(srv->vc, b);
 }
 
 static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv, const char *id,
-                                   const char *rest)
+                                   const char *rest, bool head)
 {
-	struct library *lib = srv->opt.lib;
-	struct lib_snapshot *snap = library_snapshot(lib);
-	struct lib_course *course = library_find(snap, id);
-	struct bundle_entry e;
+	struct entry_request q;
+	struct httpcond_request rq;
+	struct httpcond_resource rs;
+	struct httpcond_answer a;
 	struct bundle_error err;
-	char *name = NULL, etag[40];
-	size_t index;
+	struct vcache_piece *whole = NULL, *page = NULL, *piece = NULL;
+	struct vcache_key key;
+	struct MHD_Response *r = NULL;
+	char *name = NULL, *type, tag[TAG_SIZE], variant[16];
+	const char *ui = NULL, *vary_more = NULL;
+	enum bundle_status st = BUNDLE_OK;
 	enum MHD_Result ret;
+	size_t len;
 
-	if (!course) {
-		library_release_snapshot(lib, snap);
+	memset(&q, 0, sizeof(q));
+	q.srv = srv;
+	q.lib = srv->opt.lib;
+	q.snap = library_snapshot(q.lib);
+	q.course = library_find(q.snap, id);
+	if (!q.course) {
+		library_release_snapshot(q.lib, q.snap);
 		return error_page(c, MHD_HTTP_NOT_FOUND, id);
 	}
 	if (!urlpath_to_entry(rest, &name)) {
-		library_release_snapshot(lib, snap);
+		library_release_snapshot(q.lib, q.snap);
 		return error_page(c, MHD_HTTP_BAD_REQUEST, "not a valid path");
 	}
-	pthread_mutex_lock(&course->lock);
-	if (library_use_course(lib, course, &err) != BUNDLE_OK) {
-		pthread_mutex_unlock(&course->lock);
-		fprintf(stderr, "sampan-play: %s: %s\n", course->path, err.message);
+	/* The lock opens the bundle and counts this request; reads need no lock. */
+	pthread_mutex_lock(&q.course->lock);
+	st = library_use_course(q.lib, q.course, &err);
+	q.b = q.course->b;
+	pthread_mutex_unlock(&q.course->lock);
+	if (st != BUNDLE_OK) {
+		fprintf(stderr, "sampan-play: %s: %s\n", q.course->path, err.message);
 		free(name);
-		library_release_snapshot(lib, snap);
+		library_release_snapshot(q.lib, q.snap);
 		/* The next scan looks at the file again: say so, briefly. */
 		return error_page(c, MHD_HTTP_SERVICE_UNAVAILABLE, "this course is being reloaded");
 	}
-	index = bundle_find(course->b, name, strlen(name));
-	if (index != BUNDLE_NOT_FOUND)
-		bundle_entry(course->b, index, &e);
-	pthread_mutex_unlock(&course->lock);
+	q.index = bundle_find(q.b, name, strlen(name));
+	if (q.index != BUNDLE_NOT_FOUND)
+		bundle_entry(q.b, q.index, &q.e);
 	/* Only what the signed manifest lists exists: not mimetype, nor the manifest itself. */
-	if (index == BUNDLE_NOT_FOUND || !e.digest) {
+	if (q.index == BUNDLE_NOT_FOUND || !q.e.digest) {
 		free(name);
-		finish(lib, snap, course);
+		finish(q.lib, q.snap, q.course);
 		return error_page(c, MHD_HTTP_NOT_FOUND, rest);
 	}
 	free(name);
-	etag_make(e.digest, false, etag);
-	if (etag_none_match(
-	            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
-	            etag)) {
-		struct MHD_Response *r =
-		        MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-		finish(lib, snap, course);
-		if (!r)
-			return MHD_NO;
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
-		return queue(c, MHD_HTTP_NOT_MODIFIED, r);
-	}
-	if (strcmp(e.media_type, "text/html") == 0 && e.size <= INFLATE_MAX) {
-		unsigned char *data = NULL, kind = 0;
-		size_t len = 0;
-		enum bundle_status st;
-		bool fonts, want_plain;
 
-		/* A page known to need nothing is sent as any entry, without reading it first. */
-		pthread_mutex_lock(&course->lock);
-		if (course->page_kind && index < course->page_kind_count)
-			kind = course->page_kind[index];
-		pthread_mutex_unlock(&course->lock);
-		want_plain = e.method == 0 || !accepts_gzip(c) ||
-		             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
-		if (kind == 1 && !course->unsigned_preview && !(want_plain && e.method != 0))
-			goto plain; /* gzip from the file, or the stored entry's checked chunks */
-		if (kind != 0 && !course->unsigned_preview &&
-		    (data = page_get(srv, course->manifest_digest, index, kind == 2, &len))) {
-			if (kind ==
-			    2) /* a decorated page is another representation: its own ETag */
-				memcpy(etag + strlen(etag) - 1, "-d\"", 4);
-			ret = serve_inflated(c, data, len, &e, etag);
-			free(data);
-			finish(lib, snap, course);
-			return ret;
+	memset(&rs, 0, sizeof(rs));
+	etag_tag(q.e.digest, tag);
+	rs.tag = tag;
+	rs.ranges = true;
+	rs.size = q.e.size;
+	rs.last_modified = -1; /* an entry's ZIP date says nothing of its content */
+	rs.gzip = q.e.method == 8;
+	if (strcmp(q.e.media_type, "text/html") == 0 && q.e.size <= INFLATE_MAX) {
+		/* A page the player decorates is another representation, with its own ETag. */
+		unsigned char kind = page_kind(q.course, q.index);
+		if (kind == 0 && !q.course->unsigned_preview) {
+			entry_key(&q, VCACHE_WHOLE, 0, &key);
+			st = vcache_fetch(srv->vc, &key, (size_t)q.e.size, true, fill_whole, &q,
+			                  &whole, &err);
+			if (st != BUNDLE_OK)
+				goto failed;
+			{
+				const unsigned char *html = vcache_piece_data(whole, &len);
+				kind = needs_fonts(html, len) ? 2 : 1;
+			}
+			page_kind_learnt(q.course, q.b, q.index, kind);
 		}
-		pthread_mutex_lock(&course->lock);
-		st = bundle_read(course->b, index, INFLATE_MAX, &data, &len, &err);
-		fonts = st == BUNDLE_OK && needs_fonts(data, len);
-		if (st == BUNDLE_OK && !course->page_kind) {
-			course->page_kind_count = bundle_count(course->b);
-			course->page_kind =
-			        calloc(course->page_kind_count ? course->page_kind_count : 1, 1);
+		if (kind == 2 || q.course->unsigned_preview) {
+			ui = ui_lang(c);
+			page = decorated_page(&q, ui, &whole, &err, &st);
+			if (st != BUNDLE_OK)
+				goto failed;
+			if (page) {
+				vcache_piece_data(page, &len);
+				rs.size = len;
+				rs.gzip = false;
+				if (q.course->unsigned_preview) {
+					snprintf(variant, sizeof(variant), "p-%s", ui);
+					vary_more = "Accept-Language";
+				} else {
+					snprintf(variant, sizeof(variant), "d");
+				}
+				rs.variant = variant;
+			}
 		}
-		if (st == BUNDLE_OK && course->page_kind && index < course->page_kind_count)
-			course->page_kind[index] = fonts ? 2 : 1;
-		pthread_mutex_unlock(&course->lock);
-		if (st != BUNDLE_OK) {
-			fprintf(stderr, "sampan-play: %s: %s\n", course->path, err.message);
-			finish(lib, snap, course);
-			return error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			                  "this file failed its check");
-		}
-		if (course->unsigned_preview || fonts) {
-			size_t dlen = 0;
-			char *d = decorate(data, len,
-			                   course->unsigned_preview
-			                           ? catalog_label(ui_lang(c), "preview")
-			                           : NULL,
-			                   &dlen);
-			/* A decorated page is another representation: its own ETag. */
-			memcpy(etag + strlen(etag) - 1, "-d\"", 4);
-			if (d && !course->unsigned_preview)
-				page_put(srv, course->manifest_digest, index, true,
-				         (unsigned char *)d, dlen);
-			ret = d ? serve_inflated(c, (unsigned char *)d, dlen, &e, etag)
-			        : serve_inflated(c, data, len, &e, etag);
-			free(d);
-			free(data);
-			finish(lib, snap, course);
-			return ret;
-		}
-		/* Checked already: send these bytes, unless the gzip from the file is smaller. */
-		if (want_plain) {
-			if (e.method != 0)
-				page_put(srv, course->manifest_digest, index, false, data, len);
-			ret = serve_inflated(c, data, len, &e, etag);
-			free(data);
-			finish(lib, snap, course);
-			return ret;
-		}
-		free(data);
 	}
-plain:
-	if (e.method == 0)
-		return serve_stored(c, lib, snap, course, index, &e, etag);
-	if (accepts_gzip(c) &&
-	    !MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE)) {
-		struct bundle_raw raw;
-		enum bundle_status st;
-		pthread_mutex_lock(&course->lock);
-		st = bundle_raw_deflate(course->b, index, &raw, &err);
-		pthread_mutex_unlock(&course->lock);
-		if (st == BUNDLE_OK)
-			return serve_gzip(c, lib, snap, course, &e, &raw, e.digest);
+	request_facts(c, head, &rq);
+	httpcond_decide(&rq, &rs, &a);
+	if (a.status != MHD_HTTP_OK && a.status != MHD_HTTP_PARTIAL_CONTENT) {
+		ret = queue_bodiless(c, &a, &rs, ENTRY_CACHE, vary_more);
+		goto done;
+	}
+	type = content_type(&q.e);
+	if (head) {
+		/* what a GET would get, without reading it */
+		uint64_t size = a.status == MHD_HTTP_PARTIAL_CONTENT ? a.last - a.first + 1
+		                : a.rep == HTTPCOND_GZIP             ? q.e.comp_size + 18
+		                                                     : rs.size;
+		r = head_response(size);
+		if (r)
+			body_headers(r, &a, &rs, type, ENTRY_CACHE, vary_more);
+		free(type);
+		ret = queue(c, a.status, r);
+		goto done;
+	}
+	if (page) {
+		/* the decorated page, from memory */
+		piece = page;
+		page = NULL;
+	} else if (a.rep == HTTPCOND_GZIP) {
+		entry_key(&q, VCACHE_GZIP, 0, &key);
+		st = vcache_fetch(srv->vc, &key, (size_t)q.e.comp_size + 18, true, fill_gzip, &q,
+		                  &piece, &err);
+	} else if (bundle_is_chunked(q.b, q.index)) {
+		struct chunk_reader *cr = calloc(1, sizeof(*cr));
+		if (!cr) {
+			free(type);
+			ret = MHD_NO;
+			goto done;
+		}
+		cr->q = q;
+		cr->first = a.status == MHD_HTTP_PARTIAL_CONTENT ? a.first : 0;
+		cr->length = a.status == MHD_HTTP_PARTIAL_CONTENT ? a.last - a.first + 1 : q.e.size;
+		/* The first chunk before the answer: a failure can still be a 500. */
+		if (cr->length > 0) {
+			cr->cur_k = cr->first / BUNDLE_CHUNK_SIZE;
+			st = fetch_chunk(&q, cr->cur_k, &cr->cur, &err);
+			if (st != BUNDLE_OK) {
+				free(cr);
+				free(type);
+				goto failed;
+			}
+		}
+		r = MHD_create_response_from_callback(cr->length, 64 * 1024, chunk_read, cr,
+		                                      chunk_reader_free);
+		if (!r) {
+			chunk_reader_free(cr);
+			free(type);
+			release_pieces(srv, whole, NULL);
+			return MHD_NO;
+		}
+		body_headers(r, &a, &rs, type, ENTRY_CACHE, vary_more);
+		free(type);
+		vcache_release(srv->vc, whole);
+		/* the reader holds the course now (finish in chunk_reader_free) */
+		return queue(c, a.status, r);
+	} else if (whole) {
+		piece = whole;
+		whole = NULL;
 	} else {
-		unsigned char *data = NULL;
-		size_t len = 0;
-		enum bundle_status st;
-		pthread_mutex_lock(&course->lock);
-		st = bundle_read(course->b, index, INFLATE_MAX, &data, &len, &err);
-		pthread_mutex_unlock(&course->lock);
-		if (st == BUNDLE_OK) {
-			ret = serve_inflated(c, data, len, &e, etag);
-			free(data);
-			finish(lib, snap, course);
-			return ret;
-		}
+		entry_key(&q, VCACHE_WHOLE, 0, &key);
+		st = vcache_fetch(srv->vc, &key, (size_t)q.e.size, true, fill_whole, &q, &piece,
+		                  &err);
 	}
-	fprintf(stderr, "sampan-play: %s: %s\n", course->path, err.message);
-	finish(lib, snap, course);
-	return error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "this file failed its check");
+	if (st != BUNDLE_OK) {
+		free(type);
+		goto failed;
+	}
+	vcache_piece_data(piece, &len);
+	if (a.status == MHD_HTTP_PARTIAL_CONTENT)
+		r = piece_response(srv->vc, piece, (size_t)a.first, (size_t)(a.last - a.first + 1));
+	else
+		r = piece_response(srv->vc, piece, 0, len);
+	piece = NULL; /* the response holds it */
+	if (r)
+		body_headers(r, &a, &rs, type, ENTRY_CACHE, vary_more);
+	free(type);
+	ret = queue(c, a.status, r);
+	goto done;
+failed:
+	log_check(&q, &err);
+	ret = error_page(c,
+	                 st == BUNDLE_NOMEM ? MHD_HTTP_SERVICE_UNAVAILABLE
+	                                    : MHD_HTTP_INTERNAL_SERVER_ERROR,
+	                 st == BUNDLE_NOMEM ? "out of memory" : "this file failed its check");
+done:
+	release_pieces(srv, whole, page);
+	vcache_release(srv->vc, piece);
+	finish(q.lib, q.snap, q.course);
+	return ret;
 }
 
 /* ---- the player's own files ---- */
@@ -815,13 +872,19 @@ static const unsigned char *font_gzipped(struct server *srv, size_t i, size_t *l
 /*
  * The Noto fonts for Khmer, Lao and Burmese that older phones lack, from
  * Debian's files: gzipped for browsers that take it (a Khmer page's first
- * visit costs 47 KB instead of 113), as they are otherwise.
+ * visit costs 47 KB instead of 113), as they are otherwise.  Validated as a
+ * static file server does, by the file's time and size (ETag and
+ * Last-Modified), so a phone that has them asks and gets 304.
  */
-static enum MHD_Result serve_font(struct MHD_Connection *c, struct server *srv, const char *name)
+static enum MHD_Result serve_font(struct MHD_Connection *c, struct server *srv, const char *name,
+                                  bool head)
 {
 	struct MHD_Response *r;
 	struct stat sb;
-	char path[4096];
+	char path[4096], tag[64];
+	struct httpcond_request rq;
+	struct httpcond_resource rs;
+	struct httpcond_answer a;
 	int fd;
 
 	for (size_t i = 0; srv->opt.fonts_dir && i < FONT_COUNT; i++) {
@@ -830,35 +893,97 @@ static enum MHD_Result serve_font(struct MHD_Connection *c, struct server *srv, 
 
 		if (strcmp(name, fonts[i]) != 0)
 			continue;
-		if (accepts_gzip(c) && (gz = font_gzipped(srv, i, &gz_len)) != NULL) {
+		snprintf(path, sizeof(path), "%s/%s", srv->opt.fonts_dir, fonts[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &sb) != 0 || (uint64_t)sb.st_size > FONT_MAX) {
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		snprintf(tag, sizeof(tag), "%llx-%llx", (unsigned long long)sb.st_mtime,
+		         (unsigned long long)sb.st_size);
+		memset(&rs, 0, sizeof(rs));
+		rs.tag = tag;
+		rs.gzip = true;
+		rs.size = (uint64_t)sb.st_size;
+		rs.last_modified = (int64_t)sb.st_mtime;
+		request_facts(c, head, &rq);
+		rq.range = NULL; /* fonts are small: whole, never by range */
+		httpcond_decide(&rq, &rs, &a);
+		if (a.status != MHD_HTTP_OK) {
+			close(fd);
+			return queue_bodiless(c, &a, &rs, "public, max-age=604800", NULL);
+		}
+		if (a.rep == HTTPCOND_GZIP && (gz = font_gzipped(srv, i, &gz_len)) != NULL) {
+			close(fd);
 			r = MHD_create_response_from_buffer(gz_len, (void *)(uintptr_t)gz,
 			                                    MHD_RESPMEM_PERSISTENT);
-			if (!r)
-				return MHD_NO;
-			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 		} else {
-			snprintf(path, sizeof(path), "%s/%s", srv->opt.fonts_dir, fonts[i]);
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0 || fstat(fd, &sb) != 0 || (uint64_t)sb.st_size > FONT_MAX) {
-				if (fd >= 0)
-					close(fd);
-				break;
+			if (a.rep == HTTPCOND_GZIP) {
+				/* not gzipped after all: the file as it is, with its own ETag */
+				rs.gzip = false;
+				rq.accept_encoding = NULL;
+				httpcond_decide(&rq, &rs, &a);
+				a.vary_encoding = true;
 			}
 			r = MHD_create_response_from_fd((size_t)sb.st_size, fd);
-			if (!r) {
+			if (!r)
 				close(fd);
-				return MHD_NO;
-			}
 		}
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "font/ttf");
-		MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=604800");
+		if (!r)
+			return MHD_NO;
+		rs.ranges = false;
+		body_headers(r, &a, &rs, "font/ttf", "public, max-age=604800", NULL);
 		return queue(c, MHD_HTTP_OK, r);
 	}
 	return error_page(c, MHD_HTTP_NOT_FOUND, name);
 }
 
-static enum MHD_Result serve_catalog(struct MHD_Connection *c, struct server *srv)
+/*
+ * A body the player makes (its stylesheets and script, the QR code, the
+ * catalog): with an ETag from its bytes, so that a browser revalidating it
+ * gets 304 instead of the same bytes again.  tag is the body's tag when
+ * known (fixed files), else it is computed.  Takes body.
+ */
+static enum MHD_Result serve_made(struct MHD_Connection *c, bool head, const char *type, char *body,
+                                  const char *tag, const char *cache)
+{
+	struct httpcond_request rq;
+	struct httpcond_resource rs;
+	struct httpcond_answer a;
+	struct MHD_Response *r;
+	char own[TAG_SIZE];
+	unsigned char d[DIGEST_SIZE];
+	size_t len;
+
+	if (!body)
+		return MHD_NO;
+	len = strlen(body);
+	if (!tag) {
+		digest_sha256(body, len, d);
+		etag_tag(d, own);
+		tag = own;
+	}
+	memset(&rs, 0, sizeof(rs));
+	rs.tag = tag;
+	rs.size = len;
+	rs.last_modified = -1;
+	request_facts(c, head, &rq);
+	httpcond_decide(&rq, &rs, &a);
+	if (a.status != MHD_HTTP_OK) {
+		free(body);
+		return queue_bodiless(c, &a, &rs, cache, NULL);
+	}
+	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	body_headers(r, &a, &rs, type, cache, NULL);
+	return queue(c, MHD_HTTP_OK, r);
+}
+
+static enum MHD_Result serve_catalog(struct MHD_Connection *c, struct server *srv, bool head)
 {
 	struct lib_snapshot *snap = library_snapshot(srv->opt.lib);
 	struct catalog_view v;
@@ -871,7 +996,7 @@ static enum MHD_Result serve_catalog(struct MHD_Connection *c, struct server *sr
 	v.qr_svg = srv->opt.qr_svg;
 	html = catalog_html(&v);
 	library_release_snapshot(srv->opt.lib, snap);
-	return queue_text(c, MHD_HTTP_OK, "text/html; charset=utf-8", html, "no-cache");
+	return serve_made(c, head, "text/html; charset=utf-8", html, NULL, "no-cache");
 }
 
 static enum MHD_Result redirect(struct MHD_Connection *c, const char *to)
@@ -974,7 +1099,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
 }
 
 /* The subtitle files of media in the bundle (links.h: NAME.LANG.vtt beside NAME.EXT). */
-static size_t find_tracks(struct bundle *b, const char *media, char **names, char **langs,
+static size_t find_tracks(const struct bundle *b, const char *media, char **names, char **langs,
                           size_t max)
 {
 	size_t n = 0;
@@ -999,7 +1124,7 @@ static size_t find_tracks(struct bundle *b, const char *media, char **names, cha
 }
 
 /* /watch?c=COURSE&m=MEDIA&t=SECONDS&k=TRACK&p=PAGE: a subtitle hit, played from its cue. */
-static enum MHD_Result serve_watch(struct MHD_Connection *c, struct server *srv)
+static enum MHD_Result serve_watch(struct MHD_Connection *c, struct server *srv, bool head)
 {
 	struct library *lib = srv->opt.lib;
 	struct lib_snapshot *snap = library_snapshot(lib);
@@ -1012,7 +1137,7 @@ static enum MHD_Result serve_watch(struct MHD_Connection *c, struct server *srv)
 	struct watch_view w;
 	size_t n = 0;
 	double start = t ? strtod(t, &end) : 0;
-	bool ok = false;
+	bool ok = false, used;
 	enum MHD_Result ret;
 
 	if (!course || !media || !*media) {
@@ -1022,7 +1147,10 @@ static enum MHD_Result serve_watch(struct MHD_Connection *c, struct server *srv)
 	if (!(start >= 0 && start < 1e7) || (end && *end))
 		start = 0;
 	pthread_mutex_lock(&course->lock);
-	if (library_use_course(lib, course, &err) == BUNDLE_OK) {
+	used = library_use_course(lib, course, &err) == BUNDLE_OK;
+	pthread_mutex_unlock(&course->lock);
+	if (used) {
+		/* an open bundle is only read: no lock for that */
 		size_t i = bundle_find(course->b, media, strlen(media));
 		struct bundle_entry e;
 		if (i != BUNDLE_NOT_FOUND) {
@@ -1031,9 +1159,10 @@ static enum MHD_Result serve_watch(struct MHD_Connection *c, struct server *srv)
 		}
 		if (ok)
 			n = find_tracks(course->b, media, names, langs, 16);
+		pthread_mutex_lock(&course->lock);
 		library_done_course(course);
+		pthread_mutex_unlock(&course->lock);
 	}
-	pthread_mutex_unlock(&course->lock);
 	if (!ok) {
 		ret = error_page(c, MHD_HTTP_NOT_FOUND, media);
 		goto done;
@@ -1062,7 +1191,7 @@ static enum MHD_Result serve_watch(struct MHD_Connection *c, struct server *srv)
 	w.track_langs = (const char *const *)langs;
 	w.tracks_count = n;
 	w.track = track;
-	ret = queue_text(c, MHD_HTTP_OK, "text/html; charset=utf-8", searchpage_watch_html(&w),
+	ret = serve_made(c, head, "text/html; charset=utf-8", searchpage_watch_html(&w), NULL,
 	                 "no-cache");
 	for (size_t i = 0; i < n; i++) {
 		free(names[i]);
@@ -1113,6 +1242,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   size_t *upload_size, void **state)
 {
 	struct server *srv = cls;
+	bool head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 
 	(void)version;
 	(void)upload_data;
@@ -1143,12 +1273,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
 	}
 	if (strcmp(url, "/") == 0)
-		return serve_catalog(c, srv);
+		return serve_catalog(c, srv, head);
 	if (strcmp(url, "/api/catalog.json") == 0) {
 		struct lib_snapshot *snap = library_snapshot(srv->opt.lib);
 		char *json = catalog_json(snap);
 		library_release_snapshot(srv->opt.lib, snap);
-		return queue_text(c, MHD_HTTP_OK, "application/json; charset=utf-8", json,
+		return serve_made(c, head, "application/json; charset=utf-8", json, NULL,
 		                  "no-cache");
 	}
 	if (strcmp(url, "/search") == 0)
@@ -1158,10 +1288,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (strcmp(url, "/api/suggest.json") == 0)
 		return serve_search(c, srv, JOB_SUGGEST, state);
 	if (strcmp(url, "/watch") == 0)
-		return serve_watch(c, srv);
+		return serve_watch(c, srv, head);
 	if (strcmp(url, "/_sampan/search.js") == 0)
-		return queue_text(c, MHD_HTTP_OK, "text/javascript; charset=utf-8",
-		                  strdup(searchpage_script()), "public, max-age=3600");
+		return serve_made(c, head, "text/javascript; charset=utf-8",
+		                  strdup(searchpage_script()), srv->asset_tag[ASSET_SEARCH_JS],
+		                  ASSET_CACHE);
 	if (strcmp(url, "/favicon.ico") == 0) {
 		/* Browsers ask on every page: nothing, for a week, rather than a 404 each time. */
 		struct MHD_Response *r =
@@ -1171,19 +1302,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=604800");
 		return queue(c, MHD_HTTP_NO_CONTENT, r);
 	}
-	if (strcmp(url, "/_sampan/player.css") == 0) {
-		char *css = strdup(catalog_stylesheet());
-		return queue_text(c, MHD_HTTP_OK, "text/css; charset=utf-8", css,
-		                  "public, max-age=3600");
-	}
+	if (strcmp(url, "/_sampan/player.css") == 0)
+		return serve_made(c, head, "text/css; charset=utf-8", strdup(catalog_stylesheet()),
+		                  srv->asset_tag[ASSET_CSS], ASSET_CACHE);
 	if (strcmp(url, "/_sampan/decor.css") == 0)
-		return queue_text(c, MHD_HTTP_OK, "text/css; charset=utf-8", strdup(decor_css),
-		                  "public, max-age=3600");
+		return serve_made(c, head, "text/css; charset=utf-8", strdup(decor_css),
+		                  srv->asset_tag[ASSET_DECOR], ASSET_CACHE);
 	if (strcmp(url, "/_sampan/qr.svg") == 0 && srv->opt.qr_svg)
-		return queue_text(c, MHD_HTTP_OK, "image/svg+xml", strdup(srv->opt.qr_svg),
-		                  "no-cache");
+		return serve_made(c, head, "image/svg+xml", strdup(srv->opt.qr_svg),
+		                  srv->asset_tag[ASSET_QR], "no-cache");
 	if (strncmp(url, "/_sampan/fonts/", 15) == 0)
-		return serve_font(c, srv, url + 15);
+		return serve_font(c, srv, url + 15, head);
 	if (strncmp(url, "/c/", 3) == 0) {
 		const char *id = url + 3, *slash = strchr(id, '/');
 		char idbuf[160];
@@ -1198,9 +1327,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			snprintf(to, sizeof(to), "/c/%s/", idbuf);
 			return redirect(c, to);
 		}
-		return serve_entry(c, srv, idbuf, slash + 1);
+		return serve_entry(c, srv, idbuf, slash + 1, head);
 	}
 	return error_page(c, MHD_HTTP_NOT_FOUND, url);
+}
+
+/* The tags of the player's own files, from their bytes (they change only with the program). */
+static void asset_tags(struct server *s)
+{
+	const char *body[ASSET_COUNT] = { catalog_stylesheet(), decor_css, searchpage_script(),
+		                          s->opt.qr_svg ? s->opt.qr_svg : "" };
+	unsigned char d[DIGEST_SIZE];
+
+	for (size_t i = 0; i < ASSET_COUNT; i++) {
+		digest_sha256(body[i], strlen(body[i]), d);
+		etag_tag(d, s->asset_tag[i]);
+	}
 }
 
 enum bundle_status server_start(const struct server_options *opt, struct server **out,
@@ -1237,7 +1379,14 @@ enum bundle_status server_start(const struct server_options *opt, struct server 
 	}
 	pthread_rwlock_init(&s->search_lock, NULL);
 	pthread_mutex_init(&s->font_lock, NULL);
-	pthread_mutex_init(&s->page_lock, NULL);
+	s->vc = vcache_new(opt->cache_bytes ? opt->cache_bytes : SERVER_CACHE_DEFAULT);
+	if (!s->vc) {
+		pthread_rwlock_destroy(&s->search_lock);
+		pthread_mutex_destroy(&s->font_lock);
+		free(s);
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+	}
+	asset_tags(s);
 	if (opt->search_db) {
 		struct bundle_error serr;
 		if (searchsvc_start(opt->lib, opt->indexer, opt->search_db, &s->search, &serr) !=
@@ -1258,7 +1407,7 @@ enum bundle_status server_start(const struct server_options *opt, struct server 
 		searchsvc_stop(s->search);
 		pthread_rwlock_destroy(&s->search_lock);
 		pthread_mutex_destroy(&s->font_lock);
-		pthread_mutex_destroy(&s->page_lock);
+		vcache_free(s->vc);
 		free(s);
 		return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
 		                        "cannot listen on port %u (in use, or not allowed)",
@@ -1292,8 +1441,6 @@ void server_stop(struct server *s)
 	pthread_mutex_destroy(&s->font_lock);
 	for (size_t i = 0; i < FONT_COUNT; i++)
 		free(s->font_gz[i]);
-	for (size_t i = 0; i < PAGE_CACHE_SLOTS; i++)
-		free(s->pages[i].data);
-	pthread_mutex_destroy(&s->page_lock);
+	vcache_free(s->vc);
 	free(s);
 }

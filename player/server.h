@@ -3,7 +3,8 @@
  * that includes <microhttpd.h>): the catalog, the courses' pages and media
  * straight out of the bundles, with Range, ETags, gzip without
  * recompression, and every byte checked against the signed digests before
- * it is sent; search (searchsvc.h), run apart from the rest.  GET and HEAD
+ * it is sent, from the memory it was checked in (vcache.h); search
+ * (searchsvc.h), run apart from the rest.  GET and HEAD
  * only.
  */
 #ifndef SAMPAN_PLAYER_SERVER_H
@@ -26,7 +27,15 @@ struct server_options {
 	unsigned timeout; /* seconds of silence before a connection is closed (0: 30) */
 	const char *search_db; /* the search index (made by the indexer), or NULL: no search */
 	struct indexer *indexer; /* its progress, shown with results; or NULL */
+	size_t cache_bytes; /* memory for checked bytes kept between requests (0: the default) */
 };
+
+/*
+ * The default memory for checked bytes: on a Raspberry Pi with 1 GB, a
+ * lesson video of ten minutes or so and every page a class asks for, with
+ * room to spare for the system's own file cache.
+ */
+#define SERVER_CACHE_DEFAULT ((size_t)64 << 20)
 
 struct server;
 

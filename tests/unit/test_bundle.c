@@ -1,12 +1,14 @@
 /*
  * test_bundle.c - reading bundles (bundle/bundle.c): open, verify, find,
- * read whole and by range, raw deflate for gzip, lazy checking that
- * catches a changed byte wherever it is read, and every error path of the
- * public functions.
+ * read whole, by range and by chunk, raw deflate for gzip from the memory
+ * it was checked in, lazy checking that catches a changed byte wherever
+ * and whenever it is read (no check is remembered), reads from several
+ * threads at once, and every error path of the public functions.
  */
 #include "testutil.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,9 +191,30 @@ static void reads_ranges_across_chunks(void **state)
 	/* outside the entry */
 	assert_int_equal(bundle_read_range(b, 7, VIDEO_SIZE - 10, 11, buf, &err), BUNDLE_USAGE);
 	assert_int_equal(bundle_read_range(b, 7, VIDEO_SIZE + 1, 0, buf, &err), BUNDLE_USAGE);
-	assert_ok(bundle_verify_range(b, 7, 1048576, 100, &err), err);
-	assert_ok(bundle_verify_range(b, 5, 0, 10, &err), err);
-	assert_int_equal(bundle_verify_range(b, 7, 0, VIDEO_SIZE + 1, &err), BUNDLE_USAGE);
+	free(buf);
+	free(video);
+	bundle_close(b);
+}
+
+/* Chunks read one by one are the entry's bytes; only chunked entries have them. */
+static void reads_chunks(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b = open_verified(f->path, &f->trust);
+	struct bundle_error err;
+	unsigned char *video = video_bytes(), *buf = malloc(BUNDLE_CHUNK_SIZE);
+	size_t n;
+
+	assert_true(bundle_is_chunked(b, 7));
+	assert_false(bundle_is_chunked(b, 5)); /* deflated */
+	assert_false(bundle_is_chunked(b, 99));
+	for (uint64_t k = 0; k < 3; k++) {
+		assert_ok(bundle_read_chunk(b, 7, k, buf, &n, &err), err);
+		assert_int_equal(n, k < 2 ? BUNDLE_CHUNK_SIZE : 4321);
+		assert_memory_equal(buf, video + k * BUNDLE_CHUNK_SIZE, n);
+	}
+	assert_int_equal(bundle_read_chunk(b, 7, 3, buf, &n, &err), BUNDLE_USAGE);
+	assert_int_equal(bundle_read_chunk(b, 5, 0, buf, &n, &err), BUNDLE_USAGE);
 	free(buf);
 	free(video);
 	bundle_close(b);
@@ -203,38 +226,181 @@ static void raw_deflate_makes_valid_gzip(void **state)
 	struct fixture *f = *state;
 	struct bundle *b = open_verified(f->path, &f->trust);
 	struct bundle_error err;
-	struct bundle_raw raw;
+	struct bundle_entry e;
 	size_t i = bundle_find(b, "lessons/01-intro.html", 21), len;
-	unsigned char *want, *gz, out[4096];
+	unsigned char *want, *gz, *inflated, out[4096];
 	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
 	z_stream z;
 
-	assert_ok(bundle_raw_deflate(b, i, &raw, &err), err);
+	bundle_entry(b, i, &e);
 	assert_ok(bundle_read(b, i, 1 << 20, &want, &len, &err), err);
-	assert_int_equal(raw.size, len);
-	assert_true(raw.comp_size < raw.size);
-	gz = malloc(raw.comp_size + 18);
+	assert_int_equal(e.size, len);
+	assert_true(e.comp_size < e.size);
+	gz = malloc(e.comp_size + 18);
+	inflated = malloc(e.size);
+	/* the raw bytes go straight into the gzip member's place; the inflated ones too */
+	assert_ok(bundle_read_deflated(b, i, gz + 10, inflated, &err), err);
+	assert_memory_equal(inflated, want, len);
 	memcpy(gz, header, 10);
-	assert_int_equal(pread(bundle_fd(b), gz + 10, raw.comp_size, (off_t)raw.offset),
-	                 (ssize_t)raw.comp_size);
 	for (int k = 0; k < 4; k++) {
-		gz[10 + raw.comp_size + (size_t)k] = (unsigned char)(raw.crc >> (8 * k));
-		gz[14 + raw.comp_size + (size_t)k] = (unsigned char)(raw.size >> (8 * k));
+		gz[10 + e.comp_size + (size_t)k] = (unsigned char)(e.crc >> (8 * k));
+		gz[14 + e.comp_size + (size_t)k] = (unsigned char)(e.size >> (8 * k));
 	}
 	memset(&z, 0, sizeof(z));
 	assert_int_equal(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
 	z.next_in = gz;
-	z.avail_in = (uInt)(raw.comp_size + 18);
+	z.avail_in = (uInt)(e.comp_size + 18);
 	z.next_out = out;
 	z.avail_out = sizeof(out);
 	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END); /* gzip checks CRC and size */
 	assert_int_equal(z.total_out, len);
 	assert_memory_equal(out, want, len);
 	inflateEnd(&z);
+	/* without out: checked all the same */
+	memset(gz, 0, e.comp_size + 18);
+	assert_ok(bundle_read_deflated(b, i, gz + 10, NULL, &err), err);
+	assert_int_equal(inflateInit2(&z, -MAX_WBITS), Z_OK);
+	z.next_in = gz + 10;
+	z.avail_in = (uInt)e.comp_size;
+	z.next_out = out;
+	z.avail_out = sizeof(out);
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	assert_memory_equal(out, want, len);
+	inflateEnd(&z);
 	/* stored entries have no raw deflate */
-	assert_int_equal(bundle_raw_deflate(b, 7, &raw, &err), BUNDLE_USAGE);
+	assert_int_equal(bundle_read_deflated(b, 7, gz, NULL, &err), BUNDLE_USAGE);
+	free(inflated);
 	free(gz);
 	free(want);
+	bundle_close(b);
+}
+
+/* bundle_read_into fills the caller's buffer, checked, for every kind of entry. */
+static void reads_into_a_buffer(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b = open_verified(f->path, &f->trust);
+	struct bundle_error err;
+	unsigned char *video = video_bytes(), *buf = malloc(VIDEO_SIZE), *want;
+	size_t len;
+
+	assert_ok(bundle_read_into(b, 7, buf, &err), err);
+	assert_memory_equal(buf, video, VIDEO_SIZE);
+	assert_ok(bundle_read(b, 5, 1 << 20, &want, &len, &err), err);
+	assert_ok(bundle_read_into(b, 5, buf, &err), err);
+	assert_memory_equal(buf, want, len);
+	assert_int_equal(bundle_read_into(b, 99, buf, &err), BUNDLE_USAGE);
+	free(want);
+	free(buf);
+	free(video);
+	bundle_close(b);
+}
+
+/* Overwrite len bytes at off of the file in place: the same file, as an open descriptor sees it. */
+static void change_in_place(const char *path, uint64_t off, size_t len)
+{
+	int fd = open(path, O_RDWR);
+	unsigned char *p = malloc(len);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, p, len, (off_t)off), (ssize_t)len);
+	for (size_t i = 0; i < len; i++)
+		p[i] ^= 0x5a;
+	assert_int_equal(pwrite(fd, p, len, (off_t)off), (ssize_t)len);
+	close(fd);
+	free(p);
+}
+
+/*
+ * Nothing remembers a check: bytes changed in the file after they were read
+ * and checked once fail the next read, whatever entry and way of reading.
+ * (A reader that remembered "chunk 1 is good" would send the new bytes.)
+ */
+static void a_change_after_a_good_read_is_caught(void **state)
+{
+	struct fixture *f = *state;
+	char *copy = tu_path(f->dir, "changing.sampan");
+	size_t len, n, page = 6;
+	unsigned char *data = tu_read(f->path, &len), *buf = malloc(VIDEO_SIZE), *raw;
+	struct bundle *b;
+	struct bundle_entry ev, ep;
+	struct bundle_error err;
+
+	tu_write(copy, data, len);
+	free(data);
+	b = open_verified(copy, &f->trust);
+	bundle_entry(b, 7, &ev);
+	bundle_entry(b, page, &ep);
+	raw = malloc(ep.comp_size);
+	assert_ok(bundle_read_chunk(b, 7, 1, buf, &n, &err), err);
+	assert_ok(bundle_read_range(b, 7, 1048576 + 1000, 16, buf, &err), err);
+	assert_ok(bundle_read_deflated(b, page, raw, NULL, &err), err);
+	assert_ok(bundle_read_into(b, page, buf, &err), err);
+	change_in_place(copy, ev.data_offset + 1048576 + 1000, 16);
+	change_in_place(copy, ep.data_offset + ep.comp_size / 2, 4);
+	assert_rule(bundle_read_chunk(b, 7, 1, buf, &n, &err), BUNDLE_ENTRY_BAD, err,
+	            RULE_CHUNK_MISMATCH);
+	assert_rule(bundle_read_range(b, 7, 1048576 + 1000, 16, buf, &err), BUNDLE_ENTRY_BAD, err,
+	            RULE_CHUNK_MISMATCH);
+	assert_int_equal(bundle_read_into(b, 7, buf, &err), BUNDLE_ENTRY_BAD);
+	assert_int_equal(bundle_read_deflated(b, page, raw, NULL, &err), BUNDLE_ENTRY_BAD);
+	assert_int_equal(bundle_read_into(b, page, buf, &err), BUNDLE_ENTRY_BAD);
+	/* the chunks not changed still read */
+	assert_ok(bundle_read_chunk(b, 7, 0, buf, &n, &err), err);
+	assert_ok(bundle_read_chunk(b, 7, 2, buf, &n, &err), err);
+	bundle_close(b);
+	free(raw);
+	free(buf);
+	free(copy);
+}
+
+struct reader_arg {
+	const struct bundle *b;
+	const unsigned char *video;
+	int failures;
+};
+
+static void *reader_thread(void *p)
+{
+	struct reader_arg *a = p;
+	unsigned char *buf = malloc(VIDEO_SIZE), *raw = malloc(1 << 16);
+	struct bundle_error err;
+	size_t n;
+
+	for (int round = 0; round < 20; round++) {
+		uint64_t k = (uint64_t)round % 3;
+		if (bundle_read_chunk(a->b, 7, k, buf, &n, &err) != BUNDLE_OK ||
+		    memcmp(buf, a->video + k * BUNDLE_CHUNK_SIZE, n) != 0)
+			a->failures++;
+		if (bundle_read_deflated(a->b, 6, raw, buf, &err) != BUNDLE_OK)
+			a->failures++;
+		if (round % 5 == 0 && (bundle_read_into(a->b, 7, buf, &err) != BUNDLE_OK ||
+		                       memcmp(buf, a->video, VIDEO_SIZE) != 0))
+			a->failures++;
+	}
+	free(raw);
+	free(buf);
+	return NULL;
+}
+
+/* A verified bundle is read by several threads at once, with no lock. */
+static void reads_from_several_threads_at_once(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b = open_verified(f->path, &f->trust);
+	unsigned char *video = video_bytes();
+	struct reader_arg args[4];
+	pthread_t t[4];
+
+	for (int i = 0; i < 4; i++) {
+		args[i] = (struct reader_arg){ b, video, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, reader_thread, &args[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(args[i].failures, 0);
+	}
+	free(video);
 	bundle_close(b);
 }
 
@@ -245,13 +411,14 @@ static void nothing_is_read_before_verify(void **state)
 	struct bundle_error err;
 	unsigned char *data, buf[8];
 	size_t len;
-	struct bundle_raw raw;
 
 	assert_ok(bundle_open(f->path, &b, &err), err);
 	assert_int_equal(bundle_read(b, 5, 1 << 20, &data, &len, &err), BUNDLE_USAGE);
 	assert_int_equal(bundle_read_range(b, 7, 0, 8, buf, &err), BUNDLE_USAGE);
-	assert_int_equal(bundle_verify_range(b, 7, 0, 8, &err), BUNDLE_USAGE);
-	assert_int_equal(bundle_raw_deflate(b, 5, &raw, &err), BUNDLE_USAGE);
+	assert_int_equal(bundle_read_chunk(b, 7, 0, buf, &len, &err), BUNDLE_USAGE);
+	assert_int_equal(bundle_read_into(b, 5, buf, &err), BUNDLE_USAGE);
+	assert_int_equal(bundle_read_deflated(b, 5, buf, NULL, &err), BUNDLE_USAGE);
+	assert_false(bundle_is_chunked(b, 7));
 	assert_int_equal(bundle_verify_content(b, NULL, NULL, &err), BUNDLE_USAGE);
 	bundle_close(b);
 }
@@ -321,7 +488,8 @@ static void changed_video_byte_is_caught_where_read(void **state)
 	struct bundle_entry e;
 	struct bundle_error err;
 	struct report_log log = { 0, 0, RULE_NONE };
-	unsigned char *buf = malloc(4096);
+	unsigned char *buf = malloc(4096), *big = malloc(BUNDLE_CHUNK_SIZE);
+	size_t n;
 	char *copy;
 
 	bundle_entry(b, 7, &e);
@@ -331,9 +499,9 @@ static void changed_video_byte_is_caught_where_read(void **state)
 	assert_ok(bundle_read_range(b, 7, 0, 4096, buf, &err), err); /* chunk 0 is fine */
 	assert_rule(bundle_read_range(b, 7, 1048576, 100, buf, &err), BUNDLE_ENTRY_BAD, err,
 	            RULE_CHUNK_MISMATCH);
-	assert_rule(bundle_verify_range(b, 7, 1048000, 1000, &err), BUNDLE_ENTRY_BAD, err,
+	assert_rule(bundle_read_chunk(b, 7, 1, big, &n, &err), BUNDLE_ENTRY_BAD, err,
 	            RULE_CHUNK_MISMATCH);
-	assert_ok(bundle_verify_range(b, 7, 2097152, 100, &err), err); /* chunk 2 is fine */
+	assert_ok(bundle_read_chunk(b, 7, 2, big, &n, &err), err); /* chunk 2 is fine */
 	assert_rule(bundle_verify_content(b, on_report, &log, &err), BUNDLE_ENTRY_BAD, err,
 	            RULE_DIGEST_MISMATCH);
 	assert_non_null(strstr(err.message, "media/video.mp4"));
@@ -342,6 +510,7 @@ static void changed_video_byte_is_caught_where_read(void **state)
 	bundle_close(b);
 	free(copy);
 	free(buf);
+	free(big);
 }
 
 static void changed_page_byte_is_caught(void **state)
@@ -350,8 +519,7 @@ static void changed_page_byte_is_caught(void **state)
 	struct bundle *b = open_verified(f->path, &f->trust);
 	struct bundle_entry e;
 	struct bundle_error err;
-	struct bundle_raw raw;
-	unsigned char *data;
+	unsigned char *data, *raw;
 	size_t len;
 	char *copy;
 
@@ -363,7 +531,9 @@ static void changed_page_byte_is_caught(void **state)
 	assert_int_equal(bundle_read(b, 6, 1 << 20, &data, &len, &err), BUNDLE_ENTRY_BAD);
 	assert_true(err.rule == RULE_DEFLATE_INVALID || err.rule == RULE_SIZE_MISMATCH ||
 	            err.rule == RULE_DIGEST_MISMATCH);
-	assert_int_equal(bundle_raw_deflate(b, 6, &raw, &err), BUNDLE_ENTRY_BAD);
+	raw = malloc(e.comp_size);
+	assert_int_equal(bundle_read_deflated(b, 6, raw, NULL, &err), BUNDLE_ENTRY_BAD);
+	free(raw);
 	/* the other page still reads */
 	assert_ok(bundle_read(b, 5, 1 << 20, &data, &len, &err), err);
 	free(data);
@@ -463,6 +633,10 @@ int main(void)
 		cmocka_unit_test(metadata_after_verify),
 		cmocka_unit_test(reads_whole_entries),
 		cmocka_unit_test(reads_ranges_across_chunks),
+		cmocka_unit_test(reads_chunks),
+		cmocka_unit_test(reads_into_a_buffer),
+		cmocka_unit_test(a_change_after_a_good_read_is_caught),
+		cmocka_unit_test(reads_from_several_threads_at_once),
 		cmocka_unit_test(raw_deflate_makes_valid_gzip),
 		cmocka_unit_test(nothing_is_read_before_verify),
 		cmocka_unit_test(untrusted_signer_is_refused),
