@@ -242,16 +242,20 @@ static uint64_t chunk_len(const struct bundle_entry *e, uint64_t k)
 	return e->size - off > BUNDLE_CHUNK_SIZE ? BUNDLE_CHUNK_SIZE : e->size - off;
 }
 
-/* Chunk k of a chunked entry, pinned, or NULL without room (BUNDLE_OK). */
+/*
+ * Chunk k of a chunked entry, pinned; without room, a private one when
+ * may_be_private, else NULL (BUNDLE_OK).
+ */
 static enum bundle_status fetch_chunk(const struct entry_request *q, uint64_t k,
-                                      struct vcache_piece **out, struct bundle_error *err)
+                                      bool may_be_private, struct vcache_piece **out,
+                                      struct bundle_error *err)
 {
 	struct vcache_key key;
 	struct chunk_fill f = { q->b, q->index, k };
 
 	entry_key(q, VCACHE_CHUNK, k, &key);
-	return vcache_fetch(q->srv->vc, &key, (size_t)chunk_len(&q->e, k), false, fill_chunk, &f,
-	                    out, err);
+	return vcache_fetch(q->srv->vc, &key, (size_t)chunk_len(&q->e, k), may_be_private,
+	                    fill_chunk, &f, out, err);
 }
 
 /* A chunked entry streamed a chunk at a time, each from verified memory. */
@@ -279,7 +283,7 @@ static ssize_t chunk_read(void *cls, uint64_t pos, char *buf, size_t max)
 	if (!r->cur || r->cur_k != k) {
 		vcache_release(r->q.srv->vc, r->cur);
 		r->cur = NULL;
-		if (fetch_chunk(&r->q, k, &r->cur, &err) != BUNDLE_OK)
+		if (fetch_chunk(&r->q, k, false, &r->cur, &err) != BUNDLE_OK)
 			goto fail;
 		r->cur_k = k;
 	}
@@ -657,6 +661,7 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 	const char *ui = NULL, *vary_more = NULL;
 	enum bundle_status st = BUNDLE_OK;
 	enum MHD_Result ret;
+	uint64_t chunk_base = 0; /* where the piece sent starts in the entry */
 	size_t len;
 
 	memset(&q, 0, sizeof(q));
@@ -763,6 +768,16 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 		entry_key(&q, VCACHE_GZIP, 0, &key);
 		st = vcache_fetch(srv->vc, &key, (size_t)q.e.comp_size + 18, true, fill_gzip, &q,
 		                  &piece, &err);
+	} else if (bundle_is_chunked(q.b, q.index) && a.status == MHD_HTTP_PARTIAL_CONTENT &&
+	           a.first / BUNDLE_CHUNK_SIZE == a.last / BUNDLE_CHUNK_SIZE) {
+		/* A range inside one chunk (a player seeking): straight from that chunk's memory. */
+		uint64_t k = a.first / BUNDLE_CHUNK_SIZE;
+		st = fetch_chunk(&q, k, true, &piece, &err);
+		if (st == BUNDLE_OK) {
+			a.first -= k * BUNDLE_CHUNK_SIZE;
+			a.last -= k * BUNDLE_CHUNK_SIZE;
+		}
+		chunk_base = k * BUNDLE_CHUNK_SIZE;
 	} else if (bundle_is_chunked(q.b, q.index)) {
 		struct chunk_reader *cr = calloc(1, sizeof(*cr));
 		if (!cr) {
@@ -776,7 +791,7 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 		/* The first chunk before the answer: a failure can still be a 500. */
 		if (cr->length > 0) {
 			cr->cur_k = cr->first / BUNDLE_CHUNK_SIZE;
-			st = fetch_chunk(&q, cr->cur_k, &cr->cur, &err);
+			st = fetch_chunk(&q, cr->cur_k, false, &cr->cur, &err);
 			if (st != BUNDLE_OK) {
 				free(cr);
 				free(type);
@@ -814,6 +829,9 @@ static enum MHD_Result serve_entry(struct MHD_Connection *c, struct server *srv,
 	else
 		r = piece_response(srv->vc, piece, 0, len);
 	piece = NULL; /* the response holds it */
+	/* the range as the entry's bytes again, for Content-Range */
+	a.first += chunk_base;
+	a.last += chunk_base;
 	if (r)
 		body_headers(r, &a, &rs, type, ENTRY_CACHE, vary_more);
 	free(type);
