@@ -2,6 +2,7 @@
 """corpus.py - the benchmarks' courses: N course folders, the same bytes every run.
 
     bench/corpus.py OUTDIR [--courses N] [--video-mb MB] [--small-video-kb KB] [--first K]
+                           [--big-text-mb MB]
 
 Writes OUTDIR/cNNNN/ for course numbers K .. K+N-1 (K defaults to 1; N to 3, at
 most 600).  Each course is in one of seven scripts and languages in turn (Thai,
@@ -19,6 +20,9 @@ its own, and has:
                       KB kilobytes for the others; its data is pseudo-random, like
                       compressed video
   media/video.LANG.vtt, media/video.en.vtt   subtitles
+  media/measurements.csv  with --big-text-mb, course 1 only: MB megabytes of a
+                      table, which the bundle holds deflated (its largest deflated
+                      entry), linked from lesson 3
 
 Everything comes from a pseudo-random generator seeded with the course number,
 so the same arguments give the same files on every machine.
@@ -177,7 +181,24 @@ def vtt(rnd, sentences, cues):
     return "\n".join(out)
 
 
-def course(root, n, video_bytes):
+def write_table(path, size, seed):
+    """A CSV of about size bytes: readings of a pump test rig, deflated about 2.5 to 1."""
+    rnd = random.Random(seed)
+    with open(path, "w", encoding="ascii") as f:
+        f.write("minute,pump,flow_l_min,pressure_kpa,current_a,temperature_c\n")
+        done, i = 0, 0
+        while done < size:
+            rows = []
+            for _ in range(1000):
+                rows.append(f"{i},P{rnd.randrange(1, 40):02d},{rnd.uniform(10, 90):.2f},"
+                            f"{rnd.uniform(100, 400):.1f},{rnd.uniform(1, 9):.3f},{rnd.uniform(15, 70):.1f}\n")
+                i += 1
+            block = "".join(rows)
+            f.write(block)
+            done += len(block)
+
+
+def course(root, n, video_bytes, big_text_bytes=0):
     tag, _, title, sentences = lang_of(n)
     english = lang_of(5)[3]
     rnd = random.Random(n)
@@ -235,6 +256,8 @@ def course(root, n, video_bytes):
           paragraph(rnd, sentences, 4), ""]
     l3 += [f"- [ ] {rnd.choice(sentences)}" for _ in range(8)]
     l3 += ["", "[1](01-introduction.md) · [2](02-practice.md)", ""]
+    if big_text_bytes:
+        l3 += ["[measurements.csv](../media/measurements.csv)", ""]
     put("lessons/03-review.md", "\n".join(l3))
 
     put("media/picture-1.png", png(640, 360, rnd))
@@ -245,6 +268,8 @@ def course(root, n, video_bytes):
     if tag != "en":
         put("media/video.en.vtt", vtt(rnd, english, 20))
     write_video(os.path.join(d, "media", "video.mp4"), video_bytes, n)
+    if big_text_bytes:
+        write_table(os.path.join(d, "media", "measurements.csv"), big_text_bytes, n)
 
 
 def main():
@@ -254,6 +279,8 @@ def main():
     ap.add_argument("--first", type=int, default=1, help="the first course's number (1)")
     ap.add_argument("--video-mb", type=int, default=100, help="course 1's video, MB (100)")
     ap.add_argument("--small-video-kb", type=int, default=256, help="the other videos, KB (256)")
+    ap.add_argument("--big-text-mb", type=int, default=0,
+                    help="course 1 gets a table of this many MB, deflated in its bundle (0: none)")
     ap.add_argument("--languages", action="store_true",
                     help="print each course's folder, language tag and ISO 639-3 code, and exit")
     a = ap.parse_args()
@@ -265,7 +292,7 @@ def main():
             print(f"c{n:04d} {tag} {iso3}")
             continue
         video = a.video_mb * 1000 * 1000 if n == 1 else a.small_video_kb * 1000
-        course(a.outdir, n, video)
+        course(a.outdir, n, video, a.big_text_mb * 1000 * 1000 if n == 1 else 0)
     return 0
 
 

@@ -12,6 +12,12 @@
 # BENCH_OUT (bench/, where RESULTS.md and the plot go).  SAMPAN_BUILD,
 # SAMPAN_PLAY and PYTHON name the programs (build/sampan-build, build/sampan-play,
 # python3).  The peers come from Debian's packages: `scripts/install-deps.sh bench`.
+# BENCH_SECTIONS ("build serve verified lock startup verify search", the sections
+# to run): a subset runs only those and keeps the other sections of RESULTS.md,
+# with their figures and targets, as they were measured (RESULTS.md says when and
+# at which commit each section was).  SAMPAN_PLAY_BEFORE names another build of
+# sampan-play (and SAMPAN_BEFORE_COMMIT its commit) for the sections that show a
+# before and after side by side (verified, lock).
 #
 # One corpus feeds every system (bench/corpus.py): its courses are built into
 # bundles for sampan-play, extracted from them to disk for nginx and
@@ -20,12 +26,14 @@
 # number in BENCH_LADDER, is prepared the same way for the start-up figures.
 #
 # Sections, each a script in bench/ that prints Markdown and adds its figures
-# to $BENCH_FIGURES: build.sh, serve.sh, startup.sh, verify.sh.  Search
+# to $BENCH_FIGURES: build.sh, serve.sh, verified.sh, lock.sh, startup.sh,
+# verify.sh.  Search
 # latency is not measured here: when bench/search.sh exists it is run last
 # with the same environment and its Markdown is added to RESULTS.md.  The
 # environment every section gets:
 #   BENCH_TOP BENCH_WORK BENCH_FIGURES BENCH_RUNS BENCH_DURATION BENCH_LADDER
 #   SAMPAN_BUILD SAMPAN_PLAY PYTHON
+#   SAMPAN_PLAY_BEFORE, SAMPAN_BEFORE_COMMIT  (optional) a build to compare with
 #   BENCH_KEY, BENCH_PUB       the benchmarks' secret and public keys
 #   BENCH_CORPUS               course folders (c0001 ...), BENCH_BUNDLES their bundles
 #                              (c0001.sampan ...), BENCH_SITE the bundles extracted to
@@ -50,6 +58,19 @@ SAMPAN_BUILD=$(realpath "$SAMPAN_BUILD")
 SAMPAN_PLAY=$(realpath "$SAMPAN_PLAY")
 BENCH_OUT=$(realpath "$BENCH_OUT")
 export BENCH_TOP=$top BENCH_RUNS BENCH_DURATION BENCH_LADDER SAMPAN_BUILD SAMPAN_PLAY PYTHON
+if [ -n "${SAMPAN_PLAY_BEFORE:-}" ]; then
+	SAMPAN_PLAY_BEFORE=$(realpath "$SAMPAN_PLAY_BEFORE")
+	[ -x "$SAMPAN_PLAY_BEFORE" ] || { echo "bench: SAMPAN_PLAY_BEFORE: $SAMPAN_PLAY_BEFORE is not a program" >&2; exit 2; }
+	export SAMPAN_PLAY_BEFORE SAMPAN_BEFORE_COMMIT
+fi
+all_sections=(build serve verified lock startup verify)
+[ -f "$top/bench/search.sh" ] && all_sections+=(search)
+read -r -a sections <<<"${BENCH_SECTIONS:-${all_sections[*]}}"
+for s in "${sections[@]}"; do
+	[[ " ${all_sections[*]} " == *" $s "* ]] ||
+		{ echo "bench: BENCH_SECTIONS: no section '$s' (${all_sections[*]})" >&2; exit 2; }
+done
+running() { [[ " ${sections[*]} " == *" $1 "* ]]; }
 
 for tool in "$SAMPAN_BUILD" "$SAMPAN_PLAY"; do
 	[ -x "$tool" ] || { echo "bench: $tool: not built (run make)" >&2; exit 3; }
@@ -71,6 +92,13 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 export BENCH_WORK BENCH_FIGURES=$BENCH_WORK/figures
 : >"$BENCH_FIGURES"
+# The sections not run this time keep what RESULTS.md says of them: their
+# figures (a comment at its end, read before this run's, which come after and
+# win), and their text between the comments that mark each section.
+old_results=$BENCH_OUT/RESULTS.md
+if [ ${#sections[@]} -lt ${#all_sections[@]} ] && [ -f "$old_results" ]; then
+	sed -n '/^<!-- figures$/,/^-->$/{/^<!--/d;/^-->/d;p}' "$old_results" >>"$BENCH_FIGURES"
+fi
 # shellcheck source=bench/lib.sh
 source "$top/bench/lib.sh"
 jobs=$(nproc)
@@ -100,10 +128,10 @@ export BENCH_KEY=$BENCH_WORK/key.key BENCH_PUB=$BENCH_WORK/key.pub
 # nginx's workers run as nobody when it starts as root: they must reach the pages.
 chmod 755 "$BENCH_WORK"
 
-say "preparing $BENCH_COURSES courses (a $BENCH_VIDEO_MB MB video) and $max_n small ones"
+say "preparing $BENCH_COURSES courses (a $BENCH_VIDEO_MB MB video)$(running startup && echo " and $max_n small ones")"
 t0=$EPOCHREALTIME
 prepare "$BENCH_WORK/main" 1 "$BENCH_COURSES" --video-mb "$BENCH_VIDEO_MB"
-prepare "$BENCH_WORK/many" 1001 "$max_n" --small-video-kb 64
+running startup && prepare "$BENCH_WORK/many" 1001 "$max_n" --small-video-kb 64
 prepare_seconds=$(sub "$t0" "$EPOCHREALTIME")
 for part in corpus bundles site zim; do
 	upper=${part^^}
@@ -114,14 +142,25 @@ export BENCH_COURSE_ID=org.sampan.bench.c0001 BENCH_PAGE=lessons/01-introduction
 
 # ---- the sections ----
 mkdir -p "$BENCH_WORK/out"
-sections=(build serve startup verify)
-[ -f "$top/bench/search.sh" ] && sections+=(search)
+commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
 for s in "${sections[@]}"; do
 	say "$s ($(sub "$t_start" "$EPOCHREALTIME") s so far)"
 	t0=$EPOCHREALTIME
+	l0=$(cut -d' ' -f1 /proc/loadavg)
 	bash "$top/bench/$s.sh" >"$BENCH_WORK/out/$s.md"
 	echo "$s $(sub "$t0" "$EPOCHREALTIME")" >>"$BENCH_WORK/out/seconds"
+	figure "measured_$s" "$(date -u '+%Y-%m-%d_%H:%M_UTC'),$commit,$l0-$(cut -d' ' -f1 /proc/loadavg)"
 done
+# section NAME: its Markdown between its marks, from this run or else from the last RESULTS.md.
+section() {
+	echo "<!-- section $1 -->"
+	if running "$1"; then
+		cat "$BENCH_WORK/out/$1.md"
+	elif [ -f "$old_results" ]; then
+		sed -n "/^<!-- section $1 -->\$/,/^<!-- end $1 -->\$/{/^<!-- /d;p}" "$old_results"
+	fi
+	echo "<!-- end $1 -->"
+}
 
 # ---- RESULTS.md ----
 fig() { awk -v k="$1" '$1 == k { v = $2 } END { print (v == "" ? "n/a" : v) }' "$BENCH_FIGURES"; }
@@ -141,10 +180,20 @@ n=$max_n
 {
 	echo "# Sampan benchmarks"
 	echo
-	echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'); do not edit, run it again."
+	echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'); do not edit, run it again"
+	echo "(\`BENCH_SECTIONS=\"serve lock\" make bench\` runs some sections and keeps the others)."
 	echo "Every figure was measured $BENCH_RUNS times (BENCH_RUNS), the systems taking turns; each table gives"
 	echo "the best run (highest rate, lowest time or memory) and lists every run where it helps."
 	echo "Absolute figures drift on a shared machine; the ratios, taken side by side, drift less."
+	echo
+	echo "| section | measured | commit | load average (1 min) at its start and end |"
+	echo "| --- | --- | --- | --- |"
+	for s in "${all_sections[@]}"; do
+		m=$(fig "measured_$s")
+		[ "$m" = n/a ] && continue
+		IFS=, read -r when at loads <<<"$m"
+		echo "| $s | ${when//_/ } | $at | ${loads/-/, } |"
+	done
 	echo
 	echo "## Machine and versions"
 	echo
@@ -153,7 +202,7 @@ n=$max_n
 	echo "| CPU | $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores$(grep -qw sha_ni /proc/cpuinfo && echo ', SHA extensions') |"
 	echo "| memory | $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) |"
 	echo "| system | $(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r) |"
-	echo "| load average (1, 5, 15 min) | $load_start at the start, $load_end at the end: whatever else runs on the machine takes its share of the cores |"
+	echo "| load average (1, 5, 15 min) | $load_start at the start of this run, $load_end at its end: whatever else runs on the machine takes its share of the cores |"
 	echo "| sampan-play, sampan-build | $(version "$SAMPAN_PLAY" --version), $(version "$SAMPAN_BUILD" --version) (commit $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)) |"
 	echo "| nginx | $(version nginx -v) |"
 	echo "| kiwix-serve | $(version kiwix-serve --version), $(kiwix-serve --version 2>&1 | grep -m1 libkiwix | tr -d '+') |"
@@ -199,14 +248,20 @@ n=$max_n
 	echo "| build time within 1.2 × \`zip -r -n .mp4\` | $(fig build_sampan) s | zip $(fig build_zip) s | $r | $(verdict "$r" '<=' 1.2) |"
 	r=$(ratio "$(fig verify_sampan)" "$(fig verify_openssl)")
 	echo "| full verification at least 0.8 × \`openssl dgst -sha256\` | $(fig verify_sampan) MB/s | openssl $(fig verify_openssl) MB/s | $r | $(verdict "$r" '>=' 0.8) |"
+	r=$(ratio "$(fig video_cold_sampan)" "$(fig video_cold_openssl)")
+	echo "| video sent cold (every chunk read and hashed) at least 0.8 × \`openssl dgst -sha256\` | $(fig video_cold_sampan) MiB/s | openssl $(fig video_cold_openssl) MiB/s | $r | $(verdict "$r" '>=' 0.8) |"
+	r=$(ratio "$(fig video_warm_sampan)" "$(fig video_warm_nginx)")
+	echo "| video to a class (warm, --cache-memory 256M) at least 0.9 × nginx's | $(fig video_warm_sampan) MiB/s | nginx $(fig video_warm_nginx) MiB/s | $r | $(verdict "$r" '>=' 0.9) |"
+	v=$(fig lock_p99_ratio_small)
+	echo "| page p99 while its course's largest entry is pulled, at most 2 × alone (--cache-memory 16M: every pull read) | $v × | | | $(verdict "$v" '<=' 2) |"
 	echo
-	for s in "${sections[@]}"; do
+	for s in "${all_sections[@]}"; do
 		[ "$s" = search ] && continue
-		cat "$BENCH_WORK/out/$s.md"
+		section "$s"
 		echo
 	done
-	if [ -f "$BENCH_WORK/out/search.md" ]; then
-		cat "$BENCH_WORK/out/search.md"
+	if [ -f "$BENCH_WORK/out/search.md" ] || [ -f "$old_results" ]; then
+		section search
 		echo
 	else
 		# Search latency: measured by bench/search.sh once search exists (see the header).
@@ -221,6 +276,12 @@ n=$max_n
 	awk '{ printf "Section %s: %s s. ", $1, $2 }' "$BENCH_WORK/out/seconds"
 	echo
 	echo "The whole run: $total s."
+	echo
+	# Every figure, for the targets of a later run of some sections (last one wins).
+	echo "<!-- figures"
+	awk '{ v[$1] = $2; if (!($1 in seen)) { seen[$1] = 1; k[++n] = $1 } } END { for (i = 1; i <= n; i++) print k[i], v[k[i]] }' \
+		"$BENCH_FIGURES"
+	echo "-->"
 } >"$results"
 
 # The plot, made from the start-up section's table.

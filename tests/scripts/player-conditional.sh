@@ -34,7 +34,7 @@ fetch() {
 	local url=$1
 	shift
 	N=$((N + 1))
-	curl -s --max-time 10 -D "head.$N.raw" -o "body.$N" "$@" "$url"
+	curl -s --max-time $((10 * TAP_SLOW)) -D "head.$N.raw" -o "body.$N" "$@" "$url"
 	tr -d '\r' <"head.$N.raw" >"head.$N"
 	R=$N
 }

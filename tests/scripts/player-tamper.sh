@@ -153,7 +153,7 @@ ask() {
 	local name=$1 kind=$2 first=$3 n=$4 code
 	shift 4
 	N=$((N + 1))
-	code=$(curl -s --max-time 20 -o "body.$N" -w '%{http_code}' "$@" "$C/$name")
+	code=$(curl -s --max-time $((20 * TAP_SLOW)) -o "body.$N" -w '%{http_code}' "$@" "$C/$name")
 	"$PYTHON" t.py verdict "body.$N" "$code" "$PRISTINE" "$name" "$kind" "$first" "$n"
 }
 # never_changed DESCRIPTION VERDICT...: ok unless an answer carried a changed byte.
@@ -170,10 +170,10 @@ never_changed() {
 push_out() {
 	local k
 	for k in 0 1 2 3 4 5; do
-		curl -s --max-time 20 -o /dev/null -r "$((k * MiB))-$((k * MiB + 99))" "$C/media/other.bin"
-		curl -s --max-time 20 -o /dev/null -r "$((k * MiB))-$((k * MiB + 99))" "$C/media/other.bin"
+		curl -s --max-time $((20 * TAP_SLOW)) -o /dev/null -r "$((k * MiB))-$((k * MiB + 99))" "$C/media/other.bin"
+		curl -s --max-time $((20 * TAP_SLOW)) -o /dev/null -r "$((k * MiB))-$((k * MiB + 99))" "$C/media/other.bin"
 	done
-	curl -s --max-time 20 -o /dev/null "$C/media/other2.bin"
+	curl -s --max-time $((20 * TAP_SLOW)) -o /dev/null "$C/media/other2.bin"
 }
 change() { "$PYTHON" t.py change "$BUNDLE" "$@" keep-time; }
 
