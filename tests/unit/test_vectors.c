@@ -2,7 +2,10 @@
  * test_vectors.c - every conformance vector of format-spec/vectors/ gets the
  * verdict its .txt states: valid ones are accepted whole (container,
  * signature, metadata, every byte), each invalid one is refused with the
- * rule named on the first line of its .txt, and nothing earlier.
+ * rule named on the first line of its .txt, and nothing earlier.  Every
+ * deflated entry of a vector that verifies also gets the same verdict
+ * whichever way a server reads it: inflated from the file, or its raw
+ * bytes read into memory and inflated from there (for gzip).
  */
 #include "testutil.h"
 
@@ -37,6 +40,53 @@ static enum bundle_status full_check(const char *path, struct bundle_error *err)
 	return st;
 }
 
+/*
+ * Each deflated entry: bundle_read_into (inflated from the file) and
+ * bundle_read_deflated (raw bytes in memory, inflated from there, into a
+ * buffer or not) agree on status and rule, and on the bytes.
+ */
+static void same_verdict_every_read(const struct vector *v)
+{
+	struct bundle *b = NULL;
+	struct bundle_error err;
+
+	if (bundle_open(v->path, &b, &err) != BUNDLE_OK ||
+	    bundle_verify(b, &trust, &err) != BUNDLE_OK) {
+		bundle_close(b);
+		return;
+	}
+	for (size_t i = 0; i < bundle_count(b); i++) {
+		struct bundle_entry e;
+		struct bundle_error e1, e2, e3;
+		unsigned char *a, *c, *raw;
+		enum bundle_status s1, s2, s3;
+
+		bundle_entry(b, i, &e);
+		if (e.method != 8 || !e.digest)
+			continue;
+		a = malloc(e.size + 1);
+		c = malloc(e.size + 1);
+		raw = malloc(e.comp_size + 1);
+		assert_true(a && c && raw);
+		bundle_error_clear(&e1);
+		bundle_error_clear(&e2);
+		bundle_error_clear(&e3);
+		s1 = bundle_read_into(b, i, a, &e1);
+		s2 = bundle_read_deflated(b, i, raw, c, &e2);
+		s3 = bundle_read_deflated(b, i, raw, NULL, &e3);
+		if (s1 != s2 || s1 != s3 || e1.rule != e2.rule || e1.rule != e3.rule)
+			fail_msg("vector %s, %s: from the file %s, from memory %s and %s", v->name,
+			         e.name, bundle_rule_name(e1.rule), bundle_rule_name(e2.rule),
+			         bundle_rule_name(e3.rule));
+		if (s1 == BUNDLE_OK)
+			assert_memory_equal(a, c, e.size);
+		free(a);
+		free(c);
+		free(raw);
+	}
+	bundle_close(b);
+}
+
 static void check_vector(void **state)
 {
 	const struct vector *v = *state;
@@ -44,6 +94,7 @@ static void check_vector(void **state)
 	enum bundle_status st;
 
 	bundle_error_clear(&err);
+	same_verdict_every_read(v);
 	st = full_check(v->path, &err);
 	if (v->want == RULE_NONE) {
 		if (st != BUNDLE_OK)
