@@ -8,7 +8,7 @@
 # every byte costs.  Warm: a class on one video (8 connections, the whole video
 # again and again, and 1 MiB Range requests), against nginx sending the same
 # file with sendfile; the lesson page too, so the targets are seen beside it.
-# sampan-play runs as it is (64M) and with --cache-memory 256M, which holds the
+# sampan-play runs as it is (128M) and with --cache-memory 256M, which holds the
 # whole video; and, when SAMPAN_PLAY_BEFORE names another build, that one, side
 # by side.  Memory is the resident memory of each server, idle and at its
 # highest under the video loads: for sampan-play it includes the checked chunks
@@ -168,7 +168,7 @@ echo "## Video with every byte checked"
 echo
 echo "Course 1's video (\`$BENCH_VIDEO\`, $video_bytes bytes), chunk by chunk: sampan-play reads"
 echo "each 1 MiB into memory, hashes it there against META-INF/chunks and sends that memory,"
-echo "keeping checked chunks for the next students, as much as --cache-memory allows (64M by"
+echo "keeping checked chunks for the next students, as much as --cache-memory allows (128M by"
 echo "default; 256M holds this video).  **Cold** is a fresh player sending the whole video once"
 echo "to one client: every chunk read and hashed on the way, against \`openssl dgst -sha256\` of the"
 echo "same file (the file in the system's cache for both).  **Warm** is a class on one video"

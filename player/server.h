@@ -31,11 +31,12 @@ struct server_options {
 };
 
 /*
- * The default memory for checked bytes: on a Raspberry Pi with 1 GB, a
- * lesson video of ten minutes or so and every page a class asks for, with
- * room to spare for the system's own file cache.
+ * The default memory for checked bytes, for a Raspberry Pi with 1 GB: an
+ * eighth of it, a lesson video of twenty minutes in 720p and every page a
+ * class asks for, with room to spare for the system and its own cache of
+ * the stick's files.
  */
-#define SERVER_CACHE_DEFAULT ((size_t)64 << 20)
+#define SERVER_CACHE_DEFAULT ((size_t)128 << 20)
 
 struct server;
 

@@ -230,10 +230,19 @@ static void seg_push(struct vcache *vc, struct vcache_piece *p, enum segment s)
 	l->bytes += p->cost;
 }
 
-/* Asked for again: protected, and the protected segment kept to three quarters of the budget. */
+/*
+ * Asked for again: a chunk of a video is kept by recency alone (students
+ * watching one video move through it together, and a chunk they have all
+ * passed is of no more use); anything else is protected, and the protected
+ * segment kept to three quarters of the budget.
+ */
 static void touch(struct vcache *vc, struct vcache_piece *p)
 {
 	seg_unlink(vc, p);
+	if (p->key.kind == VCACHE_CHUNK) {
+		seg_push(vc, p, SEG_PROBATION);
+		return;
+	}
 	seg_push(vc, p, SEG_PROTECTED);
 	while (vc->seg[SEG_PROTECTED].bytes > vc->budget / 4 * 3 &&
 	       vc->seg[SEG_PROTECTED].tail != p) {

@@ -20,12 +20,15 @@
  *
  * Memory: the pieces held, with their bookkeeping, never exceed the budget.
  * A pinned piece (being sent) is never evicted; the least recently used of
- * the others goes first, in two segments: a piece asked for a second time
- * moves to the protected one (at most three quarters of the budget), so a
- * single pass through a long video does not push out the pages a class
- * keeps asking for.  When the budget is full of pinned pieces, a fetch
- * that allows it makes a private piece (not shared, freed when released);
- * one that does not gets no piece, and reads for itself.
+ * the others goes first, in two segments: a page or whole entry asked for a
+ * second time moves to the protected one (at most three quarters of the
+ * budget), so a pass through a long video does not push out the pages a
+ * class keeps asking for; chunks of video stay in the other, by recency
+ * alone, so that a class moving through one video together reads each
+ * chunk once, and the chunks all of them have passed go first.  When the
+ * budget is full of pinned pieces, a fetch that allows it makes a private
+ * piece (not shared, freed when released); one that does not gets no
+ * piece, and reads for itself.
  *
  * Thread-safe: one mutex, never held while a piece is filled.  A piece
  * asked for by several threads at once is filled by the first; the others
