@@ -84,7 +84,8 @@ static unsigned char *data_alloc(size_t len, bool *mapped)
 	*mapped = len >= MAP_MIN;
 	if (!*mapped)
 		return malloc(len ? len : 1);
-	p = mmap(NULL, PAGE_ROUND(len), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, PAGE_ROUND(len), PROT_READ | PROT_WRITE,
+	         MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	return p == MAP_FAILED ? NULL : p;
 }
 
