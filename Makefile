@@ -11,7 +11,9 @@
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) with clang
 #   make soak       200 connections for SOAK_SECONDS (600) while bundles come and go
 #   make test-browser  the classroom in headless Chromium;  make screenshots: docs/screenshots/
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make man        the man pages (man/*.scd, through scdoc) in build/man/
+#   make test-unit  build and run the unit tests only, installing nothing (for package builds)
+#   make install    the programs, their man pages and data; PREFIX=/usr/local DESTDIR=
 #   make clean
 
 SHELL := /bin/bash
@@ -86,6 +88,11 @@ SAMPAN_PLAY := $(O)/sampan-play
 PROGRAMS := $(if $(wildcard builder/main.c),$(SAMPAN_BUILD)) \
 	$(if $(wildcard player/main.c),$(SAMPAN_PLAY))
 
+# Man pages: written in scdoc's source format (man/NAME.SECTION.scd), made into roff.
+MAN_SRC := $(sort $(wildcard man/*.scd))
+MAN_PAGES := $(MAN_SRC:man/%.scd=$(O)/man/%)
+SCDOC ?= scdoc
+
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 UNIT_HELPER_SRC := $(sort $(wildcard tests/unit/helpers/*.c))
@@ -93,8 +100,8 @@ UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
 
 .SECONDARY:
 
-.PHONY: all lib deps test check run-tests leakcheck format lint vectors install uninstall clean help \
-	demo bench soak fuzz fuzz-build test-browser screenshots
+.PHONY: all lib deps test check run-tests test-unit man leakcheck format lint vectors install \
+	uninstall clean help demo bench soak fuzz fuzz-build test-browser screenshots
 
 all: lib $(PROGRAMS)
 
@@ -144,6 +151,13 @@ $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/man/%: man/%.scd
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  SCDOC   $<"
+	$(Q)$(SCDOC) <$< >$@.tmp && mv $@.tmp $@
+
+man: $(MAN_PAGES)
 
 $(BUNDLE_LIB): $(BUNDLE_OBJ)
 	@rm -f $@
@@ -241,8 +255,13 @@ check: deps
 	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 WERROR=1 run-tests
 	@$(MAKE) --no-print-directory lint
 
-run-tests: $(BUNDLE_LIB) $(PROGRAMS) $(UNIT_BIN) $(O)/tests/failmalloc.so
+run-tests: $(BUNDLE_LIB) $(PROGRAMS) $(UNIT_BIN) $(O)/tests/failmalloc.so $(MAN_PAGES)
 	@O=$(O) PYTHON=$(PYTHON) tests/run-tests.sh $(UNIT_BIN)
+
+# The unit tests alone, with whatever CFLAGS the caller gives: no package is installed and
+# no end-to-end script runs (dh_auto_test runs this in a package build).
+test-unit: $(UNIT_BIN)
+	@O=$(O) PYTHON=$(PYTHON) RUN_SCRIPTS=0 tests/run-tests.sh $(UNIT_BIN)
 
 # test_zip64 hashes 4 GiB of a sparse file: it runs in `make test`, but under
 # valgrind it would take many minutes to go through the same code paths again.
@@ -266,16 +285,26 @@ lint:
 vectors:
 	$(PYTHON) format-spec/vectors/generate.py
 
-install: $(BUNDLE_LIB) $(PROGRAMS)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/sampan
-	$(if $(PROGRAMS),install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/)
-	install -m 0644 $(BUNDLE_LIB) $(DESTDIR)$(PREFIX)/lib/
-	install -m 0644 $(BUNDLE_HDR) $(DESTDIR)$(PREFIX)/include/sampan/
+# The two programs, their man pages, and the format's specification.  Sampan has no public C
+# library: libsampan-bundle.a and the headers are internal to the two programs.
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+DOCDIR = $(PREFIX)/share/doc/sampan
+SPEC_DOCS := format-spec/bundle-v1.md format-spec/course-source.md format-spec/search-text.md
+
+install: $(PROGRAMS) $(MAN_PAGES)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DOCDIR)/format-spec
+	$(if $(PROGRAMS),install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/)
+	install -m 0644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(SPEC_DOCS) $(DESTDIR)$(DOCDIR)/format-spec/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/sampan-build $(DESTDIR)$(PREFIX)/bin/sampan-play
-	rm -f $(DESTDIR)$(PREFIX)/lib/libsampan-bundle.a
-	rm -rf $(DESTDIR)$(PREFIX)/include/sampan
+	rm -f $(DESTDIR)$(BINDIR)/sampan-build $(DESTDIR)$(BINDIR)/sampan-play
+	rm -f $(DESTDIR)$(MANDIR)/man1/sampan-build.1 $(DESTDIR)$(MANDIR)/man1/sampan-play.1 \
+		$(DESTDIR)$(MANDIR)/man5/sampan-bundle.5
+	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf build

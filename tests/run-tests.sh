@@ -8,7 +8,8 @@
 # TAP the same way.  With VALGRIND=1 every program runs under valgrind and a
 # leak or invalid access fails it; the scripts then run sampan-build and
 # sampan-play under valgrind too (VALGRIND_SCRIPTS=GLOB picks some), with
-# their waits TAP_SLOW (20) times longer.
+# their waits TAP_SLOW (20) times longer.  With RUN_SCRIPTS=0 only the programs
+# given run (make test-unit).
 set -u
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
@@ -55,7 +56,9 @@ for prog in "$@"; do
 	fi
 done
 
-if [ "${VALGRIND:-0}" != 1 ]; then
+if [ "${RUN_SCRIPTS:-1}" = 0 ]; then
+	:
+elif [ "${VALGRIND:-0}" != 1 ]; then
 	for script in "$SAMPAN_TOP"/tests/scripts/*.sh; do
 		[ -e "$script" ] || continue
 		run_one "$script" bash "$script"
