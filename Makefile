@@ -13,6 +13,7 @@
 #   make test-browser  the classroom in headless Chromium;  make screenshots: docs/screenshots/
 #   make man        the man pages (man/*.scd, through scdoc) in build/man/
 #   make test-unit  build and run the unit tests only, installing nothing (for package builds)
+#   make deb        Debian packages in build/deb/ (ARCH=arm64 cross-builds them), lintian-clean
 #   make install    the programs, their man pages and data; PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -23,6 +24,12 @@ VERSION := 0.1.0
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
+# A cross build (make deb ARCH=arm64) names its tools: aarch64-linux-gnu-gcc, -ar, -pkg-config.
+PKG_CONFIG ?= pkg-config
+AR ?= ar
+# Tools run while building (player/tools/) are built for this machine, even in a cross build.
+CC_FOR_BUILD ?= cc
+PKG_CONFIG_FOR_BUILD ?= pkg-config
 PYTHON ?= /usr/bin/python3
 O ?= build
 SANITIZE ?= 0
@@ -32,12 +39,12 @@ PKGS := libzip libsodium libcrypto jansson icu-uc zlib
 BUILDER_PKGS := libcmark-gfm libarchive yaml-0.1 gumbo
 PLAYER_PKGS := libmicrohttpd libqrencode sqlite3
 # Lazy (=): evaluated after `make test` has installed the packages.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(BUILDER_PKGS) $(PLAYER_PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS))
-BUILDER_LIBS = $(shell pkg-config --libs $(BUILDER_PKGS))
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(BUILDER_PKGS) $(PLAYER_PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+BUILDER_LIBS = $(shell $(PKG_CONFIG) --libs $(BUILDER_PKGS))
 # libstemmer (Snowball's stemmers) is opened by search when it first needs it
 # (player/variants.c): not linked.
-PLAYER_LIBS = $(shell pkg-config --libs $(PLAYER_PKGS)) -ldl
+PLAYER_LIBS = $(shell $(PKG_CONFIG) --libs $(PLAYER_PKGS)) -ldl
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wconversion -Wvla -Wwrite-strings -Wimplicit-fallthrough
@@ -101,7 +108,7 @@ UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
 .SECONDARY:
 
 .PHONY: all lib deps test check run-tests test-unit man leakcheck format lint vectors install \
-	uninstall clean help demo bench soak fuzz fuzz-build test-browser screenshots
+	uninstall clean help deb demo bench soak fuzz fuzz-build test-browser screenshots
 
 all: lib $(PROGRAMS)
 
@@ -136,7 +143,7 @@ HANS_TABLE := $(O)/gen/hans-table.h
 $(O)/gen/hans-table: player/tools/hans-table.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
-	$(Q)$(CC) -O2 -o $@ $< $(shell pkg-config --cflags --libs icu-i18n icu-uc)
+	$(Q)$(CC_FOR_BUILD) -O2 -o $@ $< $(shell $(PKG_CONFIG_FOR_BUILD) --cflags --libs icu-i18n icu-uc)
 $(HANS_TABLE): $(O)/gen/hans-table
 	@[ "$(V)" = 1 ] || echo "  GEN     $@"
 	$(Q)$< >$@.tmp 2>/dev/null && mv $@.tmp $@
@@ -162,12 +169,12 @@ man: $(MAN_PAGES)
 $(BUNDLE_LIB): $(BUNDLE_OBJ)
 	@rm -f $@
 	@[ "$(V)" = 1 ] || echo "  AR      $@"
-	$(Q)ar rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILDER_LIB): $(BUILDER_OBJ) $(CLI_OBJ)
 	@rm -f $@
 	@[ "$(V)" = 1 ] || echo "  AR      $@"
-	$(Q)ar rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(SAMPAN_BUILD): $(O)/builder/main.o $(BUILDER_LIB) $(BUNDLE_LIB)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
@@ -176,7 +183,7 @@ $(SAMPAN_BUILD): $(O)/builder/main.o $(BUILDER_LIB) $(BUNDLE_LIB)
 $(PLAYER_LIB): $(PLAYER_OBJ)
 	@rm -f $@
 	@[ "$(V)" = 1 ] || echo "  AR      $@"
-	$(Q)ar rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(SAMPAN_PLAY): $(O)/player/main.o $(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
@@ -187,7 +194,7 @@ $(O)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(B
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Ibuilder -Icli -Iplayer -Itests/unit/helpers -o $@ $< \
 		$(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB) \
-		$(LDFLAGS) $(PLAYER_LIBS) $(BUILDER_LIBS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+		$(LDFLAGS) $(PLAYER_LIBS) $(BUILDER_LIBS) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 deps:
 	@scripts/install-deps.sh
@@ -217,6 +224,12 @@ $(O)/fuzz/%: tests/fuzz/%.c $(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB)
 	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Ibundle -Ibuilder -Icli -Iplayer -o $@ $< \
 		$(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB) \
 		$(LDFLAGS) $(PLAYER_LIBS) $(BUILDER_LIBS) $(PKG_LIBS)
+
+# Debian packages (debian/, scripts/make-deb.sh) into build/deb/; ARCH=arm64 cross-builds.
+ARCH ?= $(shell dpkg --print-architecture 2>/dev/null)
+deb:
+	@scripts/install-deps.sh deb $(if $(filter-out $(shell dpkg --print-architecture),$(ARCH)),$(ARCH))
+	@scripts/make-deb.sh $(ARCH)
 
 DEMO_PORT ?= 8080
 demo: deps
@@ -306,8 +319,11 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/sampan-bundle.5
 	rm -rf $(DESTDIR)$(DOCDIR)
 
+# What a dpkg-buildpackage run in the tree leaves in debian/ goes too.
 clean:
-	rm -rf build
+	rm -rf build debian/.debhelper debian/tmp debian/files debian/debhelper-build-stamp \
+		debian/sampan-play debian/sampan-build debian/sampan-common
+	rm -f debian/*.substvars debian/*.debhelper.log debian/*.debhelper
 
 help:
 	@sed -n '3,/^$$/p' Makefile | sed '/^$$/d; s/^# \{0,1\}//'

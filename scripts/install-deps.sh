@@ -23,34 +23,63 @@ minisign unzip zip python3 python3-nacl
 ffmpeg librsvg2-bin fontconfig fonts-noto-core fonts-wqy-microhei
 scdoc groff-base
 "
-# `install-deps.sh fuzz` (make fuzz) adds clang and its libFuzzer runtime (a Recommends,
-# which --no-install-recommends would skip).
-if [ "${1:-}" = fuzz ]; then
-	PACKAGES="$PACKAGES clang libclang-rt-14-dev"
-fi
-# `install-deps.sh browser` (make test-browser, make screenshots) adds Debian's Chromium, and
-# Node.js with npm where the machine has no node of its own.
-if [ "${1:-}" = browser ]; then
-	PACKAGES="$PACKAGES chromium"
-	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-		PACKAGES="$PACKAGES nodejs npm"
-	fi
-fi
-# `install-deps.sh bench` (make bench) adds the peers Sampan is measured against and the tools
-# that measure: nginx, kiwix-serve, zimwriterfs, wrk, gnuplot (without X), openssl's command.
-# On a machine run by systemd, Debian's nginx package also starts nginx on port 80; the
-# benchmarks run their own on a free port of 127.0.0.1.
-if [ "${1:-}" = bench ]; then
-	PACKAGES="$PACKAGES nginx kiwix-tools zim-tools wrk gnuplot-nox openssl"
-fi
+# Profiles (several may be given) add what one target needs:
+# `fuzz` (make fuzz): clang and its libFuzzer runtime (a Recommends, which
+# --no-install-recommends would skip).
+# `browser` (make test-browser, make screenshots): Debian's Chromium, and Node.js with npm where
+# the machine has no node of its own.
+# `bench` (make bench): the peers Sampan is measured against and the tools that measure:
+# nginx, kiwix-serve, zimwriterfs, wrk, gnuplot (without X), openssl's command.  On a machine
+# run by systemd, Debian's nginx package also starts nginx on port 80; the benchmarks run their
+# own on a free port of 127.0.0.1.
+# `deb` (make deb): debhelper, and lintian to check the packages.
+# `arm64` (make deb ARCH=arm64, make test-arm64): the cross compiler, every -dev package above
+# for arm64 (Debian's multiarch: the architecture is added to dpkg first), and qemu-user-static
+# to run the arm64 programs.
+# `kit` (make kit, make test-kit): what makes and checks the offline kit: patchelf and
+# file; mmdebstrap to make the Debian 12 and 13 systems it is installed in.
+DEV_PACKAGES=$(printf '%s\n' $PACKAGES | grep -- '-dev$')
+for profile in "$@"; do
+	case $profile in
+	fuzz) PACKAGES="$PACKAGES clang libclang-rt-14-dev" ;;
+	browser)
+		PACKAGES="$PACKAGES chromium"
+		if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+			PACKAGES="$PACKAGES nodejs npm"
+		fi
+		;;
+	bench) PACKAGES="$PACKAGES nginx kiwix-tools zim-tools wrk gnuplot-nox openssl" ;;
+	deb) PACKAGES="$PACKAGES debhelper dpkg-dev lintian" ;;
+	arm64)
+		if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+			echo "install-deps: adding arm64 to dpkg's architectures" >&2
+			if [ "$(id -u)" -eq 0 ]; then dpkg --add-architecture arm64; else sudo dpkg --add-architecture arm64; fi
+		fi
+		PACKAGES="$PACKAGES crossbuild-essential-arm64 qemu-user-static pkg-config:arm64"
+		for p in $DEV_PACKAGES; do PACKAGES="$PACKAGES $p:arm64"; done
+		;;
+	kit) PACKAGES="$PACKAGES patchelf file mmdebstrap" ;;
+	*)
+		echo "install-deps: unknown profile: $profile" >&2
+		exit 2
+		;;
+	esac
+done
 
+# A package counts when installed for this machine's architecture (or all), or for the one
+# its name asks (libzip-dev:arm64): with a foreign architecture added, one name may be
+# installed twice.
+native=$(dpkg --print-architecture)
 missing=""
 for p in $PACKAGES; do
-	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-	case "$status" in
-	"install ok installed") ;;
-	*) missing="$missing $p" ;;
+	case $p in
+	*:*) want=${p#*:} ;;
+	*) want=$native ;;
 	esac
+	if ! dpkg-query -W -f='${Status} ${Architecture}\n' "$p" 2>/dev/null |
+		grep -Eqx "install ok installed ($want|all)"; then
+		missing="$missing $p"
+	fi
 done
 
 [ -z "$missing" ] && exit 0
