@@ -107,7 +107,7 @@ UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
 
 .SECONDARY:
 
-.PHONY: all lib deps test check run-tests test-unit man leakcheck format lint vectors install \
+.PHONY: all lib deps test check run-tests test-unit man service leakcheck format lint vectors install \
 	uninstall clean help deb demo bench soak fuzz fuzz-build test-browser screenshots
 
 all: lib $(PROGRAMS)
@@ -268,7 +268,8 @@ check: deps
 	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 WERROR=1 run-tests
 	@$(MAKE) --no-print-directory lint
 
-run-tests: $(BUNDLE_LIB) $(PROGRAMS) $(UNIT_BIN) $(O)/tests/failmalloc.so $(MAN_PAGES)
+run-tests: $(BUNDLE_LIB) $(PROGRAMS) $(UNIT_BIN) $(O)/tests/failmalloc.so $(MAN_PAGES) \
+	$(SERVICE_FILES)
 	@O=$(O) PYTHON=$(PYTHON) tests/run-tests.sh $(UNIT_BIN)
 
 # The unit tests alone, with whatever CFLAGS the caller gives: no package is installed and
@@ -298,26 +299,66 @@ lint:
 vectors:
 	$(PYTHON) format-spec/vectors/generate.py
 
-# The two programs, their man pages, and the format's specification.  Sampan has no public C
-# library: libsampan-bundle.a and the headers are internal to the two programs.
+# The two programs, their man pages, the format's specification, and the classroom service
+# (service/: systemd units, the user, the folders, the USB stick rule and its helper, the
+# settings).  Sampan has no public C library: libsampan-bundle.a and the headers are internal
+# to the two programs.  After installing the service by hand, as root:
+#   systemd-sysusers; systemd-tmpfiles --create; systemctl daemon-reload
+#   systemctl enable --now sampan-play.socket sampan-play.service
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 DOCDIR = $(PREFIX)/share/doc/sampan
+LIBEXECDIR = $(PREFIX)/libexec
+SYSCONFDIR = /etc
+UNITDIR = $(PREFIX)/lib/systemd/system
+UDEVRULESDIR = $(PREFIX)/lib/udev/rules.d
+SYSUSERSDIR = $(PREFIX)/lib/sysusers.d
+TMPFILESDIR = $(PREFIX)/lib/tmpfiles.d
+FONTSDIR = /usr/share/fonts/truetype/noto
+LIBRARYDIR = /var/lib/sampan/library
+MEDIADIR = /run/sampan/media
 SPEC_DOCS := format-spec/bundle-v1.md format-spec/course-source.md format-spec/search-text.md
+SERVICE_FILES := $(O)/service/sampan-play.service $(O)/service/sampan-media.rules \
+	$(O)/service/sampan-media $(O)/service/sampan-play.tmpfiles
 
-install: $(PROGRAMS) $(MAN_PAGES)
+service: $(SERVICE_FILES)
+
+$(O)/service/%: service/%.in Makefile
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  GEN     $@"
+	$(Q)sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
+		-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@FONTSDIR@|$(FONTSDIR)|g' \
+		-e 's|@LIBRARYDIR@|$(LIBRARYDIR)|g' -e 's|@MEDIADIR@|$(MEDIADIR)|g' $< >$@.tmp && \
+		mv $@.tmp $@
+
+install: $(PROGRAMS) $(MAN_PAGES) $(SERVICE_FILES)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(DOCDIR)/format-spec
+		$(DESTDIR)$(DOCDIR)/format-spec $(DESTDIR)$(LIBEXECDIR)/sampan $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/sampan/trusted.d
 	$(if $(PROGRAMS),install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/)
 	install -m 0644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 $(SPEC_DOCS) $(DESTDIR)$(DOCDIR)/format-spec/
+	install -m 0644 $(O)/service/sampan-play.service service/sampan-play.socket \
+		$(DESTDIR)$(UNITDIR)/
+	install -m 0644 $(O)/service/sampan-media.rules $(DESTDIR)$(UDEVRULESDIR)/90-sampan-media.rules
+	install -m 0755 $(O)/service/sampan-media $(DESTDIR)$(LIBEXECDIR)/sampan/
+	install -m 0644 service/sampan-play.sysusers $(DESTDIR)$(SYSUSERSDIR)/sampan-play.conf
+	install -m 0644 $(O)/service/sampan-play.tmpfiles $(DESTDIR)$(TMPFILESDIR)/sampan-play.conf
+	install -m 0644 service/trusted.d-README $(DESTDIR)$(SYSCONFDIR)/sampan/trusted.d/README
+	[ -e $(DESTDIR)$(SYSCONFDIR)/sampan/sampan-play.conf ] || \
+		install -m 0644 service/sampan-play.conf $(DESTDIR)$(SYSCONFDIR)/sampan/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sampan-build $(DESTDIR)$(BINDIR)/sampan-play
 	rm -f $(DESTDIR)$(MANDIR)/man1/sampan-build.1 $(DESTDIR)$(MANDIR)/man1/sampan-play.1 \
 		$(DESTDIR)$(MANDIR)/man5/sampan-bundle.5
-	rm -rf $(DESTDIR)$(DOCDIR)
+	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(LIBEXECDIR)/sampan
+	rm -f $(DESTDIR)$(UNITDIR)/sampan-play.service $(DESTDIR)$(UNITDIR)/sampan-play.socket \
+		$(DESTDIR)$(UDEVRULESDIR)/90-sampan-media.rules \
+		$(DESTDIR)$(SYSUSERSDIR)/sampan-play.conf $(DESTDIR)$(TMPFILESDIR)/sampan-play.conf \
+		$(DESTDIR)$(SYSCONFDIR)/sampan/trusted.d/README
 
 # What a dpkg-buildpackage run in the tree leaves in debian/ goes too.
 clean:

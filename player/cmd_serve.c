@@ -5,6 +5,7 @@
  */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <ifaddrs.h>
 #include <arpa/inet.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,6 +51,8 @@ static const char usage[] =
         "      --trust-dir DIR    trust every *.pub in DIR (default: ~/.config/sampan/trusted)\n"
         "      --cache DIR        remember the highest version seen of each course, and\n"
         "                         keep the search index, here (default: ~/.cache/sampan)\n"
+        "      --fonts DIR        the Noto fonts for Khmer, Lao and Burmese phones lack\n"
+        "                         (default: " NOTO_DIR ")\n"
         "      --allow-downgrade  serve a course older than one seen before\n"
         "      --allow-unsigned   also serve bundles no trusted key signed, every page\n"
         "                         marked as a preview (for producers checking their work)\n"
@@ -60,6 +64,9 @@ static const char usage[] =
         "                         digests and sent from that memory\n"
         "  -q, --quiet            no QR code, no library changes on the terminal\n"
         "  -h, --help             this help\n"
+        "\n"
+        "Started by systemd with a listening socket (LISTEN_FDS), it serves on that socket\n"
+        "and --port and --bind are unused.\n"
         "\n"
         "Exit status: 0 stopped by Ctrl-C or SIGTERM, 2 usage, 3 system (e.g. port in use).\n";
 
@@ -117,16 +124,84 @@ static void on_hup(int sig)
 	rescan_now = 1;
 }
 
-/* Every address students can reach: the non-loopback IPv4 ones, or the one bound. */
+/*
+ * systemd's socket activation (the sd_listen_fds(3) protocol, all of it that a
+ * service with one socket needs): when LISTEN_PID is this process, LISTEN_FDS
+ * sockets start at file descriptor 3.  Returns that descriptor, 0 when none was
+ * passed, -1 (with a message) when what was passed is not a listening socket.
+ * The variables are removed either way, so that no child takes them for its own.
+ */
+static int systemd_socket(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	unsigned long p, n;
+	int fd = 0, accepting = 0, type = 0;
+	socklen_t len = sizeof(int);
+	char *end;
+
+	if (!pid || !fds)
+		goto done;
+	errno = 0;
+	p = strtoul(pid, &end, 10);
+	if (errno || *end || p != (unsigned long)getpid())
+		goto done;
+	n = strtoul(fds, &end, 10);
+	if (errno || *end || n == 0)
+		goto done;
+	if (n > 1)
+		cli_warning("systemd passed %lu sockets: serving on the first", n);
+	fd = 3;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM ||
+	    (len = sizeof(int), getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len)) != 0 ||
+	    !accepting) {
+		cli_error("LISTEN_FDS: file descriptor 3 is not a listening stream socket");
+		fd = -1;
+		goto done;
+	}
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+done:
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return fd;
+}
+
+/* The address a passed socket is bound to, numeric, in out; false when it is every address. */
+static bool socket_address(int fd, char *out, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	const struct sockaddr_in *in4 = (const struct sockaddr_in *)&ss;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+		return false;
+	if (ss.ss_family == AF_INET && in4->sin_addr.s_addr == htonl(INADDR_ANY))
+		return false;
+	if (ss.ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr))
+		return false;
+	if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
+		return false;
+	return getnameinfo((struct sockaddr *)&ss, len, out, (socklen_t)size, NULL, 0,
+	                   NI_NUMERICHOST) == 0;
+}
+
+/*
+ * Every address students can reach: the non-loopback IPv4 ones, or the one bound.
+ * Port 80 is left out of them, as browsers do.
+ */
 static size_t addresses(const char *bind, unsigned port, char out[][64], size_t max)
 {
 	struct ifaddrs *ifa = NULL;
 	size_t n = 0;
+	char colon_port[8] = "";
 
+	if (port != 80)
+		snprintf(colon_port, sizeof(colon_port), ":%u", port);
 	if (bind) {
 		bool v6 = strchr(bind, ':') != NULL;
-		snprintf(out[n++], 64, "http://%s%s%s:%u/", v6 ? "[" : "", bind, v6 ? "]" : "",
-		         port);
+		snprintf(out[n++], 64, "http://%s%s%s%s/", v6 ? "[" : "", bind, v6 ? "]" : "",
+		         colon_port);
 		return n;
 	}
 	if (getifaddrs(&ifa) == 0) {
@@ -137,12 +212,12 @@ static size_t addresses(const char *bind, unsigned port, char out[][64], size_t 
 				continue;
 			if (getnameinfo(i->ifa_addr, sizeof(struct sockaddr_in), host, sizeof(host),
 			                NULL, 0, NI_NUMERICHOST) == 0)
-				snprintf(out[n++], 64, "http://%s:%u/", host, port);
+				snprintf(out[n++], 64, "http://%s%s/", host, colon_port);
 		}
 		freeifaddrs(ifa);
 	}
 	if (n == 0)
-		snprintf(out[n++], 64, "http://localhost:%u/", port);
+		snprintf(out[n++], 64, "http://localhost%s/", colon_port);
 	return n;
 }
 
@@ -171,6 +246,7 @@ int cmd_serve(int argc, char **argv)
 		{ "trust", required_argument, NULL, 't' },
 		{ "trust-dir", required_argument, NULL, 'T' },
 		{ "cache", required_argument, NULL, 'C' },
+		{ "fonts", required_argument, NULL, 'F' },
 		{ "allow-downgrade", no_argument, NULL, 'D' },
 		{ "allow-unsigned", no_argument, NULL, 'U' },
 		{ "cache-memory", required_argument, NULL, 'M' },
@@ -188,7 +264,10 @@ int cmd_serve(int argc, char **argv)
 	struct trust trust;
 	struct sigaction sa;
 	const char *default_path[] = { "." };
-	const char *trust_dir = NULL;
+	const char *trust_dir = NULL, *fonts_dir = NOTO_DIR;
+	bool fonts_given = false;
+	char passed_address[INET6_ADDRSTRLEN];
+	int listen_fd;
 	char *cache = NULL, *qr = NULL;
 	char addr[8][64];
 	size_t naddr;
@@ -223,6 +302,10 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'T':
 			trust_dir = optarg;
+			break;
+		case 'F':
+			fonts_dir = optarg;
+			fonts_given = true;
 			break;
 		case 'C':
 			free(cache);
@@ -266,6 +349,28 @@ int cmd_serve(int argc, char **argv)
 	rc = player_trust_load_dir(&trust, trust_dir, false);
 	if (rc != EXIT_YES)
 		goto done;
+	if (fonts_given && (stat(fonts_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+		cli_error("--fonts %s: not a folder", fonts_dir);
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	listen_fd = systemd_socket();
+	if (listen_fd < 0) {
+		rc = EXIT_SYSTEM;
+		goto done;
+	}
+	if (listen_fd > 0) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		so.listen_fd = listen_fd;
+		so.bind = socket_address(listen_fd, passed_address, sizeof(passed_address))
+		                  ? passed_address
+		                  : NULL;
+		if (getsockname(listen_fd, (struct sockaddr *)&ss, &len) == 0)
+			port = ntohs(ss.ss_family == AF_INET6
+			                     ? ((struct sockaddr_in6 *)&ss)->sin6_port
+			                     : ((struct sockaddr_in *)&ss)->sin_port);
+	}
 	lo.paths = optind < argc ? (const char *const *)argv + optind : default_path;
 	lo.paths_count = optind < argc ? (size_t)(argc - optind) : 1;
 	lo.trust = &trust;
@@ -293,7 +398,7 @@ int cmd_serve(int argc, char **argv)
 	so.lib = lib;
 	so.address = addr[0];
 	so.qr_svg = qr;
-	so.fonts_dir = stat(NOTO_DIR, &sb) == 0 ? NOTO_DIR : NULL;
+	so.fonts_dir = stat(fonts_dir, &sb) == 0 ? fonts_dir : NULL;
 	if (server_start(&so, &srv, &err) != BUNDLE_OK) {
 		rc = cli_bundle_error(NULL, &err);
 		goto done;

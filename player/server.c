@@ -1373,13 +1373,28 @@ enum bundle_status server_start(const struct server_options *opt, struct server 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
 	                 MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
+	/* Where to listen: an address to bind, or the socket systemd passed. */
+	struct MHD_OptionItem where[2] = { { MHD_OPTION_SOCK_ADDR, 0, &ss },
+		                           { MHD_OPTION_END, 0, NULL } };
 
 	*out = NULL;
 	if (!s)
 		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
 	s->opt = *opt;
 	memset(&ss, 0, sizeof(ss));
-	if (!opt->bind) {
+	if (opt->listen_fd > 0) {
+		socklen_t len = sizeof(ss);
+		if (getsockname(opt->listen_fd, (struct sockaddr *)&ss, &len) != 0) {
+			free(s);
+			return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
+			                        "the socket passed (file descriptor %d): %s",
+			                        opt->listen_fd, strerror(errno));
+		}
+		if (ss.ss_family == AF_INET6)
+			flags |= MHD_USE_IPv6;
+		where[0].option = MHD_OPTION_LISTEN_SOCKET;
+		where[0].value = opt->listen_fd;
+	} else if (!opt->bind) {
 		in4->sin_family = AF_INET;
 		in4->sin_addr.s_addr = htonl(INADDR_ANY);
 		in4->sin_port = htons((uint16_t)opt->port);
@@ -1412,9 +1427,9 @@ enum bundle_status server_start(const struct server_options *opt, struct server 
 			fprintf(stderr, "sampan-play: search is not available: %s\n", serr.message);
 	}
 	s->d = MHD_start_daemon(
-	        flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-	        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-	        (unsigned)(opt->threads ? opt->threads : 4), MHD_OPTION_CONNECTION_LIMIT,
+	        flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, where,
+	        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(opt->threads ? opt->threads : 4),
+	        MHD_OPTION_CONNECTION_LIMIT,
 	        (unsigned)(opt->max_connections ? opt->max_connections : 512),
 	        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(opt->per_ip ? opt->per_ip : 64),
 	        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(opt->timeout ? opt->timeout : 30),
@@ -1427,12 +1442,20 @@ enum bundle_status server_start(const struct server_options *opt, struct server 
 		pthread_mutex_destroy(&s->font_lock);
 		vcache_free(s->vc);
 		free(s);
+		if (opt->listen_fd > 0)
+			return bundle_error_set(
+			        err, BUNDLE_IO, RULE_NONE, NULL, 0,
+			        "cannot serve on the socket passed (file descriptor "
+			        "%d)",
+			        opt->listen_fd);
 		return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
 		                        "cannot listen on port %u (in use, or not allowed)",
 		                        opt->port);
 	}
 	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : opt->port;
+	if (opt->listen_fd > 0)
+		s->port = ntohs(ss.ss_family == AF_INET6 ? in6->sin6_port : in4->sin_port);
 	*out = s;
 	return BUNDLE_OK;
 }

@@ -17,6 +17,11 @@
 struct server_options {
 	const char *bind; /* an IPv4 or IPv6 address; NULL: every interface (IPv4) */
 	unsigned port;
+	/*
+	 * A socket already bound and listening, to serve on instead of opening one (bind and
+	 * port are then unused): systemd's socket activation.  0: none.
+	 */
+	int listen_fd;
 	struct library *lib;
 	const char *address; /* the address shown on the catalog, e.g. "http://10.0.0.5:8080/" */
 	const char *qr_svg; /* its QR code, or NULL */

@@ -8,7 +8,8 @@
 # libgumbo-dev is the HTML5 parser the builder's sanitizer of lessons' HTML is built on.
 # dosfstools and fusefat give the tests a real FAT file system, as on a USB stick, without
 # the kernel's vfat (a mkfs.vfat image mounted through FUSE).
-# scdoc makes the man pages (man/*.scd); groff-base renders them in the tests.
+# scdoc makes the man pages (man/*.scd); groff-base renders them in the tests; systemd
+# brings systemd-analyze, which checks the service units in the tests.
 # Run by `make test`, `make check`, `make fuzz`, `make test-browser`, `make bench` and CI.
 # Needs root (or sudo) when something is missing.
 set -eu
@@ -21,7 +22,7 @@ libmicrohttpd-dev libqrencode-dev libsqlite3-dev libstemmer-dev curl
 libcmocka-dev valgrind clang-format cppcheck dosfstools fusefat
 minisign unzip zip python3 python3-nacl
 ffmpeg librsvg2-bin fontconfig fonts-noto-core fonts-wqy-microhei
-scdoc groff-base
+scdoc groff-base systemd
 "
 # Profiles (several may be given) add what one target needs:
 # `fuzz` (make fuzz): clang and its libFuzzer runtime (a Recommends, which

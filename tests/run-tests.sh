@@ -9,7 +9,9 @@
 # leak or invalid access fails it; the scripts then run sampan-build and
 # sampan-play under valgrind too (VALGRIND_SCRIPTS=GLOB picks some), with
 # their waits TAP_SLOW (20) times longer.  With RUN_SCRIPTS=0 only the programs
-# given run (make test-unit).
+# given run (make test-unit).  With RUN_WITH=PROGRAM (make test-arm64: qemu-aarch64-static)
+# every test program and every run of sampan-build and sampan-play in the scripts goes
+# through PROGRAM, with waits TAP_SLOW (5) times longer.
 set -u
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
@@ -47,8 +49,18 @@ run_one() {
 	fi
 }
 
+# wrap_dir DIR: DIR gets the man pages and service files of $O beside the wrappers.
+wrap_dir() {
+	local d
+	for d in man service; do
+		[ -e "$O/$d" ] && ln -sfn "$(cd "$O" && pwd)/$d" "$1/$d"
+	done
+}
+
 for prog in "$@"; do
-	if [ "${VALGRIND:-0}" = 1 ]; then
+	if [ -n "${RUN_WITH:-}" ]; then
+		run_one "$prog" $RUN_WITH "$prog"
+	elif [ "${VALGRIND:-0}" = 1 ]; then
 		run_one "$prog" valgrind -q --error-exitcode=99 --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect "$prog"
 	else
@@ -58,6 +70,20 @@ done
 
 if [ "${RUN_SCRIPTS:-1}" = 0 ]; then
 	:
+elif [ -n "${RUN_WITH:-}" ]; then
+	# sampan-build and sampan-play as wrappers of the same names that run them through RUN_WITH.
+	wrap="$(cd "$O" && pwd)/run-with-wrap"
+	rm -rf "$wrap"
+	mkdir -p "$wrap"
+	for prog in sampan-build sampan-play; do
+		printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$RUN_WITH" "$(cd "$O" && pwd)/$prog" >"$wrap/$prog"
+		chmod +x "$wrap/$prog"
+	done
+	wrap_dir "$wrap"
+	for script in "$SAMPAN_TOP"/tests/scripts/${RUN_SCRIPTS_GLOB:-*}.sh; do
+		[ -e "$script" ] || continue
+		O="$wrap" TAP_SLOW="${TAP_SLOW:-5}" run_one "$script" bash "$script"
+	done
 elif [ "${VALGRIND:-0}" != 1 ]; then
 	for script in "$SAMPAN_TOP"/tests/scripts/*.sh; do
 		[ -e "$script" ] || continue
@@ -79,6 +105,7 @@ exec valgrind -q --log-file="$wrap/logs/$prog.%p.log" --leak-check=full \\
 WRAP
 		chmod +x "$wrap/$prog"
 	done
+	wrap_dir "$wrap"
 	for script in "$SAMPAN_TOP"/tests/scripts/${VALGRIND_SCRIPTS:-*}.sh; do
 		[ -e "$script" ] || continue
 		O="$wrap" TAP_SLOW="${TAP_SLOW:-20}" run_one "$script" bash "$script"
