@@ -14,6 +14,7 @@
 #   make man        the man pages (man/*.scd, through scdoc) in build/man/
 #   make test-unit  build and run the unit tests only, installing nothing (for package builds)
 #   make deb        Debian packages in build/deb/ (ARCH=arm64 cross-builds them), lintian-clean
+#   make kit        the offline kit in build/kit/ (amd64, arm64);  make test-kit: installed in chroots
 #   make install    the programs, their man pages and data; PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -108,7 +109,7 @@ UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
 .SECONDARY:
 
 .PHONY: all lib deps test check run-tests test-unit man service leakcheck format lint vectors install \
-	uninstall clean help deb demo bench soak fuzz fuzz-build test-browser screenshots
+	uninstall clean help deb kit test-kit demo bench soak fuzz fuzz-build test-browser screenshots
 
 all: lib $(PROGRAMS)
 
@@ -230,6 +231,15 @@ ARCH ?= $(shell dpkg --print-architecture 2>/dev/null)
 deb:
 	@scripts/install-deps.sh deb $(if $(filter-out $(shell dpkg --print-architecture),$(ARCH)),$(ARCH))
 	@scripts/make-deb.sh $(ARCH)
+
+# The offline kit (scripts/make-kit.sh, kit/) into build/kit/, for amd64 and arm64; make test-kit
+# installs it on minimal Debian 12 and 13 systems in chroots, offline (scripts/test-kit.sh).
+kit:
+	@scripts/install-deps.sh deb arm64 kit
+	@scripts/make-kit.sh
+
+test-kit: kit
+	@scripts/test-kit.sh
 
 DEMO_PORT ?= 8080
 demo: deps
