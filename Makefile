@@ -14,6 +14,7 @@
 #   make man        the man pages (man/*.scd, through scdoc) in build/man/
 #   make test-unit  build and run the unit tests only, installing nothing (for package builds)
 #   make deb        Debian packages in build/deb/ (ARCH=arm64 cross-builds them), lintian-clean
+#   make test-arm64 the arm64 build's unit and end-to-end tests under qemu-user
 #   make kit        the offline kit in build/kit/ (amd64, arm64);  make test-kit: installed in chroots
 #   make install    the programs, their man pages and data; PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -101,6 +102,10 @@ MAN_SRC := $(sort $(wildcard man/*.scd))
 MAN_PAGES := $(MAN_SRC:man/%.scd=$(O)/man/%)
 SCDOC ?= scdoc
 
+# The classroom service's files that name where things are installed (service/*.in).
+SERVICE_FILES := $(O)/service/sampan-play.service $(O)/service/sampan-media.rules \
+	$(O)/service/sampan-media $(O)/service/sampan-play.tmpfiles
+
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 UNIT_HELPER_SRC := $(sort $(wildcard tests/unit/helpers/*.c))
@@ -109,7 +114,7 @@ UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
 .SECONDARY:
 
 .PHONY: all lib deps test check run-tests test-unit man service leakcheck format lint vectors install \
-	uninstall clean help deb kit test-kit demo bench soak fuzz fuzz-build test-browser screenshots
+	uninstall clean help deb kit test-kit test-arm64 demo bench soak fuzz fuzz-build test-browser screenshots
 
 all: lib $(PROGRAMS)
 
@@ -232,6 +237,14 @@ deb:
 	@scripts/install-deps.sh deb $(if $(filter-out $(shell dpkg --print-architecture),$(ARCH)),$(ARCH))
 	@scripts/make-deb.sh $(ARCH)
 
+# The arm64 build, cross-compiled, and its unit and end-to-end tests under qemu-user (the
+# programs run through qemu-aarch64-static with Debian's arm64 libraries; no binfmt needed).
+test-arm64:
+	@scripts/install-deps.sh arm64
+	@RUN_WITH=qemu-aarch64-static $(MAKE) --no-print-directory O=build/arm64 \
+		CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar PKG_CONFIG=aarch64-linux-gnu-pkg-config \
+		CFLAGS="-O2 -g" run-tests
+
 # The offline kit (scripts/make-kit.sh, kit/) into build/kit/, for amd64 and arm64; make test-kit
 # installs it on minimal Debian 12 and 13 systems in chroots, offline (scripts/test-kit.sh).
 kit:
@@ -328,9 +341,6 @@ FONTSDIR = /usr/share/fonts/truetype/noto
 LIBRARYDIR = /var/lib/sampan/library
 MEDIADIR = /run/sampan/media
 SPEC_DOCS := format-spec/bundle-v1.md format-spec/course-source.md format-spec/search-text.md
-SERVICE_FILES := $(O)/service/sampan-play.service $(O)/service/sampan-media.rules \
-	$(O)/service/sampan-media $(O)/service/sampan-play.tmpfiles
-
 service: $(SERVICE_FILES)
 
 $(O)/service/%: service/%.in Makefile
