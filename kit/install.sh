@@ -128,7 +128,11 @@ if systemd_runs; then
 	udevadm control --reload >/dev/null 2>&1 || true
 	systemctl daemon-reload
 	systemctl enable sampan-play.socket sampan-play.service
-	systemctl restart sampan-play.socket sampan-play.service
+	if ! systemctl restart sampan-play.socket sampan-play.service; then
+		fail "the service did not start: is another program on port 80? (ss -ltnp 'sport = :80' tells)
+To use another port: systemctl edit sampan-play.socket, then under [Socket]: ListenStream= and
+ListenStream=8080 on two lines; then sh install.sh again.  Its messages: journalctl -u sampan-play"
+	fi
 	say ""
 	say "Sampan serves the courses on this machine's network:"
 	for a in $(hostname -I 2>/dev/null); do

@@ -27,6 +27,7 @@ prefix=/opt/sampan
 archs=${KIT_ARCHS:-amd64 arm64}
 noto=/usr/share/fonts/truetype/noto
 jobs=$(nproc)
+dlopened=$(sed -n 's/^#define STEMMER_LIB "\(.*\)"$/\1/p' player/variants.c)
 
 rm -rf "$kit.new"
 mkdir -p "$kit.new/keys" "$kit.new/sampan/share/fonts" "$kit.new/sampan/share/man/man1" \
@@ -67,9 +68,10 @@ for arch in $archs; do
 	for prog in sampan-play sampan-build; do
 		"$t-strip" -o "$dest/libexec/$prog" "$obj/$arch/$prog"
 	done
-	# Every library the programs load, and those they load in turn.
-	todo=$(for p in "$dest"/libexec/sampan-*; do readelf -d "$p"; done |
-		sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
+	# Every library the programs load, and those they load in turn; and those they open
+	# themselves when needed (dlopen: search's stemmers, player/variants.c).
+	todo="$(for p in "$dest"/libexec/sampan-*; do readelf -d "$p"; done |
+		sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u) $dlopened"
 	done_libs=" "
 	while [ -n "$todo" ]; do
 		next=""

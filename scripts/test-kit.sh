@@ -44,6 +44,16 @@ if [ -z "$MIRROR" ]; then
 	exit 1
 fi
 
+# The libraries the player opens itself (dlopen) are in the kit too, for each architecture.
+missing=""
+for lib in $(sed -n 's/^#define [A-Z_]*_LIB "\(lib[^"]*\.so\.[^"]*\)"$/\1/p' "$TOP"/player/*.c); do
+	for arch in "$KIT"/sampan/*/lib; do
+		[ -s "$arch/$lib" ] || missing="$missing ${arch#"$KIT"/sampan/}/$lib"
+	done
+done
+if [ -z "$missing" ]; then ok "the kit carries the libraries the player opens itself"; else
+	not_ok "the kit carries the libraries the player opens itself" "missing:$missing"; fi
+
 # The bundles of the stick and the key that signed them.
 mkdir -p "$WORK/stick/sampan-kit"
 cp "$VECTORS/valid/minimal.sampan" "$VECTORS/valid/media.sampan" "$VECTORS/valid/multilingual.sampan" \

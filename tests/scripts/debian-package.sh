@@ -20,6 +20,17 @@ for tool in pkg-config scdoc debhelper-compat; do
 		not_ok "debian/control Build-Depends on $tool"; fi
 done
 
+# A library the player opens itself (dlopen) is no dependency dpkg-shlibdeps can see:
+# sampan-play must Depend on its package (Debian names it after the soname).
+for lib in $(sed -n 's/^#define [A-Z_]*_LIB "\(lib[^"]*\.so\.[^"]*\)"$/\1/p' "$TOP"/player/*.c); do
+	pkg=$(sed 's/\.so\.//' <<<"$lib")
+	if sed -n '/^Package: sampan-play$/,/^$/p' "$TOP/debian/control" | grep -q "^ $pkg,"; then
+		ok "sampan-play Depends on $pkg, for $lib which the player opens itself"
+	else
+		not_ok "sampan-play Depends on $pkg, for $lib which the player opens itself"
+	fi
+done
+
 make_version=$(sed -n 's/^VERSION := //p' "$TOP/Makefile")
 deb_version=$(sed -n '1s/^sampan (\([^)]*\)).*/\1/p' "$TOP/debian/changelog")
 if [ -n "$make_version" ] && [ "$make_version" = "$deb_version" ]; then
