@@ -52,7 +52,7 @@ run_one() {
 # wrap_dir DIR: DIR gets the man pages and service files of $O beside the wrappers.
 wrap_dir() {
 	local d
-	for d in man service; do
+	for d in man service tests; do
 		[ -e "$O/$d" ] && ln -sfn "$(cd "$O" && pwd)/$d" "$1/$d"
 	done
 }
@@ -75,8 +75,17 @@ elif [ -n "${RUN_WITH:-}" ]; then
 	wrap="$(cd "$O" && pwd)/run-with-wrap"
 	rm -rf "$wrap"
 	mkdir -p "$wrap"
+	# An LD_PRELOAD meant for the program (tests/failmalloc.so) is handed to it alone.
 	for prog in sampan-build sampan-play; do
-		printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$RUN_WITH" "$(cd "$O" && pwd)/$prog" >"$wrap/$prog"
+		cat >"$wrap/$prog" <<WRAP
+#!/bin/sh
+if [ -n "\${LD_PRELOAD:-}" ]; then
+	p=\$LD_PRELOAD
+	unset LD_PRELOAD
+	exec $RUN_WITH -E LD_PRELOAD="\$p" "$(cd "$O" && pwd)/$prog" "\$@"
+fi
+exec $RUN_WITH "$(cd "$O" && pwd)/$prog" "\$@"
+WRAP
 		chmod +x "$wrap/$prog"
 	done
 	wrap_dir "$wrap"

@@ -9,6 +9,9 @@ source "$(dirname "$0")/../lib/tap.sh"
 # A make of our own, not the one that runs the tests (its flags and jobserver).
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 O_REL=${BUILD_DIR#"$TOP"/}
+# Under make leakcheck and make test-arm64 the programs are wrappers in a folder of the
+# build folder: the build folder is the one above.
+case $O_REL in */valgrind-wrap | */run-with-wrap) O_REL=${O_REL%/*} ;; esac
 mk() { make --no-print-directory -C "$TOP" O="$O_REL" "$@"; }
 
 tests=$(cd "$TOP" && for t in tests/unit/test_*.c; do
