@@ -4,6 +4,7 @@
 #   make test       install missing Debian packages, build with ASan+UBSan, run every test
 #   make check      the same with warnings as errors, then lint (what CI runs)
 #   make demo       build the sample courses and serve them
+#   make bench-pi   a Raspberry Pi 4 classroom, simulated: 600 bundles, 40 phones (bench/RESULTS.md)
 #   make bench      measure against nginx, kiwix-serve, python3 http.server, zip: bench/RESULTS.md
 #   make leakcheck  the unit tests and the end-to-end scripts under valgrind
 #   make format     apply .clang-format;  make lint: clang-format check, banned calls, cppcheck
@@ -114,7 +115,7 @@ UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
 .SECONDARY:
 
 .PHONY: all lib deps test check run-tests test-unit man service leakcheck format lint vectors install \
-	uninstall clean help deb kit test-kit test-arm64 demo bench soak fuzz fuzz-build test-browser screenshots
+	uninstall clean help deb kit test-kit test-arm64 demo bench bench-pi soak fuzz fuzz-build test-browser screenshots
 
 all: lib $(PROGRAMS)
 
@@ -278,6 +279,11 @@ bench:
 	@$(MAKE) --no-print-directory all
 	@SAMPAN_BUILD=$(SAMPAN_BUILD) SAMPAN_PLAY=$(SAMPAN_PLAY) PYTHON=$(PYTHON) BENCH_FULL=$(BENCH_FULL) \
 		bench/run.sh
+
+# make bench-pi: a Raspberry Pi 4 classroom, simulated (bench/pi.sh, bench/pi.py); needs root.
+bench-pi: deps
+	@$(MAKE) --no-print-directory all
+	@SAMPAN_BUILD=$(SAMPAN_BUILD) SAMPAN_PLAY=$(SAMPAN_PLAY) PYTHON=$(PYTHON) bench/pi.sh
 
 SOAK_SECONDS ?= 600
 soak: deps
