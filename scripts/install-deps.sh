@@ -37,8 +37,8 @@ scdoc groff-base systemd
 # `arm64` (make deb ARCH=arm64, make test-arm64): the cross compiler, every -dev package above
 # for arm64 (Debian's multiarch: the architecture is added to dpkg first), and qemu-user-static
 # to run the arm64 programs.
-# `kit` (make kit, make test-kit): what makes and checks the offline kit: patchelf and
-# file; mmdebstrap to make the Debian 12 and 13 systems it is installed in.
+# `kit` (make kit, make test-kit): mmdebstrap to make the Debian 12 and 13 systems the kit is
+# installed in, and ip and unshare to cut them off the network.
 DEV_PACKAGES=$(printf '%s\n' $PACKAGES | grep -- '-dev$')
 for profile in "$@"; do
 	case $profile in
@@ -59,7 +59,7 @@ for profile in "$@"; do
 		PACKAGES="$PACKAGES crossbuild-essential-arm64 qemu-user-static pkg-config:arm64"
 		for p in $DEV_PACKAGES; do PACKAGES="$PACKAGES $p:arm64"; done
 		;;
-	kit) PACKAGES="$PACKAGES patchelf file mmdebstrap" ;;
+	kit) PACKAGES="$PACKAGES mmdebstrap iproute2 util-linux" ;;
 	*)
 		echo "install-deps: unknown profile: $profile" >&2
 		exit 2
