@@ -9,6 +9,7 @@
 #   make leakcheck  the unit tests and the end-to-end scripts under valgrind
 #   make format     apply .clang-format;  make lint: clang-format check, banned calls, cppcheck
 #   make vectors    regenerate format-spec/vectors/ from its generator
+#   make pot        po/sampan.pot from the player's strings, and po/*.po merged with it
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) with clang
 #   make soak       200 connections for SOAK_SECONDS (600) while bundles come and go
 #   make test-browser  the classroom in headless Chromium;  make screenshots: docs/screenshots/
@@ -114,7 +115,7 @@ UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
 
 .SECONDARY:
 
-.PHONY: all lib deps test check run-tests test-unit man service leakcheck format lint vectors install \
+.PHONY: all lib deps test check run-tests test-unit man service leakcheck format lint vectors pot install \
 	uninstall clean help deb kit test-kit test-arm64 demo bench bench-pi soak fuzz fuzz-build test-browser screenshots
 
 all: lib $(PROGRAMS)
@@ -156,6 +157,34 @@ $(HANS_TABLE): $(O)/gen/hans-table
 	$(Q)$< >$@.tmp 2>/dev/null && mv $@.tmp $@
 $(O)/player/variants.o: $(HANS_TABLE)
 
+# The player carries its own files, written into C by player/tools/embed.c: the
+# stylesheets and script of player/assets/, and the interface translations of po/,
+# each compiled by `msgfmt --check` (a .po it rejects fails the build).  Embedded, they
+# keep sampan-play one file, with nothing to install beside it (l10n.c says why the
+# catalogs are not read through libintl).
+EMBED := $(O)/gen/embed
+PO_FILES := $(sort $(wildcard po/*.po))
+MO_FILES := $(PO_FILES:po/%.po=$(O)/po/%.mo)
+ASSET_FILES := $(sort $(wildcard player/assets/*.css player/assets/*.js))
+GEN_OBJ := $(O)/gen/assets.o $(O)/gen/catalogs.o
+$(EMBED): player/tools/embed.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
+	$(Q)$(CC_FOR_BUILD) -O2 -o $@ $<
+$(O)/po/%.mo: po/%.po
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  MSGFMT  $<"
+	$(Q)msgfmt --check --output-file=$@.tmp $< && mv $@.tmp $@
+$(O)/gen/catalogs.c: $(MO_FILES) $(EMBED)
+	@[ "$(V)" = 1 ] || echo "  GEN     $@"
+	$(Q)$(EMBED) embedded_catalogs $(MO_FILES) >$@.tmp && mv $@.tmp $@
+$(O)/gen/assets.c: $(ASSET_FILES) $(EMBED)
+	@[ "$(V)" = 1 ] || echo "  GEN     $@"
+	$(Q)$(EMBED) embedded_assets $(ASSET_FILES) >$@.tmp && mv $@.tmp $@
+$(O)/gen/%.o: $(O)/gen/%.c
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Iplayer -c -o $@ $<
+
 $(O)/cli/%.o: cli/%.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
@@ -187,7 +216,7 @@ $(SAMPAN_BUILD): $(O)/builder/main.o $(BUILDER_LIB) $(BUNDLE_LIB)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(BUILDER_LIBS) $(PKG_LIBS)
 
-$(PLAYER_LIB): $(PLAYER_OBJ)
+$(PLAYER_LIB): $(PLAYER_OBJ) $(GEN_OBJ)
 	@rm -f $@
 	@[ "$(V)" = 1 ] || echo "  AR      $@"
 	$(Q)$(AR) rcs $@ $^
@@ -376,6 +405,16 @@ install: $(PROGRAMS) $(MAN_PAGES) $(SERVICE_FILES)
 	[ -e $(DESTDIR)$(SYSCONFDIR)/sampan/sampan-play.conf ] || \
 		install -m 0644 service/sampan-play.conf $(DESTDIR)$(SYSCONFDIR)/sampan/
 
+# po/sampan.pot from the strings the player marks (l10n.h), then every po/LANG.po
+# brought in step with it (new strings untranslated or fuzzy, for translators).
+XGETTEXT := xgettext --from-code=UTF-8 --language=C --keyword= --keyword=l10n_get:2c,3 \
+	--keyword=l10n_nget:2c,3,4 --add-comments=TRANSLATORS: --sort-by-file --add-location=file \
+	--package-name=Sampan --package-version=$(VERSION) \
+	--msgid-bugs-address="the issue tracker of Sampan"
+pot:
+	$(XGETTEXT) --output=po/sampan.pot $(sort $(wildcard player/*.c))
+	@for po in $(PO_FILES); do msgmerge --quiet --update --backup=none $$po po/sampan.pot || exit 1; done
+
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sampan-build $(DESTDIR)$(BINDIR)/sampan-play
 	rm -f $(DESTDIR)$(MANDIR)/man1/sampan-build.1 $(DESTDIR)$(MANDIR)/man1/sampan-play.1 \
@@ -397,5 +436,6 @@ help:
 
 # Every object's and every test program's header dependencies (-MMD -MP), main.o's too.
 -include $(BUNDLE_OBJ:.o=.d) $(BUILDER_OBJ:.o=.d) $(PLAYER_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
+	$(GEN_OBJ:.o=.d) \
 	$(UNIT_HELPER_OBJ:.o=.d) $(O)/builder/main.d $(O)/player/main.d $(UNIT_BIN:=.d) \
 	$(FUZZ_SRC:tests/fuzz/%.c=$(O)/fuzz/%.d)

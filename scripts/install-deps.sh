@@ -5,6 +5,8 @@
 # libstemmer-dev: Snowball's stemmers (and libstemmer0d, which sampan-play opens when a
 # search first needs a stem), so that search in English, Malay and Indonesian finds the
 # other forms of a word (player/variants.c).
+# gettext: msgfmt compiles the player's interface translations (po/*.po) at build time,
+# xgettext, msgmerge and msgcmp keep them in step with the code (make pot, make lint).
 # libgumbo-dev is the HTML5 parser the builder's sanitizer of lessons' HTML is built on.
 # dosfstools and fusefat give the tests a real FAT file system, as on a USB stick, without
 # the kernel's vfat (a mkfs.vfat image mounted through FUSE).
@@ -19,7 +21,7 @@ gcc make pkg-config
 libzip-dev zlib1g-dev libsodium-dev libssl-dev libjansson-dev libicu-dev
 libcmark-gfm-dev libcmark-gfm-extensions-dev libarchive-dev libyaml-dev libgumbo-dev
 libmicrohttpd-dev libqrencode-dev libsqlite3-dev libstemmer-dev curl
-libcmocka-dev valgrind clang-format cppcheck dosfstools fusefat
+libcmocka-dev valgrind clang-format cppcheck dosfstools fusefat gettext
 minisign unzip zip python3 python3-nacl
 ffmpeg librsvg2-bin fontconfig fonts-noto-core fonts-wqy-microhei
 scdoc groff-base systemd

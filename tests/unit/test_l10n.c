@@ -1,0 +1,242 @@
+/*
+ * test_l10n.c - the interface in ten languages (player/l10n.c): every string of
+ * po/sampan.pot translated in every language, from the catalogs built into the
+ * program; English for what a catalog lacks; the language of a request.
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l10n.h"
+
+/* ---- the strings of po/sampan.pot ---- */
+
+struct message {
+	char *ctx, *id, *plural;
+};
+
+/* A quoted .po string (one line's): its text, unescaped, appended to *s. */
+static void append_quoted(char **s, const char *line)
+{
+	const char *p = strchr(line, '"');
+	size_t n = *s ? strlen(*s) : 0;
+	char *out;
+
+	assert_non_null(p);
+	out = realloc(*s, n + strlen(p) + 1);
+	assert_non_null(out);
+	for (p++; *p && *p != '"'; p++) {
+		if (*p == '\\') {
+			p++;
+			out[n++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+		} else {
+			out[n++] = *p;
+		}
+	}
+	out[n] = '\0';
+	*s = out;
+}
+
+/* Every message of the template but its header; *n of them. */
+static struct message *read_pot(size_t *n)
+{
+	char *path = tu_path(tu_top(), "po/sampan.pot");
+	char *text = (char *)tu_read(path, NULL), *save = NULL;
+	struct message *m = calloc(256, sizeof(*m));
+	char **last = NULL;
+	size_t count = 0;
+
+	assert_non_null(m);
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "msgctxt ", 8) == 0) {
+			assert_true(count < 256);
+			count++;
+			last = &m[count - 1].ctx;
+		} else if (strncmp(line, "msgid_plural ", 13) == 0) {
+			last = &m[count - 1].plural;
+		} else if (strncmp(line, "msgid ", 6) == 0) {
+			/* the header is the one message without a context */
+			last = count ? &m[count - 1].id : NULL;
+			if (last && *last)
+				fail_msg("a message of po/sampan.pot has no context: %s", line);
+		} else if (line[0] == '"' && last) {
+			/* a continuation line */
+		} else {
+			last = NULL;
+			continue;
+		}
+		if (last)
+			append_quoted(last, line);
+	}
+	free(text);
+	free(path);
+	*n = count;
+	return m;
+}
+
+static void free_pot(struct message *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].ctx);
+		free(m[i].id);
+		free(m[i].plural);
+	}
+	free(m);
+}
+
+/* ---- tests ---- */
+
+static void ten_languages_english_first(void **state)
+{
+	(void)state;
+	static const char *const want[] = { "en", "zh-Hans", "th", "vi", "km",
+		                            "lo", "my",      "ms", "id", "fil" };
+
+	assert_int_equal(l10n_languages_count, 10);
+	for (size_t i = 0; i < 10; i++)
+		assert_string_equal(l10n_languages[i], want[i]);
+}
+
+static void every_catalog_is_built_in_and_reads(void **state)
+{
+	(void)state;
+	char why[256] = "";
+
+	if (!l10n_check(why, sizeof(why)))
+		fail_msg("%s", why);
+}
+
+/*
+ * Every string the player shows, in every language: a translation from the
+ * language's own catalog, never the English fallback.  The table is printed,
+ * so a reviewer sees each string in all ten languages.
+ */
+static void every_string_in_every_language(void **state)
+{
+	(void)state;
+	size_t n;
+	struct message *m = read_pot(&n);
+
+	assert_true(n >= 30);
+	for (size_t i = 0; i < n; i++) {
+		printf("# %s | %s\n", m[i].ctx, m[i].id);
+		for (size_t k = 1; k < l10n_languages_count; k++) {
+			const char *lang = l10n_languages[k];
+			/* both plural forms where a language has two (n of 1 and of 5) */
+			for (unsigned long count = 1; count <= (m[i].plural ? 5ul : 1ul);
+			     count += 4) {
+				const char *s = l10n_find(lang, m[i].ctx, m[i].id,
+				                          m[i].plural != NULL, count);
+				if (!s || !*s)
+					fail_msg("'%s' (%s) has no %s translation", m[i].id,
+					         m[i].ctx, lang);
+				printf("#   %-7s %s\n", lang, s);
+				/* The placeholders stand in the translation too. */
+				if (strstr(m[i].id, "{n}"))
+					assert_non_null(strstr(s, "{n}"));
+				if (strstr(m[i].id, "{m}"))
+					assert_non_null(strstr(s, "{m}"));
+				if (strstr(m[i].id, "{t}"))
+					assert_non_null(strstr(s, "{t}"));
+			}
+		}
+	}
+	free_pot(m, n);
+}
+
+static void translations_are_not_english(void **state)
+{
+	(void)state;
+	static const char *const langs[] = { "th", "km", "zh-Hans", "vi", "lo", "my" };
+	size_t n;
+	struct message *m = read_pot(&n);
+
+	for (size_t k = 0; k < sizeof(langs) / sizeof(langs[0]); k++)
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(m[i].ctx, "number") != 0 &&
+			    strcmp(l10n_get(langs[k], m[i].ctx, m[i].id), m[i].id) == 0)
+				fail_msg("'%s' in %s is the English", m[i].id, langs[k]);
+	free_pot(m, n);
+	assert_string_equal(l10n_get("en", "catalog", "Courses"), "Courses");
+	assert_string_equal(l10n_get("th", "catalog", "Courses"), "รายวิชา");
+	assert_string_equal(l10n_get("vi", "number", "."), ",");
+	assert_string_equal(l10n_get("id", "number", "."), ",");
+	assert_string_equal(l10n_get("th", "number", "."), ".");
+}
+
+static void plural_forms(void **state)
+{
+	(void)state;
+	assert_string_equal(l10n_nget("en", "catalog", "{n} lesson", "{n} lessons", 1),
+	                    "{n} lesson");
+	assert_string_equal(l10n_nget("en", "catalog", "{n} lesson", "{n} lessons", 0),
+	                    "{n} lessons");
+	assert_string_equal(l10n_nget("en", "catalog", "{n} lesson", "{n} lessons", 12),
+	                    "{n} lessons");
+	/* Thai has one form for every number. */
+	assert_string_equal(l10n_nget("th", "catalog", "{n} lesson", "{n} lessons", 1),
+	                    l10n_nget("th", "catalog", "{n} lesson", "{n} lessons", 7));
+	assert_non_null(strstr(l10n_nget("my", "catalog", "{n} lesson", "{n} lessons", 3), "{n}"));
+}
+
+static void what_a_catalog_lacks_is_english(void **state)
+{
+	(void)state;
+	assert_null(l10n_find("th", "catalog", "No such string", false, 0));
+	assert_string_equal(l10n_get("th", "catalog", "No such string"), "No such string");
+	assert_string_equal(l10n_nget("th", "catalog", "one thing", "{n} things", 1), "one thing");
+	assert_string_equal(l10n_nget("th", "catalog", "one thing", "{n} things", 2), "{n} things");
+	/* The context counts: the same words in another context are another string. */
+	assert_null(l10n_find("th", "nowhere", "Courses", false, 0));
+	/* English has no catalog: its strings are the code's. */
+	assert_null(l10n_find("en", "catalog", "Courses", false, 0));
+}
+
+static void unknown_language_is_english_and_variants_match(void **state)
+{
+	(void)state;
+	assert_string_equal(l10n_language("xx"), "en");
+	assert_string_equal(l10n_language(NULL), "en");
+	assert_string_equal(l10n_language(""), "en");
+	assert_string_equal(l10n_language("th-TH"), "th");
+	assert_string_equal(l10n_language("zh-CN"), "zh-Hans");
+	assert_string_equal(l10n_language("ZH-hans"), "zh-Hans");
+	assert_string_equal(l10n_language("tl"), "fil");
+	assert_string_equal(l10n_language("en_GB"), "en");
+	assert_string_equal(l10n_get("xx", "catalog", "Courses"), "Courses");
+	assert_string_equal(l10n_get("th-TH", "catalog", "Courses"),
+	                    l10n_get("th", "catalog", "Courses"));
+}
+
+static void the_language_of_a_request(void **state)
+{
+	(void)state;
+	/* ?lang= first, exactly; then Accept-Language; then English. */
+	assert_string_equal(l10n_choose("km", "th"), "km");
+	assert_string_equal(l10n_choose("KM", "th"), "th");
+	assert_string_equal(l10n_choose("xx", "vi-VN,vi;q=0.9,en;q=0.5"), "vi");
+	assert_string_equal(l10n_choose(NULL, "fr, zh;q=0.8"), "zh-Hans");
+	assert_string_equal(l10n_choose(NULL, "fr"), "en");
+	assert_string_equal(l10n_choose(NULL, NULL), "en");
+	/* Always one of the table's own strings. */
+	for (size_t i = 0; i < l10n_languages_count; i++)
+		assert_ptr_equal(l10n_choose(l10n_languages[i], NULL), l10n_languages[i]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ten_languages_english_first),
+		cmocka_unit_test(every_catalog_is_built_in_and_reads),
+		cmocka_unit_test(every_string_in_every_language),
+		cmocka_unit_test(translations_are_not_english),
+		cmocka_unit_test(plural_forms),
+		cmocka_unit_test(what_a_catalog_lacks_is_english),
+		cmocka_unit_test(unknown_language_is_english_and_variants_match),
+		cmocka_unit_test(the_language_of_a_request),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
