@@ -353,6 +353,7 @@ format:
 
 lint:
 	@scripts/lint.sh $(FORMAT_FILES)
+	@VERSION=$(VERSION) scripts/lint-po.sh $(sort $(wildcard player/*.c))
 
 vectors:
 	$(PYTHON) format-spec/vectors/generate.py
@@ -407,12 +408,8 @@ install: $(PROGRAMS) $(MAN_PAGES) $(SERVICE_FILES)
 
 # po/sampan.pot from the strings the player marks (l10n.h), then every po/LANG.po
 # brought in step with it (new strings untranslated or fuzzy, for translators).
-XGETTEXT := xgettext --from-code=UTF-8 --language=C --keyword= --keyword=l10n_get:2c,3 \
-	--keyword=l10n_nget:2c,3,4 --add-comments=TRANSLATORS: --sort-by-file --add-location=file \
-	--package-name=Sampan --package-version=$(VERSION) \
-	--msgid-bugs-address="the issue tracker of Sampan"
 pot:
-	$(XGETTEXT) --output=po/sampan.pot $(sort $(wildcard player/*.c))
+	VERSION=$(VERSION) scripts/pot.sh po/sampan.pot $(sort $(wildcard player/*.c))
 	@for po in $(PO_FILES); do msgmerge --quiet --update --backup=none $$po po/sampan.pot || exit 1; done
 
 uninstall:

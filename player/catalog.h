@@ -1,10 +1,9 @@
 /*
- * catalog.h - the player's own pages: the catalog of courses (with the
- * refused bundles and their reasons, a language filter and the QR code of
- * the player's address) as HTML that works without JavaScript, and as
- * JSON (/api/catalog.json).  The interface speaks English, Chinese
- * (simplified), Thai, Vietnamese, Khmer, Lao, Burmese, Malay, Indonesian
- * and Filipino.
+ * catalog.h - the catalog of courses (with the refused bundles and their
+ * reasons, a language filter and the QR code of the player's address) as
+ * HTML that works without JavaScript, in the interface languages
+ * (l10n.h), and as JSON (/api/catalog.json).  Pure functions of a
+ * library snapshot.
  */
 #ifndef SAMPAN_PLAYER_CATALOG_H
 #define SAMPAN_PLAYER_CATALOG_H
@@ -12,13 +11,6 @@
 #include <stddef.h>
 
 #include "library.h"
-
-/* The interface languages, English first. */
-extern const char *const catalog_ui_languages[];
-extern const size_t catalog_ui_languages_count;
-
-/* A label of the interface in lang (English when unknown). */
-const char *catalog_label(const char *lang, const char *key);
 
 struct catalog_view {
 	const struct lib_snapshot *snap;
@@ -40,11 +32,5 @@ char *catalog_html(const struct catalog_view *v);
 
 /* The catalog as JSON: {"courses": [...], "refused": [...]}, malloc'd. */
 char *catalog_json(const struct lib_snapshot *snap);
-
-/* A small HTML page for an error status (404, 405...), in the interface language. */
-char *catalog_error_page(const char *ui_lang, int status, const char *detail);
-
-/* The player's stylesheet (/_sampan/player.css). */
-const char *catalog_stylesheet(void);
 
 #endif

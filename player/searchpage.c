@@ -12,10 +12,10 @@
 
 #include <jansson.h>
 
-#include "catalog.h"
 #include "course.h"
 #include "html.h"
 #include "httputil.h"
+#include "l10n.h"
 #include "sbuf.h"
 
 #define PAGE_MAX (4 * 1024 * 1024)
@@ -76,16 +76,9 @@ static char *unmarked(const char *s)
 
 static json_t *jstr(const char *s);
 
-static const char *label(const char *ui, const char *key)
+/* A pattern of the interface with {n}, {m} or {t} replaced, escaped. */
+static void put_pattern(struct sbuf *b, const char *p, const char *n, const char *m, const char *t)
 {
-	return catalog_label(ui, key);
-}
-
-/* A label with {n}, {m} or {t} replaced. */
-static void put_label_with(struct sbuf *b, const char *ui, const char *key, const char *n,
-                           const char *m, const char *t)
-{
-	const char *p = label(ui, key);
 
 	while (*p) {
 		const char *brace = strchr(p, '{');
@@ -182,7 +175,7 @@ static void put_head(struct sbuf *b, const char *ui, const char *title, const ch
 	put(b, "\">\n<header>\n<p><a href=\"/?lang=");
 	put_url_part(b, ui);
 	put(b, "\">");
-	put_html(b, label(ui, "title"));
+	put_html(b, l10n_get(ui, "catalog", "Courses"));
 	put(b, "</a></p>\n</header>\n");
 }
 
@@ -211,7 +204,8 @@ static void put_search_link(struct sbuf *b, const struct search_view *v, size_t 
 /* "Did you mean WORDS?", WORDS a link to their search, in the interface language. */
 static void put_did_you_mean(struct sbuf *b, const struct search_view *v)
 {
-	const char *p = label(v->ui_lang, "did_you_mean"), *t = strstr(p, "{t}");
+	/* TRANSLATORS: {t} is the words offered, a link: keep {t} as it is. */
+	const char *p = l10n_get(v->ui_lang, "search", "Did you mean {t}?"), *t = strstr(p, "{t}");
 	struct search_view dv = *v;
 	char *before = strndup(p, t ? (size_t)(t - p) : strlen(p));
 
@@ -233,7 +227,8 @@ static void put_did_you_mean(struct sbuf *b, const struct search_view *v)
 /* The same sentence as text, and the link, for JSON. */
 static json_t *did_you_mean_json(const struct search_view *v)
 {
-	const char *p = label(v->ui_lang, "did_you_mean"), *t = strstr(p, "{t}");
+	/* TRANSLATORS: {t} is the words offered, a link: keep {t} as it is. */
+	const char *p = l10n_get(v->ui_lang, "search", "Did you mean {t}?"), *t = strstr(p, "{t}");
 	struct search_view dv = *v;
 	struct sbuf b;
 	json_t *o = json_object();
@@ -269,14 +264,15 @@ static void put_form(struct sbuf *b, const struct search_view *v)
 
 	put(b, "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">\n"
 	       "<label for=\"q\">");
-	put_html(b, label(ui, "search"));
+	put_html(b, l10n_get(ui, "search", "Search the courses"));
 	put(b, "</label>\n<input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" "
 	       "maxlength=\"200\" value=\"");
 	put_html(b, v->q ? v->q : "");
 	put(b, "\">\n<label for=\"course\">");
-	put_html(b, label(ui, "course"));
+	/* TRANSLATORS: the label of the list of courses to search in. */
+	put_html(b, l10n_get(ui, "search", "Course"));
 	put(b, "</label>\n<select id=\"course\" name=\"course\">\n<option value=\"\">");
-	put_html(b, label(ui, "all_courses"));
+	put_html(b, l10n_get(ui, "search", "All courses"));
 	put(b, "</option>\n");
 	for (size_t i = 0; v->snap && i < v->snap->count; i++) {
 		const struct lib_course *c = v->snap->courses[i];
@@ -295,7 +291,7 @@ static void put_form(struct sbuf *b, const struct search_view *v)
 		put(b, "\">\n");
 	}
 	put(b, "<button type=\"submit\">");
-	put_html(b, label(ui, "search_button"));
+	put_html(b, l10n_get(ui, "search", "Search"));
 	put(b, "</button>\n</form>\n<ul id=\"suggest\" class=\"suggest\" "
 	       "aria-live=\"polite\"></ul>\n");
 }
@@ -324,14 +320,16 @@ static void put_hit(struct sbuf *b, const struct search_view *v, const struct se
 		put(b, "<p class=\"approx\" lang=\"");
 		put_html(b, v->ui_lang);
 		put(b, "\">");
-		put_html(b, label(v->ui_lang, "approximate"));
+		/* TRANSLATORS: beside a result found by a looser spelling than the words typed. */
+		put_html(b, l10n_get(v->ui_lang, "search", "A similar spelling"));
 		put(b, "</p>\n");
 	}
 	if (h->media) {
 		char t[32];
 		clock_text(h->start_ms, t);
 		put(b, "<p class=\"cue\">");
-		put_label_with(b, v->ui_lang, "video_at", "", "", t);
+		/* TRANSLATORS: {t} is a time in the video, e.g. 1:05: keep {t} as it is. */
+		put_pattern(b, l10n_get(v->ui_lang, "search", "In the video at {t}"), "", "", t);
 		put(b, "</p>\n");
 	}
 	put(b, "<p class=\"snippet\" dir=\"auto\">");
@@ -348,35 +346,46 @@ char *searchpage_html(const struct search_view *v)
 
 	sbuf_init(&b, PAGE_MAX);
 	if (v->q && *v->q)
-		snprintf(title, sizeof(title), "%s: %.400s", label(ui, "search_button"), v->q);
+		snprintf(title, sizeof(title), "%s: %.400s", l10n_get(ui, "search", "Search"),
+		         v->q);
 	else
-		snprintf(title, sizeof(title), "%s", label(ui, "search"));
+		snprintf(title, sizeof(title), "%s", l10n_get(ui, "search", "Search the courses"));
 	put_head(&b, ui, title, "search");
 	put(&b, "<main>\n<h1>");
-	put_html(&b, label(ui, "search"));
+	put_html(&b, l10n_get(ui, "search", "Search the courses"));
 	put(&b, "</h1>\n");
 	put_form(&b, v);
 	if (v->problem == SEARCH_BUSY || v->problem == SEARCH_UNAVAILABLE) {
 		put(&b, "<p class=\"problem\" role=\"status\">");
-		put_html(&b, label(ui, v->problem == SEARCH_BUSY ? "busy" : "unavailable"));
+		put_html(&b, v->problem == SEARCH_BUSY
+		                     ? l10n_get(ui, "search",
+		                                "Many people are searching at once. Try again in a "
+		                                "moment.")
+		                     : l10n_get(ui, "search",
+		                                "Search is not available on this player."));
 		put(&b, "</p>\n");
 	} else if (v->indexed < v->total) {
 		char n[32], m[32];
 		snprintf(n, sizeof(n), "%zu", v->indexed);
 		snprintf(m, sizeof(m), "%zu", v->total);
 		put(&b, "<p class=\"indexing\" role=\"status\">");
-		put_label_with(&b, ui, "indexing", n, m, "");
+		/* TRANSLATORS: {n} and {m} are numbers: keep them as they are. */
+		put_pattern(&b,
+		            l10n_get(ui, "search",
+		                     "Search is still getting ready: {n} of {m} courses so far."),
+		            n, m, "");
 		put(&b, "</p>\n");
 	}
 	if (v->r && v->r->did_you_mean)
 		put_did_you_mean(&b, v);
 	if (v->r && v->r->timed_out) {
 		put(&b, "<p class=\"problem\" role=\"status\">");
-		put_html(&b, label(ui, "too_slow"));
+		put_html(&b, l10n_get(ui, "search",
+		                      "The search took too long. Try more specific words."));
 		put(&b, "</p>\n");
 	} else if (v->r && !v->r->empty_query && v->r->count == 0) {
 		put(&b, "<p class=\"none\" role=\"status\">");
-		put_html(&b, label(ui, "no_results"));
+		put_html(&b, l10n_get(ui, "search", "Nothing found. Try other words, or fewer."));
 		put(&b, "</p>\n");
 	} else if (v->r && v->r->count > 0) {
 		char start[32];
@@ -394,14 +403,16 @@ char *searchpage_html(const struct search_view *v)
 				put(&b, "<a rel=\"prev\" href=\"");
 				put_search_link(&b, v, page - 1);
 				put(&b, "\">");
-				put_html(&b, label(ui, "previous"));
+				/* TRANSLATORS: the link to the previous page of results. */
+				put_html(&b, l10n_get(ui, "search", "Previous"));
 				put(&b, "</a>\n");
 			}
 			if (v->r->more) {
 				put(&b, "<a rel=\"next\" href=\"");
 				put_search_link(&b, v, page + 1);
 				put(&b, "\">");
-				put_html(&b, label(ui, "next"));
+				/* TRANSLATORS: the link to the next page of results. */
+				put_html(&b, l10n_get(ui, "search", "Next"));
 				put(&b, "</a>\n");
 			}
 			put(&b, "</nav>\n");
@@ -546,108 +557,4 @@ char *searchpage_suggest_json(const struct search_view *v)
 		json_object_set_new(o, "did_you_mean", did_you_mean_json(v));
 	json_object_set_new(o, "suggestions", list);
 	return dump(o);
-}
-
-char *searchpage_watch_html(const struct watch_view *w)
-{
-	struct sbuf b;
-	char start[64];
-
-	snprintf(start, sizeof(start), "%.3f", w->start);
-	sbuf_init(&b, PAGE_MAX);
-	put_head(&b, w->ui_lang, w->course_title, "watch");
-	put(&b, "<main>\n<h1>");
-	put_html(&b, w->course_title);
-	put(&b, "</h1>\n<video controls preload=\"metadata\" src=\"/c/");
-	put_url_part(&b, w->course_id);
-	put(&b, "/");
-	put_url_part(&b, w->media);
-	put(&b, "#t=");
-	put(&b, start);
-	put(&b, "\">\n");
-	for (size_t i = 0; i < w->tracks_count; i++) {
-		put(&b, "<track kind=\"subtitles\" src=\"/c/");
-		put_url_part(&b, w->course_id);
-		put(&b, "/");
-		put_url_part(&b, w->tracks[i]);
-		put(&b, "\" srclang=\"");
-		put_html(&b, w->track_langs[i]);
-		put(&b, "\" label=\"");
-		put_html(&b, w->track_langs[i]);
-		put(&b,
-		    w->track && strcmp(w->track, w->tracks[i]) == 0 ? "\" default>\n" : "\">\n");
-	}
-	put(&b, "</video>\n");
-	if (w->lesson_url) {
-		put(&b, "<p><a class=\"open\" href=\"");
-		put_html(&b, w->lesson_url);
-		put(&b, "\">");
-		put_html(&b, label(w->ui_lang, "open_lesson"));
-		put(&b, "</a></p>\n");
-	}
-	put(&b, "</main>\n</body>\n</html>\n");
-	sbuf_add(&b, "", 1);
-	return sbuf_take(&b, NULL);
-}
-
-/*
- * Suggestions while typing, for every page with the search form: asks
- * /api/suggest.json a moment after the last key, shows links under the
- * box; the form works the same without it.
- */
-static const char script[] =
-        "(function () {\n"
-        "  var q = document.getElementById('q');\n"
-        "  var list = document.getElementById('suggest');\n"
-        "  if (!q || !list || !window.fetch) return;\n"
-        "  var timer = null, asked = '';\n"
-        "  function show(items, dym) {\n"
-        "    while (list.firstChild) list.removeChild(list.firstChild);\n"
-        "    if (dym) {\n"
-        "      var d = document.createElement('li');\n"
-        "      var da = document.createElement('a');\n"
-        "      d.className = 'did-you-mean';\n"
-        "      da.href = dym.url;\n"
-        "      da.textContent = dym.text;\n"
-        "      d.appendChild(da);\n"
-        "      list.appendChild(d);\n"
-        "    }\n"
-        "    items.forEach(function (s) {\n"
-        "      var li = document.createElement('li');\n"
-        "      var a = document.createElement('a');\n"
-        "      a.href = s.url;\n"
-        "      a.textContent = s.title;\n"
-        "      a.lang = s.lang;\n"
-        "      var c = document.createElement('span');\n"
-        "      c.className = 'hit-course';\n"
-        "      c.textContent = s.course;\n"
-        "      li.appendChild(a);\n"
-        "      li.appendChild(document.createTextNode(' '));\n"
-        "      li.appendChild(c);\n"
-        "      list.appendChild(li);\n"
-        "    });\n"
-        "  }\n"
-        "  function ask() {\n"
-        "    var text = q.value.trim();\n"
-        "    if (text === asked) return;\n"
-        "    asked = text;\n"
-        "    if (text.length < 2) { show([]); return; }\n"
-        "    var ui = document.documentElement.lang || 'en';\n"
-        "    fetch('/api/suggest.json?q=' + encodeURIComponent(text) +\n"
-        "          '&lang=' + encodeURIComponent(ui))\n"
-        "      .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })\n"
-        "      .then(function (j) {\n"
-        "        if (asked === text) show(j.suggestions || [], j.did_you_mean);\n"
-        "      })\n"
-        "      .catch(function () {});\n"
-        "  }\n"
-        "  q.addEventListener('input', function () {\n"
-        "    clearTimeout(timer);\n"
-        "    timer = setTimeout(ask, 150);\n"
-        "  });\n"
-        "})();\n";
-
-const char *searchpage_script(void)
-{
-	return script;
 }

@@ -1,9 +1,8 @@
 /*
  * searchpage.h - what a search shows: the results page (works without
  * JavaScript), the same as JSON (/api/search.json), suggestions while
- * typing (/api/suggest.json, read by /_sampan/search.js), and the page
- * that plays a video from a subtitle cue's time with its subtitles
- * (/watch).  Pure functions of their inputs, in the interface language.
+ * typing (/api/suggest.json, read by /_sampan/search.js).  Pure
+ * functions of their inputs, in the interface language.
  */
 #ifndef SAMPAN_PLAYER_SEARCHPAGE_H
 #define SAMPAN_PLAYER_SEARCHPAGE_H
@@ -43,25 +42,5 @@ char *searchpage_suggest_json(const struct search_view *v);
 
 /* The link of a hit: its section in the lesson page, or /watch at its cue. malloc'd. */
 char *searchpage_hit_url(const struct search_hit *h);
-
-struct watch_view {
-	const char *ui_lang;
-	const char *course_id;
-	const char *course_title;
-	const char *lesson_url; /* or NULL */
-	const char *media; /* entry name of the video or audio */
-	const char *media_type; /* its media type */
-	double start; /* seconds */
-	const char *const *tracks; /* entry names of its subtitle files */
-	const char *const *track_langs;
-	size_t tracks_count;
-	const char *track; /* the one to show first, or NULL */
-};
-
-/* A page that plays media from start with its subtitles, malloc'd. */
-char *searchpage_watch_html(const struct watch_view *w);
-
-/* /_sampan/search.js: suggestions as the student types. */
-const char *searchpage_script(void);
 
 #endif

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
 #include "cli.h"
 #include "search.h"
 #include "searchpage.h"
@@ -16,7 +15,9 @@
 struct searchsvc {
 	struct library *lib;
 	struct indexer *ix;
-	struct search *s;
+	char *db_path;
+	struct search *s; /* opened by the worker for the first search (worker only) */
+	bool open_failed;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -100,7 +101,16 @@ static void run_job(struct searchsvc *svc, struct search_job *j)
 		q.offset = (page - 1) * SEARCH_PAGE_SIZE;
 		q.budget = SEARCH_BUDGET;
 	}
-	if (j->q && *j->q) {
+	/*
+	 * The index connection (SQLite, and ICU's tokenizers with it) is opened
+	 * when a student first searches: a player nobody searches never loads it.
+	 */
+	if (j->q && *j->q && !svc->s && !svc->open_failed &&
+	    search_open(svc->db_path, &svc->s, &err) != BUNDLE_OK) {
+		fprintf(stderr, "sampan-play: search is not available: %s\n", err.message);
+		svc->open_failed = true;
+	}
+	if (j->q && *j->q && svc->s) {
 		if (search_run(svc->s, &q, &r, &err) == BUNDLE_OK)
 			have = true;
 		else
@@ -143,24 +153,23 @@ enum bundle_status searchsvc_start(struct library *lib, struct indexer *ix, cons
                                    struct searchsvc **out, struct bundle_error *err)
 {
 	struct searchsvc *svc = calloc(1, sizeof(*svc));
-	enum bundle_status st;
 
 	*out = NULL;
 	if (!svc)
 		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
 	svc->lib = lib;
 	svc->ix = ix;
-	st = search_open(db_path, &svc->s, err);
-	if (st != BUNDLE_OK) {
+	svc->db_path = strdup(db_path);
+	if (!svc->db_path) {
 		free(svc);
-		return st;
+		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
 	}
 	pthread_mutex_init(&svc->lock, NULL);
 	pthread_cond_init(&svc->cond, NULL);
 	if (pthread_create(&svc->thread, NULL, worker, svc) != 0) {
-		search_close(svc->s);
 		pthread_mutex_destroy(&svc->lock);
 		pthread_cond_destroy(&svc->cond);
+		free(svc->db_path);
 		free(svc);
 		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0,
 		                        "cannot start the search worker");
@@ -207,5 +216,6 @@ void searchsvc_stop(struct searchsvc *svc)
 	search_close(svc->s);
 	pthread_mutex_destroy(&svc->lock);
 	pthread_cond_destroy(&svc->cond);
+	free(svc->db_path);
 	free(svc);
 }

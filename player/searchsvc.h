@@ -45,7 +45,12 @@ struct search_job {
 
 struct searchsvc;
 
-/* Start the worker on the index at db_path (made by the indexer). */
+/*
+ * Start the worker on the index at db_path (made by the indexer).  The
+ * worker opens it for the first search, so that a player nobody searches
+ * holds no index connection; a search that cannot open it is answered
+ * that search is not available.
+ */
 enum bundle_status searchsvc_start(struct library *lib, struct indexer *ix, const char *db_path,
                                    struct searchsvc **s, struct bundle_error *err);
 

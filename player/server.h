@@ -1,11 +1,12 @@
 /*
- * server.h - the player's HTTP server, on GNU libmicrohttpd (the only file
- * that includes <microhttpd.h>): the catalog, the courses' pages and media
- * straight out of the bundles, with Range, ETags, gzip without
- * recompression, and every byte checked against the signed digests before
- * it is sent, from the memory it was checked in (vcache.h); search
- * (searchsvc.h), run apart from the rest.  GET and HEAD
- * only.
+ * server.h - the player's HTTP server, on GNU libmicrohttpd (server.c is
+ * the only file that includes <microhttpd.h>): it listens, reads each
+ * request, and sends what route.h answers: the catalog, the courses'
+ * pages and media straight out of the bundles, with Range, ETags, gzip
+ * without recompression, and every byte checked against the signed
+ * digests before it is sent, from the memory it was checked in
+ * (vcache.h); search (searchsvc.h), run apart from the rest.  GET and
+ * HEAD only.
  */
 #ifndef SAMPAN_PLAYER_SERVER_H
 #define SAMPAN_PLAYER_SERVER_H

@@ -1,0 +1,458 @@
+/*
+ * entry.c - a course's files from the bytes checked in memory (entry.h;
+ * format-spec/bundle-v1.md §12.4).
+ */
+#include "entry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decor.h"
+#include "errpage.h"
+#include "format.h"
+#include "httputil.h"
+#include "l10n.h"
+#include "represent.h"
+
+#define INFLATE_MAX BUNDLE_MAX_DEFLATED_SIZE
+
+/* What one request for an entry holds while it is answered. */
+struct entry_request {
+	struct library *lib;
+	struct vcache *vc;
+	struct lib_snapshot *snap;
+	struct lib_course *course; /* counted as a user until finish */
+	const struct bundle *b; /* course->b, open while counted */
+	size_t index;
+	struct bundle_entry e;
+};
+
+/* The request is done with the course: one user less, then the snapshot goes. */
+static void finish(struct entry_request *q)
+{
+	pthread_mutex_lock(&q->course->lock);
+	library_done_course(q->course);
+	pthread_mutex_unlock(&q->course->lock);
+	library_release_snapshot(q->lib, q->snap);
+}
+
+static void entry_key(const struct entry_request *q, enum vcache_kind kind, uint64_t part,
+                      struct vcache_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->bundle, q->course->manifest_digest, DIGEST_SIZE);
+	k->entry = q->index;
+	k->part = part;
+	k->kind = kind;
+}
+
+static void log_check(const struct entry_request *q, const struct bundle_error *err)
+{
+	fprintf(stderr, "sampan-play: %s: %s\n", q->course->path, err->message);
+}
+
+/* ---- vcache fills: each reads into the cache's memory and checks it there ---- */
+
+static enum bundle_status fill_whole(void *ctx, unsigned char *buf, size_t len,
+                                     struct bundle_error *err)
+{
+	const struct entry_request *q = ctx;
+
+	(void)len;
+	return bundle_read_into(q->b, q->index, buf, err);
+}
+
+struct chunk_fill {
+	const struct bundle *b;
+	size_t index;
+	uint64_t k;
+};
+
+static enum bundle_status fill_chunk(void *ctx, unsigned char *buf, size_t len,
+                                     struct bundle_error *err)
+{
+	const struct chunk_fill *f = ctx;
+	size_t n;
+	enum bundle_status st = bundle_read_chunk(f->b, f->index, f->k, buf, &n, err);
+
+	if (st == BUNDLE_OK && n != len)
+		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
+		                      "chunk of %zu bytes, not %zu", n, len);
+	return st;
+}
+
+/* A gzip member: a 10-byte header, the raw deflate bytes (checked where they lie), CRC-32 and size. */
+static enum bundle_status fill_gzip(void *ctx, unsigned char *buf, size_t len,
+                                    struct bundle_error *err)
+{
+	const struct entry_request *q = ctx;
+	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
+	unsigned char *trailer = buf + len - 8;
+	enum bundle_status st = bundle_read_deflated(q->b, q->index, buf + 10, NULL, err);
+
+	if (st != BUNDLE_OK)
+		return st;
+	memcpy(buf, header, sizeof(header));
+	for (int k = 0; k < 4; k++) {
+		trailer[k] = (unsigned char)(q->e.crc >> (8 * k));
+		trailer[4 + k] = (unsigned char)(q->e.size >> (8 * k));
+	}
+	return BUNDLE_OK;
+}
+
+static uint64_t chunk_len(const struct bundle_entry *e, uint64_t k)
+{
+	uint64_t off = k * BUNDLE_CHUNK_SIZE;
+
+	return e->size - off > BUNDLE_CHUNK_SIZE ? BUNDLE_CHUNK_SIZE : e->size - off;
+}
+
+/*
+ * Chunk k of a chunked entry, pinned; without room, a private one when
+ * may_be_private, else NULL (BUNDLE_OK).
+ */
+static enum bundle_status fetch_chunk(const struct entry_request *q, uint64_t k,
+                                      bool may_be_private, struct vcache_piece **out,
+                                      struct bundle_error *err)
+{
+	struct vcache_key key;
+	struct chunk_fill f = { q->b, q->index, k };
+
+	entry_key(q, VCACHE_CHUNK, k, &key);
+	return vcache_fetch(q->vc, &key, (size_t)chunk_len(&q->e, k), may_be_private, fill_chunk,
+	                    &f, out, err);
+}
+
+/* ---- a chunked entry streamed a chunk at a time, each from verified memory ---- */
+
+struct chunk_reader {
+	struct entry_request q;
+	uint64_t first, length; /* the entry's bytes sent */
+	struct vcache_piece *cur; /* chunk cur_k, pinned while it is being sent */
+	uint64_t cur_k;
+	bool failed;
+};
+
+static ssize_t chunk_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct chunk_reader *r = cls;
+	struct bundle_error err;
+	uint64_t at = r->first + pos, k = at / BUNDLE_CHUNK_SIZE;
+	size_t off = (size_t)(at % BUNDLE_CHUNK_SIZE), n, len;
+	const unsigned char *data;
+
+	if (pos >= r->length)
+		return REPLY_STREAM_END;
+	if (r->failed)
+		return REPLY_STREAM_ERROR;
+	n = r->length - pos < max ? (size_t)(r->length - pos) : max;
+	if (!r->cur || r->cur_k != k) {
+		vcache_release(r->q.vc, r->cur);
+		r->cur = NULL;
+		if (fetch_chunk(&r->q, k, false, &r->cur, &err) != BUNDLE_OK)
+			goto fail;
+		r->cur_k = k;
+	}
+	if (r->cur) {
+		data = vcache_piece_data(r->cur, &len);
+		if (n > len - off)
+			n = len - off;
+		memcpy(buf, data + off, n);
+		return (ssize_t)n;
+	}
+	/* No room in the cache (every piece is being sent): this step's bytes alone, checked. */
+	{
+		unsigned char *tmp = malloc(BUNDLE_CHUNK_SIZE);
+		if (!tmp) {
+			bundle_error_set(&err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
+			goto fail;
+		}
+		if (bundle_read_chunk(r->q.b, r->q.index, k, tmp, &len, &err) != BUNDLE_OK) {
+			free(tmp);
+			goto fail;
+		}
+		if (n > len - off)
+			n = len - off;
+		memcpy(buf, tmp + off, n);
+		free(tmp);
+		return (ssize_t)n;
+	}
+fail:
+	/* A chunk that fails is never sent: the response ends here, cut short. */
+	log_check(&r->q, &err);
+	r->failed = true;
+	return REPLY_STREAM_ERROR;
+}
+
+static void chunk_reader_done(void *cls)
+{
+	struct chunk_reader *r = cls;
+
+	vcache_release(r->q.vc, r->cur);
+	finish(&r->q);
+	free(r);
+}
+
+/* ---- decorated pages ---- */
+
+/* The index of an interface language, for a preview's banner. */
+static size_t ui_index(const char *lang)
+{
+	for (size_t i = 0; i < l10n_languages_count; i++)
+		if (strcmp(lang, l10n_languages[i]) == 0)
+			return i;
+	return 0;
+}
+
+/*
+ * The page as the player sends it, decorated (the fonts, and a preview's
+ * banner in the interface language), pinned: made once from the checked
+ * whole entry and kept.  *whole may hold that entry already (pinned; it is
+ * fetched when NULL and kept there).  NULL when it cannot be decorated.
+ */
+static struct vcache_piece *decorated_page(struct entry_request *q, const char *ui,
+                                           struct vcache_piece **whole, struct bundle_error *err,
+                                           enum bundle_status *st)
+{
+	struct vcache_key key;
+	struct vcache_piece *p;
+	const unsigned char *html;
+	size_t len, dlen = 0;
+	char *d;
+
+	*st = BUNDLE_OK;
+	entry_key(q, VCACHE_PAGE, q->course->unsigned_preview ? 1 + ui_index(ui) : 0, &key);
+	p = vcache_get(q->vc, &key);
+	if (p)
+		return p;
+	if (!*whole) {
+		struct vcache_key wk;
+		entry_key(q, VCACHE_WHOLE, 0, &wk);
+		*st = vcache_fetch(q->vc, &wk, (size_t)q->e.size, true, fill_whole, q, whole, err);
+		if (*st != BUNDLE_OK)
+			return NULL;
+	}
+	html = vcache_piece_data(*whole, &len);
+	d = decor_page(
+	        html, len,
+	        q->course->unsigned_preview
+	                ? l10n_get(ui, "preview", "Preview: not signed by a trusted publisher")
+	                : NULL,
+	        &dlen);
+	if (!d)
+		return NULL;
+	return vcache_adopt(q->vc, &key, (unsigned char *)d, dlen);
+}
+
+/* ---- the entry ---- */
+
+/* The checked piece p answers: its bytes first..last (or whole), released with the reply. */
+static void piece_reply(struct reply *r, struct vcache *vc, struct vcache_piece *p,
+                        const struct httpcond_answer *a)
+{
+	size_t len;
+
+	vcache_piece_data(p, &len);
+	r->status = a->status;
+	r->body = REPLY_PIECE;
+	r->vc = vc;
+	r->piece = p;
+	if (a->status == 206) {
+		r->off = (size_t)a->first;
+		r->len = a->last - a->first + 1;
+	} else {
+		r->off = 0;
+		r->len = len;
+	}
+}
+
+void entry_serve(struct library *lib, struct vcache *vc, const struct request *rq, const char *id,
+                 const char *rest, struct reply *r)
+{
+	struct entry_request q;
+	struct httpcond_request hrq;
+	struct httpcond_resource rs;
+	struct httpcond_answer a;
+	struct bundle_error err;
+	struct vcache_piece *whole = NULL, *page = NULL, *piece = NULL;
+	struct vcache_key key;
+	char *name = NULL, *type = NULL, tag[REPRESENT_TAG_SIZE], variant[16];
+	const char *ui = NULL, *vary_more = NULL;
+	enum bundle_status st = BUNDLE_OK;
+	uint64_t chunk_base = 0; /* where the piece sent starts in the entry */
+	size_t len;
+
+	memset(&q, 0, sizeof(q));
+	q.lib = lib;
+	q.vc = vc;
+	q.snap = library_snapshot(lib);
+	q.course = library_find(q.snap, id);
+	if (!q.course) {
+		library_release_snapshot(lib, q.snap);
+		errpage_reply(r, rq, 404, id);
+		return;
+	}
+	if (!urlpath_to_entry(rest, &name)) {
+		library_release_snapshot(lib, q.snap);
+		errpage_reply(r, rq, 400, "not a valid path");
+		return;
+	}
+	/* The lock opens the bundle and counts this request; reads need no lock. */
+	pthread_mutex_lock(&q.course->lock);
+	st = library_use_course(lib, q.course, &err);
+	q.b = q.course->b;
+	pthread_mutex_unlock(&q.course->lock);
+	if (st != BUNDLE_OK) {
+		fprintf(stderr, "sampan-play: %s: %s\n", q.course->path, err.message);
+		free(name);
+		library_release_snapshot(lib, q.snap);
+		/* The next scan looks at the file again: say so, briefly. */
+		errpage_reply(r, rq, 503, "this course is being reloaded");
+		return;
+	}
+	q.index = bundle_find(q.b, name, strlen(name));
+	if (q.index != BUNDLE_NOT_FOUND)
+		bundle_entry(q.b, q.index, &q.e);
+	free(name);
+	/* Only what the signed manifest lists exists: not mimetype, nor the manifest itself. */
+	if (q.index == BUNDLE_NOT_FOUND || !q.e.digest) {
+		finish(&q);
+		errpage_reply(r, rq, 404, rest);
+		return;
+	}
+
+	memset(&rs, 0, sizeof(rs));
+	etag_tag(q.e.digest, tag);
+	rs.tag = tag;
+	rs.ranges = true;
+	rs.size = q.e.size;
+	rs.last_modified = -1; /* an entry's ZIP date says nothing of its content */
+	rs.gzip = q.e.method == 8;
+	if (strcmp(q.e.media_type, "text/html") == 0 && q.e.size <= INFLATE_MAX) {
+		/* A page the player decorates is another representation, with its own ETag. */
+		enum decor_kind kind = decor_kind_of(q.course, q.index);
+		if (kind == DECOR_UNKNOWN && !q.course->unsigned_preview) {
+			const unsigned char *html;
+			entry_key(&q, VCACHE_WHOLE, 0, &key);
+			st = vcache_fetch(vc, &key, (size_t)q.e.size, true, fill_whole, &q, &whole,
+			                  &err);
+			if (st != BUNDLE_OK)
+				goto failed;
+			html = vcache_piece_data(whole, &len);
+			kind = decor_needs_fonts(html, len) ? DECOR_FONTS : DECOR_NONE;
+			decor_kind_learnt(q.course, bundle_count(q.b), q.index, kind);
+		}
+		if (kind == DECOR_FONTS || q.course->unsigned_preview) {
+			ui = l10n_choose(request_arg(rq, "lang"),
+			                 request_header(rq, "Accept-Language"));
+			page = decorated_page(&q, ui, &whole, &err, &st);
+			if (st != BUNDLE_OK)
+				goto failed;
+			if (page) {
+				vcache_piece_data(page, &len);
+				rs.size = len;
+				rs.gzip = false;
+				if (q.course->unsigned_preview) {
+					snprintf(variant, sizeof(variant), "p-%s", ui);
+					vary_more = "Accept-Language";
+				} else {
+					snprintf(variant, sizeof(variant), "d");
+				}
+				rs.variant = variant;
+			}
+		}
+	}
+	represent_facts(rq, &hrq);
+	httpcond_decide(&hrq, &rs, &a);
+	if (a.status != 200 && a.status != 206) {
+		represent_bodiless(r, &a, &rs, ENTRY_CACHE, vary_more);
+		goto done;
+	}
+	type = represent_content_type(q.e.media_type);
+	if (!type) {
+		r->failed = true;
+		goto done;
+	}
+	if (rq->head) {
+		/* what a GET would get, without reading it */
+		r->status = a.status;
+		r->body = REPLY_HEAD;
+		r->len = a.status == 206          ? a.last - a.first + 1
+		         : a.rep == HTTPCOND_GZIP ? q.e.comp_size + 18
+		                                  : rs.size;
+		represent_body_headers(r, &a, &rs, type, ENTRY_CACHE, vary_more);
+		goto done;
+	}
+	if (page) {
+		/* the decorated page, from memory */
+		piece = page;
+		page = NULL;
+	} else if (a.rep == HTTPCOND_GZIP) {
+		entry_key(&q, VCACHE_GZIP, 0, &key);
+		st = vcache_fetch(vc, &key, (size_t)q.e.comp_size + 18, true, fill_gzip, &q, &piece,
+		                  &err);
+	} else if (bundle_is_chunked(q.b, q.index) && a.status == 206 &&
+	           a.first / BUNDLE_CHUNK_SIZE == a.last / BUNDLE_CHUNK_SIZE) {
+		/* A range inside one chunk (a player seeking): straight from that chunk's memory. */
+		uint64_t k = a.first / BUNDLE_CHUNK_SIZE;
+		st = fetch_chunk(&q, k, true, &piece, &err);
+		chunk_base = k * BUNDLE_CHUNK_SIZE;
+	} else if (bundle_is_chunked(q.b, q.index)) {
+		struct chunk_reader *cr = calloc(1, sizeof(*cr));
+		if (!cr) {
+			r->failed = true;
+			goto done;
+		}
+		cr->q = q;
+		cr->first = a.status == 206 ? a.first : 0;
+		cr->length = a.status == 206 ? a.last - a.first + 1 : q.e.size;
+		/* The first chunk before the answer: a failure can still be a 500. */
+		if (cr->length > 0) {
+			cr->cur_k = cr->first / BUNDLE_CHUNK_SIZE;
+			st = fetch_chunk(&q, cr->cur_k, false, &cr->cur, &err);
+			if (st != BUNDLE_OK) {
+				free(cr);
+				goto failed;
+			}
+		}
+		r->status = a.status;
+		r->body = REPLY_STREAM;
+		r->len = cr->length;
+		r->read = chunk_read;
+		r->done = chunk_reader_done;
+		r->cls = cr;
+		represent_body_headers(r, &a, &rs, type, ENTRY_CACHE, vary_more);
+		free(type);
+		vcache_release(vc, whole);
+		/* the reader holds the course now (finish in chunk_reader_done) */
+		return;
+	} else if (whole) {
+		piece = whole;
+		whole = NULL;
+	} else {
+		entry_key(&q, VCACHE_WHOLE, 0, &key);
+		st = vcache_fetch(vc, &key, (size_t)q.e.size, true, fill_whole, &q, &piece, &err);
+	}
+	if (st != BUNDLE_OK)
+		goto failed;
+	/* the range within the piece sent, then as the entry's bytes again for Content-Range */
+	a.first -= chunk_base;
+	a.last -= chunk_base;
+	piece_reply(r, vc, piece, &a);
+	piece = NULL; /* the reply holds it */
+	a.first += chunk_base;
+	a.last += chunk_base;
+	represent_body_headers(r, &a, &rs, type, ENTRY_CACHE, vary_more);
+	goto done;
+failed:
+	log_check(&q, &err);
+	errpage_reply(r, rq, st == BUNDLE_NOMEM ? 503 : 500,
+	              st == BUNDLE_NOMEM ? "out of memory" : "this file failed its check");
+done:
+	free(type);
+	vcache_release(vc, whole);
+	vcache_release(vc, page);
+	vcache_release(vc, piece);
+	finish(&q);
+}
