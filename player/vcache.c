@@ -13,6 +13,12 @@
  * for the next chunk of the same size.
  */
 #define MAP_MIN (128u * 1024u)
+/*
+ * The keys of pages and whole entries asked for once and not kept: one
+ * slot per hash, so a key seen once is forgotten when another takes its
+ * slot (at worst it is read once more).  8 bytes a slot.
+ */
+#define GHOSTS 4096u
 #define PAGE_ROUND(n) (((n) + 4095u) & ~(size_t)4095u)
 
 enum piece_state {
@@ -50,7 +56,8 @@ struct vcache {
 	size_t buckets, count; /* count: pieces in the table */
 	struct lru seg[2];
 	size_t pinned;
-	uint64_t hits, fills, privates, evictions;
+	uint64_t hits, fills, privates, once, evictions;
+	uint64_t *ghost; /* GHOSTS slots: the hash of a key asked for once, or 0 */
 };
 
 static size_t cost_of(size_t len)
@@ -112,7 +119,10 @@ struct vcache *vcache_new(size_t budget)
 		return NULL;
 	vc->buckets = 256;
 	vc->table = calloc(vc->buckets, sizeof(*vc->table));
-	if (!vc->table) {
+	vc->ghost = calloc(GHOSTS, sizeof(*vc->ghost));
+	if (!vc->table || !vc->ghost) {
+		free(vc->table);
+		free(vc->ghost);
 		free(vc);
 		return NULL;
 	}
@@ -135,6 +145,7 @@ void vcache_free(struct vcache *vc)
 		}
 	}
 	free(vc->table);
+	free(vc->ghost);
 	pthread_cond_destroy(&vc->filled);
 	pthread_mutex_destroy(&vc->mu);
 	free(vc);
@@ -231,6 +242,19 @@ static void seg_push(struct vcache *vc, struct vcache_piece *p, enum segment s)
 	l->bytes += p->cost;
 }
 
+/* The protected segment kept to three quarters of the budget: its oldest back to probation. */
+static void touch_limit(struct vcache *vc, struct vcache_piece *p)
+{
+	if (p->seg != SEG_PROTECTED)
+		return;
+	while (vc->seg[SEG_PROTECTED].bytes > vc->budget / 4 * 3 &&
+	       vc->seg[SEG_PROTECTED].tail != p) {
+		struct vcache_piece *old = vc->seg[SEG_PROTECTED].tail;
+		seg_unlink(vc, old);
+		seg_push(vc, old, SEG_PROBATION);
+	}
+}
+
 /*
  * Asked for again: a chunk of a video is kept by recency alone (students
  * watching one video move through it together, and a chunk they have all
@@ -245,12 +269,30 @@ static void touch(struct vcache *vc, struct vcache_piece *p)
 		return;
 	}
 	seg_push(vc, p, SEG_PROTECTED);
-	while (vc->seg[SEG_PROTECTED].bytes > vc->budget / 4 * 3 &&
-	       vc->seg[SEG_PROTECTED].tail != p) {
-		struct vcache_piece *old = vc->seg[SEG_PROTECTED].tail;
-		seg_unlink(vc, old);
-		seg_push(vc, old, SEG_PROBATION);
+	touch_limit(vc, p);
+}
+
+/*
+ * Whether a piece not held is kept once it is made.  A chunk of video is:
+ * the class watching it asks for it again within seconds.  A page or a
+ * whole entry is kept when it is asked for the second time: a library
+ * whose courses each get one visit (a teacher looking through them) keeps
+ * nothing, while the lesson a class opens is read twice and then kept.
+ */
+static bool admit(struct vcache *vc, const struct vcache_key *key, uint64_t hash)
+{
+	uint64_t *slot, mark = hash | 1; /* never 0, an empty slot */
+
+	if (key->kind == VCACHE_CHUNK)
+		return true;
+	slot = &vc->ghost[(hash >> 32) & (GHOSTS - 1)];
+	if (*slot == mark) {
+		*slot = 0;
+		return true;
 	}
+	*slot = mark;
+	vc->once++;
+	return false;
 }
 
 static void pin(struct vcache *vc, struct vcache_piece *p)
@@ -389,7 +431,7 @@ enum bundle_status vcache_fetch(struct vcache *vc, const struct vcache_key *key,
 		}
 		unpin(vc, p);
 	}
-	shared = make_room(vc, mine->cost, len, &reuse);
+	shared = admit(vc, key, hash) && make_room(vc, mine->cost, len, &reuse);
 	if (!shared && !may_be_private) {
 		pthread_mutex_unlock(&vc->mu);
 		free(mine);
@@ -422,7 +464,10 @@ enum bundle_status vcache_fetch(struct vcache *vc, const struct vcache_key *key,
 	if (st == BUNDLE_OK) {
 		if (shared) {
 			mine->state = PIECE_READY;
-			seg_push(vc, mine, SEG_PROBATION);
+			/* a page kept has been asked for twice: protected at once */
+			seg_push(vc, mine,
+			         key->kind == VCACHE_CHUNK ? SEG_PROBATION : SEG_PROTECTED);
+			touch_limit(vc, mine);
 		}
 		*out = mine;
 	} else {
@@ -464,12 +509,13 @@ struct vcache_piece *vcache_adopt(struct vcache *vc, const struct vcache_key *ke
 		return p;
 	}
 	/* Not held (or being filled by another thread, which will hold it): keep this one. */
-	if (!p && make_room(vc, mine->cost, 0, &reuse)) {
+	if (!p && admit(vc, key, hash) && make_room(vc, mine->cost, 0, &reuse)) {
 		mine->state = PIECE_READY;
 		vc->pinned++;
 		vc->used += mine->cost;
 		table_add(vc, mine);
-		seg_push(vc, mine, SEG_PROBATION);
+		seg_push(vc, mine, SEG_PROTECTED);
+		touch_limit(vc, mine);
 	} else {
 		mine->state = PIECE_DROPPED;
 		vc->privates++;
@@ -503,6 +549,7 @@ void vcache_get_stats(struct vcache *vc, struct vcache_stats *st)
 	st->hits = vc->hits;
 	st->fills = vc->fills;
 	st->privates = vc->privates;
+	st->once = vc->once;
 	st->evictions = vc->evictions;
 	pthread_mutex_unlock(&vc->mu);
 }

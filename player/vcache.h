@@ -19,16 +19,19 @@
  * bytes from checked ones may put bytes here.
  *
  * Memory: the pieces held, with their bookkeeping, never exceed the budget.
- * A pinned piece (being sent) is never evicted; the least recently used of
- * the others goes first, in two segments: a page or whole entry asked for a
- * second time moves to the protected one (at most three quarters of the
- * budget), so a pass through a long video does not push out the pages a
- * class keeps asking for; chunks of video stay in the other, by recency
- * alone, so that a class moving through one video together reads each
- * chunk once, and the chunks all of them have passed go first.  When the
- * budget is full of pinned pieces, a fetch that allows it makes a private
- * piece (not shared, freed when released); one that does not gets no
- * piece, and reads for itself.
+ * A page or whole entry is kept only from the second time it is asked for
+ * (the first gets a private piece, freed once sent): a library whose
+ * courses each get one visit keeps nothing, the lesson a class opens is
+ * kept.  A pinned piece (being sent) is never evicted; the least recently
+ * used of the others goes first, in two segments: a page or whole entry
+ * kept goes to the protected one (at most three quarters of the budget),
+ * so a pass through a long video does not push out the pages a class keeps
+ * asking for; chunks of video, kept from the first time, stay in the
+ * other, by recency alone, so that a class moving through one video
+ * together reads each chunk once, and the chunks all of them have passed
+ * go first.  When the budget is full of pinned pieces, a fetch that allows
+ * it makes a private piece (not shared, freed when released); one that
+ * does not gets no piece, and reads for itself.
  *
  * Thread-safe: one mutex, never held while a piece is filled.  A piece
  * asked for by several threads at once is filled by the first; the others
@@ -86,8 +89,8 @@ struct vcache_piece *vcache_get(struct vcache *vc, const struct vcache_key *key)
 /*
  * Keep len bytes made from checked ones (a decorated page), taking data
  * (malloc'd): the piece for key, pinned.  When key is held already data is
- * freed and that piece returned; without room, a private piece of data.
- * NULL only when out of memory (data is freed).
+ * freed and that piece returned; asked for the first time, or without
+ * room, a private piece of data.  NULL only when out of memory (data is freed).
  */
 struct vcache_piece *vcache_adopt(struct vcache *vc, const struct vcache_key *key,
                                   unsigned char *data, size_t len);
@@ -105,7 +108,8 @@ struct vcache_stats {
 	size_t pinned; /* of those, being used */
 	uint64_t hits; /* fetches and gets that found their piece */
 	uint64_t fills; /* pieces filled (shared or private) */
-	uint64_t privates; /* of those, private for want of room */
+	uint64_t privates; /* of those, private: asked for once, or for want of room */
+	uint64_t once; /* pages and whole entries asked for a first time, not kept */
 	uint64_t evictions;
 };
 void vcache_get_stats(struct vcache *vc, struct vcache_stats *st);

@@ -135,7 +135,8 @@ static void fills_once_then_shares(void **state)
 	vcache_release(vc, q);
 	vcache_get_stats(vc, &st);
 	assert_int_equal(st.pinned, 0);
-	assert_int_equal(st.pieces, 3);
+	assert_int_equal(st.pieces, 2); /* the whole entry, asked for once, is not kept */
+	assert_int_equal(st.once, 1);
 	vcache_free(vc);
 }
 
@@ -229,6 +230,39 @@ static bool whole_held(struct vcache *vc, uint64_t entry)
 	p = vcache_get(vc, &k);
 	vcache_release(vc, p);
 	return p != NULL;
+}
+
+/*
+ * A page (a whole entry) is kept from the second time it is asked for: a
+ * teacher opening one page of each of 600 courses keeps nothing, the page a
+ * class opens is read twice, then shared.
+ */
+static void a_page_asked_for_once_is_not_kept(void **state)
+{
+	struct vcache *vc = vcache_new(1 << 20);
+	struct counter c = counter('p');
+	struct vcache_stats st;
+
+	(void)state;
+	for (uint64_t e = 0; e < 600; e++)
+		vcache_release(vc, get_whole(vc, e, 16000, &c));
+	vcache_get_stats(vc, &st);
+	assert_int_equal(st.pieces, 0);
+	assert_int_equal(st.used, 0);
+	assert_int_equal(st.once, 600);
+	assert_int_equal(c.calls, 600);
+	assert_false(whole_held(vc, 7));
+	/* asked again: read once more, and kept */
+	vcache_release(vc, get_whole(vc, 7, 16000, &c));
+	assert_true(whole_held(vc, 7));
+	vcache_release(vc, get_whole(vc, 7, 16000, &c));
+	assert_int_equal(c.calls, 601);
+	vcache_get_stats(vc, &st);
+	assert_int_equal(st.pieces, 1);
+	/* a chunk of video is kept from the first time */
+	vcache_release(vc, get(vc, 0, SMALL, &c));
+	assert_true(held(vc, 0));
+	vcache_free(vc);
 }
 
 /*
@@ -371,7 +405,12 @@ static void adopt_keeps_made_bytes(void **state)
 	k.kind = VCACHE_PAGE;
 	memcpy(a, "first", 5);
 	memcpy(b, "other", 5);
-	p = vcache_adopt(vc, &k, a, 5);
+	/* made the first time: served, not kept */
+	p = vcache_adopt(vc, &k, malloc(5), 5);
+	assert_non_null(p);
+	vcache_release(vc, p);
+	assert_null(vcache_get(vc, &k));
+	p = vcache_adopt(vc, &k, a, 5); /* the second time: kept */
 	assert_non_null(p);
 	q = vcache_adopt(vc, &k, b, 5); /* held already: b is freed, p returned */
 	assert_ptr_equal(p, q);
@@ -493,6 +532,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fills_once_then_shares),
+		cmocka_unit_test(a_page_asked_for_once_is_not_kept),
 		cmocka_unit_test(keeps_to_the_budget_least_recently_used_first),
 		cmocka_unit_test(pinned_pieces_stay_and_private_ones_go),
 		cmocka_unit_test(asked_twice_outlives_one_long_pass),
