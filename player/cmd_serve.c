@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <ifaddrs.h>
+#include <malloc.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netdb.h>
@@ -108,6 +109,17 @@ static bool parse_size(const char *s, size_t *bytes)
 		return false;
 	*bytes = (size_t)(n << shift);
 	return true;
+}
+
+/*
+ * What closed bundles held goes back to the system, rather than stay in
+ * the heaps of the threads that opened them.
+ */
+static void give_back_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 }
 
 static volatile sig_atomic_t stop_by;
@@ -375,6 +387,7 @@ int cmd_serve(int argc, char **argv)
 	lo.paths_count = optind < argc ? (size_t)(argc - optind) : 1;
 	lo.trust = &trust;
 	lo.cache_dir = cache;
+	lo.max_open = MAX_OPEN;
 	if (library_open(&lo, &lib, &err) != BUNDLE_OK) {
 		rc = cli_bundle_error(NULL, &err);
 		goto done;
@@ -442,7 +455,8 @@ int cmd_serve(int argc, char **argv)
 			if (rescan_now || cli_now() >= next) {
 				rescan_now = 0;
 				library_rescan(lib);
-				library_close_idle(lib, IDLE_SECONDS, MAX_OPEN);
+				if (library_close_idle(lib, IDLE_SECONDS, MAX_OPEN) > 0)
+					give_back_memory();
 				report(lib, &generation);
 				indexer_poke(ix);
 				next = cli_now() + RESCAN_SECONDS;

@@ -8,6 +8,7 @@
 #include "library_int.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,7 @@ enum bundle_status library_open(const struct library_options *opt, struct librar
 	lib->trust = opt->trust ? opt->trust : &empty_trust;
 	lib->allow_unsigned = opt->allow_unsigned;
 	lib->allow_downgrade = opt->allow_downgrade;
+	lib->max_open = opt->max_open;
 	lib->paths = calloc(opt->paths_count ? opt->paths_count : 1, sizeof(*lib->paths));
 	if (!lib->paths)
 		goto nomem;
@@ -254,6 +256,22 @@ static bool same_file(const struct lib_course *c, const struct stat *sb)
 	       sb->st_mtim.tv_sec == c->mtime.tv_sec && sb->st_mtim.tv_nsec == c->mtime.tv_nsec;
 }
 
+/*
+ * A bundle was opened: every so often (a quarter of max_open opens), look
+ * how many are, and close the longest unused past max_open.
+ */
+static bool time_to_look(struct library *lib)
+{
+	bool look;
+
+	pthread_mutex_lock(&lib->mu);
+	look = ++lib->opened > lib->max_open / 4;
+	if (look)
+		lib->opened = 0;
+	pthread_mutex_unlock(&lib->mu);
+	return look;
+}
+
 enum bundle_status library_use_course(struct library *lib, struct lib_course *c,
                                       struct bundle_error *err)
 {
@@ -282,6 +300,9 @@ enum bundle_status library_use_course(struct library *lib, struct lib_course *c,
 			return st;
 		}
 		c->b = b;
+		/* c->lock is held: c, in use, is never the one closed */
+		if (lib->max_open && time_to_look(lib))
+			(void)library_close_idle(lib, HUGE_VAL, lib->max_open);
 	}
 	c->users++;
 	c->last_used = cli_now();
@@ -333,12 +354,12 @@ static bool close_unused(struct lib_course *c)
 	return closed;
 }
 
-void library_close_idle(struct library *lib, double idle, size_t max_open)
+size_t library_close_idle(struct library *lib, double idle, size_t max_open)
 {
 	struct lib_snapshot *s = library_snapshot(lib);
 	struct idle_course *unused = calloc(s->count ? s->count : 1, sizeof(*unused));
 	double now = cli_now();
-	size_t n = 0, still_open = 0;
+	size_t n = 0, still_open = 0, closed = 0;
 
 	for (size_t i = 0; i < s->count; i++) {
 		struct lib_course *c = s->courses[i];
@@ -349,6 +370,7 @@ void library_close_idle(struct library *lib, double idle, size_t max_open)
 		if (c->b && c->users == 0 && now - c->last_used >= idle) {
 			bundle_close(c->b);
 			c->b = NULL;
+			closed++;
 		} else if (c->b) {
 			still_open++;
 			if (unused && c->users == 0)
@@ -360,11 +382,14 @@ void library_close_idle(struct library *lib, double idle, size_t max_open)
 	if (unused && still_open > max_open) {
 		qsort(unused, n, sizeof(*unused), by_last_use);
 		for (size_t i = 0; i < n && still_open > max_open; i++)
-			if (close_unused(unused[i].c))
+			if (close_unused(unused[i].c)) {
 				still_open--;
+				closed++;
+			}
 	}
 	free(unused);
 	library_release_snapshot(lib, s);
+	return closed;
 }
 
 struct lib_course *library_find(const struct lib_snapshot *s, const char *id)

@@ -81,6 +81,12 @@ struct library_options {
 	const char *cache_dir; /* where the highest versions seen are remembered; NULL: none */
 	bool allow_unsigned; /* serve bundles no trusted key signed (producers' preview) */
 	bool allow_downgrade; /* serve a lower version than one seen before */
+	/*
+	 * Bundles kept open at most, but for those in use (0: no limit): past
+	 * it, opening one closes the longest unused, so that a visit to every
+	 * course of a large library leaves no more than this open.
+	 */
+	size_t max_open;
 };
 
 /*
@@ -115,9 +121,10 @@ void library_done_course_close(struct lib_course *c);
 /*
  * Close the bundles that no response has used for idle seconds, then, while
  * more than max_open bundles are open, the unused ones in the order they
- * were last used.  Bundles in use stay open.  Thread-safe.
+ * were last used.  Bundles in use stay open.  How many were closed.
+ * Thread-safe.
  */
-void library_close_idle(struct library *lib, double idle, size_t max_open);
+size_t library_close_idle(struct library *lib, double idle, size_t max_open);
 
 /* The course with that id in s, or NULL. */
 struct lib_course *library_find(const struct lib_snapshot *s, const char *id);

@@ -54,6 +54,8 @@ struct library {
 	struct lib_file *files; /* the last scan's known files, sorted by path */
 	size_t files_count;
 	struct versions store;
+	size_t max_open; /* bundles kept open at most, but for those in use (0: no limit) */
+	size_t opened; /* bundles opened since the last look at how many are (mu) */
 };
 
 /* library.c: a course for a verified bundle; takes b (closes it on failure). */

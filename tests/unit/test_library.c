@@ -1032,9 +1032,64 @@ static void at_most_max_open_bundles_stay_open(void **state)
 		free(paths[i]);
 }
 
+/*
+ * With max_open, a visit to every course leaves no more than that open:
+ * opening one closes the longest unused, never one in use.
+ */
+static void opening_past_max_open_closes_the_longest_unused(void **state)
+{
+	struct fixture *f = *state;
+	struct library_options o;
+	struct library *lib = NULL;
+	struct lib_snapshot *s;
+	struct bundle_error err;
+	const char *paths[1] = { f->books };
+	struct lib_course *held;
+	size_t open = 0;
+
+	for (int i = 0; i < 8; i++) {
+		char name[32], id[32];
+		snprintf(name, sizeof(name), "c%d.sampan", i);
+		snprintf(id, sizeof(id), "org.example.c%d", i);
+		add_course(f->books, name, id, "1.0", 1);
+	}
+	memset(&o, 0, sizeof(o));
+	o.paths = paths;
+	o.paths_count = 1;
+	o.trust = &f->trust;
+	o.max_open = 2;
+	assert_ok(library_open(&o, &lib, &err), err);
+	s = library_snapshot(lib);
+	assert_int_equal(s->count, 8);
+	/* the first is kept in use throughout; the others are used one after another */
+	held = s->courses[0];
+	pthread_mutex_lock(&held->lock);
+	assert_ok(library_use_course(lib, held, &err), err);
+	pthread_mutex_unlock(&held->lock);
+	for (size_t i = 1; i < s->count; i++) {
+		struct lib_course *c = s->courses[i];
+		pthread_mutex_lock(&c->lock);
+		assert_ok(library_use_course(lib, c, &err), err);
+		library_done_course(c);
+		pthread_mutex_unlock(&c->lock);
+	}
+	for (size_t i = 0; i < s->count; i++)
+		open += s->courses[i]->b != NULL;
+	assert_int_equal(open, 2); /* the one in use, and the one opened last */
+	assert_non_null(held->b); /* in use: never closed */
+	assert_non_null(s->courses[s->count - 1]->b);
+	pthread_mutex_lock(&held->lock);
+	library_done_course(held);
+	pthread_mutex_unlock(&held->lock);
+	library_release_snapshot(lib, s);
+	library_close(lib);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(opening_past_max_open_closes_the_longest_unused,
+		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(opens_lazily_and_closes_idle, setup, teardown),
 		cmocka_unit_test_setup_teardown(at_most_max_open_bundles_stay_open, setup,
 		                                teardown),
