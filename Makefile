@@ -354,6 +354,8 @@ format:
 lint:
 	@scripts/lint.sh $(FORMAT_FILES)
 	@VERSION=$(VERSION) scripts/lint-po.sh $(sort $(wildcard player/*.c))
+	@scripts/install-deps.sh weblint
+	@scripts/lint-web.sh
 
 vectors:
 	$(PYTHON) format-spec/vectors/generate.py

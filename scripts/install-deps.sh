@@ -30,7 +30,8 @@ scdoc groff-base systemd
 # `fuzz` (make fuzz): clang and its libFuzzer runtime (a Recommends, which
 # --no-install-recommends would skip).
 # `browser` (make test-browser, make screenshots): Debian's Chromium, and Node.js with npm where
-# the machine has no node of its own.
+# the machine has no node of its own; `weblint` (make lint: stylelint and ESLint on the player's
+# CSS and JS, npm packages) the latter alone.
 # `bench` (make bench): the peers Sampan is measured against and the tools that measure:
 # nginx, kiwix-serve, zimwriterfs, wrk, gnuplot (without X), openssl's command.  On a machine
 # run by systemd, Debian's nginx package also starts nginx on port 80; the benchmarks run their
@@ -47,6 +48,11 @@ for profile in "$@"; do
 	fuzz) PACKAGES="$PACKAGES clang libclang-rt-14-dev" ;;
 	browser)
 		PACKAGES="$PACKAGES chromium"
+		if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+			PACKAGES="$PACKAGES nodejs npm"
+		fi
+		;;
+	weblint)
 		if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 			PACKAGES="$PACKAGES nodejs npm"
 		fi
