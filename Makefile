@@ -174,7 +174,7 @@ $(EMBED): player/tools/embed.c
 $(O)/po/%.mo: po/%.po
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  MSGFMT  $<"
-	$(Q)msgfmt --check --output-file=$@.tmp $< && mv $@.tmp $@
+	$(Q)msgfmt --check --output-file=$@.tmp $< || { rm -f $@.tmp; exit 1; }; mv $@.tmp $@
 $(O)/gen/catalogs.c: $(MO_FILES) $(EMBED)
 	@[ "$(V)" = 1 ] || echo "  GEN     $@"
 	$(Q)$(EMBED) embedded_catalogs $(MO_FILES) >$@.tmp && mv $@.tmp $@
