@@ -3,7 +3,9 @@
 # served by sampan-play (from the bundles), nginx and `python3 -m http.server`
 # (from the same files extracted to disk) and kiwix-serve (from ZIM files packed
 # from them), all four running at once on 127.0.0.1 and loaded in turn by wrk;
-# and the resident memory of each, idle and at its highest under load.
+# and the resident memory of each, idle and at its highest under load.  When
+# SAMPAN_PLAY_BEFORE names another build of sampan-play, it runs beside them
+# as a fifth system, "sampan-play before", loaded in the same turns.
 # Needs the environment bench/run.sh sets; prints Markdown.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
@@ -11,7 +13,14 @@ source "$BENCH_TOP/bench/lib.sh"
 stop_servers_on_exit
 
 systems=(sampan nginx kiwix python)
-declare -A label=([sampan]=sampan-play [nginx]=nginx [kiwix]=kiwix-serve [python]="python3 -m http.server")
+peers=(nginx kiwix python)
+declare -A label=([sampan]=sampan-play [nginx]=nginx [kiwix]=kiwix-serve [python]="python3 -m http.server"
+	[before]="sampan-play before")
+declare -A short=([nginx]=nginx [kiwix]=kiwix [python]=python [before]=before)
+if [ -n "${SAMPAN_PLAY_BEFORE:-}" ]; then
+	systems+=(before)
+	peers+=(before)
+fi
 declare -A base=() pid=()
 id=$BENCH_COURSE_ID
 zim=${id##*.}
@@ -24,6 +33,13 @@ base[sampan]=http://127.0.0.1:$port/c/$id
 server_start sampan "${base[sampan]}/$BENCH_PAGE" "$SAMPAN_PLAY" serve "$BENCH_BUNDLES" \
 	--bind 127.0.0.1 --port "$port" --trust "$BENCH_PUB" --cache "$BENCH_WORK/serve-cache" -q
 pid[sampan]=$SERVER_PID
+if [ -n "${SAMPAN_PLAY_BEFORE:-}" ]; then
+	port=$(probe port)
+	base[before]=http://127.0.0.1:$port/c/$id
+	server_start before "${base[before]}/$BENCH_PAGE" "$SAMPAN_PLAY_BEFORE" serve "$BENCH_BUNDLES" \
+		--bind 127.0.0.1 --port "$port" --trust "$BENCH_PUB" --cache "$BENCH_WORK/serve-cache-before" -q
+	pid[before]=$SERVER_PID
+fi
 
 port=$(probe port)
 base[nginx]=http://127.0.0.1:$port/c/$id
@@ -158,7 +174,7 @@ row() {
 		[ "$test" = range ] && [ "${ranges[$s]}" = no ] && v="no Range"
 		line+=" $v |"
 	done
-	for s in nginx kiwix python; do
+	for s in "${peers[@]}"; do
 		line+=" $(ratio "$(col "$c" "${B[$test.sampan]}")" "$(col "$c" "${B[$test.$s]}")") |"
 	done
 	echo "$line"
@@ -173,7 +189,7 @@ mem_row() { # LABEL VALUES-BY-SYSTEM...
 	done
 	line="| $name |"
 	for s in "${systems[@]}"; do line+=" ${m[$s]} |"; done
-	for s in nginx kiwix python; do line+=" $(ratio "${m[sampan]}" "${m[$s]}") |"; done
+	for s in "${peers[@]}"; do line+=" $(ratio "${m[sampan]}" "${m[$s]}") |"; done
 	echo "$line"
 }
 
@@ -186,8 +202,13 @@ echo "is \`$BENCH_PAGE\` of course 1 ($page_bytes bytes of HTML); the video is i
 echo "\`$BENCH_VIDEO\` ($video_bytes bytes).  wrk runs on the same two cores as the server."
 echo "Latencies are in milliseconds (lower is better; so is a ratio below 1 for them)."
 echo
-echo "| figure | sampan-play | nginx | kiwix-serve | python3 http.server | Sampan / nginx | Sampan / kiwix | Sampan / python |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+[ -n "${SAMPAN_PLAY_BEFORE:-}" ] &&
+	echo "\"sampan-play before\" is the build named by SAMPAN_PLAY_BEFORE (commit ${SAMPAN_BEFORE_COMMIT:-unknown})." && echo
+head="| figure |" rule="| --- |"
+for s in "${systems[@]}"; do head+=" ${label[$s]/python3 -m http.server/python3 http.server} |" rule+=" ---: |"; done
+for s in "${peers[@]}"; do head+=" Sampan / ${short[$s]} |" rule+=" ---: |"; done
+echo "$head"
+echo "$rule"
 row "lesson page, requests/s (32 connections)" page 1
 row "lesson page, p50 latency" page 2
 row "lesson page, p99 latency" page 3

@@ -10,6 +10,8 @@
 # kiwix-serve keeps no cache: it starts twice, and the two are the same kind
 # of start.  Memory is VmRSS two seconds after start-up, and again right after
 # one GET of the first lesson page of every course.
+# When SAMPAN_PLAY_BEFORE names another build of sampan-play, it starts cold and
+# warm too, in the same turns, and a second table compares the two builds.
 # Writes $BENCH_WORK/startup.dat for the plot; needs the environment bench/run.sh
 # sets; prints Markdown.
 set -euo pipefail
@@ -26,11 +28,13 @@ measure() {
 	local system=$1 n=$2 cache=$3 port urls=() zims=() c idle after secs
 	local courses=("${all[@]:0:n}")
 	port=$(probe port)
-	if [ "$system" = sampan ]; then
+	if [ "$system" = sampan ] || [ "$system" = before ]; then
+		local play=$SAMPAN_PLAY
+		[ "$system" = before ] && play=$SAMPAN_PLAY_BEFORE
 		for c in "${courses[@]}"; do
 			urls+=("http://127.0.0.1:$port/c/org.sampan.bench.$c/$BENCH_PAGE")
 		done
-		server_start "sampan-$n" "${urls[n - 1]}" "$SAMPAN_PLAY" serve "$BENCH_WORK/ladder/$n" \
+		server_start "$system-$n" "${urls[n - 1]}" "$play" serve "$BENCH_WORK/ladder/$n" \
 			--bind 127.0.0.1 --port "$port" --trust "$BENCH_PUB" --cache "$cache" -q
 	else
 		for c in "${courses[@]}"; do
@@ -71,6 +75,13 @@ for n in $ladder; do
 		runs[first.$n]+=$MEASURED
 		measure kiwix "$n" -
 		runs[second.$n]+=$MEASURED
+		if [ -n "${SAMPAN_PLAY_BEFORE:-}" ]; then
+			rm -rf "$cache-before"
+			measure before "$n" "$cache-before"
+			runs[bcold.$n]+=$MEASURED
+			measure before "$n" "$cache-before"
+			runs[bwarm.$n]+=$MEASURED
+		fi
 	done
 done
 
@@ -115,6 +126,26 @@ for n in $ladder; do
 	figure "rss_all_kiwix_$n" "$ka"
 done
 echo
+if [ -n "${SAMPAN_PLAY_BEFORE:-}" ]; then
+	echo "The same for \"sampan-play before\", the build named by SAMPAN_PLAY_BEFORE (commit"
+	echo "${SAMPAN_BEFORE_COMMIT:-unknown}), started in the same turns; the ratios are this build / before."
+	echo
+	echo "| bundles | before cold (s) | before warm (s) | warm now / before | before idle | before after a page of each | after a page of each, now / before |"
+	echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for n in $ladder; do
+		warm=$(pick warm "$n" 1 low) bwarm=$(pick bwarm "$n" 1 low)
+		# shellcheck disable=SC2046
+		sa=$(mib "$(lowest $(pick cold "$n" 3 all) $(pick warm "$n" 3 all))")
+		# shellcheck disable=SC2046
+		bi=$(mib "$(lowest $(pick bcold "$n" 2 all) $(pick bwarm "$n" 2 all))")
+		# shellcheck disable=SC2046
+		ba=$(mib "$(lowest $(pick bcold "$n" 3 all) $(pick bwarm "$n" 3 all))")
+		echo "| $n | $(pick bcold "$n" 1 low) ($(pick bcold "$n" 1 all)) | $bwarm ($(pick bwarm "$n" 1 all)) | $(ratio "$warm" "$bwarm") | $bi | $ba | $(ratio "$sa" "$ba") |"
+		figure "start_warm_before_$n" "$bwarm"
+		figure "rss_all_before_$n" "$ba"
+	done
+	echo
+fi
 echo "![Start-up time and resident memory against the number of bundles](startup-memory.png)"
 echo
 echo "Commands (LIB: a folder of the first N bundles; PORT: a free port):"
