@@ -86,9 +86,18 @@ static void read_request(struct MHD_Connection *c, const char *url, const char *
 
 /* ---- a struct reply as a response ---- */
 
+/* What a body needs once libmicrohttpd holds it: the reply's fields of its kind. */
+struct held {
+	ssize_t (*read)(void *cls, uint64_t pos, char *buf, size_t max);
+	void (*done)(void *cls);
+	void *cls;
+	struct vcache *vc;
+	struct vcache_piece *piece;
+};
+
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
-	struct reply *body = cls;
+	struct held *body = cls;
 	ssize_t n = body->read(body->cls, pos, buf, max);
 
 	if (n == REPLY_STREAM_END)
@@ -100,7 +109,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 
 static void stream_done(void *cls)
 {
-	struct reply *body = cls;
+	struct held *body = cls;
 
 	if (body->done)
 		body->done(body->cls);
@@ -109,7 +118,7 @@ static void stream_done(void *cls)
 
 static void piece_done(void *cls)
 {
-	struct reply *body = cls;
+	struct held *body = cls;
 
 	vcache_release(body->vc, body->piece);
 	free(body);
@@ -124,10 +133,9 @@ static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
 	return MHD_CONTENT_READER_END_WITH_ERROR;
 }
 
-/* What the body needs once libmicrohttpd holds it: a copy of the reply's fields. */
-static struct reply *body_of(const struct reply *r)
+static struct held *body_of(const struct reply *r)
 {
-	struct reply *b = malloc(sizeof(*b));
+	struct held *b = malloc(sizeof(*b));
 
 	if (!b)
 		return NULL;
@@ -143,7 +151,7 @@ static struct reply *body_of(const struct reply *r)
 static struct MHD_Response *response_of(struct reply *r)
 {
 	struct MHD_Response *m = NULL;
-	struct reply *b;
+	struct held *b;
 	const unsigned char *data;
 	size_t all;
 
