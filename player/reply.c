@@ -22,8 +22,24 @@ const char *request_arg(const struct request *rq, const char *name)
 
 void reply_init(struct reply *r)
 {
-	memset(r, 0, sizeof(*r));
+	/* field by field: the header store (most of the struct) needs no clearing */
+	r->status = 0;
+	r->headers_count = 0;
+	r->body = REPLY_NONE;
+	r->len = 0;
+	r->data = NULL;
+	r->owned = false;
+	r->vc = NULL;
+	r->piece = NULL;
+	r->off = 0;
+	r->read = NULL;
+	r->done = NULL;
+	r->cls = NULL;
 	r->fd = -1;
+	r->job = NULL;
+	r->job_free = NULL;
+	r->failed = false;
+	r->store_used = 0;
 }
 
 void reply_release(struct reply *r)

@@ -68,13 +68,14 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
-static void read_request(struct MHD_Connection *c, const char *url, const char *method,
+/* The request of c; its framing is looked at on the handler's first call alone (first). */
+static void read_request(struct MHD_Connection *c, const char *url, const char *method, bool first,
                          struct request *rq)
 {
 	unsigned n[2] = { 0, 0 };
 
-	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, n);
-	memset(rq, 0, sizeof(*rq));
+	if (first)
+		MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, n);
 	rq->method = method;
 	rq->url = url;
 	rq->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
@@ -268,7 +269,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	reply_init(&r);
 	if (*state == NULL) {
 		*state = &request_marker;
-		read_request(c, url, method, &rq);
+		read_request(c, url, method, true, &rq);
 		if (!rq.framing_ambiguous)
 			return MHD_YES;
 		route_request(srv->site, &rq, &r);
@@ -283,7 +284,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0; /* a body on GET or HEAD is ignored */
 		return MHD_YES;
 	}
-	read_request(c, url, method, &rq);
+	read_request(c, url, method, false, &rq);
 	route_request(srv->site, &rq, &r);
 	if (r.body == REPLY_JOB && !r.failed)
 		return start_search(c, srv, &r, state);
