@@ -24,6 +24,12 @@ Writes:
   test.pub test.key other.pub other.key   minisign key files (FOR TESTS ONLY)
   valid/NAME.sampan   valid/NAME.txt      first line of the .txt: VALID
   invalid/NAME.sampan invalid/NAME.txt    first line of the .txt: the rule name
+  parts/valid/NAME/course.sampan.NNN, parts/invalid/NAME/...   bundles in
+                                          parts (§20), NAME.txt beside each
+  update/library/course-1.0.sampan        the base of the update vectors
+  update/valid/NAME.sampan-update         valid updates (§21), and
+  update/valid/NAME.sampan                  the exact target each gives
+  update/invalid/NAME.sampan-update       updates that each break one rule
 """
 
 import base64
@@ -3101,6 +3107,614 @@ def zip64_bundle(path):
 
 
 # ---------------------------------------------------------------------------
+# Bundles stored in parts (bundle-v1.md §20)
+# ---------------------------------------------------------------------------
+
+PART_SIZE = 500000
+PARTS_VALID = []
+PARTS_INVALID = []
+
+
+def parts_valid(name, text):
+    def register(fn):
+        PARTS_VALID.append((name, text, fn))
+        return fn
+    return register
+
+
+def parts_invalid(name, rule, text):
+    def register(fn):
+        PARTS_INVALID.append((name, rule, text, fn))
+        return fn
+    return register
+
+
+def split_parts(data, size):
+    """The parts a writer writes (§20.1): every one but the last of size bytes."""
+    return [data[i:i + size] for i in range(0, len(data), size)]
+
+
+def parts_course(video_label=PUMP_LABEL):
+    """A course whose video (1.2 MiB, two chunks) crosses the first two seams."""
+    course = simple_course("org.example.parts", "1.0", "A course in parts",
+                           [{"id": "01-pump", "title": {"en": "The hand pump"},
+                             "page": "lessons/01-pump.html",
+                             "source": "lessons/01-pump.md"}])
+    files = [
+        ("index.html", index_html("A course in parts",
+                                  [("lessons/01-pump.html", "The hand pump")])),
+        ("lessons/01-pump.html", html_page("en", "The hand pump", (
+            '<video controls src="../media/pump.mp4"></video>\n'))),
+        ("lessons/01-pump.md", b"# The hand pump\n\nWatch the pump.\n"),
+        ("media/pump.mp4", prng(video_label, MIB + MIB // 5)),
+    ]
+    return build(files, course)
+
+
+def parts_of_course():
+    parts = split_parts(parts_course().data, PART_SIZE)
+    assert len(parts) == 3 and len(parts[2]) < PART_SIZE
+    return parts
+
+
+@parts_valid("three-parts", "A bundle of 1,260,000-odd bytes stored as "
+             "course.sampan.001 to .003 with a part size of 500,000 bytes "
+             "(section 20.1): the video media/pump.mp4 (two chunks) crosses "
+             "both seams, the central directory is in the last part. Joined "
+             "with cat, the parts are a valid bundle.")
+def pv_three():
+    return parts_of_course()
+
+
+@parts_valid("one-part", "The bundle of valid/minimal.sampan stored as one "
+             "part, course.sampan.001 (section 20.2: n = 1). A writer does not "
+             "split a bundle smaller than its part size (section 20.1): a "
+             "reader acceptance test.")
+def pv_one():
+    return [v_minimal().data]
+
+
+@parts_invalid("missing-middle", "PART_MISSING", "bundle-v1.md §20.2 check 1: "
+               "the parts .001 and .003 of three-parts are there, .002 is not. "
+               "The reader names course.sampan.002.")
+def pi_missing_middle():
+    parts = parts_of_course()
+    return {1: parts[0], 3: parts[2]}
+
+
+@parts_invalid("missing-last", "PART_MISSING", "bundle-v1.md §20.2 check 4: "
+               "the parts .001 and .002 of three-parts, both of the part size, "
+               "and no end of central directory record at the end of .002: the "
+               "bundle goes on in a part that is not there. The reader names "
+               "course.sampan.003.")
+def pi_missing_last():
+    parts = parts_of_course()
+    return {1: parts[0], 2: parts[1]}
+
+
+@parts_invalid("extra-part", "PART_EXTRA", "bundle-v1.md §20.2 check 2: the "
+               "three parts of three-parts, and a course.sampan.004 of 1,000 "
+               "bytes left by another bundle: the end of central directory "
+               "record ends part .003. Joined, the bytes would be "
+               "TRAILING_BYTES; the reader names the extra part .004.")
+def pi_extra():
+    parts = parts_of_course()
+    return {1: parts[0], 2: parts[1], 3: parts[2],
+            4: prng(b"sampan test stray part", 1000)}
+
+
+@parts_invalid("part-size", "PART_SIZE", "bundle-v1.md §20.2 check 3: part "
+               ".002 of three-parts lost its last byte (a copy cut short), so "
+               "it is shorter than part .001 although it is not the last.")
+def pi_size():
+    parts = parts_of_course()
+    return {1: parts[0], 2: parts[1][:-1], 3: parts[2]}
+
+
+@parts_invalid("part-from-another-bundle", "PART_MISMATCH", "bundle-v1.md "
+               "§20.2 check 5: part .002 comes from another bundle of the same "
+               "layout (the same course with other video bytes, split at the "
+               "same size). The container, the signature and the metadata are "
+               "in parts .001 and .003 and pass; the first chunk of "
+               "media/pump.mp4, which holds the bytes on both sides of seam 1, "
+               "does not match META-INF/chunks.")
+def pi_foreign():
+    parts = parts_of_course()
+    other = split_parts(parts_course(b"sampan test media other pump").data,
+                        PART_SIZE)
+    assert len(other[1]) == len(parts[1])
+    return {1: parts[0], 2: other[1], 3: parts[2]}
+
+
+# ---------------------------------------------------------------------------
+# Update files (bundle-v1.md §21)
+# ---------------------------------------------------------------------------
+
+UPDATE_MEDIA_TYPE = b"application/vnd.sampan.update+zip"
+UPDATE_LIST = b"META-INF/update"
+TARGET_MANIFEST = b"target/META-INF/MANIFEST"
+TARGET_MINISIG = b"target/META-INF/MANIFEST.minisig"
+UPDATE_ID = "org.example.update"
+VIDEO_SIZE = MIB + MIB // 5
+VIDEO_LABEL = b"sampan test media update video"
+
+UPDATE_VALID = []
+UPDATE_INVALID = []
+
+
+def update_valid(name, text):
+    def register(fn):
+        UPDATE_VALID.append((name, text, fn))
+        return fn
+    return register
+
+
+def update_invalid(name, rule, text):
+    def register(fn):
+        UPDATE_INVALID.append((name, rule, text, fn))
+        return fn
+    return register
+
+
+def rs_delta(ops):
+    """A librsync delta (§21.5) from ("copy", offset, length) and ("lit", bytes)
+    commands, with the shortest parameter widths, as rdiff writes them."""
+    def width(n):
+        for i, w in enumerate((1, 2, 4, 8)):
+            if n < 1 << (8 * w):
+                return i, w
+        raise ValueError(n)
+    out = bytearray(b"\x72\x73\x02\x36")
+    for op in ops:
+        if op[0] == "lit":
+            data = op[1]
+            if len(data) <= 64:
+                out += bytes((len(data),))
+            else:
+                i, w = width(len(data))
+                out += bytes((0x41 + i,)) + len(data).to_bytes(w, "big")
+            out += data
+        else:
+            _, off, length = op
+            i, wi = width(off)
+            j, wj = width(length)
+            out += (bytes((0x45 + 4 * i + j,)) + off.to_bytes(wi, "big")
+                    + length.to_bytes(wj, "big"))
+    out += b"\x00"
+    return bytes(out)
+
+
+def update_course(version, *, intro=INTRO_MD, extra=(), drop=(), video=None,
+                  title="Updating a course"):
+    course = simple_course(UPDATE_ID, version, title,
+                           [intro_lesson(),
+                            {"id": "02-video", "title": {"en": "The video"},
+                             "page": "lessons/02-video.html",
+                             "source": "lessons/02-video.md"}])
+    files = [
+        ("index.html", index_html(title,
+                                  [("lessons/01-intro.html", "1. Introduction"),
+                                   ("lessons/02-video.html", "2. The video")])),
+        ("lessons/01-intro.html", html_page("en", "Introduction",
+                                            "<pre>%s</pre>\n" % intro.decode())),
+        ("lessons/01-intro.md", intro),
+        ("lessons/02-video.html", html_page("en", "The video", (
+            '<video controls src="../media/pump.mp4"></video>\n'))),
+        ("lessons/02-video.md", b"# The video\n\nWatch the pump.\n"),
+        ("media/pump.en.vtt", VTT_EN),
+        ("media/pump.mp4", video if video is not None
+         else prng(VIDEO_LABEL, VIDEO_SIZE)),
+    ] + list(extra)
+    files = [(n, d) for n, d in files if n not in drop]
+    files.sort(key=lambda f: canonical_key(nb(f[0])))
+    return build(files, course)
+
+
+def base_bundle():
+    return update_course("1.0")
+
+
+CHANGED_INTRO = INTRO_MD.replace(b"report any leak", b"report every leak")
+
+
+def text_target():
+    return update_course("1.1", intro=CHANGED_INTRO, drop=("media/pump.en.vtt",),
+                         extra=[("media/diagram.png", png_image(12, 12))])
+
+
+VIDEO_PATCH_AT = 700000
+
+
+def video_target():
+    video = bytearray(prng(VIDEO_LABEL, VIDEO_SIZE))
+    video[VIDEO_PATCH_AT:VIDEO_PATCH_AT + 4096] = prng(b"sampan test new scene",
+                                                       4096)
+    return update_course("1.2", video=bytes(video))
+
+
+def record_spans(built):
+    """(name, start, end, header_end) of each local record, and the tail."""
+    spans = []
+    offset = 0
+    for entry in built.entries:
+        header = len(entry.local_header())
+        end = offset + header + len(entry.payload)
+        spans.append((entry.name, offset, end, offset + header))
+        offset = end
+    return spans, offset
+
+
+def update_steps(base, target, deltas):
+    """The steps of §21.4 note: copy unchanged records, carry the others, and
+    patch the entries in deltas (name -> function(base data) -> delta ops)."""
+    bspans, _ = record_spans(base)
+    bmap = {name: (start, end, hend) for name, start, end, hend in bspans}
+    tspans, tail = record_spans(target)
+    raw = []
+    for name, start, end, hend in tspans:
+        record = target.data[start:end]
+        if name in bmap:
+            bs, be, bh = bmap[name]
+            if base.data[bs:be] == record:
+                raw.append(("copy", bs, be - bs))
+                continue
+            if name in deltas:
+                raw.append(("data", target.data[start:hend]))
+                basis = base.data[bh:be]
+                raw.append(("patch", bh, be - bh, end - hend,
+                            rs_delta(deltas[name](basis))))
+                continue
+        raw.append(("data", record))
+    raw.append(("data", target.data[tail:]))
+    steps = []
+    for step in raw:
+        last = steps[-1] if steps else None
+        if (step[0] == "copy" and last and last[0] == "copy"
+                and last[1] + last[2] == step[1]):
+            steps[-1] = ("copy", last[1], last[2] + step[2])
+        elif step[0] == "data" and last and last[0] == "data":
+            steps[-1] = ("data", last[1] + step[1])
+        else:
+            steps.append(step)
+    return steps
+
+
+class BuiltUpdate:
+    def __init__(self, data, steps, entries):
+        self.data = data
+        self.steps = steps
+        self.entries = entries
+
+
+def make_update(base, target, *, deltas=None, key=TEST, cid=UPDATE_ID,
+                frm="1.0", to=None, from_manifest=None, from_size=None,
+                list_fn=None, steps_fn=None, payload_fn=None, tc=None,
+                target_sig=None):
+    """An update file as a writer writes it (§21), with hooks for the
+    invalid vectors."""
+    to = to if to is not None else target_version(target)
+    steps = update_steps(base, target, deltas or {})
+    if steps_fn is not None:
+        steps = steps_fn(steps)
+    lines = [b"# sampan-update-list: 1\n",
+             b"# size: %d\n" % len(target.data),
+             b"# sha256: %s\n" % sha256hex(target.data).encode()]
+    payload = []
+    for number, step in enumerate(steps, 1):
+        if step[0] == "copy":
+            lines.append(b"copy %d %d\n" % (step[1], step[2]))
+        elif step[0] == "data":
+            name = b"data/%06d" % number
+            lines.append(b"data " + name + b"\n")
+            payload.append((name, step[1]))
+        else:
+            name = b"delta/%06d" % number
+            lines.append(b"patch %d %d %d " % step[1:4] + name + b"\n")
+            payload.append((name, step[4]))
+    step_list = b"".join(lines)
+    if list_fn is not None:
+        step_list = list_fn(step_list)
+    items = [(UPDATE_LIST, step_list)] + payload + [
+        (TARGET_MANIFEST, target.manifest),
+        (TARGET_MINISIG, target_sig if target_sig is not None
+         else target.signature)]
+    items.sort(key=lambda item: canonical_key(item[0]))
+    headers = [("sampan-update", "1"), ("id", cid), ("from", frm),
+               ("from-manifest", from_manifest or sha256hex(base.manifest)),
+               ("from-size", str(from_size if from_size is not None
+                                 else len(base.data))),
+               ("to", to), ("title", "Updating a course")]
+    manifest = (b"".join(header_line(k, v) for k, v in headers)
+                + b"".join(manifest_line(n, d) for n, d in items))
+    if tc is None:
+        tc = "sampan-update:1\tid:%s\tfrom:%s\tto:%s" % (cid, frm, to)
+    signature = minisig(manifest, key, tc)
+    if payload_fn is not None:
+        items = payload_fn(items)
+    entries = [Entry(MIMETYPE, UPDATE_MEDIA_TYPE, 0),
+               make_entry(MANIFEST, manifest), make_entry(MINISIG, signature)]
+    for name, data in items:
+        entries.append(make_entry(name, data) if name == UPDATE_LIST
+                       else Entry(name, data, 0))
+    return BuiltUpdate(write_zip(entries), steps, entries)
+
+
+def target_version(built):
+    for line in built.manifest.split(b"\n"):
+        if line.startswith(b"# version: "):
+            return line[len(b"# version: "):].decode()
+    raise ValueError("no version")
+
+
+def apply_update(base, update_steps_list, target):
+    """The generator's own check of §21.6 step 4: the steps give the target."""
+    out = bytearray()
+    for step in update_steps_list:
+        if step[0] == "copy":
+            out += base.data[step[1]:step[1] + step[2]]
+        elif step[0] == "data":
+            out += step[1]
+        else:
+            basis = base.data[step[1]:step[1] + step[2]]
+            out += rs_apply(basis, step[4])
+    assert bytes(out) == target.data
+    return bytes(out)
+
+
+def rs_apply(basis, delta):
+    """Apply a librsync delta (§21.5); only for checking this generator."""
+    assert delta[:4] == b"\x72\x73\x02\x36"
+    pos, out = 4, bytearray()
+    while True:
+        op = delta[pos]
+        pos += 1
+        if op == 0:
+            assert pos == len(delta)
+            return bytes(out)
+        if op <= 0x40:
+            out += delta[pos:pos + op]
+            pos += op
+        elif op <= 0x44:
+            w = 1 << (op - 0x41)
+            n = int.from_bytes(delta[pos:pos + w], "big")
+            pos += w
+            out += delta[pos:pos + n]
+            pos += n
+        else:
+            i, j = divmod(op - 0x45, 4)
+            wi, wj = 1 << i, 1 << j
+            off = int.from_bytes(delta[pos:pos + wi], "big")
+            n = int.from_bytes(delta[pos + wi:pos + wi + wj], "big")
+            pos += wi + wj
+            assert off + n <= len(basis)
+            out += basis[off:off + n]
+
+
+def video_delta_ops(basis):
+    new = prng(b"sampan test new scene", 4096)
+    return [("copy", 0, VIDEO_PATCH_AT), ("lit", new),
+            ("copy", VIDEO_PATCH_AT + 4096,
+             len(basis) - VIDEO_PATCH_AT - 4096)]
+
+
+def text_update(**kw):
+    return make_update(base_bundle(), text_target(), **kw)
+
+
+def video_update(**kw):
+    kw.setdefault("deltas", {b"media/pump.mp4": video_delta_ops})
+    return make_update(base_bundle(), video_target(), **kw)
+
+
+@update_valid("text-change", "From version 1.0 (library/course-1.0.sampan) "
+              "to 1.1: the text of lesson 01-intro changed (its HTML and "
+              "Markdown), media/pump.en.vtt removed, media/diagram.png added. "
+              "Every record the two versions share (the video among them) is a "
+              "copy step; the changed records, the new manifest, signature "
+              "and course.json, and the new central directory travel whole in "
+              "data steps. Applied, it gives text-change.sampan byte for byte.")
+def uv_text():
+    base, target = base_bundle(), text_target()
+    update = make_update(base, target)
+    apply_update(base, update.steps, target)
+    assert len(update.data) < len(target.data) // 20
+    return update, target
+
+
+@update_valid("video-delta", "From version 1.0 to 1.2: 4,096 bytes in the "
+              "middle of media/pump.mp4 changed (a new scene of the same "
+              "length). Its local header travels in a data step and its data "
+              "as a patch step whose delta (delta/NNNNNN) copies the rest from "
+              "the base's video. Applied, it gives video-delta.sampan byte for "
+              "byte.")
+def uv_video():
+    base, target = base_bundle(), video_target()
+    update = video_update()
+    apply_update(base, update.steps, target)
+    assert any(s[0] == "patch" for s in update.steps)
+    return update, target
+
+
+@update_invalid("wrong-base", "BASE_MISMATCH", "bundle-v1.md §21.6 step 3: "
+                "an update made from another build of version 1.0 (with "
+                "another course title), so its from-manifest is not the "
+                "digest of the manifest of library/course-1.0.sampan, the only "
+                "bundle of the course the reader has.")
+def ui_wrong_base():
+    other = update_course("1.0", title="Updating a course (draft)")
+    return make_update(other, text_target())
+
+
+@update_invalid("missing-base", "BASE_MISSING", "bundle-v1.md §21.6 step 3: "
+                "an update of the course org.example.elsewhere, of which the "
+                "reader has no bundle.")
+def ui_missing_base():
+    return text_update(cid="org.example.elsewhere")
+
+
+@update_invalid("base-size", "BASE_MISMATCH", "bundle-v1.md §21.6 step 3: the "
+                "from-manifest is the base's, but from-size is one byte more "
+                "than the size of library/course-1.0.sampan.")
+def ui_base_size():
+    return text_update(from_size=len(base_bundle().data) + 1)
+
+
+@update_invalid("tampered-delta", "DIGEST_MISMATCH", "bundle-v1.md §21.6 step "
+                "4 and §13: one byte of the literal run in the delta of "
+                "video-delta was changed after signing, so the delta entry no "
+                "longer matches its digest in the update manifest.")
+def ui_tampered_delta():
+    def tamper(items):
+        out = []
+        for name, data in items:
+            if name.startswith(b"delta/"):
+                data = flip_byte(data, 4 + 3 + 100)
+            out.append((name, data))
+        return out
+    return video_update(payload_fn=tamper)
+
+
+@update_invalid("delta-invalid", "DELTA_INVALID", "bundle-v1.md §21.5: a "
+                "signed delta whose last copy command runs 1 byte past the end "
+                "of its basis (the video's data in the base).")
+def ui_delta_invalid():
+    def ops(basis):
+        return [("copy", 0, VIDEO_PATCH_AT),
+                ("lit", prng(b"sampan test new scene", 4096)),
+                ("copy", VIDEO_PATCH_AT + 4096 + 1,
+                 len(basis) - VIDEO_PATCH_AT - 4096)]
+    return video_update(deltas={b"media/pump.mp4": ops})
+
+
+@update_invalid("signed-by-other-key", "UPDATE_SIGNER", "bundle-v1.md §21.6 "
+                "step 3: the update and its target are signed with other.key, "
+                "which the reader trusts, but the base was signed with "
+                "test.key: another publisher cannot update the course in "
+                "place.")
+def ui_other_key():
+    target = update_course("1.1", intro=CHANGED_INTRO)
+    target = build_with_key(target, OTHER)
+    return make_update(base_bundle(), target, key=OTHER)
+
+
+def build_with_key(built, key):
+    """The same course as built, signed with key (rebuilt from its entries)."""
+    files = [(e.name, e.data) for e in built.entries
+             if e.name not in (MIMETYPE, MANIFEST, MINISIG, CHUNKS, COURSE)]
+    course = json.loads(find(built.entries, COURSE).data)
+    return build(files, course, key=key)
+
+
+@update_invalid("target-signed-by-other-key", "UPDATE_SIGNER", "bundle-v1.md "
+                "§21.6 step 2: the update is signed with test.key, as the base, "
+                "but the target it leads to (target/META-INF/MANIFEST.minisig) "
+                "is signed with other.key.")
+def ui_target_other_key():
+    target = build_with_key(update_course("1.1", intro=CHANGED_INTRO), OTHER)
+    return make_update(base_bundle(), target)
+
+
+@update_invalid("downgrade", "UPDATE_DOWNGRADE", "bundle-v1.md §21.2: an "
+                "update from version 1.1 to 1.0 of the course, correctly "
+                "signed: an update only goes up.")
+def ui_downgrade():
+    return make_update(text_target(), base_bundle(), frm="1.1")
+
+
+@update_invalid("result-mismatch", "RESULT_MISMATCH", "bundle-v1.md §21.6 step "
+                "5: a signed step list whose copy of the video starts one byte "
+                "late and whose last data step is one byte longer, so the "
+                "sizes add up but the bytes produced are not the target named "
+                "by # sha256.")
+def ui_result_mismatch():
+    def shift(steps):
+        out = []
+        for step in steps:
+            if step[0] == "copy" and step[2] > MIB:
+                step = ("copy", step[1] + 1, step[2] - 1)
+            out.append(step)
+        last = out[-1]
+        out[-1] = ("data", last[1] + b"\0")
+        return out
+    return text_update(steps_fn=shift)
+
+
+@update_invalid("copy-outside-base", "UPDATE_INVALID", "bundle-v1.md §21.4: "
+                "a signed step list whose last copy step ends one byte past "
+                "from-size, the end of the base.")
+def ui_copy_outside():
+    size = len(base_bundle().data)
+
+    def shift(steps):
+        out = list(steps)
+        for i in range(len(out) - 1, -1, -1):
+            if out[i][0] == "copy":
+                out[i] = ("copy", size - out[i][2] + 1, out[i][2])
+                break
+        return out
+    return text_update(steps_fn=shift)
+
+
+@invalid("update-file", "MIMETYPE_INVALID", "bundle-v1.md §5.2 and §21: the "
+         "update file update/valid/text-change.sampan-update given to a bundle "
+         "reader: its mimetype entry holds application/vnd.sampan.update+zip.")
+def i_update_file():
+    return uv_text()[0].data
+
+
+def write_parts_and_updates(outdir):
+    parts_dir = os.path.join(outdir, "parts")
+    update_dir = os.path.join(outdir, "update")
+    for sub in ("valid", "invalid"):
+        for top in (parts_dir, update_dir):
+            folder = os.path.join(top, sub)
+            if os.path.isdir(folder):
+                for name in sorted(os.listdir(folder)):
+                    path = os.path.join(folder, name)
+                    if os.path.isdir(path):
+                        for part in sorted(os.listdir(path)):
+                            os.remove(os.path.join(path, part))
+                        os.rmdir(path)
+                    else:
+                        os.remove(path)
+            os.makedirs(folder, exist_ok=True)
+    library = os.path.join(update_dir, "library")
+    os.makedirs(library, exist_ok=True)
+    for name in sorted(os.listdir(library)):
+        os.remove(os.path.join(library, name))
+
+    for sub, table in (("valid", [(n, "VALID", t, f) for n, t, f in PARTS_VALID]),
+                       ("invalid", PARTS_INVALID)):
+        for name, rule, text, fn in table:
+            parts = fn()
+            if isinstance(parts, list):
+                parts = {i: p for i, p in enumerate(parts, 1)}
+            folder = os.path.join(parts_dir, sub, name)
+            os.makedirs(folder)
+            for number, data in parts.items():
+                write(os.path.join(folder, "course.sampan.%03d" % number), data)
+            write(os.path.join(parts_dir, sub, name + ".txt"),
+                  (rule + "\n\n" + wrap(text) + "\n").encode("utf-8"))
+
+    write(os.path.join(library, "course-1.0.sampan"), base_bundle().data)
+    for name, text, fn in UPDATE_VALID:
+        update, target = fn()
+        write(os.path.join(update_dir, "valid", name + ".sampan-update"),
+              update.data)
+        write(os.path.join(update_dir, "valid", name + ".sampan"), target.data)
+        write(os.path.join(update_dir, "valid", name + ".txt"),
+              ("VALID\n\n" + wrap(text) + "\n").encode("utf-8"))
+    for name, rule, text, fn in UPDATE_INVALID:
+        write(os.path.join(update_dir, "invalid", name + ".sampan-update"),
+              fn().data)
+        write(os.path.join(update_dir, "invalid", name + ".txt"),
+              (rule + "\n\n" + wrap(text) + "\n").encode("utf-8"))
+    print("%d valid and %d invalid part vectors, %d valid and %d invalid "
+          "update vectors written" % (len(PARTS_VALID), len(PARTS_INVALID),
+                                      len(UPDATE_VALID), len(UPDATE_INVALID)))
+
+
+# ---------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------
 
@@ -3152,6 +3766,7 @@ def main(argv):
         write(os.path.join(invalid_dir, name + ".txt"),
               (rule + "\n\n" + wrap(text) + "\n").encode("utf-8"))
     print("%d valid and %d invalid vectors written" % (len(VALID), len(INVALID)))
+    write_parts_and_updates(outdir)
 
 
 if __name__ == "__main__":
