@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bfile.h"
 #include "chunks.h"
 #include "container.h"
 #include "format.h"
@@ -28,7 +29,7 @@ struct entry_state {
 
 struct bundle {
 	char *path;
-	int fd;
+	struct bfile file; /* one file, or parts read as one */
 	struct container c;
 	struct entry_state *st;
 	bool verified;
@@ -51,38 +52,25 @@ static enum bundle_status nomem(struct bundle_error *err)
 enum bundle_status bundle_open(const char *path, struct bundle **out, struct bundle_error *err)
 {
 	struct bundle *b;
-	struct stat sb;
 	enum bundle_status st;
 
 	*out = NULL;
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return nomem(err);
-	b->fd = -1;
 	b->path = strdup(path);
 	if (!b->path) {
 		st = nomem(err);
 		goto fail;
 	}
-	b->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (b->fd < 0) {
-		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "cannot open: %s",
-		                      strerror(errno));
-		goto fail;
-	}
-	if (fstat(b->fd, &sb) != 0) {
-		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "cannot stat: %s",
-		                      strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "not a regular file");
-		goto fail;
-	}
-	st = container_read(b->fd, (uint64_t)sb.st_size, &b->c, err);
+	/* Step 0 for a bundle in parts (section 20.2), then the joined bytes as one file. */
+	st = bfile_open(path, &b->file, err);
 	if (st != BUNDLE_OK)
 		goto fail;
-	st = zipio_crosscheck(b->fd, &b->c, err);
+	st = container_read(&b->file, CONTAINER_BUNDLE, &b->c, err);
+	if (st != BUNDLE_OK)
+		goto fail;
+	st = zipio_crosscheck(&b->file, &b->c, err);
 	if (st != BUNDLE_OK)
 		goto fail;
 	b->st = calloc(b->c.count, sizeof(*b->st));
@@ -152,7 +140,7 @@ static enum bundle_status check_stored_chunked(const struct bundle *b,
 	enum bundle_status st;
 
 	memset(&job, 0, sizeof(job));
-	job.fd = b->fd;
+	job.file = &b->file;
 	job.offset = e->data_offset;
 	job.size = e->size;
 	job.copy_to = h->buf;
@@ -194,12 +182,12 @@ static enum bundle_status check_entry(const struct bundle *b, size_t i, const un
 	if (st != BUNDLE_OK)
 		return st;
 	if (e->method == 8 && raw) {
-		st = container_pread(b->fd, raw, (size_t)e->comp_size, e->data_offset, err);
+		st = bfile_pread(&b->file, raw, (size_t)e->comp_size, e->data_offset, err);
 		if (st == BUNDLE_OK)
 			st = zlibio_inflate_mem(raw, e->comp_size, e->size, buf, e->name,
 			                        e->name_len, hasher_feed, &h, &crc, err);
 	} else if (e->method == 8) {
-		st = zlibio_inflate(b->fd, e->data_offset, e->comp_size, e->size, e->name,
+		st = zlibio_inflate(&b->file, e->data_offset, e->comp_size, e->size, e->name,
 		                    e->name_len, hasher_feed, &h, &crc, err);
 	} else if (h.cl) {
 		st = check_stored_chunked(b, e, &h, &crc, d, err);
@@ -213,7 +201,7 @@ static enum bundle_status check_entry(const struct bundle *b, size_t i, const un
 			size_t n = e->size - done > BUNDLE_CHUNK_SIZE ? BUNDLE_CHUNK_SIZE
 			                                              : (size_t)(e->size - done);
 			unsigned char *at = buf ? buf + done : piece;
-			st = container_pread(b->fd, at, n, e->data_offset + done, err);
+			st = bfile_pread(&b->file, at, n, e->data_offset + done, err);
 			if (st != BUNDLE_OK)
 				break;
 			hasher_feed(&h, at, n, err);
@@ -388,6 +376,89 @@ static enum bundle_status check_chunks(struct bundle *b, struct bundle_error *er
 	return BUNDLE_OK;
 }
 
+static enum bundle_status read_chunk(const struct bundle *b, size_t i, uint64_t k,
+                                     unsigned char *buf, size_t *n, struct bundle_error *err);
+
+/* The entry whose data holds byte off of the file, or CONTAINER_NOT_FOUND. */
+static size_t entry_at(const struct bundle *b, uint64_t off)
+{
+	size_t lo = 0, hi = b->c.count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct container_entry *e = &b->c.entries[mid];
+		if (off < e->data_offset)
+			hi = mid;
+		else if (off - e->data_offset >= e->comp_size)
+			lo = mid + 1;
+		else
+			return mid;
+	}
+	return CONTAINER_NOT_FOUND;
+}
+
+/*
+ * A part from another bundle almost never agrees with this one's digests
+ * at both its ends: check the chunk (or the whole entry) that holds the
+ * byte on each side of every seam.  Bytes in headers and the central
+ * directory were checked with the container, those of the first three
+ * entries with the signature.
+ */
+static enum bundle_status check_seams(const struct bundle *b, struct bundle_error *err)
+{
+	unsigned char *buf = NULL;
+	enum bundle_status st = BUNDLE_OK;
+
+	for (size_t k = 1; k < b->file.count && st == BUNDLE_OK; k++) {
+		uint64_t seam = b->file.part[k].start;
+		size_t last_i = CONTAINER_NOT_FOUND;
+		uint64_t last_chunk = UINT64_MAX;
+		for (int side = 0; side < 2 && st == BUNDLE_OK; side++) {
+			uint64_t off = side == 0 ? seam - 1 : seam;
+			size_t i = entry_at(b, off);
+			const struct container_entry *e;
+			struct bundle_error one;
+			uint64_t chunk = 0;
+			if (i == CONTAINER_NOT_FOUND || i < 3)
+				continue;
+			e = &b->c.entries[i];
+			if (b->st[i].cl)
+				chunk = (off - e->data_offset) / BUNDLE_CHUNK_SIZE;
+			if (i == last_i && chunk == last_chunk)
+				continue;
+			last_i = i;
+			last_chunk = chunk;
+			if (b->st[i].cl) {
+				size_t n;
+				if (!buf && !(buf = malloc(BUNDLE_CHUNK_SIZE))) {
+					st = nomem(err);
+					break;
+				}
+				st = read_chunk(b, i, chunk, buf, &n, &one);
+			} else {
+				st = check_entry(b, i, b->st[i].digest, NULL, NULL, NULL, &one);
+			}
+			if (st == BUNDLE_ENTRY_BAD) {
+				char reason[BUNDLE_ERROR_MESSAGE_MAX];
+				const char *a = strrchr(b->file.part[k - 1].path, '/');
+				const char *c = strrchr(b->file.part[k].path, '/');
+				st = bundle_error_set(
+				        err, BUNDLE_INVALID, RULE_PART_MISMATCH, NULL, 0,
+				        "%s and %s do not join: one of them belongs to another "
+				        "bundle "
+				        "or is damaged (%s)",
+				        a ? a + 1 : b->file.part[k - 1].path,
+				        c ? c + 1 : b->file.part[k].path,
+				        bundle_error_reason(&one, reason, sizeof(reason)));
+			} else if (st != BUNDLE_OK && err) {
+				*err = one;
+			}
+		}
+	}
+	free(buf);
+	return st;
+}
+
 /* trust NULL: a preview, everything checked but the signature (bundle_verify_preview). */
 static enum bundle_status verify(struct bundle *b, const struct trust *trust,
                                  struct bundle_error *err)
@@ -464,6 +535,12 @@ static enum bundle_status verify(struct bundle *b, const struct trust *trust,
 	st = course_check(b->course, b->manifest.id, b->manifest.version, entry_exists, b, err);
 	if (st != BUNDLE_OK)
 		goto done;
+	/* 4a. for parts, the bytes at each seam (section 20.2, check 5) */
+	if (b->file.count > 1) {
+		st = check_seams(b, err);
+		if (st != BUNDLE_OK)
+			goto done;
+	}
 	b->verified = true;
 	b->preview = !trust;
 done:
@@ -620,15 +697,24 @@ bool bundle_is_chunked(const struct bundle *b, size_t i)
 enum bundle_status bundle_read_chunk(const struct bundle *b, size_t i, uint64_t k,
                                      unsigned char *buf, size_t *n, struct bundle_error *err)
 {
-	const struct container_entry *e;
-	const struct chunk_list *cl;
-	uint64_t off;
-	unsigned char d[DIGEST_SIZE];
 	enum bundle_status st = need_verified(b, i, err);
 
 	*n = 0;
 	if (st != BUNDLE_OK)
 		return st;
+	return read_chunk(b, i, k, buf, n, err);
+}
+
+static enum bundle_status read_chunk(const struct bundle *b, size_t i, uint64_t k,
+                                     unsigned char *buf, size_t *n, struct bundle_error *err)
+{
+	const struct container_entry *e;
+	const struct chunk_list *cl;
+	uint64_t off;
+	unsigned char d[DIGEST_SIZE];
+	enum bundle_status st;
+
+	*n = 0;
 	e = &b->c.entries[i];
 	cl = b->st[i].cl;
 	if (!cl || k >= cl->count)
@@ -636,7 +722,7 @@ enum bundle_status bundle_read_chunk(const struct bundle *b, size_t i, uint64_t 
 		                        "no chunk %llu", (unsigned long long)k);
 	off = k * BUNDLE_CHUNK_SIZE;
 	*n = e->size - off > BUNDLE_CHUNK_SIZE ? BUNDLE_CHUNK_SIZE : (size_t)(e->size - off);
-	st = container_pread(b->fd, buf, *n, e->data_offset + off, err);
+	st = bfile_pread(&b->file, buf, *n, e->data_offset + off, err);
 	if (st != BUNDLE_OK)
 		return st;
 	/* The digest of the very memory returned: checked, then used, never read again. */
@@ -768,7 +854,12 @@ enum bundle_status bundle_read_unverified(const struct bundle *b, size_t i, size
 
 int bundle_fd(const struct bundle *b)
 {
-	return b->fd;
+	return b->file.part[0].fd;
+}
+
+const struct bfile *bundle_bfile(const struct bundle *b)
+{
+	return &b->file;
 }
 
 const char *bundle_path(const struct bundle *b)
@@ -810,8 +901,7 @@ void bundle_close(struct bundle *b)
 {
 	if (!b)
 		return;
-	if (b->fd >= 0)
-		close(b->fd);
+	bfile_close(&b->file);
 	free(b->st);
 	container_release(&b->c);
 	manifest_release(&b->manifest);

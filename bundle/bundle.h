@@ -9,7 +9,10 @@
  *	bundle_close(b);
  *
  * bundle_open checks the whole container (ZIP profile, names, order,
- * limits) and has libzip confirm it; it reads no content.  bundle_verify
+ * limits) and has libzip confirm it; it reads no content.  A path NAME
+ * that does not exist while NAME.001 does, or NAME.001 itself, opens the
+ * bundle stored in parts (format-spec/bundle-v1.md, section 20): step 0
+ * checks the parts, and bundle_verify checks the seams (PART_MISMATCH).  bundle_verify
  * checks the signature against the trusted keys before it parses the
  * manifest, then the manifest, the entry list, course.json and
  * META-INF/chunks.  Content is checked lazily: every read checks what it
@@ -163,9 +166,12 @@ enum bundle_status bundle_read_unverified(const struct bundle *b, size_t i, size
 
 /*
  * The open file, owned by the bundle: for its identity (fstat) or a copy
- * checked again afterwards, never to send entries' bytes from.
+ * checked again afterwards, never to send entries' bytes from.  For a
+ * bundle stored in parts, the first part's; bundle_bfile gives them all.
  */
 int bundle_fd(const struct bundle *b);
+struct bfile;
+const struct bfile *bundle_bfile(const struct bundle *b);
 const char *bundle_path(const struct bundle *b);
 uint64_t bundle_file_size(const struct bundle *b);
 

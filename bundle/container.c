@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bfile.h"
 #include "format.h"
 #include "manifest.h"
 #include "pathname.h"
@@ -33,6 +34,8 @@
 #define HOST_UNIX 3u
 /* The CRC-32 of the mimetype entry's content, application/vnd.sampan.bundle+zip. */
 #define MIMETYPE_CRC 0xD473753Du
+/* ... and of an update file's, application/vnd.sampan.update+zip (section 21.1). */
+#define UPDATE_MIMETYPE_CRC 0x77EB197Au
 
 /* Flags: 0 encrypted, 3 data descriptor, 6 strong encryption, 13 masked headers. */
 #define FLAG_ENCRYPTED 0x0001u
@@ -104,14 +107,14 @@ struct eocd {
 	uint64_t start; /* where the EOCD (or the ZIP64 EOCD record) begins */
 };
 
-static enum bundle_status find_eocd(int fd, uint64_t size, unsigned char *rec,
+static enum bundle_status find_eocd(const struct bfile *f, uint64_t size, unsigned char *rec,
                                     struct bundle_error *err)
 {
 	size_t tail_len = size < EOCD_SIZE + MAX_COMMENT ? (size_t)size : EOCD_SIZE + MAX_COMMENT;
 	unsigned char *tail;
 	enum bundle_status st;
 
-	st = container_pread(fd, rec, EOCD_SIZE, size - EOCD_SIZE, err);
+	st = bfile_pread(f, rec, EOCD_SIZE, size - EOCD_SIZE, err);
 	if (st != BUNDLE_OK)
 		return st;
 	if (le32(rec) == SIG_EOCD && le16(rec + 20) == 0)
@@ -119,7 +122,7 @@ static enum bundle_status find_eocd(int fd, uint64_t size, unsigned char *rec,
 	tail = malloc(tail_len);
 	if (!tail)
 		return nomem(err);
-	st = container_pread(fd, tail, tail_len, size - tail_len, err);
+	st = bfile_pread(f, tail, tail_len, size - tail_len, err);
 	if (st != BUNDLE_OK) {
 		free(tail);
 		return st;
@@ -140,7 +143,7 @@ static enum bundle_status find_eocd(int fd, uint64_t size, unsigned char *rec,
 	return st;
 }
 
-static enum bundle_status read_eocd(int fd, uint64_t size, struct eocd *out,
+static enum bundle_status read_eocd(const struct bfile *f, uint64_t size, struct eocd *out,
                                     struct bundle_error *err)
 {
 	unsigned char rec[EOCD_SIZE];
@@ -151,7 +154,7 @@ static enum bundle_status read_eocd(int fd, uint64_t size, struct eocd *out,
 
 	if (size < EOCD_SIZE)
 		return FAIL(RULE_NOT_ZIP, NULL, "not a ZIP file: shorter than 22 bytes");
-	st = find_eocd(fd, size, rec, err);
+	st = find_eocd(f, size, rec, err);
 	if (st != BUNDLE_OK)
 		return st;
 	disk = le16(rec + 4);
@@ -169,7 +172,7 @@ static enum bundle_status read_eocd(int fd, uint64_t size, struct eocd *out,
 			return FAIL(RULE_ZIP_INVALID, NULL, "multi-disk archives are not allowed");
 		if (size >= EOCD_SIZE + ZIP64_LOCATOR_SIZE &&
 		    (uint64_t)cd_offset + cd_size < size - EOCD_SIZE) {
-			st = container_pread(fd, z, 4, size - EOCD_SIZE - ZIP64_LOCATOR_SIZE, err);
+			st = bfile_pread(f, z, 4, size - EOCD_SIZE - ZIP64_LOCATOR_SIZE, err);
 			if (st != BUNDLE_OK)
 				return st;
 			if (le32(z) == SIG_ZIP64_LOCATOR)
@@ -182,8 +185,8 @@ static enum bundle_status read_eocd(int fd, uint64_t size, struct eocd *out,
 	if (size < EOCD_SIZE + ZIP64_LOCATOR_SIZE + ZIP64_EOCD_SIZE)
 		return FAIL(RULE_ZIP64_INVALID, NULL,
 		            "ZIP64 values are announced but there is no ZIP64 record");
-	st = container_pread(fd, z, sizeof(z),
-	                     size - EOCD_SIZE - ZIP64_LOCATOR_SIZE - ZIP64_EOCD_SIZE, err);
+	st = bfile_pread(f, z, sizeof(z), size - EOCD_SIZE - ZIP64_LOCATOR_SIZE - ZIP64_EOCD_SIZE,
+	                 err);
 	if (st != BUNDLE_OK)
 		return st;
 	{
@@ -335,7 +338,7 @@ static enum bundle_status check_attributes(const struct container_entry *e, uint
  * never decides how much is allocated: headers are read as they come.
  */
 struct cd_window {
-	int fd;
+	const struct bfile *f;
 	uint64_t start; /* file offset of the central directory */
 	uint64_t size;
 	unsigned char *buf;
@@ -367,7 +370,7 @@ static enum bundle_status cd_bytes(struct cd_window *w, uint64_t pos, size_t n,
 		w->buf = nb;
 		w->buf_cap = want;
 	}
-	st = container_pread(w->fd, w->buf, want, w->start + pos, err);
+	st = bfile_pread(w->f, w->buf, want, w->start + pos, err);
 	if (st != BUNDLE_OK)
 		return st;
 	w->buf_pos = pos;
@@ -455,8 +458,8 @@ static enum bundle_status parse_central(struct cd_window *w, uint64_t *pos, bool
 }
 
 /* The local header of e must agree with its central header. */
-static enum bundle_status check_local(int fd, struct container_entry *e, uint64_t limit,
-                                      struct bundle_error *err)
+static enum bundle_status check_local(const struct bfile *f, struct container_entry *e,
+                                      uint64_t limit, struct bundle_error *err)
 {
 	unsigned char h[LOCAL_SIZE];
 	unsigned char x[20];
@@ -468,7 +471,7 @@ static enum bundle_status check_local(int fd, struct container_entry *e, uint64_
 
 	if (e->header_offset > limit || limit - e->header_offset < LOCAL_SIZE)
 		return FAIL(RULE_OVERLAP, e, "local header overlaps the central directory");
-	st = container_pread(fd, h, LOCAL_SIZE, e->header_offset, err);
+	st = bfile_pread(f, h, LOCAL_SIZE, e->header_offset, err);
 	if (st != BUNDLE_OK)
 		return st;
 	if (le32(h) != SIG_LOCAL)
@@ -492,7 +495,7 @@ static enum bundle_status check_local(int fd, struct container_entry *e, uint64_
 	name = malloc((size_t)nlen + 1);
 	if (!name)
 		return nomem(err);
-	st = container_pread(fd, name, nlen, e->header_offset + LOCAL_SIZE, err);
+	st = bfile_pread(f, name, nlen, e->header_offset + LOCAL_SIZE, err);
 	if (st == BUNDLE_OK && memcmp(name, e->name, nlen) != 0)
 		st = FAIL(RULE_LOCAL_MISMATCH, e, "local header has another name");
 	free(name);
@@ -503,7 +506,7 @@ static enum bundle_status check_local(int fd, struct container_entry *e, uint64_
 	if (size32 == U32_SENTINEL || comp32 == U32_SENTINEL) {
 		if (size32 != U32_SENTINEL || comp32 != U32_SENTINEL || xlen != 20)
 			return FAIL(RULE_EXTRA_FIELD, e, "local ZIP64 field malformed");
-		st = container_pread(fd, x, sizeof(x), e->header_offset + LOCAL_SIZE + nlen, err);
+		st = bfile_pread(f, x, sizeof(x), e->header_offset + LOCAL_SIZE + nlen, err);
 		if (st != BUNDLE_OK)
 			return st;
 		if (le16(x) != 0x0001 || le16(x + 2) != 16)
@@ -528,7 +531,8 @@ static enum bundle_status check_local(int fd, struct container_entry *e, uint64_
 	return BUNDLE_OK;
 }
 
-static enum bundle_status check_layout(int fd, struct container *c, struct bundle_error *err)
+static enum bundle_status check_layout(const struct bfile *f, struct container *c,
+                                       struct bundle_error *err)
 {
 	uint64_t expect = 0;
 
@@ -542,7 +546,7 @@ static enum bundle_status check_layout(int fd, struct container *c, struct bundl
 			                   : "unused bytes before this entry");
 		if (e->header_offset < expect)
 			return FAIL(RULE_OVERLAP, e, "entry overlaps the previous one");
-		st = check_local(fd, e, c->cd_offset, err);
+		st = check_local(f, e, c->cd_offset, err);
 		if (st != BUNDLE_OK)
 			return st;
 		expect = e->data_offset + e->comp_size;
@@ -581,10 +585,13 @@ static size_t find_linear(const struct container *c, const char *name)
 	return CONTAINER_NOT_FOUND;
 }
 
-static enum bundle_status check_order(int fd, struct container *c, struct bundle_error *err)
+static enum bundle_status check_order(const struct bfile *f, struct container *c,
+                                      struct bundle_error *err)
 {
 	const struct container_entry *m = &c->entries[0];
 	char magic[sizeof(BUNDLE_MEDIA_TYPE) - 1];
+	bool update = c->kind == CONTAINER_UPDATE;
+	const char *type = update ? UPDATE_MEDIA_TYPE : BUNDLE_MEDIA_TYPE;
 	enum bundle_status st;
 
 	if (!name_is(m, BUNDLE_NAME_MIMETYPE))
@@ -595,22 +602,29 @@ static enum bundle_status check_order(int fd, struct container *c, struct bundle
 		            "must be stored, without extra field, and hold the media type");
 	/* Its local header is fixed but for the time and date: the first 71 bytes (5.3). */
 	if (m->version_needed != 10 || m->local_version_needed != 10 || m->flags != 0 ||
-	    m->crc != MIMETYPE_CRC)
+	    m->crc != (update ? UPDATE_MIMETYPE_CRC : MIMETYPE_CRC))
 		return FAIL(
 		        RULE_MIMETYPE_INVALID, m,
 		        "must have version needed 10, no flag and the CRC-32 of the media type");
-	st = container_pread(fd, magic, sizeof(magic), m->data_offset, err);
+	st = bfile_pread(f, magic, sizeof(magic), m->data_offset, err);
 	if (st != BUNDLE_OK)
 		return st;
-	if (memcmp(magic, BUNDLE_MEDIA_TYPE, sizeof(magic)) != 0)
-		return FAIL(RULE_MIMETYPE_INVALID, m, "does not hold '" BUNDLE_MEDIA_TYPE "'");
+	if (memcmp(magic, type, sizeof(magic)) != 0)
+		return bundle_error_set(
+		        err, BUNDLE_INVALID, RULE_MIMETYPE_INVALID, m->name, m->name_len,
+		        "does not hold '%s'%s", type,
+		        !update && memcmp(magic, UPDATE_MEDIA_TYPE, sizeof(magic)) == 0
+		                ? ": this is an update file, applied with 'sampan-play install'"
+		                : "");
 	if (find_linear(c, BUNDLE_NAME_MANIFEST) == CONTAINER_NOT_FOUND)
 		return FAIL(RULE_MANIFEST_MISSING, NULL, "no META-INF/MANIFEST entry");
 	if (find_linear(c, BUNDLE_NAME_SIGNATURE) == CONTAINER_NOT_FOUND)
 		return FAIL(RULE_SIGNATURE_MISSING, NULL, "no META-INF/MANIFEST.minisig entry");
-	if (find_linear(c, BUNDLE_NAME_COURSE) == CONTAINER_NOT_FOUND)
+	if (update && find_linear(c, UPDATE_NAME_LIST) == CONTAINER_NOT_FOUND)
+		return FAIL(RULE_UPDATE_INVALID, NULL, "no META-INF/update entry");
+	if (!update && find_linear(c, BUNDLE_NAME_COURSE) == CONTAINER_NOT_FOUND)
 		return FAIL(RULE_COURSE_INVALID, NULL, "no META-INF/course.json entry");
-	if (find_linear(c, BUNDLE_NAME_CHUNKS) == CONTAINER_NOT_FOUND)
+	if (!update && find_linear(c, BUNDLE_NAME_CHUNKS) == CONTAINER_NOT_FOUND)
 		return FAIL(RULE_CHUNKS_INVALID, NULL, "no META-INF/chunks entry");
 	if (!name_is(&c->entries[1], BUNDLE_NAME_MANIFEST))
 		return FAIL(RULE_ENTRY_ORDER, &c->entries[1],
@@ -627,17 +641,19 @@ static enum bundle_status check_order(int fd, struct container *c, struct bundle
 	return BUNDLE_OK;
 }
 
-enum bundle_status container_read(int fd, uint64_t file_size, struct container *c,
-                                  struct bundle_error *err)
+enum bundle_status container_read(const struct bfile *f, enum container_kind kind,
+                                  struct container *c, struct bundle_error *err)
 {
+	uint64_t file_size = f->size;
 	struct eocd eocd = { 0 };
 	struct cd_window win = { 0 };
 	uint64_t pos = 0;
 	enum bundle_status st;
 
 	memset(c, 0, sizeof(*c));
+	c->kind = kind;
 	c->file_size = file_size;
-	st = read_eocd(fd, file_size, &eocd, err);
+	st = read_eocd(f, file_size, &eocd, err);
 	if (st != BUNDLE_OK)
 		return st;
 	if (eocd.count == 0)
@@ -652,7 +668,7 @@ enum bundle_status container_read(int fd, uint64_t file_size, struct container *
 		return FAIL(RULE_GAP, NULL, "unused bytes after the central directory");
 	c->cd_offset = eocd.cd_offset;
 	c->cd_size = eocd.cd_size;
-	win.fd = fd;
+	win.f = f;
 	win.start = eocd.cd_offset;
 	win.size = eocd.cd_size;
 	c->entries = calloc((size_t)eocd.count, sizeof(*c->entries));
@@ -675,13 +691,13 @@ enum bundle_status container_read(int fd, uint64_t file_size, struct container *
 		st = FAIL(RULE_GAP, NULL, "unused bytes at the end of the central directory");
 		goto done;
 	}
-	st = check_layout(fd, c, err);
+	st = check_layout(f, c, err);
 	if (st != BUNDLE_OK)
 		goto done;
 	st = check_names(c, err);
 	if (st != BUNDLE_OK)
 		goto done;
-	st = check_order(fd, c, err);
+	st = check_order(f, c, err);
 done:
 	free(win.buf);
 	return st;

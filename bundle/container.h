@@ -38,7 +38,13 @@ struct container_entry {
 	uint16_t local_extra_len;
 };
 
+enum container_kind {
+	CONTAINER_BUNDLE, /* application/vnd.sampan.bundle+zip */
+	CONTAINER_UPDATE /* application/vnd.sampan.update+zip (section 21.1) */
+};
+
 struct container {
+	enum container_kind kind;
 	struct container_entry *entries; /* in file order, which is the format's entry order */
 	size_t count;
 	uint64_t file_size;
@@ -46,14 +52,16 @@ struct container {
 	uint64_t cd_size;
 };
 
+struct bfile;
+
 /*
- * Read and check the whole container of the file open on fd, whose size is
- * file_size.  On success c holds every entry.  Errors carry the rule of the
+ * Read and check the whole container of f (a bundle, or an update file:
+ * kind), parts joined.  On success c holds every entry.  Errors carry the rule of the
  * first check that failed (BUNDLE_INVALID), or BUNDLE_IO / BUNDLE_NOMEM.
  * Release c with container_release, also after a failure.
  */
-enum bundle_status container_read(int fd, uint64_t file_size, struct container *c,
-                                  struct bundle_error *err);
+enum bundle_status container_read(const struct bfile *f, enum container_kind kind,
+                                  struct container *c, struct bundle_error *err);
 void container_release(struct container *c);
 
 /* Index of the entry with that name, or CONTAINER_NOT_FOUND.  O(log n). */

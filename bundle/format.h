@@ -6,6 +6,15 @@
 #define SAMPAN_BUNDLE_FORMAT_H
 
 #define BUNDLE_MEDIA_TYPE "application/vnd.sampan.bundle+zip"
+/* Update files (section 21): the same length as the bundle's media type. */
+#define UPDATE_MEDIA_TYPE "application/vnd.sampan.update+zip"
+#define UPDATE_FORMAT_VERSION 1
+#define UPDATE_NAME_LIST "META-INF/update"
+#define UPDATE_NAME_TARGET_MANIFEST "target/META-INF/MANIFEST"
+#define UPDATE_NAME_TARGET_SIGNATURE "target/META-INF/MANIFEST.minisig"
+#define UPDATE_MAX_STEPS 1000000u
+/* Bundles stored in parts (section 20): NAME.001 to NAME.999. */
+#define BUNDLE_MAX_PARTS 999u
 #define BUNDLE_FORMAT_VERSION 1
 
 #define BUNDLE_MAX_ENTRIES 65000u

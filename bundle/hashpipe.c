@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bfile.h"
 #include "chunks.h"
 #include "container.h"
 #include "format.h"
@@ -91,7 +92,7 @@ enum bundle_status hashpipe_run(struct hashpipe_job *job, struct bundle_error *e
 		while (k >= SLOTS && p.done < k - SLOTS + 1)
 			pthread_cond_wait(&p.cv, &p.mu);
 		pthread_mutex_unlock(&p.mu);
-		st = container_pread(job->fd, p.slot[s], n, job->offset + off, err);
+		st = bfile_pread(job->file, p.slot[s], n, job->offset + off, err);
 		if (st != BUNDLE_OK)
 			break;
 		p.len[s] = n;

@@ -15,8 +15,10 @@
 #include "digest.h"
 #include "error.h"
 
+struct bfile;
+
 struct hashpipe_job {
-	int fd;
+	const struct bfile *file; /* read through this (bfile_from_fd for a plain file) */
 	uint64_t offset;
 	uint64_t size;
 	unsigned char whole[DIGEST_SIZE]; /* out */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "bfile.h"
 #include "chunks.h"
 #include "course.h"
 #include "digest.h"
@@ -282,6 +283,7 @@ static enum bundle_status hash_file(struct bundle_writer *w, struct item *it,
                                     struct bundle_error *err)
 {
 	struct hashpipe_job job;
+	struct bfile bf;
 	int fd = open(it->path, O_RDONLY | O_CLOEXEC);
 	enum bundle_status st;
 
@@ -299,7 +301,8 @@ static enum bundle_status hash_file(struct bundle_writer *w, struct item *it,
 #ifdef POSIX_FADV_SEQUENTIAL
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-	job.fd = fd;
+	bfile_from_fd(&bf, fd, it->size);
+	job.file = &bf;
 	job.size = it->size;
 	job.chunks = it->chunk_digests;
 	job.on_chunk = on_hashed_chunk;

@@ -12,18 +12,24 @@
 #include "container.h"
 #include "error.h"
 
+struct bfile;
+
 /*
- * Open fd (not consumed) with libzip in its strictest mode (ZIP_CHECKCONS)
- * and require it to see exactly the entries of c: names, sizes, CRCs and
- * methods.  RULE_ZIP_INVALID when it does not.
+ * Open f (a file or parts, read through a libzip source of our own) with
+ * libzip in its strictest mode (ZIP_CHECKCONS) and require it to see
+ * exactly the entries of c: names, sizes, CRCs and methods.
+ * RULE_ZIP_INVALID when it does not.
  */
-enum bundle_status zipio_crosscheck(int fd, const struct container *c, struct bundle_error *err);
+enum bundle_status zipio_crosscheck(const struct bfile *f, const struct container *c,
+                                    struct bundle_error *err);
 
 struct zipio_item {
 	const char *name; /* NUL-terminated, a valid entry name */
 	int deflate; /* 1: deflate at level 9; 0: store */
 	const char *path; /* read from this file, or ... */
 	const void *data; /* ... from these bytes (kept alive until zipio_write returns) */
+	const struct bfile *file; /* ... or from len bytes at offset of this file (kept open) */
+	uint64_t offset;
 	uint64_t len;
 };
 

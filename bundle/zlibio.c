@@ -6,6 +6,7 @@
 
 #include <zlib.h>
 
+#include "bfile.h"
 #include "container.h"
 
 #define IO_CHUNK 65536u
@@ -31,7 +32,7 @@ static enum bundle_status bad(struct bundle_error *err, enum bundle_rule rule, c
 
 /* Where the raw deflate bytes come from: a file read in IO_CHUNK pieces, or memory. */
 struct zsource {
-	int fd;
+	const struct bfile *file;
 	uint64_t offset;
 	const unsigned char *mem; /* when not NULL, the comp_size bytes themselves */
 	unsigned char *buf; /* IO_CHUNK bytes, for the file */
@@ -82,8 +83,8 @@ static enum bundle_status inflate_from(struct zsource *src, uint64_t comp_size, 
 				z.next_in = (Bytef *)(uintptr_t)(src->mem + in_done);
 			} else {
 				n = left > IO_CHUNK ? IO_CHUNK : (size_t)left;
-				st = container_pread(src->fd, src->buf, n, src->offset + in_done,
-				                     err);
+				st = bfile_pread(src->file, src->buf, n, src->offset + in_done,
+				                 err);
 				if (st != BUNDLE_OK)
 					goto done;
 				z.next_in = src->buf;
@@ -146,11 +147,12 @@ done:
 	return st;
 }
 
-enum bundle_status zlibio_inflate(int fd, uint64_t offset, uint64_t comp_size, uint64_t size,
-                                  const char *name, size_t name_len, zlibio_sink sink, void *ctx,
-                                  uint32_t *crc, struct bundle_error *err)
+enum bundle_status zlibio_inflate(const struct bfile *f, uint64_t offset, uint64_t comp_size,
+                                  uint64_t size, const char *name, size_t name_len,
+                                  zlibio_sink sink, void *ctx, uint32_t *crc,
+                                  struct bundle_error *err)
 {
-	struct zsource src = { fd, offset, NULL, malloc(IO_CHUNK) };
+	struct zsource src = { f, offset, NULL, malloc(IO_CHUNK) };
 	enum bundle_status st;
 
 	if (!src.buf)
@@ -165,7 +167,7 @@ enum bundle_status zlibio_inflate_mem(const unsigned char *raw, uint64_t comp_si
                                       zlibio_sink sink, void *ctx, uint32_t *crc,
                                       struct bundle_error *err)
 {
-	struct zsource src = { -1, 0, raw, NULL };
+	struct zsource src = { NULL, 0, raw, NULL };
 
 	return inflate_from(&src, comp_size, size, dst, name, name_len, sink, ctx, crc, err);
 }

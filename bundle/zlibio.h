@@ -16,7 +16,7 @@ typedef enum bundle_status (*zlibio_sink)(void *ctx, const unsigned char *data, 
                                           struct bundle_error *err);
 
 /*
- * Inflate the comp_size bytes of raw deflate at offset of fd, which must
+ * Inflate the comp_size bytes of raw deflate at offset of f, which must
  * give exactly size bytes, and hand them to sink.  *crc receives their
  * CRC-32.  name (name_len bytes) is the entry, for messages.
  * RULE_DEFLATE_INVALID: a corrupt stream, compressed bytes that end before
@@ -26,9 +26,12 @@ typedef enum bundle_status (*zlibio_sink)(void *ctx, const unsigned char *data, 
  * is fixed (two 64 KiB buffers and zlib's window).  Thread-safe (pread on
  * fd).
  */
-enum bundle_status zlibio_inflate(int fd, uint64_t offset, uint64_t comp_size, uint64_t size,
-                                  const char *name, size_t name_len, zlibio_sink sink, void *ctx,
-                                  uint32_t *crc, struct bundle_error *err);
+struct bfile;
+
+enum bundle_status zlibio_inflate(const struct bfile *f, uint64_t offset, uint64_t comp_size,
+                                  uint64_t size, const char *name, size_t name_len,
+                                  zlibio_sink sink, void *ctx, uint32_t *crc,
+                                  struct bundle_error *err);
 
 /*
  * The same, from the comp_size raw deflate bytes at raw in memory.  When

@@ -13,6 +13,7 @@
 
 #include <zlib.h>
 
+#include "bfile.h"
 #include "digest.h"
 #include "error.h"
 #include "mediatype.h"
@@ -79,6 +80,17 @@ static const struct {
 	R(SIZE_MISMATCH),
 	R(CRC_MISMATCH),
 	R(DEFLATE_INVALID),
+	R(PART_MISSING),
+	R(PART_EXTRA),
+	R(PART_SIZE),
+	R(PART_MISMATCH),
+	R(UPDATE_INVALID),
+	R(UPDATE_DOWNGRADE),
+	R(UPDATE_SIGNER),
+	R(BASE_MISSING),
+	R(BASE_MISMATCH),
+	R(DELTA_INVALID),
+	R(RESULT_MISMATCH),
 	R(KEY_INVALID),
 	R(PASSWORD_WRONG),
 	R(INPUT_INVALID),
@@ -856,8 +868,11 @@ static void free_deflate_file(struct deflate_file *f)
 static enum bundle_status inflate_as(struct deflate_file *f, uint64_t comp_size, uint64_t size,
                                      struct collect *c, uint32_t *crc, struct bundle_error *err)
 {
+	struct bfile bf;
+
 	bundle_error_clear(err);
-	return zlibio_inflate(f->fd, 100, comp_size, size, "lessons/01.html", 15, collect_sink, c,
+	bfile_from_fd(&bf, f->fd, UINT64_MAX);
+	return zlibio_inflate(&bf, 100, comp_size, size, "lessons/01.html", 15, collect_sink, c,
 	                      crc, err);
 }
 
@@ -949,6 +964,7 @@ static void inflate_refuses_garbage(void **state)
 	uint32_t crc;
 	char *dir = tu_tempdir(), *path = tu_path(dir, "garbage.bin");
 	unsigned char junk[4096];
+	struct bfile bf;
 	int fd;
 
 	(void)state;
@@ -957,7 +973,8 @@ static void inflate_refuses_garbage(void **state)
 	fd = open(path, O_RDONLY);
 	assert_true(fd >= 0);
 	bundle_error_clear(&err);
-	assert_rule(zlibio_inflate(fd, 0, sizeof(junk), 1000, "x.html", 6, collect_sink, &c, &crc,
+	bfile_from_fd(&bf, fd, sizeof(junk));
+	assert_rule(zlibio_inflate(&bf, 0, sizeof(junk), 1000, "x.html", 6, collect_sink, &c, &crc,
 	                           &err),
 	            BUNDLE_ENTRY_BAD, err, RULE_DEFLATE_INVALID);
 	assert_string_equal(err.entry, "x.html");
