@@ -44,7 +44,8 @@ BUILDER_PKGS := libcmark-gfm libarchive yaml-0.1 gumbo
 PLAYER_PKGS := libmicrohttpd libqrencode sqlite3
 # Lazy (=): evaluated after `make test` has installed the packages.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(BUILDER_PKGS) $(PLAYER_PKGS))
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+# librsync (update deltas, bundle/rsyncio.c) ships no pkg-config file in Debian 12.
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lrsync
 BUILDER_LIBS = $(shell $(PKG_CONFIG) --libs $(BUILDER_PKGS))
 # libstemmer (Snowball's stemmers) is opened by search when it first needs it
 # (player/variants.c): not linked.

@@ -13,6 +13,7 @@ static const struct cli_command commands[] = {
 	{ "keygen", cmd_keygen, "make a key pair for signing courses" },
 	{ "inspect", cmd_inspect, "show what a bundle holds" },
 	{ "verify", cmd_verify, "check a bundle completely against trusted public keys" },
+	{ "diff", cmd_diff, "write a signed update from one version of a course to the next" },
 };
 
 int main(int argc, char **argv)

@@ -638,6 +638,7 @@ void bundle_entry(const struct bundle *b, size_t i, struct bundle_entry *out)
 	out->crc = e->crc;
 	out->size = e->size;
 	out->comp_size = e->comp_size;
+	out->header_offset = e->header_offset;
 	out->data_offset = e->data_offset;
 	out->media_type = mediatype_of(e->name, e->name_len)->type;
 	out->digest = b->st[i].digest;

@@ -56,6 +56,7 @@ struct bundle_entry {
 	uint32_t crc; /* CRC-32 of the uncompressed bytes */
 	uint64_t size; /* uncompressed */
 	uint64_t comp_size; /* as stored in the file */
+	uint64_t header_offset; /* where its local header starts in the file */
 	uint64_t data_offset; /* where the (compressed) bytes start in the file */
 	const char *media_type;
 	const unsigned char *digest; /* SHA-256 from the manifest; NULL before bundle_verify */

@@ -222,9 +222,72 @@ static size_t header_keys_repeat(struct header_keys *h)
 	return worst;
 }
 
-enum bundle_status manifest_parse(const char *text, size_t len, struct manifest *m,
-                                  struct bundle_error *err)
+static const char *const bundle_keys[] = { "sampan-bundle", "id", "version" };
+static const char *const update_keys[] = { "sampan-update", "id",        "from",
+	                                   "from-manifest", "from-size", "to" };
+
+static bool is_required(const char *key, size_t len, bool update)
 {
+	size_t n = update ? 6 : 3;
+
+	for (size_t i = 0; i < n; i++)
+		if (key_is(key, len, update ? update_keys[i] : bundle_keys[i]))
+			return true;
+	return false;
+}
+
+/* A decimal size without a leading zero, at most 2^63 - 1. */
+static bool parse_size(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 19 || (s[0] == '0' && len > 1))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		if (v > (UINT64_C(0x7FFFFFFFFFFFFFFF) - (uint64_t)(s[i] - '0')) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* The header lines of an update manifest after the first (format-spec 21.2). */
+static enum bundle_status update_header(struct manifest *m, size_t line_no, const char *value,
+                                        size_t value_len, struct bundle_error *err)
+{
+	switch (line_no) {
+	case 2:
+		if (!manifest_id_valid(value, value_len))
+			return invalid(err, 2, "course id is not valid");
+		m->id = dup_n(value, value_len);
+		return m->id ? BUNDLE_OK : nomem(err);
+	case 3:
+	case 6:
+		if (!manifest_version_valid(value, value_len))
+			return invalid(err, line_no, "course version is not valid");
+		if (line_no == 3)
+			m->from = dup_n(value, value_len);
+		else
+			m->version = dup_n(value, value_len);
+		return (line_no == 3 ? m->from : m->version) ? BUNDLE_OK : nomem(err);
+	case 4:
+		if (value_len != 64 || !digest_from_hex(value, 64, m->from_manifest))
+			return invalid(err, 4, "from-manifest is not 64 lowercase hex digits");
+		return BUNDLE_OK;
+	default:
+		if (!parse_size(value, value_len, &m->from_size))
+			return invalid(err, 5, "from-size is not a decimal size");
+		return BUNDLE_OK;
+	}
+}
+
+static enum bundle_status parse(const char *text, size_t len, struct manifest *m, bool update,
+                                struct bundle_error *err)
+{
+	const size_t required = update ? 6 : 3;
 	size_t pos = 0, line_no = 0, cap = 0;
 	bool in_entries = false;
 	struct header_keys keys = { NULL, 0, 0 };
@@ -257,15 +320,29 @@ enum bundle_status manifest_parse(const char *text, size_t len, struct manifest 
 			st = invalid(err, line_no, "empty line");
 			goto done;
 		}
-		if (line_no <= 3) {
-			static const char *const required[] = { "sampan-bundle", "id", "version" };
+		if (line_no <= required) {
+			static const char *const bundle_want[] = { "must be '# sampan-bundle: 1'",
+				                                   "must be '# id: COURSE-ID'",
+				                                   "must be '# version: VERSION'" };
+			static const char *const update_want[] = {
+				"must be '# sampan-update: 1'", "must be '# id: COURSE-ID'",
+				"must be '# from: VERSION'",    "must be '# from-manifest: DIGEST'",
+				"must be '# from-size: BYTES'", "must be '# to: VERSION'"
+			};
+			const char *want =
+			        update ? update_keys[line_no - 1] : bundle_keys[line_no - 1];
 			if (!manifest_header_split(line, n, &key, &key_len, &value, &value_len) ||
-			    !key_is(key, key_len, required[line_no - 1])) {
+			    !key_is(key, key_len, want)) {
 				st = invalid(err, line_no,
-				             line_no == 1   ? "must be '# sampan-bundle: 1'"
-				             : line_no == 2 ? "must be '# id: COURSE-ID'"
-				                            : "must be '# version: VERSION'");
+				             update ? update_want[line_no - 1]
+				                    : bundle_want[line_no - 1]);
 				goto done;
+			}
+			if (update && line_no > 1) {
+				st = update_header(m, line_no, value, value_len, err);
+				if (st != BUNDLE_OK)
+					goto done;
+				continue;
 			}
 			if (line_no == 1) {
 				/* Any value but "1" is another format, whatever it looks like. */
@@ -276,8 +353,9 @@ enum bundle_status manifest_parse(const char *text, size_t len, struct manifest 
 					st = bundle_error_set(
 					        err, BUNDLE_INVALID, RULE_FORMAT_UNSUPPORTED,
 					        BUNDLE_NAME_MANIFEST, strlen(BUNDLE_NAME_MANIFEST),
-					        "bundle format '%s'; this reader knows format %d",
-					        shown, BUNDLE_FORMAT_VERSION);
+					        "%s format '%s'; this reader knows format %d",
+					        update ? "update" : "bundle", shown,
+					        BUNDLE_FORMAT_VERSION);
 					goto done;
 				}
 				m->format = BUNDLE_FORMAT_VERSION;
@@ -310,8 +388,7 @@ enum bundle_status manifest_parse(const char *text, size_t len, struct manifest 
 				st = invalid(err, line_no, "header line is not '# key: value'");
 				goto done;
 			}
-			if (key_is(key, key_len, "sampan-bundle") || key_is(key, key_len, "id") ||
-			    key_is(key, key_len, "version")) {
+			if (is_required(key, key_len, update)) {
 				st = invalid(err, line_no, "header key repeated");
 				goto done;
 			}
@@ -372,8 +449,8 @@ enum bundle_status manifest_parse(const char *text, size_t len, struct manifest 
 			m->count++;
 		}
 	}
-	if (line_no < 3)
-		st = invalid(err, line_no, "the three required header lines are missing");
+	if (line_no < required)
+		st = invalid(err, line_no, "required header lines are missing");
 	else if (!in_entries && (repeat = header_keys_repeat(&keys)) != 0)
 		st = invalid(err, repeat, "header key repeated");
 	goto done;
@@ -390,6 +467,7 @@ void manifest_release(struct manifest *m)
 		return;
 	free(m->id);
 	free(m->version);
+	free(m->from);
 	free(m->title);
 	free(m->lines);
 	memset(m, 0, sizeof(*m));
@@ -457,4 +535,16 @@ full:
 	sbuf_release(&b);
 	return bundle_error_set(err, BUNDLE_INVALID, RULE_MANIFEST_TOO_LARGE, NULL, 0,
 	                        "the manifest would be larger than %u bytes", BUNDLE_MAX_MANIFEST);
+}
+
+enum bundle_status manifest_parse(const char *text, size_t len, struct manifest *m,
+                                  struct bundle_error *err)
+{
+	return parse(text, len, m, false, err);
+}
+
+enum bundle_status manifest_parse_update(const char *text, size_t len, struct manifest *m,
+                                         struct bundle_error *err)
+{
+	return parse(text, len, m, true, err);
 }

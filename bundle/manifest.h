@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "digest.h"
 #include "error.h"
@@ -23,6 +24,10 @@ struct manifest {
 	char *id; /* malloc'd */
 	char *version; /* malloc'd */
 	char *title; /* malloc'd, or NULL when absent */
+	/* An update manifest's (manifest_parse_update); version is its `to`: */
+	char *from; /* malloc'd */
+	unsigned char from_manifest[DIGEST_SIZE];
+	uint64_t from_size;
 	struct manifest_line *lines; /* malloc'd array, in bundle order */
 	size_t count;
 };
@@ -36,6 +41,15 @@ struct manifest {
 enum bundle_status manifest_parse(const char *text, size_t len, struct manifest *m,
                                   struct bundle_error *err);
 void manifest_release(struct manifest *m);
+
+/*
+ * The same for an update file's manifest (format-spec 21.2): header lines
+ * sampan-update, id, from, from-manifest, from-size, to; then entry lines.
+ * m->version is the `to` version.  A bundle manifest is MANIFEST_INVALID
+ * here, as an update manifest is for manifest_parse.
+ */
+enum bundle_status manifest_parse_update(const char *text, size_t len, struct manifest *m,
+                                         struct bundle_error *err);
 
 /*
  * Write a manifest: the three required header lines, a `title` line when

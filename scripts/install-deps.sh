@@ -7,6 +7,10 @@
 # other forms of a word (player/variants.c).
 # gettext: msgfmt compiles the player's interface translations (po/*.po) at build time,
 # xgettext, msgmerge and msgcmp keep them in step with the code (make pot, make lint).
+# librsync-dev: the binary deltas of update files (format-spec, section 21.5): applying one
+# streams with a few hundred kilobytes of memory whatever the size of the video, which a
+# Raspberry Pi with 1 GB needs; rdiff, its command, is the stock tool the tests apply the
+# vectors' deltas with.
 # libgumbo-dev is the HTML5 parser the builder's sanitizer of lessons' HTML is built on.
 # dosfstools and fusefat give the tests a real FAT file system, as on a USB stick, without
 # the kernel's vfat (a mkfs.vfat image mounted through FUSE).
@@ -20,7 +24,7 @@ PACKAGES="
 gcc make pkg-config
 libzip-dev zlib1g-dev libsodium-dev libssl-dev libjansson-dev libicu-dev
 libcmark-gfm-dev libcmark-gfm-extensions-dev libarchive-dev libyaml-dev libgumbo-dev
-libmicrohttpd-dev libqrencode-dev libsqlite3-dev libstemmer-dev curl
+libmicrohttpd-dev libqrencode-dev libsqlite3-dev libstemmer-dev curl librsync-dev rdiff
 libcmocka-dev valgrind clang-format cppcheck dosfstools fusefat gettext
 minisign unzip zip python3 python3-nacl
 ffmpeg librsvg2-bin fontconfig fonts-noto-core fonts-wqy-microhei

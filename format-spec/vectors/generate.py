@@ -3285,8 +3285,8 @@ def rs_delta(ops):
 
 
 def update_course(version, *, intro=INTRO_MD, extra=(), drop=(), video=None,
-                  title="Updating a course"):
-    course = simple_course(UPDATE_ID, version, title,
+                  title="Updating a course", cid=UPDATE_ID):
+    course = simple_course(cid, version, title,
                            [intro_lesson(),
                             {"id": "02-video", "title": {"en": "The video"},
                              "page": "lessons/02-video.html",
@@ -3549,7 +3549,9 @@ def ui_wrong_base():
                 "an update of the course org.example.elsewhere, of which the "
                 "reader has no bundle.")
 def ui_missing_base():
-    return text_update(cid="org.example.elsewhere")
+    cid = "org.example.elsewhere"
+    return make_update(update_course("1.0", cid=cid),
+                       update_course("1.1", intro=CHANGED_INTRO, cid=cid), cid=cid)
 
 
 @update_invalid("base-size", "BASE_MISMATCH", "bundle-v1.md §21.6 step 3: the "

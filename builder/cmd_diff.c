@@ -1,0 +1,151 @@
+/*
+ * cmd_diff.c - `sampan-build diff OLD.sampan NEW.sampan -k KEY -o UPDATE`:
+ * a signed update file that turns OLD into NEW byte for byte
+ * (format-spec/bundle-v1.md, "Update files").
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "builder.h"
+#include "bundle.h"
+#include "cli.h"
+#include "trust.h"
+#include "update.h"
+
+static const char usage[] =
+        "usage: sampan-build diff OLD.sampan NEW.sampan -k KEY -o UPDATE.sampan-update\n"
+        "\n"
+        "Write a signed update that turns OLD (the version classrooms have) into NEW,\n"
+        "byte for byte, so that a stick carries what changed and not the whole course.\n"
+        "Entries the two versions share are copied from OLD where the update is\n"
+        "applied; entries added or changed travel whole, or as a binary delta when a\n"
+        "large one (a video) changed only in part; removed entries are left out.\n"
+        "Both bundles are verified in full first, with KEY's public half: both\n"
+        "versions must be of one course, signed with KEY, and NEW must be a higher\n"
+        "version.  The update is applied to OLD and checked against NEW before it is\n"
+        "put in place.  Teachers apply it with 'sampan-play install UPDATE'.\n"
+        "\n"
+        "  -k, --key KEY          the secret key that signed both versions\n"
+        "  -o, --output FILE      the update to write (.sampan-update)\n"
+        "      --password-file F  read the key's password from the first line of F\n"
+        "  -q, --quiet            no summary\n"
+        "  -h, --help             this help\n"
+        "\n"
+        "Exit status: 0 written, 1 a bundle is invalid or the two do not make an update,\n"
+        "2 usage, 3 system error.\n";
+
+/* Open and fully verify one of the two versions with the key's public half. */
+static int open_version(const char *path, const struct trust *trust, struct bundle **b)
+{
+	struct bundle_error err;
+	enum bundle_status st;
+
+	*b = NULL;
+	st = bundle_open(path, b, &err);
+	if (st == BUNDLE_OK)
+		st = bundle_verify(*b, trust, &err);
+	if (st == BUNDLE_OK)
+		st = bundle_verify_content(*b, NULL, NULL, &err);
+	if (st != BUNDLE_OK) {
+		bundle_close(*b);
+		*b = NULL;
+		return cli_bundle_error(path, &err);
+	}
+	return EXIT_YES;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "password-file", required_argument, NULL, 'P' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *key = NULL, *out = NULL, *password_file = NULL;
+	struct minisign_seckey *sk = NULL;
+	struct minisign_pubkey pk;
+	struct bundle *old = NULL, *new = NULL;
+	struct update_write_result r;
+	struct bundle_error err;
+	struct trust trust;
+	int opt, rc;
+
+	trust_init(&trust);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "k:o:qh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'k':
+			key = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'P':
+			password_file = optarg;
+			break;
+		case 'q':
+			cli_quiet = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_YES;
+		default:
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind + 2 != argc || !key || !out) {
+		cli_error("diff needs OLD.sampan, NEW.sampan, -k KEY and -o UPDATE (see "
+		          "'sampan-build diff --help')");
+		return EXIT_USAGE;
+	}
+	if (minisign_init(&err) != BUNDLE_OK)
+		return cli_bundle_error(NULL, &err);
+	rc = builder_load_secret_key(key, password_file, &sk);
+	if (rc != EXIT_YES)
+		return rc;
+	minisign_seckey_pubkey(sk, &pk);
+	if (trust_add(&trust, &pk, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(key, &err);
+		goto done;
+	}
+	rc = open_version(argv[optind], &trust, &old);
+	if (rc == EXIT_YES)
+		rc = open_version(argv[optind + 1], &trust, &new);
+	if (rc != EXIT_YES)
+		goto done;
+	if (update_write(old, new, sk, out, &r, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(out, &err);
+		goto done;
+	}
+	if (!cli_quiet) {
+		char a[32], b[32], c[32], d[32];
+		const struct manifest *om = bundle_manifest(old), *nm = bundle_manifest(new);
+		fprintf(stderr,
+		        "%s: %s %s to %s: %zu entries unchanged, %zu changed, %zu added, %zu "
+		        "removed\n",
+		        out, nm->id, om->version, nm->version, r.unchanged, r.changed, r.added,
+		        r.removed);
+		fprintf(stderr,
+		        "%s: %s for a version of %s (%.2f %%): %s copied from the old version, %s "
+		        "carried whole",
+		        out, cli_size(r.file_size, a, sizeof(a)),
+		        cli_size(r.target_size, b, sizeof(b)),
+		        r.target_size ? 100.0 * (double)r.file_size / (double)r.target_size : 0.0,
+		        cli_size(r.copied, c, sizeof(c)), cli_size(r.carried, d, sizeof(d)));
+		if (r.deltas)
+			fprintf(stderr, ", %zu entr%s as deltas of %s", r.deltas,
+			        r.deltas == 1 ? "y" : "ies", cli_size(r.delta_bytes, a, sizeof(a)));
+		fputc('\n', stderr);
+	}
+done:
+	bundle_close(old);
+	bundle_close(new);
+	trust_release(&trust);
+	minisign_seckey_free(sk);
+	return rc;
+}
