@@ -45,9 +45,15 @@ static const char usage[] =
         "  -k, --key KEY             the secret key (made by `sampan-build keygen`)\n"
         "  -o, --output OUT.sampan   the bundle to write\n"
         "      --password-file FILE  read the key's password from FILE's first line\n"
+        "      --split SIZE          store a bundle larger than SIZE as parts OUT.sampan.001,\n"
+        "                            .002, ... of SIZE bytes each (K, M, G: KiB, MiB, GiB;\n"
+        "                            'fat32': 4294967295, the largest file FAT32 holds)\n"
         "  -q, --quiet               no progress, no summary; problems are still shown\n"
         "  -h, --help                this help\n"
         "\n"
+        "A bundle larger than a FAT32 USB stick holds in one file (4 GiB) is written\n"
+        "whole with a warning, unless --split stores it as parts: sampan-play and every\n"
+        "command read OUT.sampan.001, .002, ... as one bundle, and `cat` joins them.\n"
         "SOURCE_DATE_EPOCH, when set, is the time written on every entry.\n"
         "Exit status: 0 built, 1 the course or key has problems, 2 usage, 3 system error.\n";
 
@@ -729,8 +735,41 @@ static bool add_file(struct bundle_writer *w, const struct course_src *c, const 
 	return ok;
 }
 
+#define FAT32_FILE_MAX 4294967295ull /* the largest file FAT32 holds */
+
+/* --split SIZE: bytes, with K, M or G (binary), or "fat32"; at least 1 MiB. */
+static bool parse_split(const char *s, uint64_t *out)
+{
+	uint64_t v = 0, unit = 1;
+	const char *p = s;
+
+	if (strcmp(s, "fat32") == 0) {
+		*out = FAT32_FILE_MAX;
+		return true;
+	}
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9') {
+		if (v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	}
+	if (*p == 'K' || *p == 'k')
+		unit = 1ull << 10;
+	else if (*p == 'M' || *p == 'm')
+		unit = 1ull << 20;
+	else if (*p == 'G' || *p == 'g')
+		unit = 1ull << 30;
+	if (unit > 1)
+		p++;
+	if (*p != '\0' || v > UINT64_MAX / unit || v * unit < (1ull << 20))
+		return false;
+	*out = v * unit;
+	return true;
+}
+
 static int write_bundle(struct build *b, const struct minisign_seckey *sk, const char *out,
-                        double started)
+                        uint64_t split, double started)
 {
 	const struct course_src *c = b->c;
 	struct bundle_writer *w = NULL;
@@ -792,6 +831,7 @@ static int write_bundle(struct build *b, const struct minisign_seckey *sk, const
 	prog.phase = BUNDLE_PHASE_VERIFY;
 	bundle_writer_set_progress(w, on_progress, &prog);
 	bundle_writer_set_cancel(w, is_interrupted, NULL);
+	bundle_writer_set_split(w, split);
 	if (bundle_writer_write(w, sk, out, &res, &err) != BUNDLE_OK) {
 		cli_progress_end(&prog.bar);
 		if (interrupted_by)
@@ -802,6 +842,10 @@ static int write_bundle(struct build *b, const struct minisign_seckey *sk, const
 	}
 	cli_progress_end(&prog.bar);
 	rc = EXIT_YES;
+	if (!res.parts && res.file_size > FAT32_FILE_MAX)
+		cli_warning("%s: %s, more than a FAT32 USB stick holds in one file: build it with "
+		            "--split fat32 to store it in parts",
+		            out, cli_size(res.file_size, s1, sizeof(s1)));
 	if (cli_quiet)
 		goto done;
 	minisign_seckey_pubkey(sk, &pk);
@@ -812,7 +856,10 @@ static int write_bundle(struct build *b, const struct minisign_seckey *sk, const
 	       cli_size(res.deflated_bytes, s3, sizeof(s3)));
 	printf("%s\n", cli_size(res.deflated_comp, s1, sizeof(s1)));
 	printf("  signed by key %s\n", id);
-	if (file_sha256(out, hex))
+	if (res.parts)
+		printf("  stored as %u parts, %s.001 to %s.%03u (cat joins them)\n", res.parts, out,
+		       out, res.parts);
+	else if (file_sha256(out, hex))
 		printf("  SHA-256 %s\n", hex);
 done:
 	bundle_writer_free(w);
@@ -828,11 +875,13 @@ int cmd_build(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "password-file", required_argument, NULL, 'P' },
+		{ "split", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key = NULL, *out = NULL, *password_file = NULL;
+	uint64_t split = 0;
 	struct minisign_seckey *sk = NULL;
 	struct source src = { NULL, NULL };
 	struct course_src course;
@@ -858,6 +907,15 @@ int cmd_build(int argc, char **argv)
 			break;
 		case 'P':
 			password_file = optarg;
+			break;
+		case 'S':
+			if (!parse_split(optarg, &split)) {
+				cli_error(
+				        "--split '%s': not a size of at least 1M (a number with K, "
+				        "M or G, or 'fat32')",
+				        optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'q':
 			cli_quiet = true;
@@ -909,7 +967,7 @@ int cmd_build(int argc, char **argv)
 	}
 	rc = render_lessons(&b);
 	if (rc == EXIT_YES)
-		rc = write_bundle(&b, sk, out, started);
+		rc = write_bundle(&b, sk, out, split, started);
 done:
 	for (size_t i = 0; b.lessons && i < course.lessons_count; i++) {
 		md_free(b.lessons[i].doc);

@@ -125,22 +125,19 @@ int cmd_diff(int argc, char **argv)
 	if (!cli_quiet) {
 		char a[32], b[32], c[32], d[32];
 		const struct manifest *om = bundle_manifest(old), *nm = bundle_manifest(new);
-		fprintf(stderr,
-		        "%s: %s %s to %s: %zu entries unchanged, %zu changed, %zu added, %zu "
-		        "removed\n",
-		        out, nm->id, om->version, nm->version, r.unchanged, r.changed, r.added,
-		        r.removed);
-		fprintf(stderr,
-		        "%s: %s for a version of %s (%.2f %%): %s copied from the old version, %s "
-		        "carried whole",
-		        out, cli_size(r.file_size, a, sizeof(a)),
-		        cli_size(r.target_size, b, sizeof(b)),
-		        r.target_size ? 100.0 * (double)r.file_size / (double)r.target_size : 0.0,
-		        cli_size(r.copied, c, sizeof(c)), cli_size(r.carried, d, sizeof(d)));
+		printf("Wrote %s: %s %s to %s: %zu entries unchanged, %zu changed, %zu added, %zu "
+		       "removed\n",
+		       out, nm->id, om->version, nm->version, r.unchanged, r.changed, r.added,
+		       r.removed);
+		printf("  %s for a version of %s (%.2f %%): %s copied from the old version, %s "
+		       "carried whole",
+		       cli_size(r.file_size, a, sizeof(a)), cli_size(r.target_size, b, sizeof(b)),
+		       r.target_size ? 100.0 * (double)r.file_size / (double)r.target_size : 0.0,
+		       cli_size(r.copied, c, sizeof(c)), cli_size(r.carried, d, sizeof(d)));
 		if (r.deltas)
-			fprintf(stderr, ", %zu entr%s as deltas of %s", r.deltas,
-			        r.deltas == 1 ? "y" : "ies", cli_size(r.delta_bytes, a, sizeof(a)));
-		fputc('\n', stderr);
+			printf(", %zu entr%s as deltas of %s", r.deltas,
+			       r.deltas == 1 ? "y" : "ies", cli_size(r.delta_bytes, a, sizeof(a)));
+		putchar('\n');
 	}
 done:
 	bundle_close(old);

@@ -349,7 +349,7 @@ static void check_sizes(struct course_src *c, struct problems *p)
 		problems_add(
 		        p, PROBLEM_WARNING, COURSE_SRC_YML, 0, 0,
 		        "the course's files total %s: its bundle does not fit in one file on a "
-		        "FAT32 USB stick",
+		        "FAT32 USB stick; build it with --split fat32 to store it in parts",
 		        cli_size(c->total_size, buf, sizeof(buf)));
 }
 

@@ -51,6 +51,7 @@ struct bundle_writer {
 	uint64_t hash_total, hash_done;
 	uint64_t hash_item_done; /* of the file being hashed */
 	bool used; /* a writer writes once */
+	uint64_t part_size; /* split into parts of this size when larger; 0: never */
 };
 
 static enum bundle_status nomem(struct bundle_error *err)
@@ -97,6 +98,65 @@ void bundle_writer_set_progress(struct bundle_writer *w, bundle_writer_progress 
 {
 	w->progress = fn;
 	w->progress_ctx = ctx;
+}
+
+void bundle_writer_set_split(struct bundle_writer *w, uint64_t part_size)
+{
+	w->part_size = part_size;
+}
+
+/* Parts out_path.NNN left from an earlier build: they would shadow, or join, the new bundle. */
+static enum bundle_status remove_parts(const char *out_path, struct bundle_error *err)
+{
+	char path[4096];
+
+	for (unsigned k = 1; k <= BUNDLE_MAX_PARTS; k++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s.%03u", out_path, k) >= sizeof(path))
+			return bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, NULL, 0,
+			                        "output name too long");
+		if (unlink(path) != 0 && errno != ENOENT)
+			return bundle_error_set(err, BUNDLE_IO, RULE_NONE, path, strlen(path),
+			                        "cannot remove a part left from before: %s",
+			                        strerror(errno));
+	}
+	return BUNDLE_OK;
+}
+
+/*
+ * The verified bundle tmp as parts of out_path (format-spec 20.1), then
+ * the parts read back as one bundle: container, signature, metadata and
+ * seams (the bytes were checked whole in tmp, and the parts are copies).
+ */
+static enum bundle_status write_parts(const char *tmp, uint64_t size, uint64_t part_size,
+                                      const char *out_path, const struct minisign_seckey *sk,
+                                      unsigned *parts, struct bundle_error *err)
+{
+	struct minisign_pubkey pk;
+	struct trust trust;
+	struct bundle *b = NULL;
+	int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+	enum bundle_status st;
+
+	if (fd < 0)
+		return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: %s", tmp,
+		                        strerror(errno));
+	st = bfile_split(fd, size, part_size, out_path, parts, err);
+	close(fd);
+	if (st != BUNDLE_OK)
+		return st;
+	trust_init(&trust);
+	minisign_seckey_pubkey(sk, &pk);
+	st = trust_add(&trust, &pk, err);
+	if (st == BUNDLE_OK)
+		st = bundle_open(out_path, &b, err);
+	if (st == BUNDLE_OK)
+		st = bundle_verify(b, &trust, err);
+	if (st == BUNDLE_OK && bundle_bfile(b)->size != size)
+		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
+		                      "the parts do not add up to the bundle");
+	bundle_close(b);
+	trust_release(&trust);
+	return st;
 }
 
 void bundle_writer_set_cancel(struct bundle_writer *w, int (*cancel)(void *ctx), void *ctx)
@@ -686,10 +746,34 @@ enum bundle_status bundle_writer_write(struct bundle_writer *w, const struct min
 			}
 		}
 	}
+	{
+		struct stat sb;
+		if (stat(tmp, &sb) != 0) {
+			st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: %s", tmp,
+			                      strerror(errno));
+			goto done;
+		}
+		if (w->part_size && (uint64_t)sb.st_size > w->part_size) {
+			unsigned parts = 0;
+			st = write_parts(tmp, (uint64_t)sb.st_size, w->part_size, out_path, sk,
+			                 &parts, err);
+			/* the bundle is now its parts: a whole file of the name would be a second copy */
+			if (st == BUNDLE_OK && unlink(out_path) != 0 && errno != ENOENT)
+				st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
+				                      "%s: cannot remove the earlier bundle: %s",
+				                      out_path, strerror(errno));
+			if (result)
+				result->parts = parts;
+			goto done;
+		}
+	}
 	st = outfile_commit(tmp, out_path, true, NULL, err);
 	if (st == BUNDLE_OK) {
 		free(tmp);
 		tmp = NULL;
+		st = remove_parts(out_path, err);
+		if (result)
+			result->parts = 0;
 	}
 done:
 	if (tmp) {

@@ -43,6 +43,7 @@ struct bundle_write_result {
 	uint64_t stored_bytes; /* bytes of stored entries */
 	uint64_t deflated_bytes; /* uncompressed bytes of deflated entries */
 	uint64_t deflated_comp; /* their compressed bytes */
+	unsigned parts; /* written as this many parts (out.001, ...); 0: one file */
 };
 
 enum bundle_status bundle_writer_new(struct bundle_writer **w, struct bundle_error *err);
@@ -51,6 +52,14 @@ enum bundle_status bundle_writer_new(struct bundle_writer **w, struct bundle_err
 void bundle_writer_set_time(struct bundle_writer *w, int64_t unix_time);
 
 void bundle_writer_set_progress(struct bundle_writer *w, bundle_writer_progress fn, void *ctx);
+
+/*
+ * Store the bundle as parts out.001, out.002, ... of part_size bytes
+ * (format-spec section 20) when it is larger than part_size; 0 (the
+ * default) never splits.  Written whole, the bundle replaces parts left
+ * from an earlier build; written as parts, a whole file of that name.
+ */
+void bundle_writer_set_split(struct bundle_writer *w, uint64_t part_size);
 
 /*
  * Asked between steps while the bundle is made: non-zero stops the write
