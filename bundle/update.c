@@ -46,6 +46,7 @@ struct update {
 	size_t nsteps;
 	uint64_t target_size;
 	unsigned char target_digest[DIGEST_SIZE];
+	unsigned char target_manifest_digest[DIGEST_SIZE];
 	char *target_manifest;
 	size_t target_manifest_len;
 	char *target_sig;
@@ -479,6 +480,8 @@ static void fill_info(struct update *u)
 	in->target_size = u->target_size;
 	in->target_digest = u->target_digest;
 	in->signer = u->pk.keyid;
+	digest_sha256(u->target_manifest, u->target_manifest_len, u->target_manifest_digest);
+	in->target_manifest = u->target_manifest_digest;
 	in->file_size = u->file.size;
 	in->steps = u->nsteps;
 	for (size_t i = 0; i < u->nsteps; i++) {

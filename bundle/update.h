@@ -42,6 +42,7 @@ struct update_info {
 	uint64_t target_size;
 	const unsigned char *target_digest; /* SHA-256 of the target's bytes */
 	const unsigned char *signer; /* key id of the update and of the target */
+	const unsigned char *target_manifest; /* SHA-256 of the target's META-INF/MANIFEST */
 	uint64_t file_size; /* of the update file */
 	size_t steps, copy_steps, data_steps, patch_steps;
 	uint64_t copy_bytes, data_bytes, patch_bytes; /* target bytes each kind gives */

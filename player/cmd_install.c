@@ -22,12 +22,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bfile.h"
 #include "bundle.h"
 #include "cli.h"
 #include "cmdutil.h"
 #include "outfile.h"
 #include "player.h"
 #include "trust.h"
+#include "updates.h"
 
 enum { OPT_TRUST_DIR = 256 };
 
@@ -37,13 +39,20 @@ enum { OPT_TRUST_DIR = 256 };
 
 static const char usage[] =
         "usage: sampan-play install FILE.sampan --library DIR [--force]\n"
+        "       sampan-play install UPDATE.sampan-update --library DIR\n"
         "                           [--trust KEY.pub...] [--trust-dir DIR]\n"
         "\n"
         "Verify the bundle completely, then copy it into the library folder DIR as\n"
         "ID-VERSION.sampan and remove the other versions of the same course there.\n"
         "A higher version already in DIR is kept and the install refused, unless\n"
         "--force.  The copy is verified again before it takes its place: a failure\n"
-        "leaves the library as it was.\n"
+        "leaves the library as it was.  A bundle stored in parts (FILE.sampan.001,\n"
+        ".002, ...) is installed as one file.\n"
+        "\n"
+        "Given an update (made by `sampan-build diff`), find the version it applies\n"
+        "to in DIR, by course, version and manifest, make the new version from it as\n"
+        "ID-VERSION.sampan, verify it completely, and only then remove the old one:\n"
+        "a failure or a power cut at any moment leaves the old version or the new.\n"
         "\n"
         "  -l, --library DIR    the player's library folder (it must exist)\n"
         "  -f, --force          install even over a higher version (which is removed)\n"
@@ -188,6 +197,7 @@ static int copy_bundle(struct bundle *b, int out, const char *shown)
 	uint64_t size = bundle_file_size(b), off = 0;
 	unsigned char *buf = malloc(COPY_PIECE);
 	struct cli_progress progress;
+	struct bundle_error err;
 	int rc = EXIT_YES;
 
 	if (!buf)
@@ -203,17 +213,14 @@ static int copy_bundle(struct bundle *b, int out, const char *shown)
 			rc = EXIT_SYSTEM;
 			break;
 		}
-		r = pread(bundle_fd(b), buf, n, (off_t)off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
+		/* through the parts of a bundle stored in parts, as one file */
+		if (bfile_pread(bundle_bfile(b), buf, n, off, &err) != BUNDLE_OK) {
 			cli_progress_end(&progress);
-			cli_error("%s: cannot read: %s", bundle_path(b),
-			          r < 0 ? strerror(errno)
-			                : "the file is shorter than when verified");
+			cli_error("%s: cannot read: %s", bundle_path(b), err.message);
 			rc = EXIT_SYSTEM;
 			break;
 		}
+		r = (ssize_t)n;
 		if (player_write_all(out, buf, (size_t)r) != 0) {
 			cli_progress_end(&progress);
 			cli_error("%s: cannot write: %s", shown, strerror(errno));
@@ -396,6 +403,146 @@ done:
 	return rc;
 }
 
+/* The verified bundles of the library folder: candidates for an update's base. */
+static int open_library(const char *lib, const struct trust *trust, struct bundle ***out,
+                        size_t *count)
+{
+	DIR *d = opendir(lib);
+	struct dirent *de;
+	struct bundle **v = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (!d) {
+		cli_error("%s: cannot read the library folder: %s", lib, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct bundle *b = NULL;
+		struct bundle_error err;
+		char *path;
+		if (!player_is_bundle_name(de->d_name))
+			continue;
+		path = join3(lib, "/", de->d_name);
+		if (bundle_open(path, &b, &err) == BUNDLE_OK &&
+		    bundle_verify(b, trust, &err) == BUNDLE_OK) {
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 8;
+				struct bundle **p = realloc(v, ncap * sizeof(*p));
+				if (!p)
+					cli_oom();
+				v = p;
+				cap = ncap;
+			}
+			v[n++] = b;
+		} else {
+			bundle_close(b);
+		}
+		free(path);
+	}
+	closedir(d);
+	*out = v;
+	*count = n;
+	return EXIT_YES;
+}
+
+/* Remove the base, whole or in parts, once its successor is in place. */
+static int remove_base(int dfd, const char *lib, const struct bundle *base)
+{
+	const struct bfile *f = bundle_bfile(base);
+	int rc = EXIT_YES;
+
+	for (size_t k = 0; k < f->count; k++) {
+		const char *path = f->split ? f->part[k].path : bundle_path(base);
+		if (unlink(path) != 0 && errno != ENOENT) {
+			cli_error("%s: cannot remove the old version: %s", path, strerror(errno));
+			rc = EXIT_SYSTEM;
+		}
+	}
+	if (fsync(dfd) != 0 && rc == EXIT_YES) {
+		cli_error("%s: cannot sync the library folder: %s", lib, strerror(errno));
+		rc = EXIT_SYSTEM;
+	}
+	return rc;
+}
+
+/*
+ * Apply an update (format-spec 21.6) to the version in the library: the
+ * new version is written beside it, verified in full and renamed into
+ * place before the old one is removed, so that at every moment the folder
+ * holds the old version or the new, whole.
+ */
+static int install_update(const char *path, const char *lib, bool force, const struct trust *trust)
+{
+	struct update *u = NULL;
+	struct bundle **have = NULL;
+	size_t n = 0, which = 0;
+	struct bundle_error err;
+	const struct update_info *in;
+	char *dest = NULL, *name = NULL;
+	sigset_t stop, old;
+	int dfd, rc;
+
+	dfd = open(lib, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		cli_error("%s: cannot open the library folder: %s", lib, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	remove_stale(dfd, lib);
+	if (update_open(path, trust, &u, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(path, &err);
+		goto done;
+	}
+	in = update_info(u);
+	rc = open_library(lib, trust, &have, &n);
+	if (rc != EXIT_YES)
+		goto done;
+	if (update_find_base(u, have, n, &which, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(path, &err);
+		goto done;
+	}
+	for (size_t i = 0; i < n && !force; i++) {
+		const struct manifest *m = bundle_manifest(have[i]);
+		if (strcmp(m->id, in->id) == 0 && manifest_version_cmp(m->version, in->to) >= 0) {
+			cli_error("%s: %s has version %s already (--force makes version %s anyway)",
+			          path, bundle_path(have[i]), m->version, in->to);
+			rc = EXIT_NO;
+			goto done;
+		}
+	}
+	name = join3(in->id, "-", in->to);
+	dest = join3(lib, "/", name);
+	free(name);
+	name = join3(dest, ".sampan", "");
+	free(dest);
+	dest = name;
+	name = NULL;
+	player_stop_signals(&stop);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	if (player_update_write(u, have[which], dest, trust, !cli_quiet, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(path, &err);
+	} else {
+		if (!cli_quiet)
+			printf("Installed %s version %s as %s (updated from version %s)\n", in->id,
+			       in->to, dest, in->from);
+		/* the new version is in place and synced: only now does the old one go */
+		rc = remove_base(dfd, lib, have[which]);
+		if (rc == EXIT_YES && !cli_quiet)
+			printf("Removed %s (version %s)\n", bundle_path(have[which]), in->from);
+	}
+	fflush(stdout);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+done:
+	for (size_t i = 0; i < n; i++)
+		bundle_close(have[i]);
+	free(have);
+	free(dest);
+	update_close(u);
+	close(dfd);
+	return rc;
+}
+
 int cmd_install(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -443,13 +590,16 @@ int cmd_install(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1 || !lib || !*lib) {
-		cli_error("install needs one FILE.sampan and --library DIR");
+		cli_error("install needs one FILE.sampan (or UPDATE.sampan-update) and --library "
+		          "DIR");
 		fputs(usage, stderr);
 		rc = EXIT_USAGE;
 		goto done;
 	}
 	rc = player_trust_load_dir(&trust, trust_dir, true);
-	if (rc == EXIT_YES)
+	if (rc == EXIT_YES && player_is_update_file(argv[optind]))
+		rc = install_update(argv[optind], lib, force, &trust);
+	else if (rc == EXIT_YES)
 		rc = install(argv[optind], lib, force, &trust);
 done:
 	trust_release(&trust);

@@ -143,7 +143,12 @@ bool player_is_bundle_name(const char *name)
 {
 	size_t len = strlen(name);
 
-	return name[0] != '.' && len > 7 && strcmp(name + len - 7, ".sampan") == 0;
+	if (name[0] == '.')
+		return false;
+	/* the first part of a bundle stored in parts reads as the whole bundle */
+	if (len > 11 && strcmp(name + len - 4, ".001") == 0)
+		len -= 4;
+	return len > 7 && strncmp(name + len - 7, ".sampan", 7) == 0;
 }
 
 void player_stop_signals(sigset_t *set)

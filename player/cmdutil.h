@@ -51,7 +51,10 @@ int player_trust_load_dir(struct trust *t, const char *dir, bool need_key);
 int player_open_checked(const char *path, const struct trust *trust, const char *label,
                         struct bundle **out);
 
-/* Whether a folder's entry is a bundle to take: *.sampan, not hidden (temporary files are). */
+/*
+ * Whether a folder's entry is a bundle to take: *.sampan, or the first
+ * part *.sampan.001 of one stored in parts; not hidden (temporary files are).
+ */
 bool player_is_bundle_name(const char *name);
 
 /* The signals that stop a command (SIGINT, SIGTERM, SIGHUP), to hold back while files change. */

@@ -1,0 +1,233 @@
+/*
+ * updates.c - update files in the player: writing a target beside its
+ * place and putting it there only once it verifies, for `install` and for
+ * `serve` (format-spec/bundle-v1.md, "Applying an update").
+ */
+#include "updates.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmdutil.h"
+#include "format.h"
+#include "outfile.h"
+
+bool player_is_update_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len > 14 && strcmp(name + len - 14, ".sampan-update") == 0;
+}
+
+bool player_is_update_file(const char *path)
+{
+	char head[71];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return player_is_update_name(path);
+	n = pread(fd, head, sizeof(head), 0);
+	close(fd);
+	/* bytes 38..70 of every bundle and update hold its media type (format-spec 5.3, 21) */
+	return n == (ssize_t)sizeof(head) &&
+	       memcmp(head + 38, UPDATE_MEDIA_TYPE, sizeof(head) - 38) == 0;
+}
+
+struct fd_sink {
+	int fd;
+	const char *dest;
+	struct cli_progress bar;
+};
+
+static enum bundle_status write_fd(void *ctx, const void *data, size_t len,
+                                   struct bundle_error *err)
+{
+	struct fd_sink *s = ctx;
+
+	if (player_write_all(s->fd, data, len) != 0)
+		return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: cannot write: %s",
+		                        s->dest, strerror(errno));
+	return BUNDLE_OK;
+}
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct fd_sink *s = ctx;
+
+	cli_progress_update(&s->bar, done, total);
+}
+
+/* The target at tmp, fully verified, and the update's target, not another bundle. */
+static enum bundle_status check_target(const struct update *u, const char *tmp,
+                                       const struct trust *trust, struct bundle_error *err)
+{
+	struct bundle *b = NULL;
+	enum bundle_status st = bundle_open(tmp, &b, err);
+
+	if (st == BUNDLE_OK)
+		st = bundle_verify(b, trust, err);
+	if (st == BUNDLE_OK)
+		st = bundle_verify_content(b, NULL, NULL, err);
+	if (st == BUNDLE_OK)
+		st = update_check_result(u, b, err);
+	bundle_close(b);
+	return st;
+}
+
+enum bundle_status player_update_write(const struct update *u, const struct bundle *base,
+                                       const char *dest, const struct trust *trust, bool progress,
+                                       struct bundle_error *err)
+{
+	struct fd_sink s = { -1, dest, { false, NULL, 0, 0 } };
+	char *tmp = NULL;
+	enum bundle_status st;
+
+	s.fd = outfile_temp(dest, 0666, &tmp, err);
+	if (s.fd < 0)
+		return err ? err->status : BUNDLE_IO;
+	if (progress)
+		cli_progress_start(&s.bar, "Applying");
+	st = update_apply(u, base, write_fd, &s, progress ? on_progress : NULL, &s, err);
+	if (progress)
+		cli_progress_end(&s.bar);
+	if (st == BUNDLE_OK && fsync(s.fd) != 0)
+		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: cannot sync: %s",
+		                      dest, strerror(errno));
+	if (close(s.fd) != 0 && st == BUNDLE_OK)
+		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: cannot write: %s",
+		                      dest, strerror(errno));
+	/* What takes the base's place passes every check of the format first. */
+	if (st == BUNDLE_OK)
+		st = check_target(u, tmp, trust, err);
+	if (st == BUNDLE_OK)
+		st = outfile_commit(tmp, dest, true, NULL, err);
+	if (st != BUNDLE_OK)
+		unlink(tmp);
+	free(tmp);
+	return st;
+}
+
+/* dest holds u's target already (made by an earlier scan). */
+static bool made_before(const struct update *u, const char *dest, const struct trust *trust)
+{
+	const struct update_info *in = update_info(u);
+	struct bundle *b = NULL;
+	struct bundle_error err;
+	struct stat sb;
+	bool same;
+
+	if (stat(dest, &sb) != 0 || (uint64_t)sb.st_size != in->target_size)
+		return false;
+	if (bundle_open(dest, &b, &err) != BUNDLE_OK ||
+	    bundle_verify(b, trust, &err) != BUNDLE_OK) {
+		bundle_close(b);
+		return false;
+	}
+	same = memcmp(bundle_manifest_digest(b), in->target_manifest, DIGEST_SIZE) == 0;
+	bundle_close(b);
+	return same;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+enum bundle_status player_update_for_serve(const char *path, const struct trust *trust,
+                                           const struct update_candidate *cands, size_t n,
+                                           const char *cache_dir, char **result, char **reason,
+                                           enum bundle_rule *rule)
+{
+	struct update *u = NULL;
+	struct bundle *base = NULL;
+	struct bundle_error err;
+	const struct update_info *in;
+	const char *seen = NULL;
+	size_t found = n;
+	char *dir = NULL, *dest = NULL;
+	enum bundle_status st;
+
+	*result = *reason = NULL;
+	*rule = RULE_NONE;
+	bundle_error_clear(&err);
+	st = update_open(path, trust, &u, &err);
+	if (st != BUNDLE_OK)
+		goto refuse;
+	in = update_info(u);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(cands[i].id, in->id) != 0)
+			continue;
+		seen = cands[i].path;
+		if (memcmp(cands[i].digest, in->from_manifest, DIGEST_SIZE) == 0) {
+			found = i;
+			break;
+		}
+	}
+	if (found == n) {
+		st = bundle_error_set(
+		        &err, BUNDLE_INVALID, seen ? RULE_BASE_MISMATCH : RULE_BASE_MISSING, NULL,
+		        0,
+		        seen ? "base missing: the update to version %s applies to the "
+		               "build of version %s it was made from, not to %s"
+		             : "base missing: the update to version %s applies to "
+		               "version %s of %s, which is not here",
+		        in->to, in->from, seen ? seen : in->id);
+		goto refuse;
+	}
+	if (!cache_dir) {
+		st = bundle_error_set(&err, BUNDLE_IO, RULE_NONE, NULL, 0,
+		                      "no cache folder to apply the update in");
+		goto refuse;
+	}
+	{
+		size_t dn = strlen(cache_dir) + 10, n2 = dn + strlen(in->id) + strlen(in->to) + 16;
+		dir = malloc(dn);
+		dest = malloc(n2);
+		if (!dir || !dest) {
+			st = BUNDLE_NOMEM;
+			goto done;
+		}
+		snprintf(dir, dn, "%s/updates", cache_dir);
+		/* the id and version grammars make a safe file name: [a-z0-9.-] */
+		snprintf(dest, n2, "%s/%s-%s.sampan", dir, in->id, in->to);
+	}
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		st = bundle_error_set(&err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: %s", dir,
+		                      strerror(errno));
+		goto refuse;
+	}
+	if (!made_before(u, dest, trust)) {
+		st = bundle_open(cands[found].path, &base, &err);
+		if (st == BUNDLE_OK)
+			st = bundle_verify(base, trust, &err);
+		if (st == BUNDLE_OK)
+			st = update_check_base(u, base, &err);
+		if (st == BUNDLE_OK)
+			st = player_update_write(u, base, dest, trust, false, &err);
+		if (st != BUNDLE_OK)
+			goto refuse;
+	}
+	*result = dest;
+	dest = NULL;
+	st = BUNDLE_OK;
+	goto done;
+refuse:
+	if (st == BUNDLE_NOMEM)
+		goto done;
+	*rule = err.rule;
+	*reason = dup_or_null(err.message);
+	st = *reason ? BUNDLE_OK : BUNDLE_NOMEM;
+done:
+	bundle_close(base);
+	update_close(u);
+	free(dir);
+	free(dest);
+	return st;
+}

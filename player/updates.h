@@ -1,0 +1,55 @@
+/*
+ * updates.h - update files in the player (format-spec/bundle-v1.md,
+ * "Applying an update", 21.6): `install` applies one to a library folder,
+ * and `serve` applies one it finds on a served stick beside its base, into
+ * its cache folder.  Kept apart from the library's scan and the install of
+ * whole bundles so that both stay as they were for bundles.
+ */
+#ifndef SAMPAN_PLAYER_UPDATES_H
+#define SAMPAN_PLAYER_UPDATES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bundle.h"
+#include "trust.h"
+#include "update.h"
+
+/* Whether the file at path is an update file (its first 71 bytes say so, whatever its name). */
+bool player_is_update_file(const char *path);
+
+/* Whether a folder's entry is named as an update: *.sampan-update, not hidden. */
+bool player_is_update_name(const char *name);
+
+/*
+ * Write the target of u, made from base (checked with
+ * update_check_base), at dest: a temporary file beside dest, synced,
+ * opened and verified in full with trust, checked to be u's target, then
+ * renamed to dest and the folder synced.  Until the rename nothing is at
+ * dest; the base is never touched.  progress: a bar on a terminal.
+ */
+enum bundle_status player_update_write(const struct update *u, const struct bundle *base,
+                                       const char *dest, const struct trust *trust, bool progress,
+                                       struct bundle_error *err);
+
+/* One verified bundle of a scan, as serve knows it. */
+struct update_candidate {
+	const char *path;
+	const char *id;
+	const unsigned char *digest; /* SHA-256 of its META-INF/MANIFEST */
+};
+
+/*
+ * serve: the update at path, found beside the bundles of cands.  When its
+ * base is among them, its target is made once, in cache_dir/updates/
+ * ID-VERSION.sampan, and *result gets that path (malloc'd; the caller
+ * serves it as any bundle).  Otherwise *reason (malloc'd) and *rule say
+ * why: the update's own rule, BASE_MISSING, BASE_MISMATCH, ...  Returns
+ * BUNDLE_NOMEM only when out of memory.
+ */
+enum bundle_status player_update_for_serve(const char *path, const struct trust *trust,
+                                           const struct update_candidate *cands, size_t n,
+                                           const char *cache_dir, char **result, char **reason,
+                                           enum bundle_rule *rule);
+
+#endif
