@@ -438,7 +438,7 @@ static void put_course(struct out *o, const char *ui, const struct lib_course *l
 	/* TRANSLATORS: the size of a course's file, e.g. 3.4 MB. */
 	put_html(o, l10n_get(ui, "catalog", "Size"));
 	put(o, "</dt><dd>");
-	put_size(o, ui, lc->size);
+	put_size(o, ui, (off_t)lc->bytes);
 	put(o, "</dd></div>\n");
 	if (c && c->publisher_name) {
 		put(o, "<div><dt>");
@@ -622,7 +622,7 @@ static void put_json_course(struct out *o, const struct lib_course *lc)
 	put(o, ",\n      \"lessons\": ");
 	put_u64(o, c ? (uint64_t)c->lessons_count : 0);
 	put(o, ",\n      \"size\": ");
-	put_u64(o, lc->size > 0 ? (uint64_t)lc->size : 0);
+	put_u64(o, lc->bytes);
 	put(o, ",\n      \"publisher\": ");
 	put_json(o, c ? c->publisher_name : NULL);
 	put(o, ",\n      \"href\": \"/c/");

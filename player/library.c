@@ -75,6 +75,7 @@ struct lib_course *course_make(struct bundle *b, const char *path, const struct 
 	c->ino = sb->st_ino;
 	c->size = sb->st_size;
 	c->mtime = sb->st_mtim;
+	c->bytes = bundle_file_size(b);
 	memcpy(c->signer, bundle_signer(b), MINISIGN_KEYID_SIZE);
 	c->unsigned_preview = bundle_is_preview(b);
 	memcpy(c->manifest_digest, bundle_manifest_digest(b), DIGEST_SIZE);

@@ -25,8 +25,9 @@ struct lib_course {
 	char *path; /* the bundle file */
 	dev_t dev;
 	ino_t ino;
-	off_t size;
+	off_t size; /* with dev, ino and mtime: the identity of the file (a first part's) */
 	struct timespec mtime;
+	uint64_t bytes; /* of the bundle: of all its parts when it is stored in parts */
 	unsigned char signer[MINISIGN_KEYID_SIZE];
 	bool unsigned_preview; /* served under --allow-unsigned: not signed by a trusted key */
 	struct course *course; /* the verified course.json (the course's own copy) */

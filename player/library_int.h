@@ -37,6 +37,9 @@ struct lib_file {
 	/* this scan's verdict for a verified file */
 	bool served;
 	char *refusal;
+	/* an update file (format-spec 21): applied (its target is a candidate), or refused */
+	bool update;
+	bool applied;
 };
 
 struct library {

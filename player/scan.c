@@ -21,7 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bfile.h"
 #include "choose.h"
+#include "updates.h"
 
 #define LIB_BUNDLES_MAX 10000
 /* Walking stops collecting here: a folder of a million files must not exhaust memory. */
@@ -93,6 +95,34 @@ static bool has_suffix(const char *name)
 			return false;
 	}
 	return true;
+}
+
+/*
+ * Names walked besides *.sampan (format-spec 20, 21): the first part of a
+ * bundle stored in parts stands for the bundle; later parts are read
+ * through it; an update file is applied when its base is served.
+ */
+enum name_kind { NAME_OTHER, NAME_BUNDLE, NAME_LATER_PART, NAME_UPDATE };
+
+static enum name_kind name_kind(const char *name)
+{
+	size_t n = strlen(name), stem;
+	unsigned k;
+	char *copy;
+	bool bundle;
+
+	if (has_suffix(name))
+		return NAME_BUNDLE;
+	if (player_is_update_name(name))
+		return NAME_UPDATE;
+	if (!bfile_part_name(name, n, &k, &stem))
+		return NAME_OTHER;
+	copy = strndup(name, stem);
+	bundle = copy && has_suffix(copy);
+	free(copy);
+	if (!bundle)
+		return NAME_OTHER;
+	return k == 1 ? NAME_BUNDLE : NAME_LATER_PART;
 }
 
 static bool same_identity(const struct lib_file *a, const struct lib_file *b)
@@ -177,6 +207,37 @@ static void scan_take(struct scan *sc, const char *path, const struct stat *sb)
 		set_identity(f, sb);
 }
 
+/*
+ * A later part of a bundle stored in parts: nothing, when a lower part of
+ * its set is there (the set is read through its first part, which names
+ * what is missing); else the set is listed as missing its first part.
+ */
+static void orphan_part(struct scan *sc, int dfd, const char *dir, const char *name, bool slash)
+{
+	size_t n = strlen(name), stem;
+	unsigned k;
+	char lower[LIB_PATH_MAX];
+	struct stat sb;
+	char *path;
+
+	if (!bfile_part_name(name, n, &k, &stem) || stem + 5 > sizeof(lower))
+		return;
+	for (unsigned j = 1; j < k; j++) {
+		snprintf(lower, sizeof(lower), "%.*s.%03u", (int)stem, name, j);
+		if (fstatat(dfd, lower, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+			return;
+	}
+	path = format_string(slash ? "%s%.*s" : "%s/%.*s", dir, (int)stem, name);
+	if (!path) {
+		sc->nomem = true;
+		return;
+	}
+	scan_refuse(sc, path, "part %.*s.001 is missing (PART_MISSING)", (int)stem, name);
+	if (sc->count > 0 && strcmp(sc->f[sc->count - 1].path, path) == 0)
+		sc->f[sc->count - 1].rule = RULE_PART_MISSING;
+	free(path);
+}
+
 static void walk(struct scan *sc, int dfd, const char *dir, int depth)
 {
 	DIR *d = fdopendir(dfd);
@@ -213,14 +274,19 @@ static void walk(struct scan *sc, int dfd, const char *dir, int depth)
 				sc->nomem = true;
 				break;
 			}
-			if (has_suffix(de->d_name))
+			if (name_kind(de->d_name) != NAME_OTHER)
 				scan_refuse(sc, path, "cannot stat: %s", strerror(errno));
 			free(path);
 			continue;
 		}
 		is_dir = S_ISDIR(sb.st_mode);
-		if (!is_dir && !has_suffix(de->d_name))
+		if (!is_dir && name_kind(de->d_name) == NAME_OTHER)
 			continue;
+		if (!is_dir && name_kind(de->d_name) == NAME_LATER_PART) {
+			/* read through its first part; alone, it is a bundle missing a part */
+			orphan_part(sc, dfd, dir, de->d_name, slash);
+			continue;
+		}
 		if (is_dir && depth >= LIB_DEPTH_MAX)
 			continue;
 		path = format_string(slash ? "%s%s" : "%s/%s", dir, de->d_name);
@@ -240,6 +306,9 @@ static void walk(struct scan *sc, int dfd, const char *dir, int depth)
 				walk(sc, cfd, path, depth + 1);
 		} else if (S_ISREG(sb.st_mode)) {
 			scan_take(sc, path, &sb);
+			if (sc->count > 0 && name_kind(de->d_name) == NAME_UPDATE &&
+			    strcmp(sc->f[sc->count - 1].path, path) == 0)
+				sc->f[sc->count - 1].update = true;
 		} else if (S_ISLNK(sb.st_mode)) {
 			scan_refuse(sc, path, "a symbolic link, not followed inside a folder");
 		} else {
@@ -266,10 +335,15 @@ static void collect(struct scan *sc, const char *path)
 		return;
 	}
 	if (S_ISREG(sb.st_mode)) {
-		if (has_suffix(path))
+		const char *base = strrchr(path, '/');
+		enum name_kind kind = name_kind(base ? base + 1 : path);
+		if (kind == NAME_BUNDLE || kind == NAME_UPDATE) {
 			scan_take(sc, path, &sb);
-		else
+			if (kind == NAME_UPDATE && sc->count > 0)
+				sc->f[sc->count - 1].update = true;
+		} else {
 			scan_refuse(sc, path, "not a bundle: the name does not end in .sampan");
+		}
 		return;
 	}
 	if (!S_ISDIR(sb.st_mode)) {
@@ -437,6 +511,8 @@ static struct lib_snapshot *build_snapshot(struct scan *sc)
 	if (!s)
 		return NULL;
 	for (size_t i = 0; i < sc->count; i++) {
+		if (sc->f[i].applied)
+			continue; /* shown as the course it made */
 		if (sc->f[i].served)
 			nc++;
 		else
@@ -449,6 +525,8 @@ static struct lib_snapshot *build_snapshot(struct scan *sc)
 	for (size_t i = 0; i < sc->count; i++) {
 		struct lib_file *f = &sc->f[i];
 		struct lib_refused *r;
+		if (f->applied)
+			continue;
 		if (f->served) {
 			s->courses[s->count++] = f->course;
 			continue;
@@ -488,6 +566,74 @@ void library_files_release(struct library *lib)
 	lib->files_count = 0;
 }
 
+/*
+ * The update files of the scan (format-spec 21.6): each whose base is a
+ * verified candidate has its target made in the cache folder (once) and
+ * added as a candidate of its own; the others are refused with the reason
+ * (BASE_MISSING ...).  Returns the number of candidates added verified;
+ * the candidates stay sorted by path.
+ */
+static size_t apply_updates(struct library *lib, struct scan *sc)
+{
+	struct update_candidate *cands;
+	char **made = NULL;
+	size_t nc = 0, nu = 0, nm = 0, added = 0;
+
+	for (size_t i = 0; i < sc->count; i++)
+		nu += sc->f[i].update;
+	if (nu == 0)
+		return 0;
+	cands = calloc(sc->count, sizeof(*cands));
+	made = calloc(nu, sizeof(*made));
+	if (!cands || !made) {
+		sc->nomem = true;
+		goto done;
+	}
+	for (size_t i = 0; i < sc->count; i++)
+		if (sc->f[i].verified)
+			cands[nc++] = (struct update_candidate){ sc->f[i].path, sc->f[i].id,
+				                                 sc->f[i].digest };
+	for (size_t i = 0; i < sc->count && !sc->nomem; i++) {
+		struct lib_file *f = &sc->f[i];
+		char *result = NULL, *reason = NULL;
+		if (!f->update)
+			continue;
+		f->known = false; /* looked at again every scan: its base may come or go */
+		if (player_update_for_serve(f->path, lib->trust, cands, nc, lib->cache_dir, &result,
+		                            &reason, &f->rule) != BUNDLE_OK) {
+			sc->nomem = true;
+			break;
+		}
+		if (result) {
+			f->applied = true;
+			made[nm++] = result;
+		} else {
+			f->reason = reason;
+		}
+	}
+	for (size_t i = 0; i < nm && !sc->nomem; i++) {
+		struct stat sb;
+		struct lib_file *f;
+		if (stat(made[i], &sb) != 0)
+			continue;
+		f = scan_add(sc, made[i]);
+		if (!f)
+			break;
+		set_identity(f, &sb);
+		if (!reuse(lib, f, &sc->nomem))
+			examine(lib, f, &sc->nomem);
+		added += f->verified;
+	}
+	if (!sc->nomem && sc->count > 1)
+		qsort(sc->f, sc->count, sizeof(*sc->f), file_path_cmp);
+done:
+	for (size_t i = 0; i < nm; i++)
+		free(made[i]);
+	free(made);
+	free(cands);
+	return added;
+}
+
 enum bundle_status library_scan(struct library *lib)
 {
 	struct scan sc = { lib, NULL, 0, 0, false };
@@ -518,7 +664,7 @@ enum bundle_status library_scan(struct library *lib)
 
 	for (size_t i = 0; i < sc.count && !sc.nomem; i++) {
 		struct lib_file *f = &sc.f[i];
-		if (!f->known)
+		if (!f->known || f->update)
 			continue;
 		if (++taken > LIB_BUNDLES_MAX) {
 			f->known = false;
@@ -533,6 +679,10 @@ enum bundle_status library_scan(struct library *lib)
 		if (f->verified)
 			nv++;
 	}
+	if (sc.nomem)
+		goto done;
+
+	nv += apply_updates(lib, &sc);
 	if (sc.nomem)
 		goto done;
 

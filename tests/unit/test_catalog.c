@@ -80,6 +80,7 @@ static struct lib_course *make_lib_course(struct course *c, off_t size, bool pre
 	lc->version = dup(c->version);
 	lc->path = dup("/srv/library/secret-folder/course.sampan");
 	lc->size = size;
+	lc->bytes = (uint64_t)size;
 	lc->unsigned_preview = preview;
 	lc->course = c;
 	return lc;
