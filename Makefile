@@ -243,6 +243,13 @@ $(O)/tests/failmalloc.so: tests/lib/failmalloc.c
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
 	$(Q)$(CC) -std=c11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
 
+# Kills the real programs (SIGKILL) just before their Nth write, sync, rename or unlink
+# (tests/scripts/updates-play.sh: a power cut at every stage of applying an update).
+$(O)/tests/killat.so: tests/lib/killat.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
+	$(Q)$(CC) -std=c11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+
 # ---- fuzzing: tests/fuzz/*.c, one libFuzzer target each ----
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/fuzz/%)
@@ -327,8 +334,8 @@ check: deps
 	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 WERROR=1 run-tests
 	@$(MAKE) --no-print-directory lint
 
-run-tests: $(BUNDLE_LIB) $(PROGRAMS) $(UNIT_BIN) $(O)/tests/failmalloc.so $(MAN_PAGES) \
-	$(SERVICE_FILES)
+run-tests: $(BUNDLE_LIB) $(PROGRAMS) $(UNIT_BIN) $(O)/tests/failmalloc.so $(O)/tests/killat.so \
+	$(MAN_PAGES) $(SERVICE_FILES)
 	@O=$(O) PYTHON=$(PYTHON) tests/run-tests.sh $(UNIT_BIN)
 
 # The unit tests alone, with whatever CFLAGS the caller gives: no package is installed and
@@ -342,7 +349,8 @@ LEAK_TESTS = $(filter-out build/valgrind/tests/test_zip64,$(UNIT_SRC:tests/unit/
 
 leakcheck: deps
 	@$(MAKE) --no-print-directory O=build/valgrind build/valgrind/libsampan-bundle.a \
-		$(PROGRAMS:$(O)/%=build/valgrind/%) $(LEAK_TESTS) build/valgrind/tests/failmalloc.so
+		$(PROGRAMS:$(O)/%=build/valgrind/%) $(LEAK_TESTS) build/valgrind/tests/failmalloc.so \
+		build/valgrind/tests/killat.so
 	@O=build/valgrind VALGRIND=1 tests/run-tests.sh $(LEAK_TESTS)
 
 FORMAT_FILES = $(wildcard bundle/*.[ch] builder/*.[ch] cli/*.[ch] player/*.[ch] tests/unit/*.[ch] \
