@@ -12,7 +12,8 @@
 # BENCH_OUT (bench/, where RESULTS.md and the plot go).  SAMPAN_BUILD,
 # SAMPAN_PLAY and PYTHON name the programs (build/sampan-build, build/sampan-play,
 # python3).  The peers come from Debian's packages: `scripts/install-deps.sh bench`.
-# BENCH_SECTIONS ("build serve verified lock startup verify search", the sections
+# BENCH_UPDATE_MB (1024, MB of video in the course the update section updates).
+# BENCH_SECTIONS ("build serve verified lock startup verify update search", the sections
 # to run): a subset runs only those and keeps the other sections of RESULTS.md,
 # with their figures and targets, as they were measured (RESULTS.md says when and
 # at which commit each section was).  SAMPAN_PLAY_BEFORE names another build of
@@ -27,7 +28,8 @@
 #
 # Sections, each a script in bench/ that prints Markdown and adds its figures
 # to $BENCH_FIGURES: build.sh, serve.sh, verified.sh, lock.sh, startup.sh,
-# verify.sh.  Search
+# verify.sh, update.sh (which makes its own course of BENCH_UPDATE_MB of video
+# with ffmpeg, and uses none of the corpus).  Search
 # latency is not measured here: when bench/search.sh exists it is run last
 # with the same environment and its Markdown is added to RESULTS.md.  The
 # environment every section gets:
@@ -63,7 +65,7 @@ if [ -n "${SAMPAN_PLAY_BEFORE:-}" ]; then
 	[ -x "$SAMPAN_PLAY_BEFORE" ] || { echo "bench: SAMPAN_PLAY_BEFORE: $SAMPAN_PLAY_BEFORE is not a program" >&2; exit 2; }
 	export SAMPAN_PLAY_BEFORE SAMPAN_BEFORE_COMMIT
 fi
-all_sections=(build serve verified lock startup verify)
+all_sections=(build serve verified lock startup verify update)
 [ -f "$top/bench/search.sh" ] && all_sections+=(search)
 read -r -a sections <<<"${BENCH_SECTIONS:-${all_sections[*]}}"
 for s in "${sections[@]}"; do
@@ -252,6 +254,14 @@ n=$max_n
 	echo "| video sent cold (every chunk read and hashed) at least 0.8 × \`openssl dgst -sha256\` | $(fig video_cold_sampan) MiB/s | openssl $(fig video_cold_openssl) MiB/s | $r | $(verdict "$r" '>=' 0.8) |"
 	r=$(ratio "$(fig video_warm_sampan)" "$(fig video_warm_nginx)")
 	echo "| video to a class (warm, --cache-memory 256M) at least 0.9 × nginx's | $(fig video_warm_sampan) MiB/s | nginx $(fig video_warm_nginx) MiB/s | $r | $(verdict "$r" '>=' 0.9) |"
+	v=$(fig update_text_pct)
+	echo "| update for a changed lesson text under 1 % of the course's bundle (about 1 GB of video) | $v % | | | $(verdict "$v" '<' 1) |"
+	r=$(ratio "$(fig update_apply_text_s)" "$(fig update_copy_text_install_s)")
+	echo "| applying that update no slower than \`sampan-play install\` of the whole new bundle (copy and verify) | $(fig update_apply_text_s) s | install $(fig update_copy_text_install_s) s | $r | $(verdict "$r" '<=' 1) |"
+	r=$(ratio "$(fig update_apply_text_s)" "$(fig update_copy_text_cp_s)")
+	echo "| applying that update no slower than \`cp\` of the whole new bundle (no check) | $(fig update_apply_text_s) s | cp $(fig update_copy_text_cp_s) s | $r | $(verdict "$r" '<=' 1) |"
+	r=$(ratio "$(fig update_apply_reenc_s)" "$(fig update_copy_reenc_install_s)")
+	echo "| applying the update of a re-encoded video no slower than \`sampan-play install\` of the whole new bundle | $(fig update_apply_reenc_s) s | install $(fig update_copy_reenc_install_s) s | $r | $(verdict "$r" '<=' 1) |"
 	v=$(fig lock_p99_ratio_small)
 	echo "| page p99 while its course's largest entry is pulled, at most 2 × alone (--cache-memory 16M: every pull read) | $v × | | | $(verdict "$v" '<=' 2) |"
 	echo

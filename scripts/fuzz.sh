@@ -36,6 +36,7 @@ for f in "$top"/samples/*/media/*.vtt; do cp "$f" "$work/seeds/vtt/"; done
 seeds_for() {
 	case $1 in
 	fuzz_bundle) echo "$top/format-spec/vectors/valid $top/format-spec/vectors/invalid" ;;
+	fuzz_update) echo "$top/format-spec/vectors/update/valid $top/format-spec/vectors/update/invalid" ;;
 	fuzz_manifest) echo "$work/seeds/manifest" ;;
 	fuzz_course) echo "$work/seeds/course" ;;
 	fuzz_courseyml) echo "$work/seeds/courseyml" ;;

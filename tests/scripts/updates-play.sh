@@ -12,6 +12,7 @@ source "$(dirname "$0")/../lib/tap.sh"
 P=$BUILD_DIR/sampan-play
 V=$TOP/format-spec/vectors
 KILLAT=$BUILD_DIR/tests/killat.so
+[ "$(basename "$BUILD_DIR")" = valgrind-wrap ] && KILLAT=$(dirname "$BUILD_DIR")/tests/killat.so
 TRUST=(--trust "$V/test.pub" --trust "$V/other.pub")
 BASE=$V/update/library/course-1.0.sampan
 cd "$WORK" || exit 1
@@ -197,6 +198,10 @@ if [ ! -e "$KILLAT" ]; then
 fi
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
 UPDATE=$V/update/valid/video-delta.sampan-update
+# Under `make leakcheck` the programs are valgrind's wrappers (shell scripts that a kill
+# would cut in the middle of valgrind): the programs themselves are killed, beside them.
+PK=$P
+[ "$(basename "$BUILD_DIR")" = valgrind-wrap ] && PK=$(dirname "$BUILD_DIR")/sampan-play
 # What a library holds after a cut: exactly one version served and verified, 1.0 or 1.2.
 after_cut() {
 	local lines file
@@ -208,7 +213,7 @@ after_cut() {
 	"$P" verify "lib/$file" "${TRUST[@]}" -q >/dev/null 2>&1
 }
 rm -rf lib && mkdir lib && cp "$BASE" lib/
-env LD_PRELOAD="$KILLAT" SAMPAN_KILL_COUNT=1 "$P" install "$UPDATE" --library lib "${TRUST[@]}" -q >count.out 2>&1
+env LD_PRELOAD="$KILLAT" SAMPAN_KILL_COUNT=1 "$PK" install "$UPDATE" --library lib "${TRUST[@]}" -q >count.out 2>&1
 total=$(sed -n 's/^killat: \([0-9]*\) calls$/\1/p' count.out)
 if [ -z "$total" ] || [ "$total" -lt 5 ]; then
 	not_ok "an install counts its writes, syncs, renames and unlinks" "$(cat count.out)"
@@ -217,7 +222,7 @@ else
 	old=0 new=0
 	for n in $(seq 1 "$total"); do
 		rm -rf lib && mkdir lib && cp "$BASE" lib/
-		(env LD_PRELOAD="$KILLAT" SAMPAN_KILL_AT="$n" "$P" install "$UPDATE" --library lib \
+		(env LD_PRELOAD="$KILLAT" SAMPAN_KILL_AT="$n" "$PK" install "$UPDATE" --library lib \
 			"${TRUST[@]}" -q; true) >/dev/null 2>&1
 		if ! after_cut; then
 			wrong+=("killed before call $n: $(ls -A lib | tr '\n' ' '): $(head -c 300 list.out)")
@@ -242,7 +247,7 @@ else
 	# took its place (and after a cut before it did)
 	for n in $((first_new - 1)) "$first_new"; do
 		rm -rf lib && mkdir lib && cp "$BASE" lib/
-		(env LD_PRELOAD="$KILLAT" SAMPAN_KILL_AT="$n" "$P" install "$UPDATE" --library lib \
+		(env LD_PRELOAD="$KILLAT" SAMPAN_KILL_AT="$n" "$PK" install "$UPDATE" --library lib \
 			"${TRUST[@]}" -q; true) >/dev/null 2>&1
 		want=$([ "$n" -eq "$first_new" ] && echo 1.2 || echo 1.0)
 		XDG_CACHE_HOME=$WORK/cache-$n serve_start "s4-$n" lib "${TRUST[@]}"
