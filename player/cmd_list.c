@@ -19,6 +19,7 @@
 #include "course.h"
 #include "player.h"
 #include "trust.h"
+#include "updates.h"
 
 enum { OPT_TRUST_DIR = 256 };
 
@@ -30,12 +31,14 @@ static const char usage[] =
         "\n"
         "  STATUS  ID  VERSION  TITLE  LESSONS  SIZE  SIGNER  FILE [REASON]\n"
         "\n"
-        "STATUS is OK, or REFUSED followed by the reason in the last field.  A\n"
+        "STATUS is OK, UPDATE, or REFUSED followed by the reason in the last field.  A\n"
         "bundle is listed OK when its container, signature by a trusted key,\n"
         "manifest and metadata pass, as the player checks it before serving it,\n"
         "and the player would serve it: of one course, the highest version only,\n"
         "and none when two files of that version differ (a conflict);\n"
-        "`sampan-play verify` checks every byte of it as well.\n"
+        "`sampan-play verify` checks every byte of it as well.  An update file\n"
+        "(*.sampan-update) is listed UPDATE when its base is in DIR (serve applies\n"
+        "it, install applies it to a library), else REFUSED: base missing.\n"
         "\n"
         "  -t, --trust KEY.pub  trust the publisher with this public key (repeatable)\n"
         "      --trust-dir DIR  trust every *.pub in DIR (default:\n"
@@ -72,7 +75,7 @@ static int read_names(const char *dir, char ***names, size_t *count)
 		de = readdir(d);
 		if (!de)
 			break;
-		if (!player_is_bundle_name(de->d_name))
+		if (!player_is_bundle_name(de->d_name) && !player_is_update_name(de->d_name))
 			continue;
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 16;
@@ -138,6 +141,9 @@ struct listed {
 	unsigned char digest[DIGEST_SIZE];
 	/* not verified, or not served: why */
 	char *reason;
+	/* an update file, opened (NULL when it was refused) */
+	bool is_update;
+	struct update *u;
 };
 
 static char *xstrdup(const char *s)
@@ -163,6 +169,19 @@ static void examine(const char *dir, const char *name, const struct trust *trust
 		cli_oom();
 	snprintf(x->path, n, "%s/%s", dir, name);
 	bundle_quote(x->qname, sizeof(x->qname), name, strlen(name));
+	if (player_is_update_name(name)) {
+		x->is_update = true;
+		if (stat(x->path, &sb) == 0)
+			cli_size((uint64_t)sb.st_size, x->size, sizeof(x->size));
+		else
+			snprintf(x->size, sizeof(x->size), "-");
+		st = update_open(x->path, trust, &x->u, &err);
+		if (st == BUNDLE_NOMEM)
+			cli_oom();
+		if (st != BUNDLE_OK)
+			x->reason = xstrdup(err.message);
+		return;
+	}
 	st = bundle_open(x->path, &b, &err);
 	if (st == BUNDLE_OK)
 		st = bundle_verify(b, trust, &err);
@@ -218,8 +237,59 @@ static void choose(struct listed *v, size_t n)
 	free(of);
 }
 
+/* An update: its base among the verified bundles listed, in the words serve uses. */
+static void judge_update(struct listed *x, const struct listed *v, size_t n)
+{
+	const struct update_info *in = update_info(x->u);
+	struct update_candidate *c = calloc(n ? n : 1, sizeof(*c));
+	size_t m = 0, k;
+	enum bundle_rule rule;
+	char *why = NULL;
+
+	if (!c)
+		cli_oom();
+	for (size_t i = 0; i < n; i++)
+		if (v[i].verified)
+			c[m++] = (struct update_candidate){ v[i].path, v[i].id, v[i].digest };
+	k = player_update_base(in, c, m, &rule, &why);
+	if (k == m && !why)
+		cli_oom();
+	if (k < m) {
+		size_t len = strlen(c[k].path) + strlen(in->from) + strlen(in->to) + 64;
+		why = malloc(len);
+		if (!why)
+			cli_oom();
+		snprintf(why, len, "applies to %s (version %s), giving version %s", c[k].path,
+		         in->from, in->to);
+		x->verified = true; /* UPDATE */
+	}
+	x->reason = why;
+	free(c);
+}
+
+static void print_update(const struct listed *x)
+{
+	const struct update_info *in = x->u ? update_info(x->u) : NULL;
+	char signer[MINISIGN_KEYID_HEX_SIZE];
+
+	if (!in) {
+		printf("REFUSED\t-\t-\t-\t-\t%s\t-\t%s\t", x->size, x->qname);
+	} else {
+		minisign_keyid_hex(in->signer, signer);
+		printf("%s\t%s\t%s\t", x->verified ? "UPDATE" : "REFUSED", in->id, in->to);
+		print_clean(in->title ? in->title : "-");
+		printf("\t-\t%s\t%s\t%s\t", x->size, signer, x->qname);
+	}
+	print_clean(x->reason);
+	putchar('\n');
+}
+
 static void print_one(const struct listed *x)
 {
+	if (x->is_update) {
+		print_update(x);
+		return;
+	}
 	if (x->verified && !x->reason) {
 		printf("OK\t%s\t%s\t", x->id, x->version);
 		print_clean(x->title);
@@ -244,6 +314,7 @@ static void listed_release(struct listed *x)
 	free(x->version);
 	free(x->title);
 	free(x->reason);
+	update_close(x->u);
 }
 
 int cmd_list(int argc, char **argv)
@@ -301,6 +372,9 @@ int cmd_list(int argc, char **argv)
 		for (size_t i = 0; i < count; i++)
 			examine(dir, names[i], &trust, &v[i]);
 		choose(v, count);
+		for (size_t i = 0; i < count; i++)
+			if (v[i].is_update && v[i].u)
+				judge_update(&v[i], v, count);
 		for (size_t i = 0; i < count; i++) {
 			print_one(&v[i]);
 			listed_release(&v[i]);

@@ -140,6 +140,33 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+size_t player_update_base(const struct update_info *in, const struct update_candidate *cands,
+                          size_t n, enum bundle_rule *rule, char **reason)
+{
+	const char *seen = NULL;
+	struct bundle_error err;
+
+	*reason = NULL;
+	*rule = RULE_NONE;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(cands[i].id, in->id) != 0)
+			continue;
+		if (memcmp(cands[i].digest, in->from_manifest, DIGEST_SIZE) == 0)
+			return i;
+		seen = cands[i].path;
+	}
+	bundle_error_set(&err, BUNDLE_INVALID, seen ? RULE_BASE_MISMATCH : RULE_BASE_MISSING, NULL,
+	                 0,
+	                 seen ? "base missing: the update to version %s applies to the build of "
+	                        "version %s it was made from, not to %s"
+	                      : "base missing: the update to version %s applies to version %s of "
+	                        "%s, which is not here",
+	                 in->to, in->from, seen ? seen : in->id);
+	*rule = err.rule;
+	*reason = strdup(err.message);
+	return n;
+}
+
 enum bundle_status player_update_for_serve(const char *path, const struct trust *trust,
                                            const struct update_candidate *cands, size_t n,
                                            const char *cache_dir, char **result, char **reason,
@@ -149,7 +176,6 @@ enum bundle_status player_update_for_serve(const char *path, const struct trust 
 	struct bundle *base = NULL;
 	struct bundle_error err;
 	const struct update_info *in;
-	const char *seen = NULL;
 	size_t found = n;
 	char *dir = NULL, *dest = NULL;
 	enum bundle_status st;
@@ -161,25 +187,10 @@ enum bundle_status player_update_for_serve(const char *path, const struct trust 
 	if (st != BUNDLE_OK)
 		goto refuse;
 	in = update_info(u);
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(cands[i].id, in->id) != 0)
-			continue;
-		seen = cands[i].path;
-		if (memcmp(cands[i].digest, in->from_manifest, DIGEST_SIZE) == 0) {
-			found = i;
-			break;
-		}
-	}
+	found = player_update_base(in, cands, n, rule, reason);
 	if (found == n) {
-		st = bundle_error_set(
-		        &err, BUNDLE_INVALID, seen ? RULE_BASE_MISMATCH : RULE_BASE_MISSING, NULL,
-		        0,
-		        seen ? "base missing: the update to version %s applies to the "
-		               "build of version %s it was made from, not to %s"
-		             : "base missing: the update to version %s applies to "
-		               "version %s of %s, which is not here",
-		        in->to, in->from, seen ? seen : in->id);
-		goto refuse;
+		st = *reason ? BUNDLE_OK : BUNDLE_NOMEM;
+		goto done;
 	}
 	if (!cache_dir) {
 		st = bundle_error_set(&err, BUNDLE_IO, RULE_NONE, NULL, 0,

@@ -40,6 +40,14 @@ struct update_candidate {
 };
 
 /*
+ * Which of cands is u's base (format-spec 21.6 step 3): its index, or n
+ * with *rule (BASE_MISSING, BASE_MISMATCH) and *reason (malloc'd; NULL
+ * when out of memory) in the words serve and list share.
+ */
+size_t player_update_base(const struct update_info *in, const struct update_candidate *cands,
+                          size_t n, enum bundle_rule *rule, char **reason);
+
+/*
  * serve: the update at path, found beside the bundles of cands.  When its
  * base is among them, its target is made once, in cache_dir/updates/
  * ID-VERSION.sampan, and *result gets that path (malloc'd; the caller
