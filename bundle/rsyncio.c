@@ -8,6 +8,7 @@
 #include <librsync.h>
 
 #define IO_SIZE (256u * 1024u)
+#define HOPELESS_AFTER (64u << 20)
 
 static void quiet(rs_loglevel level, char const *msg)
 {
@@ -222,7 +223,14 @@ static enum bundle_status run_job(rs_job_t *job, struct feed *in, rsyncio_write 
 		if (n > 0) {
 			if (written) {
 				*written += n;
-				if (too_big && *written > limit) {
+				/*
+				 * Past the limit, or hopeless: after 64 MiB of the new
+				 * bytes, a delta still nine tenths as large as what it
+				 * covers will not end much smaller (a re-encoded video).
+				 */
+				if (too_big && (*written > limit ||
+				                (in->done >= HOPELESS_AFTER &&
+				                 *written / 9 * 10 > in->done))) {
 					*too_big = 1;
 					break;
 				}

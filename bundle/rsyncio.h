@@ -38,8 +38,9 @@ enum bundle_status rsyncio_patch(rsyncio_read read_delta, void *delta_ctx, uint6
 /*
  * Write to out the delta that turns the basis (basis_len bytes) into the
  * new bytes (new_len bytes), as `rdiff delta` would.  Stops with
- * BUNDLE_OK and *too_big set as soon as the delta grows past limit bytes
- * (then it is not worth carrying).  Memory: the basis's block signature,
+ * BUNDLE_OK and *too_big set as soon as the delta grows past limit bytes,
+ * or is still nine tenths the size of the new bytes it covers after the
+ * first 64 MiB of them (then it is not worth carrying).  Memory: the basis's block signature,
  * about 1 % of basis_len, and buffers.
  */
 enum bundle_status rsyncio_delta(rsyncio_read read_basis, void *basis_ctx, uint64_t basis_len,

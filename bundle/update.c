@@ -1028,7 +1028,7 @@ static enum bundle_status try_delta(struct writer *w, const struct bundle_entry 
 	}
 	unlink(tmp); /* anonymous from now on: nothing is left behind */
 	free(tmp);
-	st = rsyncio_delta(range_read, &basis, be->size, range_read, &fresh, te->size, te->size - 1,
+	st = rsyncio_delta(range_read, &basis, be->size, range_read, &fresh, te->size, te->size / 10 * 9,
 	                   delta_write, &o, &too_big, err);
 	if (st != BUNDLE_OK || too_big) {
 		close(o.fd);

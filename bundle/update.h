@@ -118,7 +118,8 @@ struct update_write_result {
  * beside it, applied to base and checked against target before it is
  * renamed into place.  A stored entry over 1 MiB that changed travels as a
  * librsync delta against the base's entry of the same name when that is
- * smaller.  result may be NULL.
+ * at most nine tenths of the entry (a delta of a re-encoded video is about
+ * as large as the video, and costs librsync's work to apply).  result may be NULL.
  */
 enum bundle_status update_write(const struct bundle *base, const struct bundle *target,
                                 const struct minisign_seckey *sk, const char *out_path,
