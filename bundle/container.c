@@ -600,6 +600,12 @@ static enum bundle_status check_order(const struct bfile *f, struct container *c
 	    m->size != sizeof(magic))
 		return FAIL(RULE_MIMETYPE_INVALID, m,
 		            "must be stored, without extra field, and hold the media type");
+	/* The other file type's media type, named as such (format-spec 21). */
+	if (m->crc == (update ? MIMETYPE_CRC : UPDATE_MIMETYPE_CRC))
+		return FAIL(RULE_MIMETYPE_INVALID, m,
+		            update ? "holds the media type of a bundle, not of an update file"
+		                   : "holds the media type of an update file (name it "
+		                     ".sampan-update), not of a bundle");
 	/* Its local header is fixed but for the time and date: the first 71 bytes (5.3). */
 	if (m->version_needed != 10 || m->local_version_needed != 10 || m->flags != 0 ||
 	    m->crc != (update ? UPDATE_MIMETYPE_CRC : MIMETYPE_CRC))
@@ -610,12 +616,8 @@ static enum bundle_status check_order(const struct bfile *f, struct container *c
 	if (st != BUNDLE_OK)
 		return st;
 	if (memcmp(magic, type, sizeof(magic)) != 0)
-		return bundle_error_set(
-		        err, BUNDLE_INVALID, RULE_MIMETYPE_INVALID, m->name, m->name_len,
-		        "does not hold '%s'%s", type,
-		        !update && memcmp(magic, UPDATE_MEDIA_TYPE, sizeof(magic)) == 0
-		                ? ": this is an update file, applied with 'sampan-play install'"
-		                : "");
+		return bundle_error_set(err, BUNDLE_INVALID, RULE_MIMETYPE_INVALID, m->name,
+		                        m->name_len, "does not hold '%s'", type);
 	if (find_linear(c, BUNDLE_NAME_MANIFEST) == CONTAINER_NOT_FOUND)
 		return FAIL(RULE_MANIFEST_MISSING, NULL, "no META-INF/MANIFEST entry");
 	if (find_linear(c, BUNDLE_NAME_SIGNATURE) == CONTAINER_NOT_FOUND)

@@ -590,14 +590,16 @@ int cmd_install(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1 || !lib || !*lib) {
-		cli_error("install needs one FILE.sampan (or UPDATE.sampan-update) and --library "
-		          "DIR");
+		cli_error("install needs one FILE.sampan and --library DIR (FILE may be an update, "
+		          "FILE.sampan-update)");
 		fputs(usage, stderr);
 		rc = EXIT_USAGE;
 		goto done;
 	}
 	rc = player_trust_load_dir(&trust, trust_dir, true);
-	if (rc == EXIT_YES && player_is_update_file(argv[optind]))
+	/* an update by its bytes, unless it is named as a bundle: then it is refused as one */
+	if (rc == EXIT_YES && !player_is_bundle_name_path(argv[optind]) &&
+	    player_is_update_file(argv[optind]))
 		rc = install_update(argv[optind], lib, force, &trust);
 	else if (rc == EXIT_YES)
 		rc = install(argv[optind], lib, force, &trust);

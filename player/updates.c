@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bfile.h"
 #include "cli.h"
 #include "cmdutil.h"
 #include "format.h"
@@ -23,6 +24,19 @@ bool player_is_update_name(const char *name)
 	size_t len = strlen(name);
 
 	return name[0] != '.' && len > 14 && strcmp(name + len - 14, ".sampan-update") == 0;
+}
+
+bool player_is_bundle_name_path(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t len, stem;
+	unsigned k;
+
+	base = base ? base + 1 : path;
+	len = strlen(base);
+	if (bfile_part_name(base, len, &k, &stem))
+		len = stem;
+	return len >= 7 && strncmp(base + len - 7, ".sampan", 7) == 0;
 }
 
 bool player_is_update_file(const char *path)

@@ -18,6 +18,9 @@
 /* Whether the file at path is an update file (its first 71 bytes say so, whatever its name). */
 bool player_is_update_file(const char *path);
 
+/* Whether path is named as a bundle (*.sampan or *.sampan.NNN), whatever its folder. */
+bool player_is_bundle_name_path(const char *path);
+
 /* Whether a folder's entry is named as an update: *.sampan-update, not hidden. */
 bool player_is_update_name(const char *name);
 
