@@ -228,14 +228,17 @@ static enum bundle_status run_job(rs_job_t *job, struct feed *in, rsyncio_write 
 				 * bytes, a delta still nine tenths as large as what it
 				 * covers will not end much smaller (a re-encoded video).
 				 */
-				if (too_big && (*written > limit ||
-				                (in->done >= HOPELESS_AFTER &&
-				                 *written / 9 * 10 > in->done))) {
+				if (too_big &&
+				    (*written > limit || (in->done >= HOPELESS_AFTER &&
+				                          *written / 9 * 10 > in->done))) {
 					*too_big = 1;
 					break;
 				}
 			}
-			st = out ? out(out_ctx, obuf, n, err) : membuf_add(mem, obuf, n, err);
+			if (out)
+				st = out(out_ctx, obuf, n, err);
+			else if (mem)
+				st = membuf_add(mem, obuf, n, err);
 			if (st != BUNDLE_OK)
 				break;
 		}

@@ -39,7 +39,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* the base of the update vectors, beside the key: format-spec/vectors/update/library */
 	snprintf(path, sizeof(path), "%s", key);
 	dir = dirname(path);
-	snprintf(path + strlen(dir), sizeof(path) - strlen(dir), "/update/library/course-1.0.sampan");
+	snprintf(path + strlen(dir), sizeof(path) - strlen(dir),
+	         "/update/library/course-1.0.sampan");
 	if (bundle_open(path, &base, &err) != BUNDLE_OK ||
 	    bundle_verify(base, &trust, &err) != BUNDLE_OK) {
 		fprintf(stderr, "fuzz_update: %s: %s\n", path, err.message);

@@ -76,15 +76,31 @@ static unsigned long parse(const char *s, unsigned long dflt)
 	return errno || *end ? dflt : v;
 }
 
-__attribute__((constructor)) static void init(void)
+/*
+ * Find the next allocator.  Also called by the first allocation when a
+ * library's constructor allocates before this library's (libgomp, which
+ * librsync's BLAKE2 library brings, does): dlsym's own allocations meanwhile
+ * come from boot.
+ */
+static void resolve(void)
 {
-	next_malloc = (void *(*)(size_t))dlsym(RTLD_NEXT, "malloc");
+	static bool resolving;
+
+	if (resolving || next_malloc)
+		return;
+	resolving = true;
 	next_calloc = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "calloc");
 	next_realloc = (void *(*)(void *, size_t))dlsym(RTLD_NEXT, "realloc");
 	next_aligned_alloc = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "aligned_alloc");
 	next_posix_memalign = (int (*)(void **, size_t, size_t))dlsym(RTLD_NEXT, "posix_memalign");
 	next_memalign = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "memalign");
 	next_free = (void (*)(void *))dlsym(RTLD_NEXT, "free");
+	next_malloc = (void *(*)(size_t))dlsym(RTLD_NEXT, "malloc");
+}
+
+__attribute__((constructor)) static void init(void)
+{
+	resolve();
 	fail_min = (size_t)parse(getenv("SAMPAN_FAIL_MALLOC_MIN"), (unsigned long)SIZE_MAX);
 	fail_after = parse(getenv("SAMPAN_FAIL_MALLOC_AFTER"), (unsigned long)-1);
 	trace = getenv("SAMPAN_FAIL_MALLOC_TRACE") != NULL;
@@ -136,6 +152,8 @@ static bool from_boot(const void *p)
 void *malloc(size_t size)
 {
 	if (!next_malloc)
+		resolve();
+	if (!next_malloc)
 		return boot_alloc(size);
 	if (fails(size)) {
 		errno = ENOMEM;
@@ -152,7 +170,9 @@ void *calloc(size_t n, size_t size)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (!next_calloc)
+	if (!next_malloc)
+		resolve();
+	if (!next_malloc)
 		return boot_alloc(total); /* static memory is zero */
 	if (fails(total)) {
 		errno = ENOMEM;
@@ -163,6 +183,8 @@ void *calloc(size_t n, size_t size)
 
 void *realloc(void *p, size_t size)
 {
+	if (!next_malloc)
+		resolve();
 	if (from_boot(p)) {
 		void *q = malloc(size);
 		size_t room = (size_t)(boot + sizeof(boot) - (char *)p);
@@ -181,6 +203,8 @@ void *realloc(void *p, size_t size)
 
 void *aligned_alloc(size_t align, size_t size)
 {
+	if (!next_malloc)
+		resolve();
 	if (fails(size)) {
 		errno = ENOMEM;
 		return NULL;
@@ -190,6 +214,8 @@ void *aligned_alloc(size_t align, size_t size)
 
 int posix_memalign(void **out, size_t align, size_t size)
 {
+	if (!next_malloc)
+		resolve();
 	if (fails(size))
 		return ENOMEM;
 	return next_posix_memalign(out, align, size);
@@ -197,6 +223,8 @@ int posix_memalign(void **out, size_t align, size_t size)
 
 void *memalign(size_t align, size_t size)
 {
+	if (!next_malloc)
+		resolve();
 	if (fails(size)) {
 		errno = ENOMEM;
 		return NULL;

@@ -79,6 +79,31 @@ expect_exit 0 'Installed org.example.parts version 1.0' "install takes a bundle 
 cat "$V"/parts/valid/three-parts/course.sampan.??? >joined.sampan
 check "... as one file, the parts joined" cmp lib/org.example.parts-1.0.sampan joined.sampan
 
+# --- a sample course, corrected: diff, then install ---------------------------------------
+if bash "$TOP/samples/make-media.sh" >media.log 2>&1; then
+	export SOURCE_DATE_EPOCH=1700000000
+	cp -r "$TOP/samples/pump-maintenance" s1
+	cp -r "$TOP/samples/pump-maintenance" s2
+	sed -i 's/^version: .*/version: "1.1"/' s2/course.yml
+	printf '\nKiểm tra lại van một chiều sau mỗi lần bảo dưỡng.\n' >>s2/lessons/03-bao-duong.md
+	SKEY=$TOP/samples/keys/sample.key SPUB=$TOP/samples/keys/sample.pub
+	"$SAMPAN_BUILD" build s1 -k "$SKEY" -o s1.sampan -q 2>/dev/null
+	"$SAMPAN_BUILD" build s2 -k "$SKEY" -o s2.sampan -q 2>/dev/null
+	expect_exit 0 'pump-maintenance 1.0 to 1.1' "diff of the pump-maintenance sample, a lesson corrected" \
+		"$SAMPAN_BUILD" diff s1.sampan s2.sampan -k "$SKEY" -o s.sampan-update
+	rm -rf lib && mkdir lib && cp s1.sampan lib/pump.sampan
+	expect_exit 0 'Installed .*pump-maintenance version 1.1' "install applies it to the sample in a library" \
+		"$P" install s.sampan-update --library lib --trust "$SPUB"
+	if [ "$(ls -A lib | wc -l)" -eq 1 ] && cmp -s lib/*pump-maintenance-1.1.sampan s2.sampan; then
+		ok "the library holds the new sample's exact bytes, the old version removed ($(stat -c %s s.sampan-update) bytes of update for $(stat -c %s s2.sampan))"
+	else
+		not_ok "the library holds the new sample's exact bytes" "$(ls -lA lib)"
+	fi
+	unset SOURCE_DATE_EPOCH
+else
+	not_ok "samples/make-media.sh makes the sample media" "$(tail -5 media.log)"
+fi
+
 # --- serve: updates and parts on a stick ------------------------------------------------
 # catalog URL: print "FILE<TAB>RULE" of every bundle not served, and "ID VERSION" of the served
 catalog() {

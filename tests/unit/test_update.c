@@ -125,9 +125,11 @@ static char **list(const char *dir, const char *ext, size_t *n)
 		if (de->d_name[0] == '.' || l <= el || strcmp(de->d_name + l - el, ext) != 0)
 			continue;
 		if (*n == cap) {
+			char **w;
 			cap = cap ? cap * 2 : 16;
-			v = realloc(v, cap * sizeof(*v));
-			assert_non_null(v);
+			w = realloc(v, cap * sizeof(*v));
+			assert_non_null(w);
+			v = w;
 		}
 		v[(*n)++] = strndup(de->d_name, l - el);
 	}
