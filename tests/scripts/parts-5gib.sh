@@ -120,10 +120,10 @@ else
 		not_ok "Range requests across the seam" "${wrong[@]}"
 	fi
 	size=$(curl -s "${SERVED_URL}api/catalog.json" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["courses"][0]["size"])')
-	if [ "$size" -eq "$(stat -c %s stick/big.sampan.??? | awk '{ n += $1 } END { print n }')" ]; then
+	if [ "$size" -eq "$(stat -c %s stick/big.sampan.??? | awk '{ n += $1 } END { printf "%.0f", n }')" ]; then
 		ok "the catalog gives the size of all the parts: $size bytes"
 	else
-		not_ok "the catalog gives the size of both parts" "$size"
+		not_ok "the catalog gives the size of all the parts" "$size"
 	fi
 	kill "$SERVED_PID"
 	wait "$SERVED_PID" 2>/dev/null
