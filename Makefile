@@ -81,9 +81,11 @@ BUNDLE_OBJ := $(BUNDLE_SRC:%.c=$(O)/%.o)
 BUNDLE_LIB := $(O)/libsampan-bundle.a
 BUNDLE_HDR := $(sort $(wildcard bundle/*.h))
 
-# Code shared by the programs (messages, exit codes, progress): never in the library.
-CLI_SRC := $(sort $(wildcard cli/*.c))
-CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
+# The floor both programs stand on (messages and exit codes, allocation that exits,
+# paths, the clock, HTML escaping...): its own library, which bundle/ never uses.
+COMMON_SRC := $(sort $(wildcard common/*.c))
+COMMON_OBJ := $(COMMON_SRC:%.c=$(O)/%.o)
+COMMON_LIB := $(O)/libsampan-common.a
 
 # sampan-build: every builder/*.c but main.c goes into a library the tests link too.
 BUILDER_SRC := $(sort $(filter-out builder/main.c,$(wildcard builder/*.c)))
@@ -139,12 +141,12 @@ $(O)/tests/unit/%.o: tests/unit/%.c
 $(O)/builder/%.o: builder/%.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Icli -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Icommon -c -o $@ $<
 
 $(O)/player/%.o: player/%.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Ibuilder -Icli -Iplayer -I$(O)/gen -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Ibuilder -Icommon -Iplayer -I$(O)/gen -c -o $@ $<
 
 # Traditional to Simplified Chinese for search: ICU's Hant-Hans transliterator run once
 # over the CJK blocks at build time, so that the player never loads it.
@@ -186,10 +188,10 @@ $(O)/gen/%.o: $(O)/gen/%.c
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -Iplayer -c -o $@ $<
 
-$(O)/cli/%.o: cli/%.c
+$(O)/common/%.o: common/%.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Icli -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Icommon -c -o $@ $<
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -208,12 +210,17 @@ $(BUNDLE_LIB): $(BUNDLE_OBJ)
 	@[ "$(V)" = 1 ] || echo "  AR      $@"
 	$(Q)$(AR) rcs $@ $^
 
-$(BUILDER_LIB): $(BUILDER_OBJ) $(CLI_OBJ)
+$(COMMON_LIB): $(COMMON_OBJ)
 	@rm -f $@
 	@[ "$(V)" = 1 ] || echo "  AR      $@"
 	$(Q)$(AR) rcs $@ $^
 
-$(SAMPAN_BUILD): $(O)/builder/main.o $(BUILDER_LIB) $(BUNDLE_LIB)
+$(BUILDER_LIB): $(BUILDER_OBJ)
+	@rm -f $@
+	@[ "$(V)" = 1 ] || echo "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
+
+$(SAMPAN_BUILD): $(O)/builder/main.o $(BUILDER_LIB) $(COMMON_LIB) $(BUNDLE_LIB)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(BUILDER_LIBS) $(PKG_LIBS)
 
@@ -222,15 +229,16 @@ $(PLAYER_LIB): $(PLAYER_OBJ) $(GEN_OBJ)
 	@[ "$(V)" = 1 ] || echo "  AR      $@"
 	$(Q)$(AR) rcs $@ $^
 
-$(SAMPAN_PLAY): $(O)/player/main.o $(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB)
+$(SAMPAN_PLAY): $(O)/player/main.o $(PLAYER_LIB) $(BUILDER_LIB) $(COMMON_LIB) $(BUNDLE_LIB)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PLAYER_LIBS) $(BUILDER_LIBS) $(PKG_LIBS)
 
-$(O)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB)
+$(O)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(COMMON_LIB) \
+		$(BUNDLE_LIB)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Ibuilder -Icli -Iplayer -Itests/unit/helpers -o $@ $< \
-		$(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB) \
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Ibuilder -Icommon -Iplayer -Itests/unit/helpers -o $@ $< \
+		$(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(COMMON_LIB) $(BUNDLE_LIB) \
 		$(LDFLAGS) $(PLAYER_LIBS) $(BUILDER_LIBS) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 deps:
@@ -262,11 +270,11 @@ fuzz:
 
 fuzz-build: $(FUZZ_BIN)
 
-$(O)/fuzz/%: tests/fuzz/%.c $(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB)
+$(O)/fuzz/%: tests/fuzz/%.c $(PLAYER_LIB) $(BUILDER_LIB) $(COMMON_LIB) $(BUNDLE_LIB)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Ibundle -Ibuilder -Icli -Iplayer -o $@ $< \
-		$(PLAYER_LIB) $(BUILDER_LIB) $(BUNDLE_LIB) \
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Ibundle -Ibuilder -Icommon -Iplayer -o $@ $< \
+		$(PLAYER_LIB) $(BUILDER_LIB) $(COMMON_LIB) $(BUNDLE_LIB) \
 		$(LDFLAGS) $(PLAYER_LIBS) $(BUILDER_LIBS) $(PKG_LIBS)
 
 # Debian packages (debian/, scripts/make-deb.sh) into build/deb/; ARCH=arm64 cross-builds.
@@ -353,7 +361,7 @@ leakcheck: deps
 		build/valgrind/tests/killat.so
 	@O=build/valgrind VALGRIND=1 tests/run-tests.sh $(LEAK_TESTS)
 
-FORMAT_FILES = $(wildcard bundle/*.[ch] builder/*.[ch] cli/*.[ch] player/*.[ch] tests/unit/*.[ch] \
+FORMAT_FILES = $(wildcard bundle/*.[ch] builder/*.[ch] common/*.[ch] player/*.[ch] tests/unit/*.[ch] \
 	tests/fuzz/*.c tests/lib/*.c \
 	tests/unit/helpers/*.[ch])
 
@@ -443,7 +451,7 @@ help:
 	@sed -n '3,/^$$/p' Makefile | sed '/^$$/d; s/^# \{0,1\}//'
 
 # Every object's and every test program's header dependencies (-MMD -MP), main.o's too.
--include $(BUNDLE_OBJ:.o=.d) $(BUILDER_OBJ:.o=.d) $(PLAYER_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
+-include $(BUNDLE_OBJ:.o=.d) $(BUILDER_OBJ:.o=.d) $(PLAYER_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) \
 	$(GEN_OBJ:.o=.d) \
 	$(UNIT_HELPER_OBJ:.o=.d) $(O)/builder/main.d $(O)/player/main.d $(UNIT_BIN:=.d) \
 	$(FUZZ_SRC:tests/fuzz/%.c=$(O)/fuzz/%.d)

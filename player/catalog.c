@@ -123,7 +123,7 @@ static char *out_take(struct out *o)
 	return s;
 }
 
-/* Text for HTML content and attribute values (cli/html.h). */
+/* Text for HTML content and attribute values (common/html.h). */
 static void put_html(struct out *o, const char *s)
 {
 	if (!o->failed && !html_escape_into(&o->b, s))

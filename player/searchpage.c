@@ -1,7 +1,7 @@
 /*
  * searchpage.c - the results page, its JSON, suggestions and the watch
  * page (searchpage.h).  Everything that came from a bundle or a request is
- * escaped on its way out: HTML by cli/html.c, JSON by jansson, URLs by
+ * escaped on its way out: HTML by common/html.c, JSON by jansson, URLs by
  * urlpath_encode.
  */
 #include "searchpage.h"

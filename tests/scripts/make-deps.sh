@@ -39,9 +39,9 @@ top, out = sys.argv[1], sys.argv[2]
 os.chdir(top)
 inc = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 dirs = {  # the -I folders of each kind of file (Makefile), its own folder first
-    "bundle": ["bundle"], "cli": ["cli", "bundle"], "builder": ["builder", "bundle", "cli"],
-    "player": ["player", "bundle", "builder", "cli"],
-    "tests/unit": ["tests/unit", "bundle", "builder", "cli", "player", "tests/unit/helpers"],
+    "bundle": ["bundle"], "common": ["common", "bundle"], "builder": ["builder", "bundle", "common"],
+    "player": ["player", "bundle", "builder", "common"],
+    "tests/unit": ["tests/unit", "bundle", "builder", "common", "player", "tests/unit/helpers"],
     "tests/unit/helpers": ["tests/unit/helpers", "bundle"],
 }
 def resolve(name, here, search):

@@ -3,8 +3,8 @@
  * [options]`, one file per command as git runs its builtins: each program's
  * main.c lists its commands and hands them to cli_dispatch.
  */
-#ifndef SAMPAN_CLI_DISPATCH_H
-#define SAMPAN_CLI_DISPATCH_H
+#ifndef SAMPAN_COMMON_DISPATCH_H
+#define SAMPAN_COMMON_DISPATCH_H
 
 #include <stddef.h>
 

@@ -4,8 +4,8 @@
  * control characters and bytes that are not UTF-8 as U+FFFD, so that
  * nothing from a bundle or a course can break out of its place in a page.
  */
-#ifndef SAMPAN_CLI_HTML_H
-#define SAMPAN_CLI_HTML_H
+#ifndef SAMPAN_COMMON_HTML_H
+#define SAMPAN_COMMON_HTML_H
 
 #include <stdbool.h>
 

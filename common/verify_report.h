@@ -3,8 +3,8 @@
  * §14) as a report on stdout, entry by entry: what `sampan-build verify`
  * and `sampan-play verify` print.
  */
-#ifndef SAMPAN_CLI_VERIFY_REPORT_H
-#define SAMPAN_CLI_VERIFY_REPORT_H
+#ifndef SAMPAN_COMMON_VERIFY_REPORT_H
+#define SAMPAN_COMMON_VERIFY_REPORT_H
 
 #include <stdbool.h>
 

@@ -6,8 +6,8 @@
  * Exit codes (README, "Exit codes"): 0 yes, 1 no (invalid course, bad
  * signature, tampered entry), 2 usage, 3 system (I/O, disk full, port in use).
  */
-#ifndef SAMPAN_CLI_H
-#define SAMPAN_CLI_H
+#ifndef SAMPAN_COMMON_H
+#define SAMPAN_COMMON_H
 
 #include <stdbool.h>
 #include <stdint.h>
