@@ -116,8 +116,6 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 UNIT_HELPER_SRC := $(sort $(wildcard tests/unit/helpers/*.c))
 UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
 
-.SECONDARY:
-
 .PHONY: all lib deps test check run-tests test-unit man service leakcheck format lint vectors pot install \
 	uninstall clean help deb kit test-kit test-arm64 demo bench bench-pi soak fuzz fuzz-build test-browser screenshots
 
@@ -233,6 +231,9 @@ $(SAMPAN_PLAY): $(O)/player/main.o $(PLAYER_LIB) $(BUILDER_LIB) $(COMMON_LIB) $(
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PLAYER_LIBS) $(BUILDER_LIBS) $(PKG_LIBS)
 
+# Named in a rule of their own, the helpers' objects are kept: an object only a
+# pattern rule names is an intermediate file, which make removes after the build.
+$(UNIT_BIN): $(UNIT_HELPER_OBJ)
 $(O)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(COMMON_LIB) \
 		$(BUNDLE_LIB)
 	@mkdir -p $(dir $@)

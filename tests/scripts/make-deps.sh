@@ -92,6 +92,24 @@ for h in $(cut -d' ' -f1 "$WORK/expect" | sort -u); do
 	fi
 done
 
+# A source file added to a folder, or an object lost from the build folder,
+# is compiled into its library again: in a build folder whose every file is
+# up to date (empty stand-ins, newer than the sources), one object missing.
+stand=$WORK/stand-in
+# shellcheck disable=SC2086
+for f in $(cd "$BUILD_DIR" && find . -name '*.o' -o -name '*.a' -o -name 'sampan-*' -o -name '*.h' | sort); do
+	mkdir -p "$stand/$(dirname "$f")"
+	: >"$stand/$f"
+done
+sleep 1 # the libraries and programs newer than their objects
+for f in $(cd "$stand" && find . -name '*.a' -o -name 'sampan-*'); do touch "$stand/$f"; done
+rm -f "$stand/bundle/utf8.o"
+if mk -n O="$stand" all 2>&1 | grep -q -- "-o $stand/bundle/utf8.o "; then
+	ok "an object missing from the build folder is compiled again"
+else
+	not_ok "an object missing from the build folder is compiled again" "$(mk -n O="$stand" all 2>&1 | head -5)"
+fi
+
 # CPPFLAGS reaches the compiler (Debian's -D_FORTIFY_SOURCE=2 comes that way).
 # shellcheck disable=SC2086
 mk -n -W bundle/sbuf.h CPPFLAGS=-DSAMPAN_CPPFLAGS_PROBE $targets >"$WORK/plan" 2>&1
