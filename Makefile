@@ -144,7 +144,7 @@ $(O)/builder/%.o: builder/%.c
 $(O)/player/%.o: player/%.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Ibuilder -Icommon -Iplayer -I$(O)/gen -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Icommon -Iplayer -I$(O)/gen -c -o $@ $<
 
 # Traditional to Simplified Chinese for search: ICU's Hant-Hans transliterator run once
 # over the CJK blocks at build time, so that the player never loads it.
@@ -227,9 +227,9 @@ $(PLAYER_LIB): $(PLAYER_OBJ) $(GEN_OBJ)
 	@[ "$(V)" = 1 ] || echo "  AR      $@"
 	$(Q)$(AR) rcs $@ $^
 
-$(SAMPAN_PLAY): $(O)/player/main.o $(PLAYER_LIB) $(BUILDER_LIB) $(COMMON_LIB) $(BUNDLE_LIB)
+$(SAMPAN_PLAY): $(O)/player/main.o $(PLAYER_LIB) $(COMMON_LIB) $(BUNDLE_LIB)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PLAYER_LIBS) $(BUILDER_LIBS) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PLAYER_LIBS) $(PKG_LIBS)
 
 # Named in a rule of their own, the helpers' objects are kept: an object only a
 # pattern rule names is an intermediate file, which make removes after the build.

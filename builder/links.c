@@ -1,4 +1,4 @@
-/* links.c - what a URL in a lesson points at, relative URLs between bundle paths, subtitle tracks. */
+/* links.c - what a URL in a lesson points at, relative URLs between bundle paths, a video's tracks. */
 #include "links.h"
 
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "course.h"
 #include "pathname.h"
+#include "subtitle.h"
 
 static void *xmalloc(size_t n)
 {
@@ -290,25 +291,6 @@ static int cmp_track(const void *pa, const void *pb, const char *main_lang)
 	return strcmp(a->lang, b->lang);
 }
 
-bool media_track_lang(const char *video_path, const char *path, char lang[MEDIA_LANG_MAX])
-{
-	const char *slash = strrchr(video_path, '/');
-	const char *dot = strrchr(slash ? slash + 1 : video_path, '.');
-	size_t stem_len = dot ? (size_t)(dot - video_path) : strlen(video_path);
-	size_t n = strlen(path), lang_len;
-
-	/* stem + "." + LANG + ".vtt", LANG a tag in the same folder */
-	if (n < stem_len + 6 || memcmp(path, video_path, stem_len) != 0 || path[stem_len] != '.' ||
-	    strcmp(path + n - 4, ".vtt") != 0)
-		return false;
-	lang_len = n - 4 - stem_len - 1;
-	if (lang_len >= MEDIA_LANG_MAX)
-		return false;
-	memcpy(lang, path + stem_len + 1, lang_len);
-	lang[lang_len] = '\0';
-	return !strchr(lang, '/') && course_lang_valid(lang);
-}
-
 size_t media_tracks(const struct course_src *c, const char *video_path, struct media_track **tracks)
 {
 	struct media_track *v = NULL;
@@ -317,9 +299,9 @@ size_t media_tracks(const struct course_src *c, const char *video_path, struct m
 	*tracks = NULL;
 	for (size_t i = 0; i < c->files_count; i++) {
 		const char *path = c->files[i].path;
-		char lang[MEDIA_LANG_MAX];
+		char lang[SUBTITLE_LANG_MAX];
 
-		if (!media_track_lang(video_path, path, lang))
+		if (!subtitle_lang(video_path, path, lang))
 			continue;
 		{
 			struct media_track *nv = realloc(v, (count + 1) * sizeof(*nv));

@@ -50,18 +50,9 @@ struct media_track {
 	char *lang; /* the language tag in its name */
 };
 
-#define MEDIA_LANG_MAX 64
-
 /*
- * Whether path names a subtitle file of the video at video_path: beside it,
- * named like it with a language tag before .vtt (pump.mp4: pump.th.vtt).
- * The tag goes into lang.  The one rule for the builder and the player.
- */
-bool media_track_lang(const char *video_path, const char *path, char lang[MEDIA_LANG_MAX]);
-
-/*
- * The subtitle files of a video: beside it, named like it with a language
- * tag before .vtt (pump.mp4: pump.th.vtt, pump.en.vtt), sorted with the
+ * The subtitle files of a video among the course's files (subtitle.h says
+ * which: pump.mp4: pump.th.vtt, pump.en.vtt), sorted with the
  * course's language first.  *tracks is malloc'd; free with media_tracks_free.
  */
 size_t media_tracks(const struct course_src *c, const char *video_path,

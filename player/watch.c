@@ -13,10 +13,10 @@
 #include "html.h"
 #include "httputil.h"
 #include "l10n.h"
-#include "links.h"
 #include "represent.h"
 #include "sbuf.h"
 #include "search.h"
+#include "subtitle.h"
 
 #define PAGE_MAX (4 * 1024 * 1024)
 
@@ -91,7 +91,7 @@ char *watch_html(const struct watch_view *w)
 	return sbuf_take(&b, NULL);
 }
 
-/* The subtitle files of media in the bundle (links.h: NAME.LANG.vtt beside NAME.EXT). */
+/* The subtitle files of media in the bundle (subtitle.h: NAME.LANG.vtt beside NAME.EXT). */
 static size_t find_tracks(const struct bundle *b, const char *media, char **names, char **langs,
                           size_t max)
 {
@@ -99,10 +99,10 @@ static size_t find_tracks(const struct bundle *b, const char *media, char **name
 
 	for (size_t i = 0; i < bundle_count(b) && n < max; i++) {
 		struct bundle_entry e;
-		char lang[MEDIA_LANG_MAX];
+		char lang[SUBTITLE_LANG_MAX];
 
 		bundle_entry(b, i, &e);
-		if (!e.digest || !media_track_lang(media, e.name, lang))
+		if (!e.digest || !subtitle_lang(media, e.name, lang))
 			continue;
 		names[n] = strdup(e.name);
 		langs[n] = strdup(lang);

@@ -40,7 +40,7 @@ os.chdir(top)
 inc = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 dirs = {  # the -I folders of each kind of file (Makefile), its own folder first
     "bundle": ["bundle"], "common": ["common", "bundle"], "builder": ["builder", "bundle", "common"],
-    "player": ["player", "bundle", "builder", "common"],
+    "player": ["player", "bundle", "common"],
     "tests/unit": ["tests/unit", "bundle", "builder", "common", "player", "tests/unit/helpers"],
     "tests/unit/helpers": ["tests/unit/helpers", "bundle"],
 }
