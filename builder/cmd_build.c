@@ -31,6 +31,7 @@
 #include "source.h"
 #include "vtt.h"
 #include "writer.h"
+#include "xalloc.h"
 
 #define KEYFILE_MAX 4096
 #define LESSON_MAX (16u << 20) /* a Markdown lesson larger than 16 MiB is not a lesson */
@@ -151,13 +152,9 @@ static void pathset_add(struct pathset *s, const char *path)
 {
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 64;
-		s->v = realloc(s->v, s->cap * sizeof(*s->v));
-		if (!s->v)
-			cli_oom();
+		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
 	}
-	s->v[s->n] = strdup(path);
-	if (!s->v[s->n])
-		cli_oom();
+	s->v[s->n] = xstrdup(path);
 	s->n++;
 }
 
@@ -206,10 +203,7 @@ struct build {
 static char *path_in(const struct course_src *c, const char *rel)
 {
 	size_t n = strlen(c->root) + strlen(rel) + 2;
-	char *p = malloc(n);
-
-	if (!p)
-		cli_oom();
+	char *p = xmalloc(n);
 	snprintf(p, n, "%s/%s", c->root, rel);
 	return p;
 }
@@ -244,9 +238,7 @@ static char *file_note(const struct src_file *f)
 	for (i = 0; ext[i] && i + 1 < sizeof(kind); i++)
 		kind[i] = (char)(ext[i] >= 'a' && ext[i] <= 'z' ? ext[i] - 'a' + 'A' : ext[i]);
 	kind[i] = '\0';
-	note = malloc(64);
-	if (!note)
-		cli_oom();
+	note = xmalloc(64);
 	snprintf(note, 64, "(%s%s%s)", kind, kind[0] ? ", " : "",
 	         cli_size(f->size, size, sizeof(size)));
 	return note;
@@ -272,10 +264,8 @@ static void resolve(void *ctx, enum md_ref_kind kind, const char *url, struct md
 			out->kind = MD_EMBED_VIDEO;
 			mediainfo_mp4(disk, &out->width, &out->height);
 			b->tracks_count = media_tracks(b->c, l.path, &b->media);
-			b->tracks = calloc(b->tracks_count + 1, sizeof(*b->tracks));
-			b->track_hrefs = calloc(b->tracks_count + 1, sizeof(*b->track_hrefs));
-			if (!b->tracks || !b->track_hrefs)
-				cli_oom();
+			b->tracks = xcalloc(b->tracks_count + 1, sizeof(*b->tracks));
+			b->track_hrefs = xcalloc(b->tracks_count + 1, sizeof(*b->track_hrefs));
 			for (size_t i = 0; i < b->tracks_count; i++) {
 				b->track_hrefs[i] =
 				        link_relative(lesson->page, b->media[i].path, NULL);
@@ -322,9 +312,7 @@ static int load_lesson(struct build *b, struct lesson_work *w)
 		free(path);
 		return EXIT_SYSTEM;
 	}
-	text = malloc((size_t)sb.st_size + 1);
-	if (!text)
-		cli_oom();
+	text = xmalloc((size_t)sb.st_size + 1);
 	if (fread(text, 1, (size_t)sb.st_size, f) != (size_t)sb.st_size) {
 		cli_error("%s: cannot read it", w->src->file);
 		fclose(f);
@@ -337,7 +325,7 @@ static int load_lesson(struct build *b, struct lesson_work *w)
 	w->doc = md_parse(text, (size_t)sb.st_size, c->allow_html);
 	free(text);
 	if (!w->doc)
-		cli_oom();
+		xalloc_die();
 	title = src_texts_get(&w->src->title, w->src->language, c->language);
 	if (!title)
 		title = md_title(w->doc);
@@ -347,21 +335,17 @@ static int load_lesson(struct build *b, struct lesson_work *w)
 		const struct md_heading *h = md_headings(w->doc, &nh);
 		w->title_from_body = nh > 0 && h[0].level == 1;
 	}
-	w->title = strdup(title ? title : w->src->id);
-	if (!w->title)
-		cli_oom();
+	w->title = xstrdup(title ? title : w->src->id);
 	return EXIT_YES;
 }
 
 static int render_lessons(struct build *b)
 {
 	const struct course_src *c = b->c;
-	struct page_link *contents = calloc(c->lessons_count, sizeof(*contents));
-	char **hrefs = calloc(c->lessons_count, sizeof(*hrefs));
+	struct page_link *contents = xcalloc(c->lessons_count, sizeof(*contents));
+	char **hrefs = xcalloc(c->lessons_count, sizeof(*hrefs));
 	const char *course_title = src_texts_get(&c->title, c->language, c->language);
 
-	if (!contents || !hrefs)
-		cli_oom();
 	for (size_t i = 0; i < c->lessons_count; i++) {
 		struct lesson_work *w = &b->lessons[i];
 		struct page_info pi;
@@ -378,9 +362,7 @@ static int render_lessons(struct build *b)
 		}
 		for (const char *p = w->src->page; *p; p++)
 			depth += *p == '/';
-		root = malloc(depth * 3 + 1);
-		if (!root)
-			cli_oom();
+		root = xmalloc(depth * 3 + 1);
 		for (size_t k = 0; k < depth; k++)
 			memcpy(root + 3 * k, "../", 3);
 		root[depth * 3] = '\0';
@@ -388,7 +370,7 @@ static int render_lessons(struct build *b)
 		body = md_render(w->doc, resolve, b);
 		free_tracks(b);
 		if (!body)
-			cli_oom();
+			xalloc_die();
 		memset(&pi, 0, sizeof(pi));
 		pi.lang = w->src->language;
 		pi.ui_lang = c->language;
@@ -411,7 +393,7 @@ static int render_lessons(struct build *b)
 		free(body);
 		free(root);
 		if (!w->html)
-			cli_oom();
+			xalloc_die();
 	}
 	for (size_t j = 0; j < c->lessons_count; j++)
 		free(hrefs[j]);
@@ -425,14 +407,14 @@ static void add_escaped(struct sbuf *s, const char *text)
 	char *e = page_escape(text ? text : "");
 
 	if (!e || !sbuf_adds(s, e))
-		cli_oom();
+		xalloc_die();
 	free(e);
 }
 
 static void add_str(struct sbuf *s, const char *text)
 {
 	if (!sbuf_adds(s, text))
-		cli_oom();
+		xalloc_die();
 }
 
 /* The home page: description, who made it, and the lessons in order. */
@@ -480,7 +462,7 @@ static char *render_index(struct build *b)
 	add_str(&s, "</ol>\n");
 	body = sbuf_take(&s, NULL);
 	if (!body)
-		cli_oom();
+		xalloc_die();
 	memset(&pi, 0, sizeof(pi));
 	pi.lang = c->language;
 	pi.ui_lang = ui;
@@ -491,7 +473,7 @@ static char *render_index(struct build *b)
 	html = page_render(&pi, body);
 	free(body);
 	if (!html)
-		cli_oom();
+		xalloc_die();
 	return html;
 }
 
@@ -510,7 +492,7 @@ static char *render_search(struct build *b)
 
 	sbuf_init(&s, 256u << 20);
 	if (searchtext_begin(&s, &err) != BUNDLE_OK)
-		cli_oom();
+		xalloc_die();
 	for (size_t i = 0; i < c->lessons_count; i++) {
 		const struct lesson_work *w = &b->lessons[i];
 		size_t ns;
@@ -523,7 +505,7 @@ static char *render_search(struct build *b)
 			if (!sec[k].text[0] && !sec[k].heading[0])
 				continue;
 			if (searchtext_add_section(&s, &ss, &err) != BUNDLE_OK)
-				cli_oom();
+				xalloc_die();
 		}
 	}
 	/* Cues: every video embedded by a lesson, with the lesson that shows it first. */
@@ -559,15 +541,13 @@ static char *render_search(struct build *b)
 				if (f) {
 					struct stat sb;
 					if (fstat(fileno(f), &sb) == 0 && sb.st_size < (64 << 20)) {
-						vtext = malloc((size_t)sb.st_size + 1);
-						if (!vtext)
-							cli_oom();
+						vtext = xmalloc((size_t)sb.st_size + 1);
 						len = fread(vtext, 1, (size_t)sb.st_size, f);
 					}
 					fclose(f);
 				}
 				if (vtext && !vtt_parse(vtext, len, tracks[t].path, &v, &ignored))
-					cli_oom();
+					xalloc_die();
 				for (size_t k = 0; k < v.count; k++) {
 					struct searchtext_cue cue = {
 						c->lessons[i].id, c->lessons[i].page,
@@ -578,7 +558,7 @@ static char *render_search(struct build *b)
 					if (!v.cues[k].text[0])
 						continue;
 					if (searchtext_add_cue(&s, &cue, &err) != BUNDLE_OK)
-						cli_oom();
+						xalloc_die();
 				}
 				vtt_release(&v);
 				problems_release(&ignored);
@@ -592,7 +572,7 @@ static char *render_search(struct build *b)
 	}
 	text = sbuf_take(&s, NULL);
 	if (!text)
-		cli_oom();
+		xalloc_die();
 	return text;
 }
 
@@ -601,12 +581,10 @@ static char *render_course_json(struct build *b, size_t *len)
 {
 	const struct course_src *c = b->c;
 	struct course cj;
-	struct course_lesson *ls = calloc(c->lessons_count, sizeof(*ls));
+	struct course_lesson *ls = xcalloc(c->lessons_count, sizeof(*ls));
 	struct bundle_error err;
 	char *out = NULL;
 
-	if (!ls)
-		cli_oom();
 	memset(&cj, 0, sizeof(cj));
 	cj.id = c->id;
 	cj.version = c->version;
@@ -635,10 +613,8 @@ static char *render_course_json(struct build *b, size_t *len)
 		                       src_texts_get(&l->title, c->language, c->language)) == 0;
 		size_t n = l->title.count;
 
-		t->lang = calloc(n + 1, sizeof(char *));
-		t->text = calloc(n + 1, sizeof(char *));
-		if (!t->lang || !t->text)
-			cli_oom();
+		t->lang = xcalloc(n + 1, sizeof(char *));
+		t->text = xcalloc(n + 1, sizeof(char *));
 		for (size_t k = 0; k < n; k++) {
 			t->lang[k] = l->title.lang[k];
 			t->text[k] = l->title.text[k];
@@ -956,9 +932,7 @@ int cmd_build(int argc, char **argv)
 		goto done;
 	}
 	b.c = &course;
-	b.lessons = calloc(course.lessons_count, sizeof(*b.lessons));
-	if (!b.lessons)
-		cli_oom();
+	b.lessons = xcalloc(course.lessons_count, sizeof(*b.lessons));
 	for (size_t i = 0; i < course.lessons_count; i++) {
 		b.lessons[i].src = &course.lessons[i];
 		rc = load_lesson(&b, &b.lessons[i]);

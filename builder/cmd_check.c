@@ -11,6 +11,7 @@
 #include "lint.h"
 #include "problems.h"
 #include "source.h"
+#include "xalloc.h"
 
 static const char usage[] =
         "usage: sampan-build check [-q] DIR|ARCHIVE\n"
@@ -32,11 +33,7 @@ static void print_problems(const struct problems *p, bool quiet)
 	struct problems shown = *p;
 
 	if (quiet) {
-		shown.v = calloc(p->count + 1, sizeof(*shown.v));
-		if (!shown.v) {
-			cli_error("out of memory");
-			return;
-		}
+		shown.v = xcalloc(p->count + 1, sizeof(*shown.v));
 		shown.count = 0;
 		for (size_t i = 0; i < p->count; i++)
 			if (p->v[i].level == PROBLEM_ERROR)

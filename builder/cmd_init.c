@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "course.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 static const char usage[] =
         "usage: sampan-build init [--language TAG] [--title TEXT] DIR\n"
@@ -55,9 +56,7 @@ static void created_add(struct created *c, const char *path, bool dir)
 
 	if (c->count == CREATED_MAX)
 		abort(); /* a bug: the count is fixed by this file */
-	p = strdup(path);
-	if (!p)
-		cli_oom();
+	p = xstrdup(path);
 	c->path[c->count] = p;
 	c->dir[c->count] = dir;
 	c->count++;
@@ -86,10 +85,7 @@ static void created_keep(struct created *c)
 static char *join(const char *dir, const char *name)
 {
 	size_t n = strlen(dir) + 1 + strlen(name) + 1;
-	char *p = malloc(n);
-
-	if (!p)
-		cli_oom();
+	char *p = xmalloc(n);
 	snprintf(p, n, "%s/%s", dir, name);
 	return p;
 }
@@ -558,13 +554,10 @@ static int make_dir(struct created *c, const char *path)
 static int make_dirs(struct created *c, const char *dir)
 {
 	size_t len = strlen(dir);
-	char *p = malloc(len + 1);
+	char *p = xstrdup(dir);
 	int rc = EXIT_YES;
 	struct stat sb;
 
-	if (!p)
-		cli_oom();
-	memcpy(p, dir, len + 1);
 	for (size_t i = 1; i <= len && rc == EXIT_YES; i++) {
 		if (p[i] != '/' && p[i] != '\0')
 			continue;
@@ -610,7 +603,7 @@ static int dir_is_empty(const char *dir)
 	return empty;
 }
 
-/* The folder's own name (of its real path, so "." works); malloc'd, or NULL. */
+/* The folder's own name (of its real path, so "." works); malloc'd, or NULL when it has none. */
 static char *folder_name(const char *dir)
 {
 	char *real = realpath(dir, NULL), *slash, *name;
@@ -618,10 +611,8 @@ static char *folder_name(const char *dir)
 	if (!real)
 		return NULL;
 	slash = strrchr(real, '/');
-	name = strdup(slash ? slash + 1 : real);
+	name = xstrdup(slash ? slash + 1 : real);
 	free(real);
-	if (!name)
-		cli_oom();
 	return name;
 }
 
@@ -639,9 +630,7 @@ static char *shell_word(const char *s)
 		if (ch <= ' ' || strchr("'\"\\$`!*?[]{}()<>|&;#~=%", ch))
 			plain = false;
 	}
-	out = malloc(n + extra + 1);
-	if (!out)
-		cli_oom();
+	out = xmalloc(n + extra + 1);
 	if (plain) {
 		memcpy(out, s, n + 1);
 		return out;
@@ -725,9 +714,7 @@ int cmd_init(int argc, char **argv)
 	len = strlen(arg_dir);
 	while (len > 1 && arg_dir[len - 1] == '/')
 		len--;
-	dir = malloc(len + 1);
-	if (!dir)
-		cli_oom();
+	dir = xmalloc(len + 1);
 	memcpy(dir, arg_dir, len);
 	dir[len] = '\0';
 

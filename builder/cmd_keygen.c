@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "minisign.h"
 #include "outfile.h"
+#include "xalloc.h"
 
 static const char usage[] =
         "usage: sampan-build keygen -o NAME [options]\n"
@@ -38,10 +39,7 @@ static const char usage[] =
 static char *with_ext(const char *name, const char *ext)
 {
 	size_t n = strlen(name) + strlen(ext) + 1;
-	char *p = malloc(n);
-
-	if (!p)
-		cli_oom();
+	char *p = xmalloc(n);
 	snprintf(p, n, "%s%s", name, ext);
 	return p;
 }

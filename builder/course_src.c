@@ -12,28 +12,18 @@
 #include "courseyml.h"
 #include "pathname.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 #define YML_MAX (1024 * 1024)
 #define FILES_MAX 65000 /* a bundle holds at most 65,000 entries (bundle-v1.md, section 3.8) */
 #define DEPTH_MAX 64
 #define FAT32_FILE_MAX 0xFFFFFFFFull /* the largest file FAT32 holds */
 
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-	if (!d)
-		cli_oom();
-	return d;
-}
-
 /* a + "/" + b, or b when a is empty; malloc'd. */
 static char *join(const char *a, const char *b)
 {
 	size_t na = strlen(a), nb = strlen(b);
-	char *s = malloc(na + nb + 2);
-
-	if (!s)
-		cli_oom();
+	char *s = xmalloc(na + nb + 2);
 	if (na) {
 		memcpy(s, a, na);
 		s[na++] = '/';
@@ -75,9 +65,7 @@ static void add_file(struct walk *w, const char *rel, uint64_t size)
 	}
 	if (c->files_count == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 64;
-		struct src_file *v = realloc(c->files, cap * sizeof(*v));
-		if (!v)
-			cli_oom();
+		struct src_file *v = xrealloc(c->files, cap * sizeof(*v));
 		c->files = v;
 		w->cap = cap;
 	}
@@ -107,9 +95,7 @@ static void walk_dir(struct walk *w, const char *rel, int depth)
 		if (count == cap) {
 			char **v;
 			cap = cap ? cap * 2 : 32;
-			v = realloc(names, cap * sizeof(*v));
-			if (!v)
-				cli_oom();
+			v = xrealloc(names, cap * sizeof(*v));
 			names = v;
 		}
 		names[count++] = xstrdup(e->d_name);
@@ -165,7 +151,7 @@ static char *fold(const char *s, size_t *len)
 
 	if (pathname_fold(s, strlen(s), &key, len, &err) != BUNDLE_OK) {
 		if (err.status == BUNDLE_NOMEM)
-			cli_oom();
+			xalloc_die();
 		return NULL;
 	}
 	return key;
@@ -226,22 +212,20 @@ static void check_names(struct course_src *c, struct problems *p)
 {
 	static const char *const reserved[] = { "index.html", "mimetype", COURSE_SRC_ASSETS,
 		                                "META-INF" };
-	struct named rsv[4], *v = calloc(c->files_count + c->lessons_count + 1, sizeof(*v));
-	const char **names = calloc(c->files_count + c->lessons_count + 1, sizeof(*names));
-	size_t *lens = calloc(c->files_count + c->lessons_count + 1, sizeof(*lens));
+	struct named rsv[4], *v = xcalloc(c->files_count + c->lessons_count + 1, sizeof(*v));
+	const char **names = xcalloc(c->files_count + c->lessons_count + 1, sizeof(*names));
+	size_t *lens = xcalloc(c->files_count + c->lessons_count + 1, sizeof(*lens));
 	size_t n = 0, before = p->errors;
 	struct bundle_error err;
 	char reason[BUNDLE_ERROR_MESSAGE_MAX];
 
-	if (!v || !names || !lens)
-		cli_oom();
 	for (size_t i = 0; i < 4; i++)
 		rsv[i].key = fold(reserved[i], &rsv[i].key_len);
 	for (size_t i = 0; i < c->files_count; i++) {
 		const char *path = c->files[i].path;
 		if (pathname_check(path, strlen(path), true, &err) != BUNDLE_OK) {
 			if (err.status == BUNDLE_NOMEM)
-				cli_oom();
+				xalloc_die();
 			problems_add(p, PROBLEM_ERROR, path, 0, 0,
 			             "name not allowed in a bundle: %s",
 			             courseyml_name_reason(&err, reason, sizeof(reason)));
@@ -320,7 +304,7 @@ static void check_names(struct course_src *c, struct problems *p)
 	}
 	if (p->errors == before && pathname_check_set(names, lens, n, &err) != BUNDLE_OK) {
 		if (err.status == BUNDLE_NOMEM)
-			cli_oom();
+			xalloc_die();
 		problems_add(p, PROBLEM_ERROR, COURSE_SRC_YML, 0, 0, "%s",
 		             bundle_error_reason(&err, reason, sizeof(reason)));
 	}
@@ -405,9 +389,7 @@ static bool load_yml(struct course_src *c, struct problems *p, bool *found)
 		goto cleanup;
 	}
 	len = (size_t)sb.st_size;
-	text = malloc(len + 1);
-	if (!text)
-		cli_oom();
+	text = xmalloc(len + 1);
 	f = fopen(path, "rb");
 	if (!f || fread(text, 1, len, f) != len) {
 		problems_add(p, PROBLEM_ERROR, COURSE_SRC_YML, 0, 0, "cannot read: %s",

@@ -11,6 +11,7 @@
 #include "course.h"
 #include "manifest.h"
 #include "pathname.h"
+#include "xalloc.h"
 
 #define KNOWN_MAX 16 /* keys of one mapping that the format knows */
 #define TEXTS_MAX 300 /* languages of one text */
@@ -22,29 +23,6 @@ struct ctx {
 	struct problems *p;
 	bool fatal;
 };
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *v = calloc(n ? n : 1, size);
-	if (!v)
-		cli_oom();
-	return v;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-	if (!d)
-		cli_oom();
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
-static char *xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
 
 static unsigned clamp_uint(size_t v)
 {
@@ -143,16 +121,8 @@ static char *get_required(struct ctx *x, const yaml_node_t *n, const char *what)
 
 static void texts_add(struct src_texts *t, const char *lang, const char *text)
 {
-	char **l = realloc(t->lang, (t->count + 1) * sizeof(*l));
-	char **v;
-
-	if (!l)
-		cli_oom();
-	t->lang = l;
-	v = realloc(t->text, (t->count + 1) * sizeof(*v));
-	if (!v)
-		cli_oom();
-	t->text = v;
+	t->lang = xreallocarray(t->lang, t->count + 1, sizeof(*t->lang));
+	t->text = xreallocarray(t->text, t->count + 1, sizeof(*t->text));
 	t->lang[t->count] = xstrdup(lang);
 	t->text[t->count] = xstrdup(text);
 	t->count++;
@@ -498,9 +468,7 @@ static void parse_lesson(struct ctx *x, const yaml_node_t *item)
 			       "'title' has no text in '%s', the course's language", c->language);
 	}
 	{
-		struct src_lesson *v = realloc(c->lessons, (c->lessons_count + 1) * sizeof(*v));
-		if (!v)
-			cli_oom();
+		struct src_lesson *v = xrealloc(c->lessons, (c->lessons_count + 1) * sizeof(*v));
 		c->lessons = v;
 		c->lessons[c->lessons_count++] = l;
 		return;
@@ -769,7 +737,7 @@ static void syntax_error(const yaml_parser_t *parser, const char *text, size_t l
 	char hint[160] = "";
 
 	if (parser->error == YAML_MEMORY_ERROR)
-		cli_oom();
+		xalloc_die();
 	if (parser->error == YAML_READER_ERROR) {
 		offset_position(text, len, parser->problem_offset, &line, &col);
 		problems_add(p, PROBLEM_ERROR, COURSE_SRC_YML, line, col, "%s", problem);
@@ -793,7 +761,7 @@ bool courseyml_parse(const char *text, size_t len, struct course_src *c, struct 
 	struct ctx x = { .doc = &doc, .c = c, .p = p, .fatal = false };
 
 	if (!yaml_parser_initialize(&parser))
-		cli_oom();
+		xalloc_die();
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	if (!yaml_parser_load(&parser, &doc)) {

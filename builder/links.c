@@ -9,22 +9,7 @@
 #include "course.h"
 #include "pathname.h"
 #include "subtitle.h"
-
-static void *xmalloc(size_t n)
-{
-	void *v = malloc(n ? n : 1);
-	if (!v)
-		cli_oom();
-	return v;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *d = xmalloc(n + 1);
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
+#include "xalloc.h"
 
 static int hex_value(char ch)
 {
@@ -198,7 +183,7 @@ void link_resolve(const struct course_src *c, const char *from, const char *url,
 		return;
 	if (pathname_check(out->path, strlen(out->path), true, &err) != BUNDLE_OK) {
 		if (err.status == BUNDLE_NOMEM)
-			cli_oom();
+			xalloc_die();
 		free(out->path);
 		out->path = NULL;
 		return;
@@ -304,9 +289,7 @@ size_t media_tracks(const struct course_src *c, const char *video_path, struct m
 		if (!subtitle_lang(video_path, path, lang))
 			continue;
 		{
-			struct media_track *nv = realloc(v, (count + 1) * sizeof(*nv));
-			if (!nv)
-				cli_oom();
+			struct media_track *nv = xrealloc(v, (count + 1) * sizeof(*nv));
 			v = nv;
 		}
 		v[count].path = xstrndup(path, strlen(path));

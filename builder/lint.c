@@ -14,6 +14,7 @@
 #include "mediainfo.h"
 #include "utf8.h"
 #include "vtt.h"
+#include "xalloc.h"
 
 #define LESSON_MAX (16u << 20) /* bytes of Markdown in one lesson */
 #define VTT_MAX (32u << 20) /* bytes of one subtitle file */
@@ -30,10 +31,7 @@ struct lint {
 static char *join(const char *a, const char *b)
 {
 	size_t na = strlen(a), nb = strlen(b);
-	char *s = malloc(na + nb + 2);
-
-	if (!s)
-		cli_oom();
+	char *s = xmalloc(na + nb + 2);
 	memcpy(s, a, na);
 	s[na] = '/';
 	memcpy(s + na + 1, b, nb + 1);
@@ -63,9 +61,7 @@ static char *read_file(struct lint *L, const char *path, size_t max, size_t *len
 		goto cleanup;
 	}
 	*len = (size_t)sb.st_size;
-	text = malloc(*len + 1);
-	if (!text)
-		cli_oom();
+	text = xmalloc(*len + 1);
 	if (fread(text, 1, *len, f) != *len) {
 		problems_add(L->p, PROBLEM_ERROR, path, 0, 0, "cannot read: %s",
 		             ferror(f) ? strerror(errno) : "the file changed while it was read");
@@ -142,7 +138,7 @@ static void load_lessons(struct lint *L)
 		check_utf8(L, l->file, text, len);
 		L->docs[i] = md_parse(text, len, c->allow_html);
 		if (!L->docs[i])
-			cli_oom();
+			xalloc_die();
 		{
 			size_t nd;
 			const struct md_dropped *d = md_dropped(L->docs[i], &nd);
@@ -224,9 +220,7 @@ static void report_missing(struct lint *L, const char *file, const struct md_ref
 	problems_quote(path, q);
 	if (ends_with_ci(path, ".html")) {
 		/* A link to the page the builder makes: the source links to the .md. */
-		char *md = malloc(n + 1);
-		if (!md)
-			cli_oom();
+		char *md = xmalloc(n + 1);
 		memcpy(md, path, n - 5);
 		memcpy(md + n - 5, ".md", 4);
 		if (course_src_lesson_by_file(c, md))
@@ -362,7 +356,7 @@ static void check_vtt(struct lint *L, const char *path)
 		return;
 	check_utf8(L, path, text, len);
 	if (!vtt_parse(text, len, path, &v, L->p))
-		cli_oom();
+		xalloc_die();
 	vtt_release(&v);
 	free(text);
 }
@@ -388,10 +382,8 @@ void lint_course(const struct course_src *c, struct problems *p)
 {
 	struct lint L = { .c = c, .p = p, .docs = NULL, .used = NULL };
 
-	L.docs = calloc(c->lessons_count + 1, sizeof(*L.docs));
-	L.used = calloc(c->files_count + 1, sizeof(*L.used));
-	if (!L.docs || !L.used)
-		cli_oom();
+	L.docs = xcalloc(c->lessons_count + 1, sizeof(*L.docs));
+	L.used = xcalloc(c->files_count + 1, sizeof(*L.used));
 	load_lessons(&L);
 	for (size_t i = 0; i < c->lessons_count; i++) {
 		size_t n;

@@ -17,6 +17,7 @@
 #include "sanitize.h"
 #include "sbuf.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 /* Only a bound for the buffers: no lesson comes near it. */
 #define MD_TEXT_MAX ((size_t)1 << 30)
@@ -51,7 +52,7 @@ static void *md_calloc(size_t n, size_t size)
 	void *p = calloc(n, size);
 
 	if (!p && n && size)
-		cli_oom();
+		xalloc_die();
 	return p;
 }
 
@@ -60,7 +61,7 @@ static void *md_realloc(void *p, size_t size)
 	void *q = realloc(p, size);
 
 	if (!q && size)
-		cli_oom();
+		xalloc_die();
 	return q;
 }
 

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 void problems_init(struct problems *p)
 {
@@ -33,25 +34,20 @@ void problems_add(struct problems *p, enum problem_level level, const char *file
 
 	if (p->count == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
-		struct problem *v = realloc(p->v, cap * sizeof(*v));
-		if (!v)
-			cli_oom();
-		p->v = v;
+		p->v = xreallocarray(p->v, cap, sizeof(*p->v));
 		p->cap = cap;
 	}
 	pr = &p->v[p->count];
 	pr->level = level;
 	pr->line = line;
 	pr->col = col;
-	pr->file = strdup(file ? file : "");
+	pr->file = xstrdup(file ? file : "");
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (!pr->file || n < 0)
-		cli_oom();
-	pr->message = malloc((size_t)n + 1);
-	if (!pr->message)
-		cli_oom();
+	if (n < 0)
+		xalloc_die();
+	pr->message = xmalloc((size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(pr->message, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -88,10 +84,8 @@ void problems_sort(struct problems *p)
 
 	if (p->count < 2)
 		return;
-	order = malloc(p->count * sizeof(*order));
-	sorted = malloc(p->count * sizeof(*sorted));
-	if (!order || !sorted)
-		cli_oom();
+	order = xreallocarray(NULL, p->count, sizeof(*order));
+	sorted = xreallocarray(NULL, p->count, sizeof(*sorted));
 	for (size_t i = 0; i < p->count; i++)
 		order[i] = &p->v[i];
 	qsort(order, p->count, sizeof(*order), cmp_problem);

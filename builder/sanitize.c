@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "sbuf.h"
+#include "xalloc.h"
 
 #define OUT_MAX ((size_t)1 << 31)
 #define DEPTH_MAX 400 /* gumbo nests at most this deep in practice; deeper is text */
@@ -24,12 +25,8 @@
 
 static void *g_alloc(void *ud, size_t size)
 {
-	void *p = malloc(size ? size : 1);
-
 	(void)ud;
-	if (!p)
-		cli_oom();
-	return p;
+	return xmalloc(size);
 }
 
 static void g_free(void *ud, void *p)
@@ -339,7 +336,7 @@ struct san {
 static void add(struct san *s, const char *p, size_t n)
 {
 	if (!sbuf_add(&s->out, p, n))
-		cli_oom();
+		xalloc_die();
 }
 
 static void adds(struct san *s, const char *p)
@@ -600,7 +597,7 @@ char *sanitize_html(const char *html, size_t len, sanitize_report_fn report_fn, 
 	parsed_release(&p);
 	out = sbuf_take(&s.out, NULL);
 	if (!out)
-		cli_oom();
+		xalloc_die();
 	return out;
 }
 

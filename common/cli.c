@@ -60,12 +60,6 @@ int cli_exit_for(enum bundle_status st)
 	}
 }
 
-void cli_oom(void)
-{
-	cli_error("out of memory");
-	exit(EXIT_SYSTEM);
-}
-
 int cli_bundle_error(const char *file, const struct bundle_error *err)
 {
 	if (file)

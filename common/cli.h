@@ -38,13 +38,6 @@ void cli_warning(const char *fmt, ...)
 int cli_bundle_error(const char *file, const struct bundle_error *err);
 /* The exit code for a library status. */
 int cli_exit_for(enum bundle_status st);
-/* Out of memory in a program: say so and exit 3. */
-void cli_oom(void)
-#if defined(__GNUC__)
-        __attribute__((noreturn))
-#endif
-        ;
-
 /* Colour on f: a terminal, NO_COLOR unset, TERM not "dumb". */
 bool cli_color(FILE *f);
 /* A person is there: stdin and stderr are terminals. */

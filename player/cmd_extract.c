@@ -34,6 +34,7 @@
 #include "pathname.h"
 #include "player.h"
 #include "trust.h"
+#include "xalloc.h"
 
 enum { OPT_TRUST_DIR = 256 };
 
@@ -85,17 +86,10 @@ static void remember(struct extract *x, const char *path, size_t len, bool dir)
 {
 	if (x->made_count == x->made_cap) {
 		size_t ncap = x->made_cap ? x->made_cap * 2 : 64;
-		struct made *p = realloc(x->made, ncap * sizeof(*p));
-		if (!p)
-			cli_oom();
-		x->made = p;
+		x->made = xreallocarray(x->made, ncap, sizeof(*x->made));
 		x->made_cap = ncap;
 	}
-	x->made[x->made_count].path = malloc(len + 1);
-	if (!x->made[x->made_count].path)
-		cli_oom();
-	memcpy(x->made[x->made_count].path, path, len);
-	x->made[x->made_count].path[len] = '\0';
+	x->made[x->made_count].path = xstrndup(path, len);
 	x->made[x->made_count].dir = dir;
 	x->made_count++;
 }
@@ -196,9 +190,7 @@ static int write_entry(struct extract *x, size_t i, const struct bundle_entry *e
 		return rc;
 	}
 	/* A large stored entry: bundle_read_range checks each chunk it reads against META-INF/chunks. */
-	data = malloc(READ_PIECE);
-	if (!data)
-		cli_oom();
+	data = xmalloc(READ_PIECE);
 	for (uint64_t off = 0; off < e->size && rc == EXIT_YES;) {
 		size_t n = e->size - off > READ_PIECE ? READ_PIECE : (size_t)(e->size - off);
 		if (player_interrupted()) {
@@ -241,9 +233,7 @@ static int extract_entry(struct extract *x, size_t i)
 	plen = slash ? (size_t)(slash - e.name) : 0;
 	{
 		size_t n = strlen(x->dir) + e.name_len + 2;
-		shown = malloc(n);
-		if (!shown)
-			cli_oom();
+		shown = xmalloc(n);
 		snprintf(shown, n, "%s/%s", x->dir, e.name);
 	}
 	/* Entries come sorted, so that neighbours mostly share their folder. */
@@ -259,9 +249,7 @@ static int extract_entry(struct extract *x, size_t i)
 			free(shown);
 			return EXIT_SYSTEM;
 		}
-		x->cur_path = malloc(plen + 1);
-		if (!x->cur_path)
-			cli_oom();
+		x->cur_path = xmalloc(plen + 1);
 		memcpy(x->cur_path, e.name, plen);
 		x->cur_path[plen] = '\0';
 		x->cur_len = plen;

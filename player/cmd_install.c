@@ -30,6 +30,7 @@
 #include "player.h"
 #include "trust.h"
 #include "updates.h"
+#include "xalloc.h"
 
 enum { OPT_TRUST_DIR = 256 };
 
@@ -69,10 +70,7 @@ static const char usage[] =
 static char *join3(const char *a, const char *b, const char *c)
 {
 	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
-	char *p = malloc(n);
-
-	if (!p)
-		cli_oom();
+	char *p = xmalloc(n);
 	snprintf(p, n, "%s%s%s", a, b, c);
 	return p;
 }
@@ -164,16 +162,12 @@ static int find_installed(const char *lib, const struct trust *trust, const char
 		    strcmp(bundle_manifest(b)->id, id) == 0) {
 			if (n == cap) {
 				size_t ncap = cap ? cap * 2 : 4;
-				struct installed *p = realloc(v, ncap * sizeof(*p));
-				if (!p)
-					cli_oom();
+				struct installed *p = xrealloc(v, ncap * sizeof(*p));
 				v = p;
 				cap = ncap;
 			}
-			v[n].name = strdup(de->d_name);
-			v[n].version = strdup(bundle_manifest(b)->version);
-			if (!v[n].name || !v[n].version)
-				cli_oom();
+			v[n].name = xstrdup(de->d_name);
+			v[n].version = xstrdup(bundle_manifest(b)->version);
 			n++;
 		}
 		bundle_close(b);
@@ -195,13 +189,11 @@ static int find_installed(const char *lib, const struct trust *trust, const char
 static int copy_bundle(struct bundle *b, int out, const char *shown)
 {
 	uint64_t size = bundle_file_size(b), off = 0;
-	unsigned char *buf = malloc(COPY_PIECE);
+	unsigned char *buf = xmalloc(COPY_PIECE);
 	struct cli_progress progress;
 	struct bundle_error err;
 	int rc = EXIT_YES;
 
-	if (!buf)
-		cli_oom();
 	cli_progress_start(&progress, "Copying");
 	while (off < size) {
 		size_t n = size - off > COPY_PIECE ? COPY_PIECE : (size_t)(size - off);
@@ -254,7 +246,7 @@ static int check_copy(const char *tmp, const char *shown, const struct trust *tr
 	if (st == BUNDLE_OK)
 		st = bundle_verify_content(b, NULL, NULL, &err);
 	if (st == BUNDLE_NOMEM)
-		cli_oom();
+		xalloc_die();
 	if (st != BUNDLE_OK) {
 		cli_error("%s: the copy does not verify (a failing disk?): %s", shown, err.message);
 		rc = EXIT_SYSTEM;
@@ -429,10 +421,7 @@ static int open_library(const char *lib, const struct trust *trust, struct bundl
 		    bundle_verify(b, trust, &err) == BUNDLE_OK) {
 			if (n == cap) {
 				size_t ncap = cap ? cap * 2 : 8;
-				struct bundle **p = realloc(v, ncap * sizeof(*p));
-				if (!p)
-					cli_oom();
-				v = p;
+				v = xreallocarray(v, ncap, sizeof(*v));
 				cap = ncap;
 			}
 			v[n++] = b;

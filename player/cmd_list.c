@@ -20,6 +20,7 @@
 #include "player.h"
 #include "trust.h"
 #include "updates.h"
+#include "xalloc.h"
 
 enum { OPT_TRUST_DIR = 256 };
 
@@ -79,15 +80,11 @@ static int read_names(const char *dir, char ***names, size_t *count)
 			continue;
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 16;
-			char **p = realloc(v, ncap * sizeof(*p));
-			if (!p)
-				cli_oom();
+			char **p = xrealloc(v, ncap * sizeof(*p));
 			v = p;
 			cap = ncap;
 		}
-		v[n] = strdup(de->d_name);
-		if (!v[n])
-			cli_oom();
+		v[n] = xstrdup(de->d_name);
 		n++;
 	}
 	if (errno != 0) {
@@ -146,15 +143,6 @@ struct listed {
 	struct update *u;
 };
 
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		cli_oom();
-	return d;
-}
-
 static void examine(const char *dir, const char *name, const struct trust *trust, struct listed *x)
 {
 	struct bundle *b = NULL;
@@ -164,9 +152,7 @@ static void examine(const char *dir, const char *name, const struct trust *trust
 	size_t n = strlen(dir) + strlen(name) + 2;
 
 	memset(x, 0, sizeof(*x));
-	x->path = malloc(n);
-	if (!x->path)
-		cli_oom();
+	x->path = xmalloc(n);
 	snprintf(x->path, n, "%s/%s", dir, name);
 	bundle_quote(x->qname, sizeof(x->qname), name, strlen(name));
 	if (player_is_update_name(name)) {
@@ -177,7 +163,7 @@ static void examine(const char *dir, const char *name, const struct trust *trust
 			snprintf(x->size, sizeof(x->size), "-");
 		st = update_open(x->path, trust, &x->u, &err);
 		if (st == BUNDLE_NOMEM)
-			cli_oom();
+			xalloc_die();
 		if (st != BUNDLE_OK)
 			x->reason = xstrdup(err.message);
 		return;
@@ -186,7 +172,7 @@ static void examine(const char *dir, const char *name, const struct trust *trust
 	if (st == BUNDLE_OK)
 		st = bundle_verify(b, trust, &err);
 	if (st == BUNDLE_NOMEM)
-		cli_oom();
+		xalloc_die();
 	if (st == BUNDLE_OK) {
 		const struct course *c = bundle_course(b);
 		const char *title = course_text_get(&c->title, c->language, c->language);
@@ -212,12 +198,10 @@ static void examine(const char *dir, const char *name, const struct trust *trust
 /* The player's choice among the verified bundles: the same rule as `serve` (choose.h). */
 static void choose(struct listed *v, size_t n)
 {
-	struct choose_item *items = calloc(n ? n : 1, sizeof(*items));
-	struct listed **of = calloc(n ? n : 1, sizeof(*of));
+	struct choose_item *items = xcalloc(n, sizeof(*items));
+	struct listed **of = xcalloc(n, sizeof(*of));
 	size_t m = 0;
 
-	if (!items || !of)
-		cli_oom();
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].verified)
 			continue;
@@ -230,7 +214,7 @@ static void choose(struct listed *v, size_t n)
 		m++;
 	}
 	if (!choose_served(items, m))
-		cli_oom();
+		xalloc_die();
 	for (size_t i = 0; i < m; i++)
 		of[i]->reason = items[i].reason; /* NULL when served */
 	free(items);
@@ -241,26 +225,20 @@ static void choose(struct listed *v, size_t n)
 static void judge_update(struct listed *x, const struct listed *v, size_t n)
 {
 	const struct update_info *in = update_info(x->u);
-	struct update_candidate *c = calloc(n ? n : 1, sizeof(*c));
+	struct update_candidate *c = xcalloc(n ? n : 1, sizeof(*c));
 	size_t m = 0, k;
 	enum bundle_rule rule;
 	char *why = NULL;
 
-	if (!c)
-		cli_oom();
 	for (size_t i = 0; i < n; i++)
 		if (v[i].verified)
 			c[m++] = (struct update_candidate){ v[i].path, v[i].id, v[i].digest };
 	k = player_update_base(in, c, m, &rule, &why);
 	if (k == m && !why)
-		cli_oom();
+		xalloc_die();
 	if (k < m) {
-		size_t len = strlen(c[k].path) + strlen(in->from) + strlen(in->to) + 64;
-		why = malloc(len);
-		if (!why)
-			cli_oom();
-		snprintf(why, len, "applies to %s (version %s), giving version %s", c[k].path,
-		         in->from, in->to);
+		why = xasprintf("applies to %s (version %s), giving version %s", c[k].path,
+		                in->from, in->to);
 		x->verified = true; /* UPDATE */
 	}
 	x->reason = why;
@@ -366,9 +344,7 @@ int cmd_list(int argc, char **argv)
 		goto done;
 	rc = read_names(dir, &names, &count);
 	if (count > 0) {
-		struct listed *v = calloc(count, sizeof(*v));
-		if (!v)
-			cli_oom();
+		struct listed *v = xcalloc(count, sizeof(*v));
 		for (size_t i = 0; i < count; i++)
 			examine(dir, names[i], &trust, &v[i]);
 		choose(v, count);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "xalloc.h"
 
 char *player_user_dir(const char *xdg_var, const char *home_fallback, const char *sub)
 {
@@ -18,18 +19,14 @@ char *player_user_dir(const char *xdg_var, const char *home_fallback, const char
 
 	if (xdg && xdg[0] == '/') {
 		n = strlen(xdg) + strlen(sub) + sizeof("/sampan/");
-		dir = malloc(n);
-		if (!dir)
-			cli_oom();
+		dir = xmalloc(n);
 		snprintf(dir, n, "%s/sampan%s%s", xdg, sep, sub);
 		return dir;
 	}
 	if (!home || home[0] != '/')
 		return NULL;
 	n = strlen(home) + strlen(home_fallback) + strlen(sub) + sizeof("//sampan/");
-	dir = malloc(n);
-	if (!dir)
-		cli_oom();
+	dir = xmalloc(n);
 	snprintf(dir, n, "%s/%s/sampan%s%s", home, home_fallback, sep, sub);
 	return dir;
 }
