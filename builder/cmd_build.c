@@ -25,6 +25,7 @@
 #include "mediainfo.h"
 #include "minisign.h"
 #include "page.h"
+#include "path.h"
 #include "problems.h"
 #include "sbuf.h"
 #include "searchtext.h"
@@ -200,14 +201,6 @@ struct build {
 	const struct src_lesson *current;
 };
 
-static char *path_in(const struct course_src *c, const char *rel)
-{
-	size_t n = strlen(c->root) + strlen(rel) + 2;
-	char *p = xmalloc(n);
-	snprintf(p, n, "%s/%s", c->root, rel);
-	return p;
-}
-
 static void free_tracks(struct build *b)
 {
 	for (size_t i = 0; i < b->tracks_count; i++)
@@ -257,7 +250,7 @@ static void resolve(void *ctx, enum md_ref_kind kind, const char *url, struct md
 	if (l.kind == LINK_LESSON) {
 		out->href = link_relative(lesson->page, l.lesson->page, l.fragment);
 	} else if (l.kind == LINK_FILE) {
-		char *disk = path_in(b->c, l.path);
+		char *disk = path_join(b->c->root, l.path);
 		out->href = link_relative(lesson->page, l.path, l.fragment);
 		pathset_add(&b->files, l.path);
 		if (kind == MD_REF_IMAGE && media_is_video(l.path)) {
@@ -297,7 +290,7 @@ static void resolve(void *ctx, enum md_ref_kind kind, const char *url, struct md
 static int load_lesson(struct build *b, struct lesson_work *w)
 {
 	const struct course_src *c = b->c;
-	char *path = path_in(c, w->src->file);
+	char *path = path_join(c->root, w->src->file);
 	const char *title;
 	struct stat sb;
 	char *text;
@@ -530,7 +523,7 @@ static char *render_search(struct build *b)
 			pathset_add(&seen, l.path);
 			nt = media_tracks(c, l.path, &tracks);
 			for (size_t t = 0; t < nt; t++) {
-				char *disk = path_in(c, tracks[t].path);
+				char *disk = path_join(c->root, tracks[t].path);
 				struct problems ignored;
 				struct vtt v = { NULL, 0 };
 				size_t len = 0;
@@ -702,7 +695,7 @@ static bool add_data(struct bundle_writer *w, const char *name, const char *data
 static bool add_file(struct bundle_writer *w, const struct course_src *c, const char *name)
 {
 	struct bundle_error err;
-	char *disk = path_in(c, name);
+	char *disk = path_join(c->root, name);
 	bool ok = bundle_writer_add_file(w, name, disk, &err) == BUNDLE_OK;
 
 	if (!ok)

@@ -19,6 +19,7 @@
 #include "builder.h"
 #include "cli.h"
 #include "course.h"
+#include "path.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -80,14 +81,6 @@ static void created_keep(struct created *c)
 	for (size_t i = 0; i < c->count; i++)
 		free(c->path[i]);
 	c->count = 0;
-}
-
-static char *join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + 1 + strlen(name) + 1;
-	char *p = xmalloc(n);
-	snprintf(p, n, "%s/%s", dir, name);
-	return p;
 }
 
 /* A title fits on a line: non-empty UTF-8, no control characters, bounded. */
@@ -461,7 +454,7 @@ static const char *const guide_md[] = {
 static int write_parts(struct created *c, const char *dir, const char *rel,
                        const char *const *parts)
 {
-	char *path = join(dir, rel);
+	char *path = path_join(dir, rel);
 	int fd, rc = EXIT_SYSTEM;
 	FILE *f;
 
@@ -497,7 +490,7 @@ done:
 static int write_course_yml(struct created *c, const char *dir, const char *id, const char *lang,
                             const char *title)
 {
-	char *path = join(dir, "course.yml");
+	char *path = path_join(dir, "course.yml");
 	int fd, rc = EXIT_SYSTEM;
 	FILE *f;
 
@@ -746,7 +739,7 @@ int cmd_init(int argc, char **argv)
 
 	rc = write_course_yml(&made, dir, id, lang, title);
 	if (rc == EXIT_YES) {
-		sub = join(dir, "lessons");
+		sub = path_join(dir, "lessons");
 		rc = make_dir(&made, sub);
 		free(sub);
 	}
@@ -755,7 +748,7 @@ int cmd_init(int argc, char **argv)
 	if (rc == EXIT_YES)
 		rc = write_parts(&made, dir, "lessons/02-next-steps.md", lesson_2);
 	if (rc == EXIT_YES) {
-		sub = join(dir, "media");
+		sub = path_join(dir, "media");
 		rc = make_dir(&made, sub);
 		free(sub);
 	}

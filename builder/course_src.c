@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "courseyml.h"
+#include "path.h"
 #include "pathname.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -18,19 +19,6 @@
 #define FILES_MAX 65000 /* a bundle holds at most 65,000 entries (bundle-v1.md, section 3.8) */
 #define DEPTH_MAX 64
 #define FAT32_FILE_MAX 0xFFFFFFFFull /* the largest file FAT32 holds */
-
-/* a + "/" + b, or b when a is empty; malloc'd. */
-static char *join(const char *a, const char *b)
-{
-	size_t na = strlen(a), nb = strlen(b);
-	char *s = xmalloc(na + nb + 2);
-	if (na) {
-		memcpy(s, a, na);
-		s[na++] = '/';
-	}
-	memcpy(s + na, b, nb + 1);
-	return s;
-}
 
 struct walk {
 	struct course_src *c;
@@ -77,7 +65,7 @@ static void add_file(struct walk *w, const char *rel, uint64_t size)
 /* List the folder rel (relative to the root; "" for the root) and everything below it. */
 static void walk_dir(struct walk *w, const char *rel, int depth)
 {
-	char *dir = rel[0] ? join(w->c->root, rel) : xstrdup(w->c->root);
+	char *dir = rel[0] ? path_join(w->c->root, rel) : xstrdup(w->c->root);
 	char **names = NULL;
 	size_t count = 0, cap = 0;
 	DIR *d = opendir(dir);
@@ -104,8 +92,8 @@ static void walk_dir(struct walk *w, const char *rel, int depth)
 	if (count)
 		qsort(names, count, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < count && !w->too_many; i++) {
-		char *child = join(rel, names[i]);
-		char *full = join(w->c->root, child);
+		char *child = path_join(rel, names[i]);
+		char *full = path_join(w->c->root, child);
 		struct stat sb;
 
 		if (lstat(full, &sb) != 0)
@@ -360,7 +348,7 @@ static bool bad_utf8_at(const char *s, size_t len, unsigned *line, unsigned *col
 /* Read course.yml and parse it; false when the course cannot be built; *found: it exists. */
 static bool load_yml(struct course_src *c, struct problems *p, bool *found)
 {
-	char *path = join(c->root, COURSE_SRC_YML), *text = NULL;
+	char *path = path_join(c->root, COURSE_SRC_YML), *text = NULL;
 	struct stat sb;
 	FILE *f = NULL;
 	bool ok = false;

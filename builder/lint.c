@@ -12,6 +12,7 @@
 #include "links.h"
 #include "markdown.h"
 #include "mediainfo.h"
+#include "path.h"
 #include "utf8.h"
 #include "vtt.h"
 #include "xalloc.h"
@@ -28,16 +29,6 @@ struct lint {
 	bool *used; /* per file: a lesson references it */
 };
 
-static char *join(const char *a, const char *b)
-{
-	size_t na = strlen(a), nb = strlen(b);
-	char *s = xmalloc(na + nb + 2);
-	memcpy(s, a, na);
-	s[na] = '/';
-	memcpy(s + na + 1, b, nb + 1);
-	return s;
-}
-
 static bool ends_with_ci(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -48,7 +39,7 @@ static bool ends_with_ci(const char *s, const char *suffix)
 /* The file's bytes (malloc'd, NUL-terminated), or NULL with a problem at the file. */
 static char *read_file(struct lint *L, const char *path, size_t max, size_t *len)
 {
-	char *full = join(L->c->root, path), *text = NULL;
+	char *full = path_join(L->c->root, path), *text = NULL;
 	FILE *f = fopen(full, "rb");
 	struct stat sb;
 
@@ -318,7 +309,7 @@ static bool is_mp4(const char *path)
 
 static void check_mp4(struct lint *L, const char *path)
 {
-	char *full = join(L->c->root, path);
+	char *full = path_join(L->c->root, path);
 	enum mp4_layout layout = mediainfo_mp4(full, NULL, NULL);
 	const char *dot = strrchr(path, '.');
 	size_t stem = dot ? (size_t)(dot - path) : strlen(path);

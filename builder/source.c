@@ -18,6 +18,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "path.h"
+
 #define MAX_ENTRIES 200000
 #define MAX_TOTAL (64ull << 30) /* 64 GiB of course */
 #define MIN_FREE (256ull << 20) /* stop before the disk is full */
@@ -41,19 +43,9 @@ void source_close(struct source *s)
 	s->tmp = NULL;
 }
 
-static char *join(const char *a, const char *b)
-{
-	size_t n = strlen(a) + strlen(b) + 2;
-	char *p = malloc(n);
-
-	if (p)
-		snprintf(p, n, "%s/%s", a, b);
-	return p;
-}
-
 static bool has_course_yml(const char *dir)
 {
-	char *p = join(dir, "course.yml");
+	char *p = path_join(dir, "course.yml");
 	struct stat sb;
 	bool ok = p && lstat(p, &sb) == 0 && S_ISREG(sb.st_mode);
 
@@ -79,7 +71,7 @@ static char *course_root(const char *tmp)
 			continue;
 		n++;
 		free(only);
-		only = join(tmp, de->d_name);
+		only = path_join(tmp, de->d_name);
 	}
 	closedir(d);
 	if (n == 1 && only && has_course_yml(only))

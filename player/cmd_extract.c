@@ -31,6 +31,7 @@
 #include "cli.h"
 #include "cmdutil.h"
 #include "format.h"
+#include "path.h"
 #include "pathname.h"
 #include "player.h"
 #include "trust.h"
@@ -231,11 +232,7 @@ static int extract_entry(struct extract *x, size_t i)
 	}
 	slash = strrchr(e.name, '/');
 	plen = slash ? (size_t)(slash - e.name) : 0;
-	{
-		size_t n = strlen(x->dir) + e.name_len + 2;
-		shown = xmalloc(n);
-		snprintf(shown, n, "%s/%s", x->dir, e.name);
-	}
+	shown = path_join(x->dir, e.name);
 	/* Entries come sorted, so that neighbours mostly share their folder. */
 	if (x->cur < 0 || plen != x->cur_len || memcmp(e.name, x->cur_path, plen) != 0) {
 		if (x->cur >= 0)

@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "cmdutil.h"
 #include "outfile.h"
+#include "path.h"
 #include "player.h"
 #include "trust.h"
 #include "updates.h"
@@ -66,14 +67,6 @@ static const char usage[] =
         "\n"
         "Exit status: 0 installed, 1 refused (invalid bundle, downgrade), 2 usage,\n"
         "3 system error.\n";
-
-static char *join3(const char *a, const char *b, const char *c)
-{
-	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
-	char *p = xmalloc(n);
-	snprintf(p, n, "%s%s%s", a, b, c);
-	return p;
-}
 
 /* Whether name is a temporary copy of an install (or of sampan-build): .NAME.sampan.tmp-XXXXXX */
 static bool is_temp_name(const char *name)
@@ -156,7 +149,7 @@ static int find_installed(const char *lib, const struct trust *trust, const char
 		}
 		if (!player_is_bundle_name(de->d_name))
 			continue;
-		path = join3(lib, "/", de->d_name);
+		path = path_join(lib, de->d_name);
 		if (bundle_open(path, &b, &err) == BUNDLE_OK &&
 		    bundle_verify(b, trust, &err) == BUNDLE_OK &&
 		    strcmp(bundle_manifest(b)->id, id) == 0) {
@@ -271,7 +264,7 @@ static int put_in_place(struct bundle *b, int dfd, const char *lib, const char *
                         size_t others_count)
 {
 	const struct manifest *m = bundle_manifest(b);
-	char *tmp = NULL, *dest = join3(lib, "/", base);
+	char *tmp = NULL, *dest = path_join(lib, base);
 	struct bundle_error err;
 	sigset_t stop, old;
 	int fd = -1, rc = EXIT_YES;
@@ -376,12 +369,7 @@ static int install(const char *path, const char *lib, bool force, const struct t
 		}
 	}
 	/* Both grammars (manifest.h) make a safe file name: [a-z0-9.-] and [0-9.]. */
-	base = join3(m->id, "-", m->version);
-	{
-		char *name = join3(base, ".sampan", "");
-		free(base);
-		base = name;
-	}
+	base = xasprintf("%s-%s.sampan", m->id, m->version);
 	rc = put_in_place(b, dfd, lib, base, trust, others, others_count);
 done:
 	for (size_t i = 0; i < others_count; i++) {
@@ -416,7 +404,7 @@ static int open_library(const char *lib, const struct trust *trust, struct bundl
 		char *path;
 		if (!player_is_bundle_name(de->d_name))
 			continue;
-		path = join3(lib, "/", de->d_name);
+		path = path_join(lib, de->d_name);
 		if (bundle_open(path, &b, &err) == BUNDLE_OK &&
 		    bundle_verify(b, trust, &err) == BUNDLE_OK) {
 			if (n == cap) {
@@ -500,12 +488,9 @@ static int install_update(const char *path, const char *lib, bool force, const s
 			goto done;
 		}
 	}
-	name = join3(in->id, "-", in->to);
-	dest = join3(lib, "/", name);
+	name = xasprintf("%s-%s.sampan", in->id, in->to);
+	dest = path_join(lib, name);
 	free(name);
-	name = join3(dest, ".sampan", "");
-	free(dest);
-	dest = name;
 	name = NULL;
 	player_stop_signals(&stop);
 	pthread_sigmask(SIG_BLOCK, &stop, &old);

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "cmdutil.h"
 #include "course.h"
+#include "path.h"
 #include "player.h"
 #include "trust.h"
 #include "updates.h"
@@ -149,11 +150,9 @@ static void examine(const char *dir, const char *name, const struct trust *trust
 	struct bundle_error err;
 	enum bundle_status st;
 	struct stat sb;
-	size_t n = strlen(dir) + strlen(name) + 2;
 
 	memset(x, 0, sizeof(*x));
-	x->path = xmalloc(n);
-	snprintf(x->path, n, "%s/%s", dir, name);
+	x->path = path_join(dir, name);
 	bundle_quote(x->qname, sizeof(x->qname), name, strlen(name));
 	if (player_is_update_name(name)) {
 		x->is_update = true;

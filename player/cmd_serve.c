@@ -25,6 +25,7 @@
 #include "cmdutil.h"
 #include "indexer.h"
 #include "library.h"
+#include "path.h"
 #include "player.h"
 #include "qr.h"
 #include "search.h"
@@ -352,7 +353,7 @@ int cmd_serve(int argc, char **argv)
 		}
 	}
 	if (!cache)
-		cache = player_user_dir("XDG_CACHE_HOME", ".cache", "");
+		cache = path_user_dir("XDG_CACHE_HOME", ".cache", "");
 	/* Without any key every bundle is refused and listed so on the catalog: warn. */
 	if (lo.allow_unsigned)
 		cli_warning(
@@ -394,9 +395,8 @@ int cmd_serve(int argc, char **argv)
 	}
 	report(lib, &generation);
 	/* Search: indexed in the background, in the cache folder; serving never waits for it. */
-	if (cache && (search_db = malloc(strlen(cache) + sizeof("/" SEARCH_DB_NAME))) != NULL) {
-		snprintf(search_db, strlen(cache) + sizeof("/" SEARCH_DB_NAME), "%s/%s", cache,
-		         SEARCH_DB_NAME);
+	if (cache) {
+		search_db = path_join(cache, SEARCH_DB_NAME);
 		if (indexer_start(lib, search_db, &ix, &err) != BUNDLE_OK) {
 			cli_warning("search is not available: %s", err.message);
 			free(search_db);

@@ -8,28 +8,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "path.h"
 #include "xalloc.h"
-
-char *player_user_dir(const char *xdg_var, const char *home_fallback, const char *sub)
-{
-	const char *xdg = getenv(xdg_var), *home = getenv("HOME");
-	const char *sep = *sub ? "/" : "";
-	char *dir;
-	size_t n;
-
-	if (xdg && xdg[0] == '/') {
-		n = strlen(xdg) + strlen(sub) + sizeof("/sampan/");
-		dir = xmalloc(n);
-		snprintf(dir, n, "%s/sampan%s%s", xdg, sep, sub);
-		return dir;
-	}
-	if (!home || home[0] != '/')
-		return NULL;
-	n = strlen(home) + strlen(home_fallback) + strlen(sub) + sizeof("//sampan/");
-	dir = xmalloc(n);
-	snprintf(dir, n, "%s/%s/sampan%s%s", home, home_fallback, sep, sub);
-	return dir;
-}
 
 int player_trust_add_option(struct trust *t, const char *path)
 {
@@ -50,7 +30,7 @@ int player_trust_load_dir(struct trust *t, const char *dir, bool need_key)
 	int rc = EXIT_YES;
 
 	if (!dir)
-		dir = def = player_user_dir("XDG_CONFIG_HOME", ".config", "trusted");
+		dir = def = path_user_dir("XDG_CONFIG_HOME", ".config", "trusted");
 	where = dir ? dir : "a folder given with --trust-dir";
 	if (dir && trust_add_dir(t, dir, &err) != BUNDLE_OK) {
 		rc = cli_bundle_error(NULL, &err);

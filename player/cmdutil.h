@@ -1,7 +1,6 @@
 /*
- * cmdutil.h - what the commands of sampan-play share: the user's folders
- * (XDG), the trusted keys of --trust, --trust-dir and the default trust
- * folder, the full check of a bundle before it is used, and the signals and
+ * cmdutil.h - what the commands of sampan-play share: the trusted keys of
+ * --trust, --trust-dir and the default trust folder, the full check of a bundle before it is used, and the signals and
  * writes of the commands that change files.  Every function here reports
  * its own problems (cli.h) and returns an exit code where it can fail.
  */
@@ -16,14 +15,6 @@
 #include "trust.h"
 
 /*
- * The user's folder $XDG_VAR/sampan/SUB, else $HOME/HOME_FALLBACK/sampan/SUB
- * (no "/SUB" when sub is ""), as the XDG base directory rules say: an
- * XDG_* value that is unset, empty or relative is ignored.  NULL when
- * neither gives an absolute folder; else malloc'd (out of memory exits).
- */
-char *player_user_dir(const char *xdg_var, const char *home_fallback, const char *sub);
-
-/*
  * --trust PATH: add the public key in the file at path to t.  EXIT_YES, or
  * the problem reported and its exit code: EXIT_USAGE when the file is not a
  * key, EXIT_SYSTEM when it cannot be read.
@@ -33,7 +24,7 @@ int player_trust_add_option(struct trust *t, const char *path);
 /*
  * --trust-dir DIR: add every *.pub in dir to t (which holds the --trust
  * keys already); dir NULL means the default trust folder,
- * player_user_dir("XDG_CONFIG_HOME", ".config", "trusted").  A missing
+ * path_user_dir("XDG_CONFIG_HOME", ".config", "trusted") (path.h).  A missing
  * folder adds nothing.  When t is still empty, with need_key that is an
  * error (EXIT_USAGE) that says where keys go, else a warning that every
  * bundle will be refused (EXIT_YES).  A folder or key that cannot be read
