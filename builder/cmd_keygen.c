@@ -45,51 +45,22 @@ static char *with_ext(const char *name, const char *ext)
 }
 
 /*
- * Write data to path through a temporary file beside it, created with mode
- * (minus the umask), synced, then put in place: over path with force, else
- * only if path does not exist.  No hard links: a FAT or exFAT stick, where
- * producers carry their keys, has none.
+ * Write data to path whole (outfile.h: no hard links, so a FAT or exFAT
+ * stick, where producers carry their keys, works), over path with force,
+ * else only if path does not exist.
  */
 static int write_file(const char *path, const char *data, size_t len, mode_t mode, bool force)
 {
 	struct bundle_error err;
-	char *tmp = NULL;
 	bool existed = false;
-	int fd = outfile_temp(path, mode, &tmp, &err), rc = EXIT_SYSTEM;
-	size_t done = 0;
 
-	if (fd < 0)
-		return cli_bundle_error(NULL, &err);
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			cli_error("%s: cannot write it: %s", path,
-			          n < 0 ? strerror(errno) : "nothing written");
-			close(fd);
-			goto done;
-		}
-		done += (size_t)n;
-	}
-	if (close(fd) != 0) {
-		cli_error("%s: cannot write it: %s", path, strerror(errno));
-		goto done;
-	}
-	if (outfile_commit(tmp, path, force, &existed, &err) == BUNDLE_OK) {
-		free(tmp);
+	if (outfile_write(path, data, len, mode, force, &existed, &err) == BUNDLE_OK)
 		return EXIT_YES;
-	}
 	if (existed) {
 		cli_error("%s: already exists; use --force to replace it", path);
-		rc = EXIT_NO;
-	} else {
-		rc = cli_bundle_error(NULL, &err);
+		return EXIT_NO;
 	}
-done:
-	unlink(tmp);
-	free(tmp);
-	return rc;
+	return cli_bundle_error(NULL, &err);
 }
 
 int cmd_keygen(int argc, char **argv)

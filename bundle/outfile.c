@@ -154,3 +154,49 @@ enum bundle_status outfile_commit(const char *tmp, const char *path, bool replac
 	sync_folder(path);
 	return BUNDLE_OK;
 }
+
+void outfile_discard(char *tmp)
+{
+	if (!tmp)
+		return;
+	unlink(tmp);
+	free(tmp);
+}
+
+enum bundle_status outfile_write(const char *path, const void *data, size_t len, mode_t mode,
+                                 bool replace, bool *existed, struct bundle_error *err)
+{
+	const unsigned char *p = data;
+	enum bundle_status st;
+	char *tmp = NULL;
+	int fd = outfile_temp(path, mode, &tmp, err);
+
+	if (existed)
+		*existed = false;
+	if (fd < 0)
+		return err ? err->status : BUNDLE_IO;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+			close(fd);
+			outfile_discard(tmp);
+			return io_error(err, path, "cannot write", e);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) != 0) {
+		int e = errno;
+		outfile_discard(tmp);
+		return io_error(err, path, "cannot write", e);
+	}
+	st = outfile_commit(tmp, path, replace, existed, err);
+	if (st != BUNDLE_OK)
+		outfile_discard(tmp);
+	else
+		free(tmp);
+	return st;
+}

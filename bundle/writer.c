@@ -776,10 +776,7 @@ enum bundle_status bundle_writer_write(struct bundle_writer *w, const struct min
 			result->parts = 0;
 	}
 done:
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
+	outfile_discard(tmp);
 	sbuf_release(&chunks_buf);
 	free(chunks_text);
 	free(lines);

@@ -295,9 +295,8 @@ static int put_in_place(struct bundle *b, int dfd, const char *lib, const char *
 	}
 	if (rc != EXIT_YES)
 		goto done;
-	if (rename(tmp, dest) != 0) {
-		cli_error("%s: cannot rename into place: %s", dest, strerror(errno));
-		rc = EXIT_SYSTEM;
+	if (outfile_commit(tmp, dest, true, NULL, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(NULL, &err);
 		goto done;
 	}
 	placed = true;
@@ -327,9 +326,10 @@ static int put_in_place(struct bundle *b, int dfd, const char *lib, const char *
 done:
 	if (fd >= 0)
 		close(fd);
-	if (!placed && tmp)
-		unlink(tmp);
-	free(tmp);
+	if (!placed)
+		outfile_discard(tmp);
+	else
+		free(tmp);
 	free(dest);
 	fflush(stdout);
 	/* A signal held back is delivered here and ends the program, the library consistent. */

@@ -246,69 +246,25 @@ done:
 	return rc;
 }
 
-static bool write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
+/* Write the store beside its old file and put it in place whole (outfile.h). */
 bool versions_save(const struct versions *st, const char *dir)
 {
-	char *path = join(dir, STORE_NAME), *tmp = NULL;
+	char *path = join(dir, STORE_NAME);
 	struct sbuf text;
-	bool ok = false, made = false, wrote;
-	int fd = -1, dfd;
+	bool ok = path != NULL;
 
-	if (!path)
-		goto done;
-	fd = outfile_temp(path, 0666, &tmp, NULL); /* 0666 minus the umask, as cp gives */
-	if (fd < 0)
-		goto done;
-	made = true;
 	sbuf_init(&text, STORE_FILE_MAX);
-	for (size_t i = 0; i < st->count; i++) {
+	for (size_t i = 0; ok && i < st->count; i++) {
 		char hex[MINISIGN_KEYID_HEX_SIZE];
+
 		minisign_keyid_hex(st->v[i].signer, hex);
-		if (!sbuf_addf(&text, "%s\t%s\t%s\n", st->v[i].id, hex, st->v[i].version)) {
-			sbuf_release(&text);
-			goto done;
-		}
+		ok = sbuf_addf(&text, "%s\t%s\t%s\n", st->v[i].id, hex, st->v[i].version);
 	}
-	wrote = write_all(fd, text.data ? text.data : "", text.len);
+	/* 0666 minus the umask, as cp gives */
+	ok = ok && outfile_write(path, text.data ? text.data : "", text.len, 0666, true, NULL,
+	                         NULL) == BUNDLE_OK;
 	sbuf_release(&text);
-	if (!wrote)
-		goto done;
-	if (fsync(fd) != 0)
-		goto done;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto done;
-	made = false;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		(void)fsync(dfd); /* the rename is durable once the folder is */
-		close(dfd);
-	}
-	ok = true;
-done:
-	if (fd >= 0)
-		close(fd);
-	if (made)
-		unlink(tmp);
 	free(path);
-	free(tmp);
 	return ok;
 }
 
