@@ -24,6 +24,7 @@
 #include "markdown.h"
 #include "mediainfo.h"
 #include "minisign.h"
+#include "monotime.h"
 #include "page.h"
 #include "path.h"
 #include "problems.h"
@@ -820,7 +821,7 @@ static int write_bundle(struct build *b, const struct minisign_seckey *sk, const
 	minisign_seckey_pubkey(sk, &pk);
 	minisign_keyid_hex(pk.keyid, id);
 	printf("Built %s: %zu lessons, %zu files, %s in %.1f s\n", out, c->lessons_count,
-	       res.entries, cli_size(res.file_size, s1, sizeof(s1)), cli_now() - started);
+	       res.entries, cli_size(res.file_size, s1, sizeof(s1)), monotime_now() - started);
 	printf("  %s stored, %s of text deflated to ", cli_size(res.stored_bytes, s2, sizeof(s2)),
 	       cli_size(res.deflated_bytes, s3, sizeof(s3)));
 	printf("%s\n", cli_size(res.deflated_comp, s1, sizeof(s1)));
@@ -858,7 +859,7 @@ int cmd_build(int argc, char **argv)
 	struct bundle_error err;
 	struct build b;
 	struct sigaction sa;
-	double started = cli_now();
+	double started = monotime_now();
 	bool loaded = false;
 	int opt, rc;
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "minisign.h"
+#include "monotime.h"
 
 const char *cli_program = "sampan";
 bool cli_quiet = false;
@@ -183,14 +184,6 @@ char *cli_password_file(const char *path)
 	return buf;
 }
 
-double cli_now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 const char *cli_size(uint64_t bytes, char *buf, size_t size)
 {
 	static const char *const units[] = { "bytes", "kB", "MB", "GB", "TB" };
@@ -215,7 +208,7 @@ void cli_progress_start(struct cli_progress *p, const char *label)
 	p->on = !cli_quiet && isatty(STDERR_FILENO) == 1 &&
 	        !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
 	p->label = label;
-	p->start = cli_now();
+	p->start = monotime_now();
 	p->last = 0;
 }
 
@@ -226,7 +219,7 @@ void cli_progress_update(struct cli_progress *p, uint64_t done, uint64_t total)
 
 	if (!p->on)
 		return;
-	now = cli_now();
+	now = monotime_now();
 	if (now - p->last < 0.1 && done < total)
 		return;
 	p->last = now;

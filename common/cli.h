@@ -68,7 +68,5 @@ void cli_progress_end(struct cli_progress *p);
 
 /* "1.5 MB" style sizes (SI, one decimal) into buf. */
 const char *cli_size(uint64_t bytes, char *buf, size_t size);
-/* Seconds since an arbitrary start, monotonic. */
-double cli_now(void);
 
 #endif

@@ -25,6 +25,7 @@
 #include "cmdutil.h"
 #include "indexer.h"
 #include "library.h"
+#include "monotime.h"
 #include "path.h"
 #include "player.h"
 #include "qr.h"
@@ -448,18 +449,18 @@ int cmd_serve(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	{
-		double next = cli_now() + RESCAN_SECONDS;
+		double next = monotime_now() + RESCAN_SECONDS;
 		while (!stop_by) {
 			struct timespec nap = { 0, 100 * 1000 * 1000 };
 			nanosleep(&nap, NULL);
-			if (rescan_now || cli_now() >= next) {
+			if (rescan_now || monotime_now() >= next) {
 				rescan_now = 0;
 				library_rescan(lib);
 				if (library_close_idle(lib, IDLE_SECONDS, MAX_OPEN) > 0)
 					give_back_memory();
 				report(lib, &generation);
 				indexer_poke(ix);
-				next = cli_now() + RESCAN_SECONDS;
+				next = monotime_now() + RESCAN_SECONDS;
 			}
 		}
 	}

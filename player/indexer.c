@@ -21,8 +21,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "monotime.h"
 #include "search.h"
-#include "cli.h"
 #include "searchtext.h"
 
 #define RETRY_SECONDS 10
@@ -173,7 +173,7 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&ix->lock);
 		first = false;
 		s = library_snapshot(ix->lib);
-		if (s->generation != generation && cli_now() >= retry_at) {
+		if (s->generation != generation && monotime_now() >= retry_at) {
 			struct bundle_error err;
 			if (!ix->s && search_open(ix->path, &ix->s, &err) != BUNDLE_OK)
 				fprintf(stderr, "sampan-play: search: %s\n", err.message);
@@ -181,7 +181,7 @@ static void *run(void *arg)
 			if (ok)
 				generation = s->generation;
 			else
-				retry_at = cli_now() + RETRY_SECONDS;
+				retry_at = monotime_now() + RETRY_SECONDS;
 			/*
 			 * Nothing more to do until the library changes: the connection,
 			 * its page cache and its tokenizers go, and what indexing

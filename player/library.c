@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "monotime.h"
 
 static const struct trust empty_trust = { NULL, 0, 0 };
 /* ---- courses and snapshots ---- */
@@ -306,7 +306,7 @@ enum bundle_status library_use_course(struct library *lib, struct lib_course *c,
 			(void)library_close_idle(lib, HUGE_VAL, lib->max_open);
 	}
 	c->users++;
-	c->last_used = cli_now();
+	c->last_used = monotime_now();
 	return BUNDLE_OK;
 }
 
@@ -314,7 +314,7 @@ void library_done_course(struct lib_course *c)
 {
 	if (c->users > 0)
 		c->users--;
-	c->last_used = cli_now();
+	c->last_used = monotime_now();
 }
 
 void library_done_course_close(struct lib_course *c)
@@ -359,7 +359,7 @@ size_t library_close_idle(struct library *lib, double idle, size_t max_open)
 {
 	struct lib_snapshot *s = library_snapshot(lib);
 	struct idle_course *unused = calloc(s->count ? s->count : 1, sizeof(*unused));
-	double now = cli_now();
+	double now = monotime_now();
 	size_t n = 0, still_open = 0, closed = 0;
 
 	for (size_t i = 0; i < s->count; i++) {

@@ -22,8 +22,8 @@
 
 #include <sqlite3.h>
 
+#include "monotime.h"
 #include "sbuf.h"
-#include "cli.h"
 #include "searchtext.h"
 #include "tokenize.h"
 #include "utf8.h"
@@ -1123,7 +1123,7 @@ static int past_deadline(void *ctx)
 {
 	struct search *s = ctx;
 
-	return cli_now() > s->deadline;
+	return monotime_now() > s->deadline;
 }
 
 static char *column(sqlite3_stmt *st, int i)
@@ -1603,7 +1603,7 @@ enum bundle_status search_run(struct search *s, const struct search_query *q,
 		limit = SEARCH_LIMIT_MAX;
 	if (offset > 100000)
 		offset = 100000;
-	s->deadline = cli_now() + (q->budget > 0 ? q->budget : 1.0);
+	s->deadline = monotime_now() + (q->budget > 0 ? q->budget : 1.0);
 	sqlite3_progress_handler(s->db, 2000, past_deadline, s);
 	rc = prepare_parts(s, q->text ? q->text : "", q->prefix, &qp);
 	if (rc == SQLITE_OK && qp.n == 0) {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "monotime.h"
 #include "search.h"
 #include "searchpage.h"
 
@@ -140,7 +140,7 @@ static void *worker(void *arg)
 		svc->head = (svc->head + 1) % SEARCH_QUEUE_MAX;
 		svc->count--;
 		pthread_mutex_unlock(&svc->lock);
-		if (cli_now() - j->queued_at > SEARCH_WAIT_MAX)
+		if (monotime_now() - j->queued_at > SEARCH_WAIT_MAX)
 			searchsvc_render_problem(svc->lib, svc->ix, j, true);
 		else
 			run_job(svc, j);
@@ -182,7 +182,7 @@ bool searchsvc_submit(struct searchsvc *svc, struct search_job *j)
 {
 	bool ok = false;
 
-	j->queued_at = cli_now();
+	j->queued_at = monotime_now();
 	pthread_mutex_lock(&svc->lock);
 	if (!svc->stop && svc->count < SEARCH_QUEUE_MAX) {
 		svc->queue[(svc->head + svc->count) % SEARCH_QUEUE_MAX] = j;
