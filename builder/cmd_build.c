@@ -19,6 +19,7 @@
 #include "course.h"
 #include "course_src.h"
 #include "digest.h"
+#include "html.h"
 #include "links.h"
 #include "lint.h"
 #include "markdown.h"
@@ -398,7 +399,7 @@ static int render_lessons(struct build *b)
 
 static void add_escaped(struct sbuf *s, const char *text)
 {
-	char *e = page_escape(text ? text : "");
+	char *e = html_escape(text ? text : "");
 
 	if (!e || !sbuf_adds(s, e))
 		xalloc_die();

@@ -1,8 +1,6 @@
 /* markdown.c - lessons in Markdown through cmark-gfm: headings, references, section text, page body (markdown.h). */
 #include "markdown.h"
 
-#include "page.h"
-
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +12,7 @@
 #include <cmark-gfm-extension_api.h>
 
 #include "cli.h"
+#include "html.h"
 #include "sanitize.h"
 #include "sbuf.h"
 #include "utf8.h"
@@ -1186,7 +1185,7 @@ static void out_uint(struct out *o, const char *name, unsigned v)
 /* Text or an attribute value: & < > " ' escaped. */
 static void out_esc(struct out *o, const char *s)
 {
-	if (!page_escape_into(&o->b, s))
+	if (!html_escape_into(&o->b, s))
 		o->oom = true;
 }
 

@@ -213,31 +213,11 @@ static void put(struct out *o, const char *s)
 		o->oom = true;
 }
 
-bool page_escape_into(struct sbuf *b, const char *s)
-{
-	return html_escape_into(b, s);
-}
-
+/* Text and attribute values escaped by the one escaper (html.h). */
 static void put_esc(struct out *o, const char *s)
 {
-	if (!page_escape_into(&o->b, s))
+	if (!html_escape_into(&o->b, s))
 		o->oom = true;
-}
-
-char *page_escape(const char *text)
-{
-	struct out o;
-	char *s;
-
-	sbuf_init(&o.b, PAGE_MAX);
-	o.oom = false;
-	put_esc(&o, text);
-	if (o.oom) {
-		sbuf_release(&o.b);
-		return NULL;
-	}
-	s = sbuf_take(&o.b, NULL);
-	return s;
 }
 
 /* Scripts written right to left get dir="rtl" on the page. */

@@ -53,11 +53,4 @@ const char *page_label(const char *ui_lang, const char *key);
 /* A language's own name ("ไทย" for th, "English" for en); the tag itself when unknown. */
 const char *page_language_name(const char *tag);
 
-/* HTML-escape text into a malloc'd string (& < > " '). */
-char *page_escape(const char *text);
-
-struct sbuf;
-/* Append text to b, HTML-escaped as page_escape does; false when b is full or out of memory. */
-bool page_escape_into(struct sbuf *b, const char *text);
-
 #endif
