@@ -20,6 +20,7 @@
 #include "course_src.h"
 #include "digest.h"
 #include "html.h"
+#include "langname.h"
 #include "links.h"
 #include "lint.h"
 #include "markdown.h"
@@ -266,7 +267,7 @@ static void resolve(void *ctx, enum md_ref_kind kind, const char *url, struct md
 				        link_relative(lesson->page, b->media[i].path, NULL);
 				b->tracks[i].src = b->track_hrefs[i];
 				b->tracks[i].lang = b->media[i].lang;
-				b->tracks[i].label = page_language_name(b->media[i].lang);
+				b->tracks[i].label = langname_of(b->media[i].lang);
 				pathset_add(&b->files, b->media[i].path);
 			}
 			out->tracks = b->tracks;

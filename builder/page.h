@@ -50,7 +50,4 @@ const char *page_stylesheet(void);
  * "lessons", "licence", "publisher", "subtitles", "download"); English when unknown. */
 const char *page_label(const char *ui_lang, const char *key);
 
-/* A language's own name ("ไทย" for th, "English" for en); the tag itself when unknown. */
-const char *page_language_name(const char *tag);
-
 #endif

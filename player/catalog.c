@@ -22,6 +22,7 @@
 #include "error.h"
 #include "html.h"
 #include "l10n.h"
+#include "langname.h"
 #include "sbuf.h"
 #include "utf8.h"
 
@@ -29,55 +30,6 @@
 #define CATALOG_MAX (64u * 1024 * 1024)
 
 #define REPLACEMENT "\xEF\xBF\xBD"
-
-/* ---- languages by their own names ---- */
-
-static const struct {
-	const char *tag, *name;
-} native_names[] = {
-	{ "en", "English" },
-	{ "zh", "中文" },
-	{ "zh-Hans", "简体中文" },
-	{ "zh-Hant", "繁體中文" },
-	{ "th", "ไทย" },
-	{ "vi", "Tiếng Việt" },
-	{ "km", "ខ្មែរ" },
-	{ "lo", "ລາວ" },
-	{ "my", "မြန်မာ" },
-	{ "ms", "Bahasa Melayu" },
-	{ "id", "Bahasa Indonesia" },
-	{ "fil", "Filipino" },
-	{ "tl", "Tagalog" },
-	{ "ceb", "Cebuano" },
-	{ "ilo", "Ilokano" },
-	{ "jv", "Basa Jawa" },
-	{ "su", "Basa Sunda" },
-	{ "tet", "Tetun" },
-	{ "hmn", "Hmoob" },
-	{ "mn", "Монгол" },
-	{ "ja", "日本語" },
-	{ "ko", "한국어" },
-	{ "hi", "हिन्दी" },
-	{ "bn", "বাংলা" },
-	{ "ne", "नेपाली" },
-	{ "ta", "தமிழ்" },
-	{ "ur", "اردو" },
-	{ "ar", "العربية" },
-	{ "fr", "Français" },
-	{ "es", "Español" },
-	{ "pt", "Português" },
-	{ "de", "Deutsch" },
-	{ "ru", "Русский" },
-};
-
-/* A language's name in itself, or NULL when this table does not know it. */
-static const char *native_name(const char *tag)
-{
-	for (size_t i = 0; i < sizeof(native_names) / sizeof(native_names[0]); i++)
-		if (strcmp(native_names[i].tag, tag) == 0)
-			return native_names[i].name;
-	return NULL;
-}
 
 /* ---- output with escaping ---- */
 
@@ -369,7 +321,7 @@ static void put_query(struct out *o, const char *filter, const char *ui)
 
 static void put_language_name(struct out *o, const char *tag)
 {
-	const char *name = native_name(tag);
+	const char *name = langname_of(tag);
 
 	put_html(o, name ? name : tag);
 }

@@ -272,27 +272,6 @@ static void labels_on_a_page_in_another_language(void **state)
 	free(html);
 }
 
-static void language_names_are_native(void **state)
-{
-	const char *unknown = "x-klingon";
-
-	(void)state;
-	assert_string_equal(page_language_name("th"), "ไทย");
-	assert_string_equal(page_language_name("en"), "English");
-	assert_string_equal(page_language_name("km"), "ខ្មែរ");
-	assert_string_equal(page_language_name("lo"), "ລາວ");
-	assert_string_equal(page_language_name("my"), "မြန်မာ");
-	assert_string_equal(page_language_name("vi"), "Tiếng Việt");
-	assert_string_equal(page_language_name("zh-Hans"), "简体中文");
-	assert_string_equal(page_language_name("zh-hant"), "繁體中文");
-	assert_string_equal(page_language_name("zh"), "中文");
-	assert_string_equal(page_language_name("ms"), "Bahasa Melayu");
-	assert_string_equal(page_language_name("id"), "Bahasa Indonesia");
-	assert_string_equal(page_language_name("fil"), "Filipino");
-	assert_string_equal(page_language_name("en-GB"), "English");
-	assert_ptr_equal(page_language_name(unknown), unknown);
-}
-
 static void stylesheet_is_small_local_and_responsive(void **state)
 {
 	const char *css = page_stylesheet();
@@ -329,7 +308,6 @@ int main(void)
 		cmocka_unit_test(every_text_is_escaped),
 		cmocka_unit_test(labels_speak_the_course_language),
 		cmocka_unit_test(labels_on_a_page_in_another_language),
-		cmocka_unit_test(language_names_are_native),
 		cmocka_unit_test(stylesheet_is_small_local_and_responsive),
 	};
 	return cmocka_run_group_tests_name("page", tests, NULL, NULL);

@@ -1,0 +1,17 @@
+/*
+ * langname.h - a language's name in itself ("ไทย" for th, "English" for
+ * en), the one table for the builder's subtitle menus and the player's
+ * catalog, so that a language is named the same everywhere.
+ */
+#ifndef SAMPAN_COMMON_LANGNAME_H
+#define SAMPAN_COMMON_LANGNAME_H
+
+/*
+ * The name of the language of tag (a BCP 47 tag, ASCII case and '_' for '-'
+ * ignored): the tag itself when the table has it ("zh-Hant", "pt-BR"),
+ * else its primary language ("en" for "en-GB"); NULL when the table knows
+ * neither.  Static strings, UTF-8.
+ */
+const char *langname_of(const char *tag);
+
+#endif
