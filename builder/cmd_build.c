@@ -322,7 +322,7 @@ static int load_lesson(struct build *b, struct lesson_work *w)
 	free(text);
 	if (!w->doc)
 		xalloc_die();
-	title = src_texts_get(&w->src->title, w->src->language, c->language);
+	title = course_text_get(&w->src->title, w->src->language, c->language);
 	if (!title)
 		title = md_title(w->doc);
 	/* A lesson that opens with its own "# Title" shows that one; the page adds none. */
@@ -340,7 +340,7 @@ static int render_lessons(struct build *b)
 	const struct course_src *c = b->c;
 	struct page_link *contents = xcalloc(c->lessons_count, sizeof(*contents));
 	char **hrefs = xcalloc(c->lessons_count, sizeof(*hrefs));
-	const char *course_title = src_texts_get(&c->title, c->language, c->language);
+	const char *course_title = course_text_get(&c->title, c->language, c->language);
 
 	for (size_t i = 0; i < c->lessons_count; i++) {
 		struct lesson_work *w = &b->lessons[i];
@@ -418,7 +418,7 @@ static char *render_index(struct build *b)
 {
 	const struct course_src *c = b->c;
 	const char *ui = c->language;
-	const char *desc = src_texts_get(&c->description, c->language, c->language);
+	const char *desc = course_text_get(&c->description, c->language, c->language);
 	struct page_info pi;
 	struct sbuf s;
 	char *body, *html;
@@ -462,7 +462,7 @@ static char *render_index(struct build *b)
 	memset(&pi, 0, sizeof(pi));
 	pi.lang = c->language;
 	pi.ui_lang = ui;
-	pi.title = src_texts_get(&c->title, c->language, c->language);
+	pi.title = course_text_get(&c->title, c->language, c->language);
 	pi.course_title = pi.title;
 	pi.root = "";
 	pi.current = (size_t)-1;
@@ -587,12 +587,8 @@ static char *render_course_json(struct build *b, size_t *len)
 	cj.language = c->language;
 	cj.languages = c->languages;
 	cj.languages_count = c->languages_count;
-	cj.title.count = c->title.count;
-	cj.title.lang = c->title.lang;
-	cj.title.text = c->title.text;
-	cj.description.count = c->description.count;
-	cj.description.lang = c->description.lang;
-	cj.description.text = c->description.text;
+	cj.title = c->title;
+	cj.description = c->description;
 	cj.publisher_name = c->publisher_name;
 	cj.publisher_contact = c->publisher_contact;
 	cj.licence = c->licence;
@@ -604,9 +600,9 @@ static char *render_course_json(struct build *b, size_t *len)
 	for (size_t i = 0; i < c->lessons_count; i++) {
 		const struct src_lesson *l = &c->lessons[i];
 		struct course_text *t = &ls[i].title;
-		bool has_main = src_texts_get(&l->title, c->language, NULL) &&
-		                strcmp(src_texts_get(&l->title, c->language, NULL),
-		                       src_texts_get(&l->title, c->language, c->language)) == 0;
+		bool has_main = course_text_get(&l->title, c->language, NULL) &&
+		                strcmp(course_text_get(&l->title, c->language, NULL),
+		                       course_text_get(&l->title, c->language, c->language)) == 0;
 		size_t n = l->title.count;
 
 		t->lang = xcalloc(n + 1, sizeof(char *));

@@ -427,16 +427,6 @@ bool course_src_load(const char *root, struct course_src *c, struct problems *p)
 	return ok;
 }
 
-static void texts_free(struct src_texts *t)
-{
-	for (size_t i = 0; i < t->count; i++) {
-		free(t->lang[i]);
-		free(t->text[i]);
-	}
-	free(t->lang);
-	free(t->text);
-}
-
 void course_src_release(struct course_src *c)
 {
 	free(c->root);
@@ -446,8 +436,8 @@ void course_src_release(struct course_src *c)
 	for (size_t i = 0; i < c->languages_count; i++)
 		free(c->languages[i]);
 	free(c->languages);
-	texts_free(&c->title);
-	texts_free(&c->description);
+	course_text_release(&c->title);
+	course_text_release(&c->description);
 	free(c->publisher_name);
 	free(c->publisher_contact);
 	free(c->licence);
@@ -460,7 +450,7 @@ void course_src_release(struct course_src *c)
 		free(c->lessons[i].file);
 		free(c->lessons[i].page);
 		free(c->lessons[i].language);
-		texts_free(&c->lessons[i].title);
+		course_text_release(&c->lessons[i].title);
 	}
 	free(c->lessons);
 	for (size_t i = 0; i < c->files_count; i++)
@@ -487,17 +477,4 @@ const struct src_lesson *course_src_lesson_by_file(const struct course_src *c, c
 		if (strcmp(c->lessons[i].file, path) == 0)
 			return &c->lessons[i];
 	return NULL;
-}
-
-const char *src_texts_get(const struct src_texts *t, const char *lang, const char *main_lang)
-{
-	if (!t->count)
-		return NULL;
-	for (size_t i = 0; lang && i < t->count; i++)
-		if (strcmp(t->lang[i], lang) == 0)
-			return t->text[i];
-	for (size_t i = 0; main_lang && i < t->count; i++)
-		if (strcmp(t->lang[i], main_lang) == 0)
-			return t->text[i];
-	return t->text[0];
 }

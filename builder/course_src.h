@@ -15,25 +15,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "course.h"
 #include "problems.h"
 
 #define COURSE_SRC_YML "course.yml"
 #define COURSE_SRC_ASSETS "_sampan" /* reserved folder for the builder's own files */
-
-/* Text in several languages, in the order course.yml gives them. */
-struct src_texts {
-	size_t count;
-	char **lang;
-	char **text;
-};
 
 struct src_lesson {
 	char *id; /* course.yml `id`, else the file's name without .md */
 	char *file; /* path of the Markdown source, relative to the course folder */
 	char *page; /* path of its page in the bundle: file with .md replaced by .html */
 	char *language; /* the lesson's, else the course's */
-	struct src_texts
-	        title; /* from course.yml; may be empty (the page's first heading is used) */
+	/* from course.yml, in its order; may be empty (the page's first heading is used) */
+	struct course_text title;
 	unsigned line; /* line of course.yml that lists it */
 };
 
@@ -49,8 +43,8 @@ struct course_src {
 	char *language;
 	char **languages; /* course.yml `languages`, else the title's languages, main first */
 	size_t languages_count;
-	struct src_texts title;
-	struct src_texts description;
+	struct course_text title; /* in course.yml's order (course.h's text, as in course.json) */
+	struct course_text description;
 	char *publisher_name;
 	char *publisher_contact; /* or NULL */
 	char *licence;
@@ -78,8 +72,5 @@ const struct src_file *course_src_file(const struct course_src *c, const char *p
 
 /* The lesson whose Markdown file has that relative path, or NULL. */
 const struct src_lesson *course_src_lesson_by_file(const struct course_src *c, const char *path);
-
-/* The text in lang, else in the course's language, else the first; NULL if none. */
-const char *src_texts_get(const struct src_texts *t, const char *lang, const char *main_lang);
 
 #endif

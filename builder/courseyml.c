@@ -119,7 +119,7 @@ static char *get_required(struct ctx *x, const yaml_node_t *n, const char *what)
 	return s;
 }
 
-static void texts_add(struct src_texts *t, const char *lang, const char *text)
+static void texts_add(struct course_text *t, const char *lang, const char *text)
 {
 	t->lang = xreallocarray(t->lang, t->count + 1, sizeof(*t->lang));
 	t->text = xreallocarray(t->text, t->count + 1, sizeof(*t->text));
@@ -128,18 +128,7 @@ static void texts_add(struct src_texts *t, const char *lang, const char *text)
 	t->count++;
 }
 
-static void texts_release(struct src_texts *t)
-{
-	for (size_t i = 0; i < t->count; i++) {
-		free(t->lang[i]);
-		free(t->text[i]);
-	}
-	free(t->lang);
-	free(t->text);
-	memset(t, 0, sizeof(*t));
-}
-
-static bool texts_has(const struct src_texts *t, const char *lang)
+static bool texts_has(const struct course_text *t, const char *lang)
 {
 	for (size_t i = 0; i < t->count; i++)
 		if (strcmp(t->lang[i], lang) == 0)
@@ -153,7 +142,7 @@ static bool texts_has(const struct src_texts *t, const char *lang)
  * non-empty.  Returns false (with problems) when the value is unusable.
  */
 static bool get_texts(struct ctx *x, const yaml_node_t *n, const char *what, bool required,
-                      struct src_texts *t)
+                      struct course_text *t)
 {
 	char q[PROBLEMS_QUOTE_SIZE];
 	bool ok = true;
@@ -363,7 +352,7 @@ static void lesson_release(struct src_lesson *l)
 	free(l->file);
 	free(l->page);
 	free(l->language);
-	texts_release(&l->title);
+	course_text_release(&l->title);
 }
 
 /* One item of `lessons`: a file name, or a mapping with `file` and optional keys. */
@@ -686,10 +675,10 @@ static void parse_root(struct ctx *x, const yaml_node_t *root)
 	           !texts_has(&c->title, c->language)) {
 		report(x, PROBLEM_ERROR, k[K_TITLE],
 		       "'title' has no text in '%s', the course's language", c->language);
-		texts_release(&c->title);
+		course_text_release(&c->title);
 	}
 	if (!c->language)
-		texts_release(&c->title);
+		course_text_release(&c->title);
 	parse_languages(x, k[K_LANGUAGES]);
 	if (k[K_DESCRIPTION])
 		get_texts(x, k[K_DESCRIPTION], "description", false, &c->description);

@@ -113,7 +113,7 @@ static const char *text_exact(const struct course_text *t, const char *lang)
 	return NULL;
 }
 
-static void text_release(struct course_text *t)
+void course_text_release(struct course_text *t)
 {
 	for (size_t i = 0; i < t->count; i++) {
 		free(t->lang[i]);
@@ -424,8 +424,8 @@ void course_free(struct course *c)
 	free(c->version);
 	free(c->language);
 	free_strings(c->languages, c->languages_count);
-	text_release(&c->title);
-	text_release(&c->description);
+	course_text_release(&c->title);
+	course_text_release(&c->description);
 	free(c->publisher_name);
 	free(c->publisher_contact);
 	free(c->licence);
@@ -436,13 +436,96 @@ void course_free(struct course *c)
 	free(c->created);
 	for (size_t i = 0; i < c->lessons_count; i++) {
 		free(c->lessons[i].id);
-		text_release(&c->lessons[i].title);
+		course_text_release(&c->lessons[i].title);
 		free(c->lessons[i].page);
 		free(c->lessons[i].source);
 		free(c->lessons[i].language);
 	}
 	free(c->lessons);
 	free(c);
+}
+
+static bool dup_str(char **to, const char *from)
+{
+	if (!from) {
+		*to = NULL;
+		return true;
+	}
+	*to = strdup(from);
+	return *to != NULL;
+}
+
+/*
+ * Copy n strings into a new array *to; *count is n as soon as the array is
+ * there, its entries NULL until copied, so that course_free frees exactly
+ * what a failure midway left.
+ */
+static bool dup_strings(char ***to, size_t *count, char *const *from, size_t n)
+{
+	*to = calloc(n ? n : 1, sizeof(**to));
+	if (!*to)
+		return false;
+	*count = n;
+	for (size_t i = 0; i < n; i++)
+		if (!dup_str(&(*to)[i], from[i]))
+			return false;
+	return true;
+}
+
+static bool dup_text(struct course_text *to, const struct course_text *from)
+{
+	size_t n = from->count;
+
+	to->lang = calloc(n ? n : 1, sizeof(*to->lang));
+	to->text = calloc(n ? n : 1, sizeof(*to->text));
+	if (!to->lang || !to->text) {
+		free(to->lang);
+		free(to->text);
+		to->lang = to->text = NULL;
+		return false;
+	}
+	to->count = n;
+	for (size_t i = 0; i < n; i++)
+		if (!dup_str(&to->lang[i], from->lang[i]) || !dup_str(&to->text[i], from->text[i]))
+			return false;
+	return true;
+}
+
+struct course *course_dup(const struct course *c)
+{
+	struct course *d = calloc(1, sizeof(*d));
+	bool ok;
+
+	if (!d)
+		return NULL;
+	ok = dup_str(&d->id, c->id) && dup_str(&d->version, c->version) &&
+	     dup_str(&d->language, c->language) &&
+	     dup_strings(&d->languages, &d->languages_count, c->languages, c->languages_count) &&
+	     dup_text(&d->title, &c->title) && dup_text(&d->description, &c->description) &&
+	     dup_str(&d->publisher_name, c->publisher_name) &&
+	     dup_str(&d->publisher_contact, c->publisher_contact) &&
+	     dup_str(&d->licence, c->licence) && dup_str(&d->level, c->level) &&
+	     dup_strings(&d->subjects, &d->subjects_count, c->subjects, c->subjects_count) &&
+	     dup_str(&d->start, c->start) && dup_str(&d->search, c->search) &&
+	     dup_str(&d->created, c->created);
+	if (ok) {
+		d->lessons = calloc(c->lessons_count ? c->lessons_count : 1, sizeof(*d->lessons));
+		ok = d->lessons != NULL;
+	}
+	for (size_t i = 0; ok && i < c->lessons_count; i++) {
+		const struct course_lesson *from = &c->lessons[i];
+		struct course_lesson *to = &d->lessons[i];
+
+		d->lessons_count = i + 1;
+		ok = dup_str(&to->id, from->id) && dup_text(&to->title, &from->title) &&
+		     dup_str(&to->page, from->page) && dup_str(&to->source, from->source) &&
+		     dup_str(&to->language, from->language);
+	}
+	if (!ok) {
+		course_free(d);
+		return NULL;
+	}
+	return d;
 }
 
 static json_t *text_json(const struct course_text *t)

@@ -76,8 +76,18 @@ enum bundle_status course_format(const struct course *c, char **out, size_t *out
 /* The text in lang, else in the course's main language, else the first; NULL if none. */
 const char *course_text_get(const struct course_text *t, const char *lang, const char *main_lang);
 
+/* Free what t holds and empty it (count 0), ready to be filled again. */
+void course_text_release(struct course_text *t);
+
 /* Language tag grammar: [a-z]{2,3}(-[A-Za-z0-9]{2,8})* */
 bool course_lang_valid(const char *s);
+
+/*
+ * A deep copy of c, which keeps nothing of c's memory: for a reader that
+ * keeps the course after the bundle is closed.  NULL when out of memory.
+ * Free with course_free.
+ */
+struct course *course_dup(const struct course *c);
 
 void course_free(struct course *c);
 

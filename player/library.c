@@ -20,20 +20,6 @@
 static const struct trust empty_trust = { NULL, 0, 0 };
 /* ---- courses and snapshots ---- */
 
-/* A course of its own, through course.json: the catalog keeps it when the bundle is closed. */
-static struct course *course_copy(const struct course *from)
-{
-	struct bundle_error err;
-	struct course *c = NULL;
-	char *json = NULL;
-	size_t len = 0;
-
-	if (course_format(from, &json, &len, &err) == BUNDLE_OK)
-		course_parse(json, len, &c, &err);
-	free(json);
-	return c;
-}
-
 void course_release(struct lib_course *c)
 {
 	if (!c)
@@ -65,7 +51,7 @@ struct lib_course *course_make(struct bundle *b, const char *path, const struct 
 	c->id = strdup(m->id);
 	c->version = strdup(m->version);
 	c->path = strdup(path);
-	c->course = course_copy(bundle_course(b));
+	c->course = course_dup(bundle_course(b)); /* the catalog keeps it once b is closed */
 	if (!c->id || !c->version || !c->path || !c->course) {
 		bundle_close(b);
 		course_release(c);

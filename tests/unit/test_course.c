@@ -749,10 +749,44 @@ static void format_round_trips_and_is_deterministic(void **state)
 	course_free(back);
 }
 
+/* course_dup copies every field and keeps nothing of the original's memory. */
+static void dup_is_equal_and_independent(void **state)
+{
+	struct course *c = NULL, *d;
+	struct bundle_error err;
+	char *a = NULL, *b = NULL;
+	size_t alen, blen;
+
+	(void)state;
+	assert_ok(course_parse(full_course, strlen(full_course), &c, &err), err);
+	d = course_dup(c);
+	assert_non_null(d);
+	assert_ok(course_format(c, &a, &alen, &err), err);
+	assert_ok(course_format(d, &b, &blen, &err), err);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	assert_ptr_not_equal(d->id, c->id);
+	assert_ptr_not_equal(d->title.text[0], c->title.text[0]);
+	assert_ptr_not_equal(d->lessons[0].title.lang[0], c->lessons[0].title.lang[0]);
+	/* the copy outlives the original: the catalog keeps it once the bundle is closed */
+	course_free(c);
+	assert_string_equal(d->id, "org.example.pump");
+	assert_int_equal(d->lessons_count, 2);
+	assert_string_equal(d->lessons[0].source, "lessons/01-intro.md");
+	assert_null(d->lessons[1].source);
+	assert_string_equal(d->lessons[1].language, "en");
+	assert_int_equal(d->subjects_count, 2);
+	assert_string_equal(d->created, "2026-03-01T10:00:00Z");
+	course_free(d);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(format_round_trips_and_is_deterministic),
+		cmocka_unit_test(dup_is_equal_and_independent),
 		cmocka_unit_test(parses_every_field_of_a_full_course),
 		cmocka_unit_test(leaves_optional_fields_empty_when_absent),
 		cmocka_unit_test(refuses_text_that_is_not_json_with_line_and_column),

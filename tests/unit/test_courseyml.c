@@ -121,9 +121,9 @@ static void test_full_course(void **state)
 	assert_int_equal(c.languages_count, 2);
 	assert_string_equal(c.languages[0], "th");
 	assert_string_equal(c.languages[1], "en");
-	assert_string_equal(src_texts_get(&c.title, "en", "th"), "Water pump maintenance");
-	assert_string_equal(src_texts_get(&c.title, "fr", "th"), "การบำรุงรักษาปั๊มน้ำ");
-	assert_string_equal(src_texts_get(&c.description, "en", "th"), "Keep a pump running");
+	assert_string_equal(course_text_get(&c.title, "en", "th"), "Water pump maintenance");
+	assert_string_equal(course_text_get(&c.title, "fr", "th"), "การบำรุงรักษาปั๊มน้ำ");
+	assert_string_equal(course_text_get(&c.description, "en", "th"), "Keep a pump running");
 	assert_string_equal(c.publisher_name, "Example TVET College");
 	assert_string_equal(c.publisher_contact, "media@example.org");
 	assert_string_equal(c.licence, "CC-BY-SA-4.0");
@@ -140,7 +140,7 @@ static void test_full_course(void **state)
 	assert_int_equal(c.lessons[0].line, 15);
 	assert_string_equal(c.lessons[1].id, "parts");
 	assert_string_equal(c.lessons[1].language, "en");
-	assert_string_equal(src_texts_get(&c.lessons[1].title, "en", "th"), "Parts");
+	assert_string_equal(course_text_get(&c.lessons[1].title, "en", "th"), "Parts");
 	assert_int_equal(c.lessons[1].line, 16);
 	/* Files: sorted, hidden ones and the top course.yml left out. */
 	assert_int_equal(c.files_count, 4);
@@ -170,7 +170,7 @@ static void test_minimal_defaults(void **state)
 	             &c, &p));
 	assert_int_equal(p.count, 0);
 	/* A plain title is in the course's language; languages default to the title's. */
-	assert_string_equal(src_texts_get(&c.title, "en", NULL), "Pumps");
+	assert_string_equal(course_text_get(&c.title, "en", NULL), "Pumps");
 	assert_int_equal(c.languages_count, 1);
 	assert_string_equal(c.languages[0], "en");
 	assert_false(c.allow_html);
