@@ -28,8 +28,10 @@
 #include "minisign.h"
 #include "monotime.h"
 #include "page.h"
+#include "password.h"
 #include "path.h"
 #include "problems.h"
+#include "progress.h"
 #include "sbuf.h"
 #include "searchtext.h"
 #include "source.h"
@@ -120,14 +122,14 @@ int builder_load_secret_key(const char *path, const char *password_file,
 		return cli_bundle_error(path, &err);
 	if (minisign_seckey_is_encrypted(text, len)) {
 		if (password_file) {
-			password = cli_password_file(password_file);
+			password = password_from_file(password_file);
 			if (!password) {
 				cli_error("%s: cannot read a password from it", password_file);
 				minisign_secret_free(text);
 				return EXIT_SYSTEM;
 			}
 		} else {
-			password = cli_read_password("Password for the secret key: ", false);
+			password = password_ask("Password for the secret key: ", false);
 			if (!password) {
 				cli_error(
 				        "%s: the key is password-protected; run in a terminal, or "
@@ -638,7 +640,7 @@ static char *render_course_json(struct build *b, size_t *len)
 }
 
 struct progress_ctx {
-	struct cli_progress bar;
+	struct progress bar;
 	enum bundle_phase phase;
 };
 
@@ -650,11 +652,11 @@ static void on_progress(void *ctx, enum bundle_phase phase, uint64_t done, uint6
 	if (!p->bar.on && phase == p->phase)
 		return;
 	if (phase != p->phase || !p->bar.on) {
-		cli_progress_end(&p->bar);
-		cli_progress_start(&p->bar, labels[phase]);
+		progress_end(&p->bar);
+		progress_start(&p->bar, labels[phase]);
 		p->phase = phase;
 	}
-	cli_progress_update(&p->bar, done, total);
+	progress_update(&p->bar, done, total);
 }
 
 /* SHA-256 of the written bundle, for the summary. */
@@ -801,14 +803,14 @@ static int write_bundle(struct build *b, const struct minisign_seckey *sk, const
 	bundle_writer_set_cancel(w, is_interrupted, NULL);
 	bundle_writer_set_split(w, split);
 	if (bundle_writer_write(w, sk, out, &res, &err) != BUNDLE_OK) {
-		cli_progress_end(&prog.bar);
+		progress_end(&prog.bar);
 		if (interrupted_by)
 			rc = EXIT_SYSTEM;
 		else
 			rc = cli_bundle_error(out, &err);
 		goto done;
 	}
-	cli_progress_end(&prog.bar);
+	progress_end(&prog.bar);
 	rc = EXIT_YES;
 	if (!res.parts && res.file_size > FAT32_FILE_MAX)
 		cli_warning("%s: %s, more than a FAT32 USB stick holds in one file: build it with "

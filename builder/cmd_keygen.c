@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "minisign.h"
 #include "outfile.h"
+#include "password.h"
 #include "xalloc.h"
 
 static const char usage[] =
@@ -125,13 +126,13 @@ int cmd_keygen(int argc, char **argv)
 		goto done;
 	}
 	if (password_file) {
-		password = cli_password_file(password_file);
+		password = password_from_file(password_file);
 		if (!password || !*password) {
 			cli_error("%s: cannot read a password from it", password_file);
 			goto done;
 		}
 	} else if (!no_password) {
-		password = cli_read_password("Password for the new key: ", true);
+		password = password_ask("Password for the new key: ", true);
 		if (!password || !*password) {
 			cli_error("a password is needed: run in a terminal, or give "
 			          "--password-file FILE, or --no-password");

@@ -1,7 +1,8 @@
 /*
- * cli.h - what every command of a Sampan program shares: messages in one
- * shape on stderr, exit codes, colour and progress only on a terminal,
- * password prompts only when a person is there.
+ * cli.h - what every command of a Sampan program says and how it ends:
+ * messages in one shape on stderr, exit codes, sizes as people read them,
+ * colour only on a terminal.  Progress bars are in progress.h, passwords in
+ * password.h.
  *
  * Exit codes (README, "Exit codes"): 0 yes, 1 no (invalid course, bad
  * signature, tampered entry), 2 usage, 3 system (I/O, disk full, port in use).
@@ -42,29 +43,6 @@ int cli_exit_for(enum bundle_status st);
 bool cli_color(FILE *f);
 /* A person is there: stdin and stderr are terminals. */
 bool cli_interactive(void);
-
-/*
- * Read a password from the terminal without echo (twice when confirm, which
- * must match).  NULL when there is no terminal or the reading failed; the
- * result is in guarded memory: free it with minisign_secret_free.
- */
-char *cli_read_password(const char *prompt, bool confirm);
-/* The first line of a file, for --password-file (guarded memory, as above); NULL on error. */
-char *cli_password_file(const char *path);
-
-/*
- * Progress on stderr, on a terminal only and not under -q: one line
- * rewritten in place, "LABEL  12.3 MB / 50.0 MB  80 MB/s  0:03 left".
- */
-struct cli_progress {
-	bool on;
-	const char *label;
-	double start;
-	double last;
-};
-void cli_progress_start(struct cli_progress *p, const char *label);
-void cli_progress_update(struct cli_progress *p, uint64_t done, uint64_t total);
-void cli_progress_end(struct cli_progress *p);
 
 /* "1.5 MB" style sizes (SI, one decimal) into buf. */
 const char *cli_size(uint64_t bytes, char *buf, size_t size);

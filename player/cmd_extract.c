@@ -34,6 +34,7 @@
 #include "path.h"
 #include "pathname.h"
 #include "player.h"
+#include "progress.h"
 #include "trust.h"
 #include "xalloc.h"
 
@@ -80,7 +81,7 @@ struct extract {
 	size_t cur_len;
 	size_t files;
 	uint64_t done, total;
-	struct cli_progress progress;
+	struct progress progress;
 };
 
 static void remember(struct extract *x, const char *path, size_t len, bool dir)
@@ -177,17 +178,17 @@ static int write_entry(struct extract *x, size_t i, const struct bundle_entry *e
 	if (e->size <= READ_WHOLE_MAX || e->method != 0) {
 		/* Deflated entries are at most 64 MiB (§3.8): bundle_read refuses more. */
 		if (bundle_read(x->b, i, READ_WHOLE_MAX, &data, &len, &err) != BUNDLE_OK) {
-			cli_progress_end(&x->progress);
+			progress_end(&x->progress);
 			return cli_bundle_error(bundle_path(x->b), &err);
 		}
 		if (player_write_all(fd, data, len) != 0) {
-			cli_progress_end(&x->progress);
+			progress_end(&x->progress);
 			cli_error("%s: cannot write: %s", shown, strerror(errno));
 			rc = EXIT_SYSTEM;
 		}
 		free(data);
 		x->done += len;
-		cli_progress_update(&x->progress, x->done, x->total);
+		progress_update(&x->progress, x->done, x->total);
 		return rc;
 	}
 	/* A large stored entry: bundle_read_range checks each chunk it reads against META-INF/chunks. */
@@ -195,20 +196,20 @@ static int write_entry(struct extract *x, size_t i, const struct bundle_entry *e
 	for (uint64_t off = 0; off < e->size && rc == EXIT_YES;) {
 		size_t n = e->size - off > READ_PIECE ? READ_PIECE : (size_t)(e->size - off);
 		if (player_interrupted()) {
-			cli_progress_end(&x->progress);
+			progress_end(&x->progress);
 			cli_error("%s: interrupted", shown);
 			rc = EXIT_SYSTEM;
 		} else if (bundle_read_range(x->b, i, off, n, data, &err) != BUNDLE_OK) {
-			cli_progress_end(&x->progress);
+			progress_end(&x->progress);
 			rc = cli_bundle_error(bundle_path(x->b), &err);
 		} else if (player_write_all(fd, data, n) != 0) {
-			cli_progress_end(&x->progress);
+			progress_end(&x->progress);
 			cli_error("%s: cannot write: %s", shown, strerror(errno));
 			rc = EXIT_SYSTEM;
 		}
 		off += n;
 		x->done += n;
-		cli_progress_update(&x->progress, x->done, x->total);
+		progress_update(&x->progress, x->done, x->total);
 	}
 	free(data);
 	return rc;
@@ -227,7 +228,7 @@ static int extract_entry(struct extract *x, size_t i)
 	bundle_entry(x->b, i, &e);
 	/* The reader checked every name already; the extractor asks the one path checker again. */
 	if (pathname_check(e.name, e.name_len, true, &err) != BUNDLE_OK) {
-		cli_progress_end(&x->progress);
+		progress_end(&x->progress);
 		return cli_bundle_error(bundle_path(x->b), &err);
 	}
 	slash = strrchr(e.name, '/');
@@ -241,7 +242,7 @@ static int extract_entry(struct extract *x, size_t i)
 		x->cur_path = NULL;
 		x->cur = open_folder(x, e.name, plen, true);
 		if (x->cur < 0) {
-			cli_progress_end(&x->progress);
+			progress_end(&x->progress);
 			cli_error("%s: cannot make its folder: %s", shown, strerror(errno));
 			free(shown);
 			return EXIT_SYSTEM;
@@ -254,7 +255,7 @@ static int extract_entry(struct extract *x, size_t i)
 	fd = openat(x->cur, slash ? slash + 1 : e.name,
 	            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0) {
-		cli_progress_end(&x->progress);
+		progress_end(&x->progress);
 		cli_error("%s: cannot create: %s", shown, strerror(errno));
 		free(shown);
 		return EXIT_SYSTEM;
@@ -262,7 +263,7 @@ static int extract_entry(struct extract *x, size_t i)
 	remember(x, e.name, e.name_len, false);
 	rc = write_entry(x, i, &e, fd, shown);
 	if (close(fd) != 0 && rc == EXIT_YES) {
-		cli_progress_end(&x->progress);
+		progress_end(&x->progress);
 		cli_error("%s: cannot write: %s", shown, strerror(errno));
 		rc = EXIT_SYSTEM;
 	}
@@ -355,17 +356,17 @@ static int extract(const char *path, const char *dir, const struct trust *trust)
 		bundle_entry(x.b, i, &e);
 		x.total += e.size;
 	}
-	cli_progress_start(&x.progress, "Extracting");
+	progress_start(&x.progress, "Extracting");
 	for (size_t i = 0; i < bundle_count(x.b) && rc == EXIT_YES; i++) {
 		if (player_interrupted()) {
-			cli_progress_end(&x.progress);
+			progress_end(&x.progress);
 			cli_error("%s: interrupted", dir);
 			rc = EXIT_SYSTEM;
 			break;
 		}
 		rc = extract_entry(&x, i);
 	}
-	cli_progress_end(&x.progress);
+	progress_end(&x.progress);
 	if (rc != EXIT_YES) {
 		undo(&x);
 		goto done;

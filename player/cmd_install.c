@@ -29,6 +29,7 @@
 #include "outfile.h"
 #include "path.h"
 #include "player.h"
+#include "progress.h"
 #include "trust.h"
 #include "updates.h"
 #include "xalloc.h"
@@ -183,39 +184,39 @@ static int copy_bundle(struct bundle *b, int out, const char *shown)
 {
 	uint64_t size = bundle_file_size(b), off = 0;
 	unsigned char *buf = xmalloc(COPY_PIECE);
-	struct cli_progress progress;
+	struct progress progress;
 	struct bundle_error err;
 	int rc = EXIT_YES;
 
-	cli_progress_start(&progress, "Copying");
+	progress_start(&progress, "Copying");
 	while (off < size) {
 		size_t n = size - off > COPY_PIECE ? COPY_PIECE : (size_t)(size - off);
 		ssize_t r;
 
 		if (player_interrupted()) {
-			cli_progress_end(&progress);
+			progress_end(&progress);
 			cli_error("%s: interrupted", shown);
 			rc = EXIT_SYSTEM;
 			break;
 		}
 		/* through the parts of a bundle stored in parts, as one file */
 		if (bfile_pread(bundle_bfile(b), buf, n, off, &err) != BUNDLE_OK) {
-			cli_progress_end(&progress);
+			progress_end(&progress);
 			cli_error("%s: cannot read: %s", bundle_path(b), err.message);
 			rc = EXIT_SYSTEM;
 			break;
 		}
 		r = (ssize_t)n;
 		if (player_write_all(out, buf, (size_t)r) != 0) {
-			cli_progress_end(&progress);
+			progress_end(&progress);
 			cli_error("%s: cannot write: %s", shown, strerror(errno));
 			rc = EXIT_SYSTEM;
 			break;
 		}
 		off += (uint64_t)r;
-		cli_progress_update(&progress, off, size);
+		progress_update(&progress, off, size);
 	}
-	cli_progress_end(&progress);
+	progress_end(&progress);
 	free(buf);
 	if (rc == EXIT_YES && fsync(out) != 0) {
 		cli_error("%s: cannot sync: %s", shown, strerror(errno));

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "path.h"
+#include "progress.h"
 #include "xalloc.h"
 
 int player_trust_add_option(struct trust *t, const char *path)
@@ -55,7 +56,7 @@ struct check_ctx {
 	const char *path;
 	size_t bad;
 	uint64_t done, total;
-	struct cli_progress progress;
+	struct progress progress;
 };
 
 static void on_checked(void *ctx, size_t index, const struct bundle_error *r)
@@ -65,12 +66,12 @@ static void on_checked(void *ctx, size_t index, const struct bundle_error *r)
 
 	bundle_entry(c->b, index, &e);
 	if (r->status != BUNDLE_OK) {
-		cli_progress_end(&c->progress);
+		progress_end(&c->progress);
 		cli_error("%s: %s", c->path, r->message);
 		c->bad++;
 	}
 	c->done += e.size;
-	cli_progress_update(&c->progress, c->done, c->total);
+	progress_update(&c->progress, c->done, c->total);
 }
 
 int player_open_checked(const char *path, const struct trust *trust, const char *label,
@@ -99,9 +100,9 @@ int player_open_checked(const char *path, const struct trust *trust, const char 
 		bundle_entry(b, i, &e);
 		ctx.total += e.size;
 	}
-	cli_progress_start(&ctx.progress, label);
+	progress_start(&ctx.progress, label);
 	st = bundle_verify_content(b, on_checked, &ctx, &err);
-	cli_progress_end(&ctx.progress);
+	progress_end(&ctx.progress);
 	if (st == BUNDLE_ENTRY_BAD) {
 		cli_error("%s: %zu of %zu entries failed verification", path, ctx.bad,
 		          bundle_count(b));

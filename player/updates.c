@@ -18,6 +18,7 @@
 #include "cmdutil.h"
 #include "format.h"
 #include "outfile.h"
+#include "progress.h"
 
 bool player_is_update_name(const char *name)
 {
@@ -57,7 +58,7 @@ bool player_is_update_file(const char *path)
 struct fd_sink {
 	int fd;
 	const char *dest;
-	struct cli_progress bar;
+	struct progress bar;
 };
 
 static enum bundle_status write_fd(void *ctx, const void *data, size_t len,
@@ -75,7 +76,7 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	struct fd_sink *s = ctx;
 
-	cli_progress_update(&s->bar, done, total);
+	progress_update(&s->bar, done, total);
 }
 
 /* The target at tmp, fully verified, and the update's target, not another bundle. */
@@ -107,10 +108,10 @@ enum bundle_status player_update_write(const struct update *u, const struct bund
 	if (s.fd < 0)
 		return err ? err->status : BUNDLE_IO;
 	if (progress)
-		cli_progress_start(&s.bar, "Applying");
+		progress_start(&s.bar, "Applying");
 	st = update_apply(u, base, write_fd, &s, progress ? on_progress : NULL, &s, err);
 	if (progress)
-		cli_progress_end(&s.bar);
+		progress_end(&s.bar);
 	if (st == BUNDLE_OK && fsync(s.fd) != 0)
 		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: cannot sync: %s",
 		                      dest, strerror(errno));

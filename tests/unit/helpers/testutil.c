@@ -113,6 +113,40 @@ unsigned char *tu_read(const char *path, size_t *len)
 	return buf;
 }
 
+static int saved_stderr = -1;
+static FILE *captured;
+
+void tu_stderr_begin(void)
+{
+	fflush(stderr);
+	captured = tmpfile();
+	assert_non_null(captured);
+	saved_stderr = dup(STDERR_FILENO);
+	assert_true(saved_stderr >= 0);
+	assert_true(dup2(fileno(captured), STDERR_FILENO) >= 0);
+}
+
+char *tu_stderr_end(void)
+{
+	long n;
+	char *s;
+
+	fflush(stderr);
+	assert_true(dup2(saved_stderr, STDERR_FILENO) >= 0);
+	close(saved_stderr);
+	saved_stderr = -1;
+	n = ftell(captured);
+	assert_true(n >= 0);
+	s = malloc((size_t)n + 1);
+	assert_non_null(s);
+	rewind(captured);
+	assert_int_equal(fread(s, 1, (size_t)n, captured), (size_t)n);
+	s[n] = '\0';
+	fclose(captured);
+	captured = NULL;
+	return s;
+}
+
 void tu_key(int n, struct minisign_seckey **sk, struct minisign_pubkey *pk)
 {
 	unsigned char seed[32], keyid[8];

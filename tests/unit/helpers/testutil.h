@@ -29,6 +29,14 @@ void tu_write(const char *path, const void *data, size_t len);
 /* Read a whole file; malloc'd, NUL-terminated; fails the test on error. */
 unsigned char *tu_read(const char *path, size_t *len);
 
+/*
+ * What a piece of code writes on stderr: tu_stderr_begin sends fd 2 to a
+ * temporary file, tu_stderr_end puts it back and returns what was written
+ * (malloc'd, NUL-terminated).  Not nestable.
+ */
+void tu_stderr_begin(void);
+char *tu_stderr_end(void);
+
 /* The deterministic test key pair number n (1 or 2). */
 void tu_key(int n, struct minisign_seckey **sk, struct minisign_pubkey *pk);
 
