@@ -12,7 +12,11 @@
 
 #define PASSWORD_MAX 1024
 
-/* Read one line from fd into buf (size bytes), without the newline; false on error or EOF. */
+/*
+ * Read one line from fd into buf (size bytes), without its line ending, and
+ * NUL-terminated; the last line of a file may lack its newline.  False on
+ * an error, at once at the end, or when the line does not fit.
+ */
 static bool read_line(int fd, char *buf, size_t size)
 {
 	size_t n = 0;
@@ -22,9 +26,11 @@ static bool read_line(int fd, char *buf, size_t size)
 		ssize_t r = read(fd, &c, 1);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			return n > 0;
-		if (c == '\n')
+		if (r < 0)
+			return false;
+		if (r == 0 && n == 0)
+			return false; /* nothing at all */
+		if (r == 0 || c == '\n')
 			break;
 		if (c == '\r')
 			continue;

@@ -33,6 +33,11 @@ static void the_first_line_of_a_file(void **state)
 	pw = password_in(dir, "windows\r\n", 9); /* a file from Notepad */
 	assert_string_equal(pw, "windows");
 	minisign_secret_free(pw);
+	/* printf '%s' "$pw" >file writes no newline: the password ends with the file */
+	pw = password_in(dir, "no newline", 10);
+	assert_non_null(pw);
+	assert_string_equal(pw, "no newline");
+	minisign_secret_free(pw);
 	pw = password_in(dir, "รหัสผ่าน\n", strlen("รหัสผ่าน\n"));
 	assert_string_equal(pw, "รหัสผ่าน");
 	minisign_secret_free(pw);
