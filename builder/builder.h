@@ -13,7 +13,6 @@ int cmd_check(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
-int cmd_verify(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 
 /*

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 #include "mediainfo.h"
 #include "minisign.h"
 #include "monotime.h"
+#include "options.h"
 #include "page.h"
 #include "password.h"
 #include "path.h"
@@ -42,27 +42,18 @@
 #define KEYFILE_MAX 4096
 #define LESSON_MAX (16u << 20) /* a Markdown lesson larger than 16 MiB is not a lesson */
 
-static const char usage[] =
-        "usage: sampan-build build SRC -k KEY -o OUT.sampan [options]\n"
-        "\n"
-        "Check the course in SRC (a folder, or an archive of one: tar.gz, zip, 7z...),\n"
-        "render its lessons, sign it with the secret key KEY and write OUT.sampan.\n"
-        "A failed or interrupted build leaves no OUT.sampan.\n"
-        "\n"
-        "  -k, --key KEY             the secret key (made by `sampan-build keygen`)\n"
-        "  -o, --output OUT.sampan   the bundle to write\n"
-        "      --password-file FILE  read the key's password from FILE's first line\n"
-        "      --split SIZE          store a bundle larger than SIZE as parts OUT.sampan.001,\n"
-        "                            .002, ... of SIZE bytes each (K, M, G: KiB, MiB, GiB;\n"
-        "                            'fat32': 4294967295, the largest file FAT32 holds)\n"
-        "  -q, --quiet               no progress, no summary; problems are still shown\n"
-        "  -h, --help                this help\n"
-        "\n"
-        "A bundle larger than a FAT32 USB stick holds in one file (4 GiB) is written\n"
-        "whole with a warning, unless --split stores it as parts: sampan-play and every\n"
-        "command read OUT.sampan.001, .002, ... as one bundle, and `cat` joins them.\n"
-        "SOURCE_DATE_EPOCH, when set, is the time written on every entry.\n"
-        "Exit status: 0 built, 1 the course or key has problems, 2 usage, 3 system error.\n";
+static const struct opts_help help = {
+	.usage = "build SRC -k KEY -o OUT.sampan [options]",
+	.about = "Check the course in SRC (a folder, or an archive of one: tar.gz, zip, 7z...),\n"
+	         "render its lessons, sign it with the secret key KEY and write OUT.sampan.\n"
+	         "A failed or interrupted build leaves no OUT.sampan.\n",
+	.after = "A bundle larger than a FAT32 USB stick holds in one file (4 GiB) is written\n"
+	         "whole with a warning, unless --split stores it as parts: sampan-play and every\n"
+	         "command read OUT.sampan.001, .002, ... as one bundle, and `cat` joins them.\n"
+	         "SOURCE_DATE_EPOCH, when set, is the time written on every entry.\n"
+	         "Exit status: 0 built, 1 the course or key has problems, 2 usage, 3 system "
+	         "error.\n",
+};
 
 static volatile sig_atomic_t interrupted_by;
 
@@ -738,6 +729,18 @@ static bool parse_split(const char *s, uint64_t *out)
 	return true;
 }
 
+/* --split SIZE, into the uint64_t of o (options.h). */
+static int split_option(const struct opt *o, const char *arg)
+{
+	if (!parse_split(arg, o->value)) {
+		cli_error("--split '%s': not a size of at least 1M (a number with K, M or G, or "
+		          "'fat32')",
+		          arg);
+		return EXIT_USAGE;
+	}
+	return EXIT_YES;
+}
+
 static int write_bundle(struct build *b, const struct minisign_seckey *sk, const char *out,
                         uint64_t split, double started)
 {
@@ -841,17 +844,22 @@ done:
 
 int cmd_build(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "password-file", required_argument, NULL, 'P' },
-		{ "split", required_argument, NULL, 'S' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *key = NULL, *out = NULL, *password_file = NULL;
 	uint64_t split = 0;
+	const struct opt opts[] = {
+		OPT_STRING('k', "key", &key, "KEY",
+		           "the secret key (made by `sampan-build keygen`)"),
+		OPT_STRING('o', "output", &out, "OUT.sampan", "the bundle to write"),
+		OPT_STRING(0, "password-file", &password_file, "FILE",
+		           "read the key's password from FILE's first line"),
+		OPT_CALLBACK(0, "split", &split, "SIZE",
+		             "store a bundle larger than SIZE as parts OUT.sampan.001,\n"
+		             ".002, ... of SIZE bytes each (K, M, G: KiB, MiB, GiB;\n"
+		             "'fat32': 4294967295, the largest file FAT32 holds)",
+		             split_option),
+		OPT_QUIET("no progress, no summary; problems are still shown"),
+		OPT_END(),
+	};
 	struct minisign_seckey *sk = NULL;
 	struct source src = { NULL, NULL };
 	struct course_src course;
@@ -861,48 +869,16 @@ int cmd_build(int argc, char **argv)
 	struct sigaction sa;
 	double started = monotime_now();
 	bool loaded = false;
-	int opt, rc;
+	int n, rc;
 
 	memset(&course, 0, sizeof(course));
 	memset(&b, 0, sizeof(b));
 	problems_init(&problems);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "k:o:qh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'k':
-			key = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'P':
-			password_file = optarg;
-			break;
-		case 'S':
-			if (!parse_split(optarg, &split)) {
-				cli_error(
-				        "--split '%s': not a size of at least 1M (a number with K, "
-				        "M or G, or 'fat32')",
-				        optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'q':
-			cli_quiet = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_YES;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc || !key || !out) {
-		cli_error("build needs SRC, -k KEY and -o OUT.sampan (see 'sampan-build build "
-		          "--help')");
-		return EXIT_USAGE;
-	}
+	n = opts_parse(argc, argv, opts, &help, &rc);
+	if (n < 0)
+		return rc;
+	if (n != 1 || !key || !out)
+		return opts_usage_error(&help, "build needs SRC, -k KEY and -o OUT.sampan");
 	rc = builder_load_secret_key(key, password_file, &sk);
 	if (rc != EXIT_YES)
 		return rc;
@@ -910,8 +886,8 @@ int cmd_build(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (source_open(argv[optind], &src, &err) != BUNDLE_OK) {
-		rc = cli_bundle_error(argv[optind], &err);
+	if (source_open(argv[0], &src, &err) != BUNDLE_OK) {
+		rc = cli_bundle_error(argv[0], &err);
 		goto done;
 	}
 	loaded = course_src_load(src.dir, &course, &problems);
@@ -920,7 +896,7 @@ int cmd_build(int argc, char **argv)
 	problems_sort(&problems);
 	problems_print(&problems, stderr, cli_color(stderr));
 	if (!loaded || problems.errors > 0) {
-		cli_error("%s: %zu error%s: no bundle written", argv[optind], problems.errors,
+		cli_error("%s: %zu error%s: no bundle written", argv[0], problems.errors,
 		          problems.errors == 1 ? "" : "s");
 		rc = EXIT_NO;
 		goto done;

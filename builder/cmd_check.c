@@ -9,23 +9,20 @@
 #include "cli.h"
 #include "course_src.h"
 #include "lint.h"
+#include "options.h"
 #include "problems.h"
 #include "source.h"
 #include "xalloc.h"
 
-static const char usage[] =
-        "usage: sampan-build check [-q] DIR|ARCHIVE\n"
-        "\n"
-        "Check a course source (a folder with course.yml, or an archive of one)\n"
-        "without writing anything: course.yml, missing lessons, broken links and\n"
-        "anchors, missing media, links to other hosts, names that break on FAT32,\n"
-        "exFAT or Windows, files over 4 GiB, MP4 files that cannot stream, invalid\n"
-        "UTF-8 and subtitles.  Every problem is printed as FILE:LINE: MESSAGE.\n"
-        "\n"
-        "  -q      print errors only, no warnings and no summary\n"
-        "  --help  show this help\n"
-        "\n"
-        "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage, 3 system.\n";
+static const struct opts_help help = {
+	.usage = "check [-q] DIR|ARCHIVE",
+	.about = "Check a course source (a folder with course.yml, or an archive of one)\n"
+	         "without writing anything: course.yml, missing lessons, broken links and\n"
+	         "anchors, missing media, links to other hosts, names that break on FAT32,\n"
+	         "exFAT or Windows, files over 4 GiB, MP4 files that cannot stream, invalid\n"
+	         "UTF-8 and subtitles.  Every problem is printed as FILE:LINE: MESSAGE.\n",
+	.after = "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage, 3 system.\n",
+};
 
 /* Print the problems, errors only when quiet. */
 static void print_problems(const struct problems *p, bool quiet)
@@ -46,39 +43,28 @@ static void print_problems(const struct problems *p, bool quiet)
 
 int cmd_check(int argc, char **argv)
 {
-	const char *src = NULL;
-	bool quiet = cli_quiet, options = true;
+	const struct opt opts[] = {
+		OPT_QUIET("print errors only, no warnings and no summary"),
+		OPT_END(),
+	};
+	const char *src;
+	bool quiet;
 	struct source s = { NULL, NULL };
 	struct bundle_error err;
 	struct course_src c;
 	struct problems p;
 	struct stat sb;
-	int rc;
+	int n, rc;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (options && strcmp(a, "--") == 0) {
-			options = false;
-		} else if (options && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
-			fputs(usage, stdout);
-			return EXIT_YES;
-		} else if (options && strcmp(a, "-q") == 0) {
-			quiet = true;
-		} else if (options && a[0] == '-' && a[1] != '\0') {
-			cli_error("check: unknown option '%s' (see 'sampan-build check --help')",
-			          a);
-			return EXIT_USAGE;
-		} else if (!src) {
-			src = a;
-		} else {
-			cli_error("check: one course at a time (see 'sampan-build check --help')");
-			return EXIT_USAGE;
-		}
-	}
-	if (!src) {
-		cli_error("check: which course? (usage: sampan-build check [-q] DIR|ARCHIVE)");
-		return EXIT_USAGE;
-	}
+	n = opts_parse(argc, argv, opts, &help, &rc);
+	if (n < 0)
+		return rc;
+	if (n == 0)
+		return opts_usage_error(&help, "check: which course?");
+	if (n > 1)
+		return opts_usage_error(&help, "check: one course at a time");
+	src = argv[0];
+	quiet = cli_quiet;
 	if (stat(src, &sb) != 0) {
 		cli_error("%s: %s", src, strerror(errno));
 		return EXIT_USAGE;

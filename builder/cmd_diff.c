@@ -3,37 +3,30 @@
  * a signed update file that turns OLD into NEW byte for byte
  * (format-spec/bundle-v1.md, "Update files").
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "builder.h"
 #include "bundle.h"
 #include "cli.h"
+#include "options.h"
 #include "trust.h"
 #include "update.h"
 
-static const char usage[] =
-        "usage: sampan-build diff OLD.sampan NEW.sampan -k KEY -o UPDATE.sampan-update\n"
-        "\n"
-        "Write a signed update that turns OLD (the version classrooms have) into NEW,\n"
-        "byte for byte, so that a stick carries what changed and not the whole course.\n"
-        "Entries the two versions share are copied from OLD where the update is\n"
-        "applied; entries added or changed travel whole, or as a binary delta when a\n"
-        "large one (a video) changed only in part; removed entries are left out.\n"
-        "Both bundles are verified in full first, with KEY's public half: both\n"
-        "versions must be of one course, signed with KEY, and NEW must be a higher\n"
-        "version.  The update is applied to OLD and checked against NEW before it is\n"
-        "put in place.  Teachers apply it with 'sampan-play install UPDATE'.\n"
-        "\n"
-        "  -k, --key KEY          the secret key that signed both versions\n"
-        "  -o, --output FILE      the update to write (.sampan-update)\n"
-        "      --password-file F  read the key's password from the first line of F\n"
-        "  -q, --quiet            no summary\n"
-        "  -h, --help             this help\n"
-        "\n"
-        "Exit status: 0 written, 1 a bundle is invalid or the two do not make an update,\n"
-        "2 usage, 3 system error.\n";
+static const struct opts_help help = {
+	.usage = "diff OLD.sampan NEW.sampan -k KEY -o UPDATE.sampan-update",
+	.about = "Write a signed update that turns OLD (the version classrooms have) into NEW,\n"
+	         "byte for byte, so that a stick carries what changed and not the whole course.\n"
+	         "Entries the two versions share are copied from OLD where the update is\n"
+	         "applied; entries added or changed travel whole, or as a binary delta when a\n"
+	         "large one (a video) changed only in part; removed entries are left out.\n"
+	         "Both bundles are verified in full first, with KEY's public half: both\n"
+	         "versions must be of one course, signed with KEY, and NEW must be a higher\n"
+	         "version.  The update is applied to OLD and checked against NEW before it is\n"
+	         "put in place.  Teachers apply it with 'sampan-play install UPDATE'.\n",
+	.after = "Exit status: 0 written, 1 a bundle is invalid or the two do not make an update,\n"
+	         "2 usage, 3 system error.\n",
+};
 
 /* Open and fully verify one of the two versions with the key's public half. */
 static int open_version(const char *path, const struct trust *trust, struct bundle **b)
@@ -57,52 +50,30 @@ static int open_version(const char *path, const struct trust *trust, struct bund
 
 int cmd_diff(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "password-file", required_argument, NULL, 'P' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *key = NULL, *out = NULL, *password_file = NULL;
+	const struct opt opts[] = {
+		OPT_STRING('k', "key", &key, "KEY", "the secret key that signed both versions"),
+		OPT_STRING('o', "output", &out, "FILE", "the update to write (.sampan-update)"),
+		OPT_STRING(0, "password-file", &password_file, "FILE",
+		           "read the key's password from FILE's first line"),
+		OPT_QUIET("no summary"),
+		OPT_END(),
+	};
 	struct minisign_seckey *sk = NULL;
 	struct minisign_pubkey pk;
 	struct bundle *old = NULL, *new = NULL;
 	struct update_write_result r;
 	struct bundle_error err;
 	struct trust trust;
-	int opt, rc;
+	int n, rc;
 
+	n = opts_parse(argc, argv, opts, &help, &rc);
+	if (n < 0)
+		return rc;
+	if (n != 2 || !key || !out)
+		return opts_usage_error(&help,
+		                        "diff needs OLD.sampan, NEW.sampan, -k KEY and -o UPDATE");
 	trust_init(&trust);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "k:o:qh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'k':
-			key = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'P':
-			password_file = optarg;
-			break;
-		case 'q':
-			cli_quiet = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_YES;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind + 2 != argc || !key || !out) {
-		cli_error("diff needs OLD.sampan, NEW.sampan, -k KEY and -o UPDATE (see "
-		          "'sampan-build diff --help')");
-		return EXIT_USAGE;
-	}
 	if (minisign_init(&err) != BUNDLE_OK)
 		return cli_bundle_error(NULL, &err);
 	rc = builder_load_secret_key(key, password_file, &sk);
@@ -113,9 +84,9 @@ int cmd_diff(int argc, char **argv)
 		rc = cli_bundle_error(key, &err);
 		goto done;
 	}
-	rc = open_version(argv[optind], &trust, &old);
+	rc = open_version(argv[0], &trust, &old);
 	if (rc == EXIT_YES)
-		rc = open_version(argv[optind + 1], &trust, &new);
+		rc = open_version(argv[1], &trust, &new);
 	if (rc != EXIT_YES)
 		goto done;
 	if (update_write(old, new, sk, out, &r, &err) != BUNDLE_OK) {

@@ -19,26 +19,21 @@
 #include "builder.h"
 #include "cli.h"
 #include "course.h"
+#include "options.h"
 #include "path.h"
 #include "utf8.h"
 #include "xalloc.h"
 
-static const char usage[] =
-        "usage: sampan-build init [--language TAG] [--title TEXT] DIR\n"
-        "\n"
-        "Start a new course in the folder DIR, which must be new or empty:\n"
-        "course.yml with every key explained, two example lessons in lessons/,\n"
-        "an example picture in media/, and GUIDE.md, a short guide to writing\n"
-        "a course.\n"
-        "\n"
-        "  --language TAG  the course's main language, as a language tag such as\n"
-        "                  th, vi, km, lo, my, ms, fil, zh-Hans (default: en)\n"
-        "  --title TEXT    the course's title (default: the folder's name)\n"
-        "  -h, --help      show this help\n"
-        "\n"
-        "Then edit DIR/course.yml and the lessons, and run: sampan-build check DIR\n"
-        "\n"
-        "Exit status: 0 created, 1 DIR exists and is not empty, 2 usage, 3 system.\n";
+static const struct opts_help help = {
+	.usage = "init [--language TAG] [--title TEXT] DIR",
+	.about = "Start a new course in the folder DIR, which must be new or empty:\n"
+	         "course.yml with every key explained, two example lessons in lessons/,\n"
+	         "an example picture in media/, and GUIDE.md, a short guide to writing\n"
+	         "a course.\n",
+	.after = "Then edit DIR/course.yml and the lessons, and run: sampan-build check DIR\n"
+	         "\n"
+	         "Exit status: 0 created, 1 DIR exists and is not empty, 2 usage, 3 system.\n",
+};
 
 #define ID_MAX 128 /* format-spec/bundle-v1.md 8.4 */
 #define TITLE_MAX 1000 /* bytes; a title is a line, not a page */
@@ -645,53 +640,30 @@ static char *shell_word(const char *s)
 
 int cmd_init(int argc, char **argv)
 {
-	const char *lang = "en", *title = NULL, *arg_dir = NULL;
+	const char *lang = "en", *title = NULL, *arg_dir;
+	const struct opt opts[] = {
+		OPT_STRING(0, "language", &lang, "TAG",
+		           "the course's main language, as a language tag such as\n"
+		           "th, vi, km, lo, my, ms, fil, zh-Hans (default: en)"),
+		OPT_STRING(0, "title", &title, "TEXT",
+		           "the course's title (default: the folder's name)"),
+		OPT_END(),
+	};
 	char id[ID_MAX + 1], *dir = NULL, *name = NULL, *sub = NULL, *shown = NULL;
 	struct created made = { .count = 0 };
-	bool options = true;
 	struct stat sb;
 	size_t len;
-	int rc = EXIT_SYSTEM;
+	int n, rc = EXIT_SYSTEM;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (options && strcmp(a, "--") == 0) {
-			options = false;
-		} else if (options && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
-			fputs(usage, stdout);
-			return EXIT_YES;
-		} else if (options && strcmp(a, "--language") == 0) {
-			if (++i == argc) {
-				cli_error("init: --language needs a language tag, such as th or "
-				          "zh-Hans");
-				return EXIT_USAGE;
-			}
-			lang = argv[i];
-		} else if (options && strncmp(a, "--language=", 11) == 0) {
-			lang = a + 11;
-		} else if (options && strcmp(a, "--title") == 0) {
-			if (++i == argc) {
-				cli_error("init: --title needs the course's title");
-				return EXIT_USAGE;
-			}
-			title = argv[i];
-		} else if (options && strncmp(a, "--title=", 8) == 0) {
-			title = a + 8;
-		} else if (options && a[0] == '-' && a[1] != '\0') {
-			cli_error("init: unknown option '%s' (see 'sampan-build init --help')", a);
-			return EXIT_USAGE;
-		} else if (!arg_dir) {
-			arg_dir = a;
-		} else {
-			cli_error("init: one folder at a time (see 'sampan-build init --help')");
-			return EXIT_USAGE;
-		}
-	}
-	if (!arg_dir || !*arg_dir) {
-		cli_error("init: which folder? (usage: sampan-build init [--language TAG] "
-		          "[--title TEXT] DIR)");
-		return EXIT_USAGE;
-	}
+	n = opts_parse(argc, argv, opts, &help, &rc);
+	if (n < 0)
+		return rc;
+	rc = EXIT_SYSTEM;
+	if (n > 1)
+		return opts_usage_error(&help, "init: one folder at a time");
+	arg_dir = n == 1 ? argv[0] : NULL;
+	if (!arg_dir || !*arg_dir)
+		return opts_usage_error(&help, "init: which folder?");
 	if (!course_lang_valid(lang)) {
 		cli_error("init: '%s' is not a language tag (such as th, vi, km, en or zh-Hans)",
 		          lang);

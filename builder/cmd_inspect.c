@@ -3,7 +3,6 @@
  * what a bundle holds: course metadata, lessons, files and sizes, signer.
  * Without a trusted key the metadata is shown as unverified.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,18 +12,16 @@
 #include "cli.h"
 #include "course.h"
 #include "format.h"
-#include "trust.h"
+#include "trustopt.h"
 
-static const char usage[] =
-        "usage: sampan-build inspect FILE.sampan [--trust KEY.pub...]\n"
-        "\n"
-        "Show a bundle's course (id, version, titles, languages, publisher,\n"
-        "licence), its lessons, its files with their sizes, and who signed it.\n"
-        "With --trust the signature and metadata are checked first; without it\n"
-        "they are shown as UNVERIFIED.\n"
-        "\n"
-        "  -t, --trust KEY.pub  check the signature with this public key (repeatable)\n"
-        "  -h, --help           this help\n";
+static const struct opts_help help = {
+	.usage = "inspect FILE.sampan [--trust KEY.pub...] [--trust-dir DIR]",
+	.about = "Show a bundle's course (id, version, titles, languages, publisher,\n"
+	         "licence), its lessons, its files with their sizes, and who signed it.\n"
+	         "With a trusted key (--trust, or the trust folder) the signature and\n"
+	         "metadata are checked first; without one they are shown as UNVERIFIED.\n",
+	.after = NULL,
+};
 
 static void print_texts(const char *label, const struct course_text *t)
 {
@@ -80,54 +77,37 @@ static void print_files(const struct bundle *b)
 
 int cmd_inspect(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "trust", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	struct trust_opts t;
+	const struct opt opts[] = {
+		OPT_TRUST(&t),
+		OPT_TRUST_DIR(&t),
+		OPT_END(),
 	};
-	struct trust trust;
+	const struct trust *trust = &t.trust;
 	struct bundle *b = NULL;
 	struct bundle_error err;
 	const char *path;
 	char id[MINISIGN_KEYID_HEX_SIZE];
-	int opt, rc = EXIT_YES;
+	int n, rc;
 
-	trust_init(&trust);
-	if (minisign_init(&err) != BUNDLE_OK)
-		return cli_bundle_error(NULL, &err);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 't':
-			if (trust_add_file(&trust, optarg, &err) != BUNDLE_OK) {
-				rc = cli_bundle_error(NULL, &err);
-				trust_release(&trust);
-				return rc == EXIT_NO ? EXIT_USAGE : rc;
-			}
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			trust_release(&trust);
-			return EXIT_YES;
-		default:
-			fputs(usage, stderr);
-			trust_release(&trust);
-			return EXIT_USAGE;
-		}
+	trust_opts_init(&t);
+	n = opts_parse(argc, argv, opts, &help, &rc);
+	if (n >= 0 && n != 1)
+		rc = opts_usage_error(&help, "inspect needs one FILE.sampan");
+	else if (n == 1)
+		rc = trust_opts_load(&t, TRUST_OPTIONAL);
+	if (n != 1 || rc != EXIT_YES) {
+		trust_opts_release(&t);
+		return rc;
 	}
-	if (optind + 1 != argc) {
-		cli_error("inspect needs one FILE.sampan");
-		trust_release(&trust);
-		return EXIT_USAGE;
-	}
-	path = argv[optind];
+	path = argv[0];
 	if (bundle_open(path, &b, &err) != BUNDLE_OK) {
 		rc = cli_bundle_error(path, &err);
 		goto done;
 	}
 	printf("File:      %s\n", path);
-	if (trust.count > 0) {
-		if (bundle_verify(b, &trust, &err) != BUNDLE_OK) {
+	if (trust->count > 0) {
+		if (bundle_verify(b, trust, &err) != BUNDLE_OK) {
 			rc = cli_bundle_error(path, &err);
 			goto done;
 		}
@@ -162,6 +142,6 @@ int cmd_inspect(int argc, char **argv)
 	print_files(b);
 done:
 	bundle_close(b);
-	trust_release(&trust);
+	trust_opts_release(&t);
 	return rc;
 }

@@ -6,7 +6,6 @@
  * (format-spec/bundle-v1.md, "Key files").
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,26 +15,20 @@
 #include "builder.h"
 #include "cli.h"
 #include "minisign.h"
+#include "options.h"
 #include "outfile.h"
 #include "password.h"
 #include "xalloc.h"
 
-static const char usage[] =
-        "usage: sampan-build keygen -o NAME [options]\n"
-        "\n"
-        "Make a key pair for signing courses: NAME.key, the secret key (keep it\n"
-        "safe, readable by you alone), and NAME.pub, the public key (give it to\n"
-        "the teachers whose players should trust your courses).  The files use\n"
-        "minisign's formats: stock minisign can sign and verify with them.\n"
-        "\n"
-        "  -o, --output NAME         write NAME.key and NAME.pub\n"
-        "      --no-password         do not protect the secret key with a password\n"
-        "      --password-file FILE  take the password from FILE's first line\n"
-        "      --force               replace existing key files\n"
-        "  -h, --help                this help\n"
-        "\n"
-        "Without --no-password or --password-file, the password is asked twice on\n"
-        "the terminal.\n";
+static const struct opts_help help = {
+	.usage = "keygen -o NAME [options]",
+	.about = "Make a key pair for signing courses: NAME.key, the secret key (keep it\n"
+	         "safe, readable by you alone), and NAME.pub, the public key (give it to\n"
+	         "the teachers whose players should trust your courses).  The files use\n"
+	         "minisign's formats: stock minisign can sign and verify with them.\n",
+	.after = "Without --no-password or --password-file, the password is asked twice on\n"
+	         "the terminal.\n",
+};
 
 static char *with_ext(const char *name, const char *ext)
 {
@@ -66,16 +59,17 @@ static int write_file(const char *path, const char *data, size_t len, mode_t mod
 
 int cmd_keygen(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "no-password", no_argument, NULL, 'N' },
-		{ "password-file", required_argument, NULL, 'P' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *name = NULL, *password_file = NULL;
 	bool no_password = false, force = false;
+	const struct opt opts[] = {
+		OPT_STRING('o', "output", &name, "NAME", "write NAME.key and NAME.pub"),
+		OPT_BOOL(0, "no-password", &no_password,
+		         "do not protect the secret key with a password"),
+		OPT_STRING(0, "password-file", &password_file, "FILE",
+		           "take the password from FILE's first line"),
+		OPT_BOOL(0, "force", &force, "replace existing key files"),
+		OPT_END(),
+	};
 	struct minisign_seckey *sk = NULL;
 	struct minisign_pubkey pk;
 	struct bundle_error err;
@@ -84,39 +78,17 @@ int cmd_keygen(int argc, char **argv)
 	char id[MINISIGN_KEYID_HEX_SIZE];
 	size_t sec_len = 0, pub_len = 0;
 	struct stat sb;
-	int opt, rc = EXIT_SYSTEM;
+	int n, rc = EXIT_SYSTEM;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'o':
-			name = optarg;
-			break;
-		case 'N':
-			no_password = true;
-			break;
-		case 'P':
-			password_file = optarg;
-			break;
-		case 'f':
-			force = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_YES;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (!name || optind != argc) {
-		cli_error("keygen needs -o NAME (see 'sampan-build keygen --help')");
-		return EXIT_USAGE;
-	}
-	if (no_password && password_file) {
-		cli_error("--no-password and --password-file exclude each other");
-		return EXIT_USAGE;
-	}
+	n = opts_parse(argc, argv, opts, &help, &rc);
+	if (n < 0)
+		return rc;
+	rc = EXIT_SYSTEM;
+	if (!name || n != 0)
+		return opts_usage_error(&help, "keygen needs -o NAME");
+	if (no_password && password_file)
+		return opts_usage_error(&help,
+		                        "--no-password and --password-file exclude each other");
 	sec_path = with_ext(name, ".key");
 	pub_path = with_ext(name, ".pub");
 	if (!force && (stat(sec_path, &sb) == 0 || stat(pub_path, &sb) == 0)) {

@@ -5,6 +5,7 @@
  */
 #include "builder.h"
 #include "dispatch.h"
+#include "verify.h"
 
 static const struct cli_command commands[] = {
 	{ "init", cmd_init, "start a new course in a folder, with a short guide" },
@@ -12,7 +13,7 @@ static const struct cli_command commands[] = {
 	{ "build", cmd_build, "check, render, sign and write a course as one .sampan bundle" },
 	{ "keygen", cmd_keygen, "make a key pair for signing courses" },
 	{ "inspect", cmd_inspect, "show what a bundle holds" },
-	{ "verify", cmd_verify, "check a bundle completely against trusted public keys" },
+	{ "verify", verify_command, "check bundles completely against trusted public keys" },
 	{ "diff", cmd_diff, "write a signed update from one version of a course to the next" },
 };
 

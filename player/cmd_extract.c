@@ -19,7 +19,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,33 +34,24 @@
 #include "pathname.h"
 #include "player.h"
 #include "progress.h"
-#include "trust.h"
+#include "trustopt.h"
 #include "xalloc.h"
-
-enum { OPT_TRUST_DIR = 256 };
 
 /* Entries up to this size are read (and checked) whole; larger stored ones a piece at a time. */
 #define READ_WHOLE_MAX ((size_t)BUNDLE_MAX_DEFLATED_SIZE)
 #define READ_PIECE ((size_t)BUNDLE_CHUNK_SIZE)
 
-static const char usage[] =
-        "usage: sampan-play extract FILE.sampan DIR [--trust KEY.pub...] [--trust-dir DIR]\n"
-        "\n"
-        "Verify the bundle completely, then write every one of its files into DIR,\n"
-        "which must not exist or be empty.  META-INF/ is written too, so that\n"
-        "`sha256sum -c --strict META-INF/MANIFEST` in DIR checks the files against\n"
-        "the signed manifest.  An invalid bundle is refused and nothing is\n"
-        "written; a failure midway removes what was written.\n"
-        "\n"
-        "  -t, --trust KEY.pub  trust the publisher with this public key (repeatable)\n"
-        "      --trust-dir DIR  trust every *.pub in DIR (default:\n"
-        "                       $XDG_CONFIG_HOME/sampan/trusted, else\n"
-        "                       ~/.config/sampan/trusted; a missing folder adds nothing)\n"
-        "  -q, --quiet          print nothing but errors\n"
-        "  -h, --help           this help\n"
-        "\n"
-        "Exit status: 0 extracted, 1 refused (invalid bundle, DIR not empty), 2 usage,\n"
-        "3 system error.\n";
+static const struct opts_help help = {
+	.usage = "extract FILE.sampan DIR [--trust KEY.pub...]\n"
+	         "        [--trust-dir DIR]",
+	.about = "Verify the bundle completely, then write every one of its files into DIR,\n"
+	         "which must not exist or be empty.  META-INF/ is written too, so that\n"
+	         "`sha256sum -c --strict META-INF/MANIFEST` in DIR checks the files against\n"
+	         "the signed manifest.  An invalid bundle is refused and nothing is\n"
+	         "written; a failure midway removes what was written.\n",
+	.after = "Exit status: 0 extracted, 1 refused (invalid bundle, DIR not empty), 2 usage,\n"
+	         "3 system error.\n",
+};
 
 /* What was created under DIR, in order, to remove it all on a failure. */
 struct made {
@@ -384,51 +374,23 @@ done:
 
 int cmd_extract(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "trust", required_argument, NULL, 't' },
-		{ "trust-dir", required_argument, NULL, OPT_TRUST_DIR },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	struct trust_opts t;
+	const struct opt opts[] = {
+		OPT_TRUST(&t),
+		OPT_TRUST_DIR(&t),
+		OPT_QUIET("print nothing but errors"),
+		OPT_END(),
 	};
-	struct trust trust;
-	const char *trust_dir = NULL;
-	int opt, rc = EXIT_YES;
+	int n, rc;
 
-	trust_init(&trust);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "t:qh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 't':
-			rc = player_trust_add_option(&trust, optarg);
-			if (rc != EXIT_YES)
-				goto done;
-			break;
-		case OPT_TRUST_DIR:
-			trust_dir = optarg;
-			break;
-		case 'q':
-			cli_quiet = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			goto done;
-		default:
-			fputs(usage, stderr);
-			rc = EXIT_USAGE;
-			goto done;
-		}
-	}
-	if (argc - optind != 2) {
-		cli_error("extract needs one FILE.sampan and one DIR");
-		fputs(usage, stderr);
-		rc = EXIT_USAGE;
-		goto done;
-	}
-	rc = player_trust_load_dir(&trust, trust_dir, true);
-	if (rc == EXIT_YES)
-		rc = extract(argv[optind], argv[optind + 1], &trust);
-done:
-	trust_release(&trust);
+	trust_opts_init(&t);
+	n = opts_parse(argc, argv, opts, &help, &rc);
+	if (n >= 0 && n != 2)
+		rc = opts_usage_error(&help, "extract needs one FILE.sampan and one DIR");
+	else if (n == 2)
+		rc = trust_opts_load(&t, TRUST_NEED_KEY);
+	if (n == 2 && rc == EXIT_YES)
+		rc = extract(argv[0], argv[1], &t.trust);
+	trust_opts_release(&t);
 	return rc;
 }

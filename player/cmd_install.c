@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,44 +29,32 @@
 #include "path.h"
 #include "player.h"
 #include "progress.h"
-#include "trust.h"
+#include "trustopt.h"
 #include "updates.h"
 #include "xalloc.h"
-
-enum { OPT_TRUST_DIR = 256 };
 
 #define COPY_PIECE (1024u * 1024u)
 /* A temporary file untouched for this long belongs to no running install. */
 #define STALE_SECONDS 3600
 
-static const char usage[] =
-        "usage: sampan-play install FILE.sampan --library DIR [--force]\n"
-        "       sampan-play install UPDATE.sampan-update --library DIR\n"
-        "                           [--trust KEY.pub...] [--trust-dir DIR]\n"
-        "\n"
-        "Verify the bundle completely, then copy it into the library folder DIR as\n"
-        "ID-VERSION.sampan and remove the other versions of the same course there.\n"
-        "A higher version already in DIR is kept and the install refused, unless\n"
-        "--force.  The copy is verified again before it takes its place: a failure\n"
-        "leaves the library as it was.  A bundle stored in parts (FILE.sampan.001,\n"
-        ".002, ...) is installed as one file.\n"
-        "\n"
-        "Given an update (made by `sampan-build diff`), find the version it applies\n"
-        "to in DIR, by course, version and manifest, make the new version from it as\n"
-        "ID-VERSION.sampan, verify it completely, and only then remove the old one:\n"
-        "a failure or a power cut at any moment leaves the old version or the new.\n"
-        "\n"
-        "  -l, --library DIR    the player's library folder (it must exist)\n"
-        "  -f, --force          install even over a higher version (which is removed)\n"
-        "  -t, --trust KEY.pub  trust the publisher with this public key (repeatable)\n"
-        "      --trust-dir DIR  trust every *.pub in DIR (default:\n"
-        "                       $XDG_CONFIG_HOME/sampan/trusted, else\n"
-        "                       ~/.config/sampan/trusted; a missing folder adds nothing)\n"
-        "  -q, --quiet          print nothing but errors\n"
-        "  -h, --help           this help\n"
-        "\n"
-        "Exit status: 0 installed, 1 refused (invalid bundle, downgrade), 2 usage,\n"
-        "3 system error.\n";
+static const struct opts_help help = {
+	.usage = "install FILE.sampan --library DIR [--force]\n"
+	         "install UPDATE.sampan-update --library DIR\n"
+	         "        [--trust KEY.pub...] [--trust-dir DIR]",
+	.about = "Verify the bundle completely, then copy it into the library folder DIR as\n"
+	         "ID-VERSION.sampan and remove the other versions of the same course there.\n"
+	         "A higher version already in DIR is kept and the install refused, unless\n"
+	         "--force.  The copy is verified again before it takes its place: a failure\n"
+	         "leaves the library as it was.  A bundle stored in parts (FILE.sampan.001,\n"
+	         ".002, ...) is installed as one file.\n"
+	         "\n"
+	         "Given an update (made by `sampan-build diff`), find the version it applies\n"
+	         "to in DIR, by course, version and manifest, make the new version from it as\n"
+	         "ID-VERSION.sampan, verify it completely, and only then remove the old one:\n"
+	         "a failure or a power cut at any moment leaves the old version or the new.\n",
+	.after = "Exit status: 0 installed, 1 refused (invalid bundle, downgrade), 2 usage,\n"
+	         "3 system error.\n",
+};
 
 /* Whether name is a temporary copy of an install (or of sampan-build): .NAME.sampan.tmp-XXXXXX */
 static bool is_temp_name(const char *name)
@@ -520,65 +507,35 @@ done:
 
 int cmd_install(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "library", required_argument, NULL, 'l' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "trust", required_argument, NULL, 't' },
-		{ "trust-dir", required_argument, NULL, OPT_TRUST_DIR },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct trust trust;
-	const char *trust_dir = NULL, *lib = NULL;
+	struct trust_opts t;
+	const char *lib = NULL;
 	bool force = false;
-	int opt, rc = EXIT_YES;
+	const struct opt opts[] = {
+		OPT_STRING('l', "library", &lib, "DIR",
+		           "the player's library folder (it must exist)"),
+		OPT_BOOL('f', "force", &force,
+		         "install even over a higher version (which is removed)"),
+		OPT_TRUST(&t),
+		OPT_TRUST_DIR(&t),
+		OPT_QUIET("print nothing but errors"),
+		OPT_END(),
+	};
+	int n, rc;
 
-	trust_init(&trust);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "l:ft:qh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'l':
-			lib = optarg;
-			break;
-		case 'f':
-			force = true;
-			break;
-		case 't':
-			rc = player_trust_add_option(&trust, optarg);
-			if (rc != EXIT_YES)
-				goto done;
-			break;
-		case OPT_TRUST_DIR:
-			trust_dir = optarg;
-			break;
-		case 'q':
-			cli_quiet = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			goto done;
-		default:
-			fputs(usage, stderr);
-			rc = EXIT_USAGE;
-			goto done;
-		}
-	}
-	if (argc - optind != 1 || !lib || !*lib) {
-		cli_error("install needs one FILE.sampan and --library DIR (FILE may be an update, "
-		          "FILE.sampan-update)");
-		fputs(usage, stderr);
-		rc = EXIT_USAGE;
-		goto done;
-	}
-	rc = player_trust_load_dir(&trust, trust_dir, true);
+	trust_opts_init(&t);
+	n = opts_parse(argc, argv, opts, &help, &rc);
+	if (n >= 0 && (n != 1 || !lib || !*lib))
+		rc = opts_usage_error(&help,
+		                      "install needs one FILE.sampan and --library DIR (FILE "
+		                      "may be an update, FILE.sampan-update)");
+	else if (n == 1)
+		rc = trust_opts_load(&t, TRUST_NEED_KEY);
 	/* an update by its bytes, unless it is named as a bundle: then it is refused as one */
-	if (rc == EXIT_YES && !player_is_bundle_name_path(argv[optind]) &&
-	    player_is_update_file(argv[optind]))
-		rc = install_update(argv[optind], lib, force, &trust);
-	else if (rc == EXIT_YES)
-		rc = install(argv[optind], lib, force, &trust);
-done:
-	trust_release(&trust);
+	if (n == 1 && rc == EXIT_YES && lib && *lib && !player_is_bundle_name_path(argv[0]) &&
+	    player_is_update_file(argv[0]))
+		rc = install_update(argv[0], lib, force, &t.trust);
+	else if (n == 1 && rc == EXIT_YES && lib && *lib)
+		rc = install(argv[0], lib, force, &t.trust);
+	trust_opts_release(&t);
 	return rc;
 }

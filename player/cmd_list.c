@@ -6,7 +6,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,36 +18,27 @@
 #include "course.h"
 #include "path.h"
 #include "player.h"
-#include "trust.h"
+#include "trustopt.h"
 #include "updates.h"
 #include "xalloc.h"
 
-enum { OPT_TRUST_DIR = 256 };
-
-static const char usage[] =
-        "usage: sampan-play list [DIR] [--trust KEY.pub...] [--trust-dir DIR]\n"
-        "\n"
-        "List every *.sampan file in DIR (default: the current folder; not\n"
-        "recursive), sorted by file name, one line each with tab-separated fields:\n"
-        "\n"
-        "  STATUS  ID  VERSION  TITLE  LESSONS  SIZE  SIGNER  FILE [REASON]\n"
-        "\n"
-        "STATUS is OK, UPDATE, or REFUSED followed by the reason in the last field.  A\n"
-        "bundle is listed OK when its container, signature by a trusted key,\n"
-        "manifest and metadata pass, as the player checks it before serving it,\n"
-        "and the player would serve it: of one course, the highest version only,\n"
-        "and none when two files of that version differ (a conflict);\n"
-        "`sampan-play verify` checks every byte of it as well.  An update file\n"
-        "(*.sampan-update) is listed UPDATE when its base is in DIR (serve applies\n"
-        "it, install applies it to a library), else REFUSED: base missing.\n"
-        "\n"
-        "  -t, --trust KEY.pub  trust the publisher with this public key (repeatable)\n"
-        "      --trust-dir DIR  trust every *.pub in DIR (default:\n"
-        "                       $XDG_CONFIG_HOME/sampan/trusted, else\n"
-        "                       ~/.config/sampan/trusted; a missing folder adds nothing)\n"
-        "  -h, --help           this help\n"
-        "\n"
-        "Exit status: 0 listed (refused bundles included), 2 usage, 3 system error.\n";
+static const struct opts_help help = {
+	.usage = "list [DIR] [--trust KEY.pub...] [--trust-dir DIR]",
+	.about = "List every *.sampan file in DIR (default: the current folder; not\n"
+	         "recursive), sorted by file name, one line each with tab-separated fields:\n"
+	         "\n"
+	         "  STATUS  ID  VERSION  TITLE  LESSONS  SIZE  SIGNER  FILE [REASON]\n"
+	         "\n"
+	         "STATUS is OK, UPDATE, or REFUSED followed by the reason in the last field.  A\n"
+	         "bundle is listed OK when its container, signature by a trusted key,\n"
+	         "manifest and metadata pass, as the player checks it before serving it,\n"
+	         "and the player would serve it: of one course, the highest version only,\n"
+	         "and none when two files of that version differ (a conflict);\n"
+	         "`sampan-play verify` checks every byte of it as well.  An update file\n"
+	         "(*.sampan-update) is listed UPDATE when its base is in DIR (serve applies\n"
+	         "it, install applies it to a library), else REFUSED: base missing.\n",
+	.after = "Exit status: 0 listed (refused bundles included), 2 usage, 3 system error.\n",
+};
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -296,56 +286,36 @@ static void listed_release(struct listed *x)
 
 int cmd_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "trust", required_argument, NULL, 't' },
-		{ "trust-dir", required_argument, NULL, OPT_TRUST_DIR },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	struct trust_opts t;
+	const struct opt opts[] = {
+		OPT_TRUST(&t),
+		OPT_TRUST_DIR(&t),
+		OPT_END(),
 	};
-	struct trust trust;
-	const char *trust_dir = NULL, *dir = ".";
+	const char *dir = ".";
 	char **names = NULL;
 	size_t count = 0;
-	int opt, rc = EXIT_YES;
+	int n, rc;
 
-	trust_init(&trust);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 't':
-			rc = player_trust_add_option(&trust, optarg);
-			if (rc != EXIT_YES)
-				goto done;
-			break;
-		case OPT_TRUST_DIR:
-			trust_dir = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			goto done;
-		default:
-			fputs(usage, stderr);
-			rc = EXIT_USAGE;
-			goto done;
-		}
-	}
-	if (argc - optind > 1) {
-		cli_error("list takes at most one DIR");
-		fputs(usage, stderr);
-		rc = EXIT_USAGE;
+	trust_opts_init(&t);
+	n = opts_parse(argc, argv, opts, &help, &rc);
+	if (n < 0)
+		goto done;
+	if (n > 1) {
+		rc = opts_usage_error(&help, "list takes at most one DIR");
 		goto done;
 	}
-	if (optind < argc)
-		dir = argv[optind];
+	if (n == 1)
+		dir = argv[0];
 	/* Without any key every bundle is listed REFUSED, as `serve` would refuse it: warn. */
-	rc = player_trust_load_dir(&trust, trust_dir, false);
+	rc = trust_opts_load(&t, TRUST_WARN);
 	if (rc != EXIT_YES)
 		goto done;
 	rc = read_names(dir, &names, &count);
 	if (count > 0) {
 		struct listed *v = xcalloc(count, sizeof(*v));
 		for (size_t i = 0; i < count; i++)
-			examine(dir, names[i], &trust, &v[i]);
+			examine(dir, names[i], &t.trust, &v[i]);
 		choose(v, count);
 		for (size_t i = 0; i < count; i++)
 			if (v[i].is_update && v[i].u)
@@ -359,6 +329,6 @@ int cmd_list(int argc, char **argv)
 	}
 	free(names);
 done:
-	trust_release(&trust);
+	trust_opts_release(&t);
 	return rc;
 }

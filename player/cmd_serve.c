@@ -6,7 +6,6 @@
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <ifaddrs.h>
 #include <malloc.h>
 #include <arpa/inet.h>
@@ -31,47 +30,28 @@
 #include "qr.h"
 #include "search.h"
 #include "server.h"
-#include "trust.h"
+#include "trustopt.h"
+#include "xalloc.h"
 
 #define RESCAN_SECONDS 2
 #define IDLE_SECONDS 30 /* a bundle nobody asked for in that long is closed */
 #define MAX_OPEN 64 /* and never more open than this, but for those in use */
 #define NOTO_DIR "/usr/share/fonts/truetype/noto"
 
-static const char usage[] =
-        "usage: sampan-play serve [PATH...] [options]\n"
-        "\n"
-        "Serve the courses in the bundles found in each PATH (a .sampan file, or a\n"
-        "folder such as a USB stick's: bundles in it and in its folders), default\n"
-        "the current folder.  Only bundles signed by a trusted publisher are served;\n"
-        "the others are listed on the catalog with the reason.  Bundles copied in or\n"
-        "taken away appear and disappear within seconds; SIGHUP looks at once.\n"
-        "\n"
-        "  -p, --port N           the port (default 8080)\n"
-        "  -b, --bind ADDRESS     listen on this address only (default: every interface,\n"
-        "                         so phones on the network reach it; 127.0.0.1: this machine)\n"
-        "  -t, --trust KEY.pub    trust this publisher's public key (repeatable)\n"
-        "      --trust-dir DIR    trust every *.pub in DIR (default: ~/.config/sampan/trusted)\n"
-        "      --cache DIR        remember the highest version seen of each course, and\n"
-        "                         keep the search index, here (default: ~/.cache/sampan)\n"
-        "      --fonts DIR        the Noto fonts for Khmer, Lao and Burmese phones lack\n"
-        "                         (default: " NOTO_DIR ")\n"
-        "      --allow-downgrade  serve a course older than one seen before\n"
-        "      --allow-unsigned   also serve bundles no trusted key signed, every page\n"
-        "                         marked as a preview (for producers checking their work)\n"
-        "      --cache-memory SIZE\n"
-        "                         memory for pages and video once checked, shared by\n"
-        "                         every student (default 128M, for a Raspberry Pi with\n"
-        "                         1 GB; at least 4M; e.g. 512M keeps a longer video).\n"
-        "                         Every byte is checked in memory against the signed\n"
-        "                         digests and sent from that memory\n"
-        "  -q, --quiet            no QR code, no library changes on the terminal\n"
-        "  -h, --help             this help\n"
-        "\n"
-        "Started by systemd with a listening socket (LISTEN_FDS), it serves on that socket\n"
-        "and --port and --bind are unused.\n"
-        "\n"
-        "Exit status: 0 stopped by Ctrl-C or SIGTERM, 2 usage, 3 system (e.g. port in use).\n";
+static const struct opts_help help = {
+	.usage = "serve [PATH...] [options]",
+	.about = "Serve the courses in the bundles found in each PATH (a .sampan file, or a\n"
+	         "folder such as a USB stick's: bundles in it and in its folders), default\n"
+	         "the current folder.  Only bundles signed by a trusted publisher are served;\n"
+	         "the others are listed on the catalog with the reason.  Bundles copied in or\n"
+	         "taken away appear and disappear within seconds; SIGHUP looks at once.\n",
+	.after = "Started by systemd with a listening socket (LISTEN_FDS), it serves on that "
+	         "socket\n"
+	         "and --port and --bind are unused.\n"
+	         "\n"
+	         "Exit status: 0 stopped by Ctrl-C or SIGTERM, 2 usage, 3 system (e.g. port\n"
+	         "in use).\n",
+};
 
 #define CACHE_MIN ((size_t)4 << 20)
 
@@ -252,115 +232,104 @@ static void report(struct library *lib, uint64_t *generation)
 	library_release_snapshot(lib, s);
 }
 
+/* --port N */
+static int take_port(const struct opt *o, const char *arg)
+{
+	unsigned long *port = o->value;
+	char *end;
+
+	errno = 0;
+	*port = strtoul(arg, &end, 10);
+	if (errno || *end || !*arg || *port > 65535) {
+		cli_error("--port %s: not a port number", arg);
+		return EXIT_USAGE;
+	}
+	return EXIT_YES;
+}
+
+/* --cache-memory SIZE */
+static int take_cache_memory(const struct opt *o, const char *arg)
+{
+	size_t *bytes = o->value;
+
+	if (!parse_size(arg, bytes) || *bytes < CACHE_MIN) {
+		cli_error("--cache-memory %s: not a size of at least 4M (e.g. 64M, 1G)", arg);
+		return EXIT_USAGE;
+	}
+	return EXIT_YES;
+}
+
 int cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "port", required_argument, NULL, 'p' },
-		{ "bind", required_argument, NULL, 'b' },
-		{ "trust", required_argument, NULL, 't' },
-		{ "trust-dir", required_argument, NULL, 'T' },
-		{ "cache", required_argument, NULL, 'C' },
-		{ "fonts", required_argument, NULL, 'F' },
-		{ "allow-downgrade", no_argument, NULL, 'D' },
-		{ "allow-unsigned", no_argument, NULL, 'U' },
-		{ "cache-memory", required_argument, NULL, 'M' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct library_options lo;
 	struct server_options so;
+	struct trust_opts t;
+	const char *cache_opt = NULL, *fonts_dir = NULL;
+	unsigned long port = 8080;
+	const struct opt opts[] = {
+		OPT_CALLBACK('p', "port", &port, "N", "the port (default 8080)", take_port),
+		OPT_STRING('b', "bind", &so.bind, "ADDRESS",
+		           "listen on this address only (default: every\n"
+		           "interface, so phones on the network reach it;\n"
+		           "127.0.0.1: this machine only)"),
+		OPT_TRUST(&t),
+		OPT_TRUST_DIR(&t),
+		OPT_STRING(0, "cache", &cache_opt, "DIR",
+		           "remember the highest version seen of each course, and\n"
+		           "keep the search index, here (default: ~/.cache/sampan)"),
+		OPT_STRING(0, "fonts", &fonts_dir, "DIR",
+		           "the Noto fonts for Khmer, Lao and Burmese phones lack\n"
+		           "(default: " NOTO_DIR ")"),
+		OPT_BOOL(0, "allow-downgrade", &lo.allow_downgrade,
+		         "serve a course older than one seen before"),
+		OPT_BOOL(0, "allow-unsigned", &lo.allow_unsigned,
+		         "also serve bundles no trusted key signed, every\n"
+		         "page marked as a preview (for producers checking\n"
+		         "their work)"),
+		OPT_CALLBACK(0, "cache-memory", &so.cache_bytes, "SIZE",
+		             "memory for pages and video once checked, shared by\n"
+		             "every student (default 128M, for a Raspberry Pi with\n"
+		             "1 GB; at least 4M; e.g. 512M keeps a longer video).\n"
+		             "Every byte is checked in memory against the signed\n"
+		             "digests and sent from that memory",
+		             take_cache_memory),
+		OPT_QUIET("no QR code, no library changes on the terminal"),
+		OPT_END(),
+	};
 	struct library *lib = NULL;
 	struct server *srv = NULL;
 	struct indexer *ix = NULL;
 	char *search_db = NULL;
 	struct bundle_error err;
-	struct trust trust;
 	struct sigaction sa;
 	const char *default_path[] = { "." };
-	const char *trust_dir = NULL, *fonts_dir = NOTO_DIR;
-	bool fonts_given = false;
+	bool fonts_given;
 	char passed_address[INET6_ADDRSTRLEN];
 	int listen_fd;
 	char *cache = NULL, *qr = NULL;
 	char addr[8][64];
 	size_t naddr;
-	unsigned long port = 8080;
 	uint64_t generation = 0;
-	int opt, rc = EXIT_SYSTEM;
-	char *end;
+	int n, rc;
 	struct stat sb;
 
-	trust_init(&trust);
+	trust_opts_init(&t);
 	memset(&lo, 0, sizeof(lo));
 	memset(&so, 0, sizeof(so));
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "p:b:t:qh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			errno = 0;
-			port = strtoul(optarg, &end, 10);
-			if (errno || *end || port > 65535) {
-				cli_error("--port %s: not a port number", optarg);
-				rc = EXIT_USAGE;
-				goto done;
-			}
-			break;
-		case 'b':
-			so.bind = optarg;
-			break;
-		case 't':
-			rc = player_trust_add_option(&trust, optarg);
-			if (rc != EXIT_YES)
-				goto done;
-			break;
-		case 'T':
-			trust_dir = optarg;
-			break;
-		case 'F':
-			fonts_dir = optarg;
-			fonts_given = true;
-			break;
-		case 'C':
-			free(cache);
-			cache = strdup(optarg);
-			break;
-		case 'D':
-			lo.allow_downgrade = true;
-			break;
-		case 'U':
-			lo.allow_unsigned = true;
-			break;
-		case 'M':
-			if (!parse_size(optarg, &so.cache_bytes) || so.cache_bytes < CACHE_MIN) {
-				cli_error("--cache-memory %s: not a size of at least 4M (e.g. 64M, "
-				          "1G)",
-				          optarg);
-				rc = EXIT_USAGE;
-				goto done;
-			}
-			break;
-		case 'q':
-			cli_quiet = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			rc = EXIT_YES;
-			goto done;
-		default:
-			fputs(usage, stderr);
-			rc = EXIT_USAGE;
-			goto done;
-		}
-	}
-	if (!cache)
-		cache = path_user_dir("XDG_CACHE_HOME", ".cache", "");
+	n = opts_parse(argc, argv, opts, &help, &rc);
+	if (n < 0)
+		goto done;
+	rc = EXIT_SYSTEM;
+	fonts_given = fonts_dir != NULL;
+	if (!fonts_dir)
+		fonts_dir = NOTO_DIR;
+	cache = cache_opt ? xstrdup(cache_opt) : path_user_dir("XDG_CACHE_HOME", ".cache", "");
 	/* Without any key every bundle is refused and listed so on the catalog: warn. */
 	if (lo.allow_unsigned)
 		cli_warning(
 		        "--allow-unsigned: bundles no trusted key signed are served as previews; "
 		        "nothing proves who made them, and every page says so");
-	rc = player_trust_load_dir(&trust, trust_dir, false);
+	rc = trust_opts_load(&t, TRUST_WARN);
 	if (rc != EXIT_YES)
 		goto done;
 	if (fonts_given && (stat(fonts_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
@@ -385,9 +354,9 @@ int cmd_serve(int argc, char **argv)
 			                     ? ((struct sockaddr_in6 *)&ss)->sin6_port
 			                     : ((struct sockaddr_in *)&ss)->sin_port);
 	}
-	lo.paths = optind < argc ? (const char *const *)argv + optind : default_path;
-	lo.paths_count = optind < argc ? (size_t)(argc - optind) : 1;
-	lo.trust = &trust;
+	lo.paths = n > 0 ? (const char *const *)argv : default_path;
+	lo.paths_count = n > 0 ? (size_t)n : 1;
+	lo.trust = &t.trust;
 	lo.cache_dir = cache;
 	lo.max_open = MAX_OPEN;
 	if (library_open(&lo, &lib, &err) != BUNDLE_OK) {
@@ -472,7 +441,7 @@ done:
 	indexer_stop(ix);
 	free(search_db);
 	library_close(lib);
-	trust_release(&trust);
+	trust_opts_release(&t);
 	free(cache);
 	free(qr);
 	return rc;

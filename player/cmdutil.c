@@ -12,45 +12,6 @@
 #include "progress.h"
 #include "xalloc.h"
 
-int player_trust_add_option(struct trust *t, const char *path)
-{
-	struct bundle_error err;
-	int rc;
-
-	if (trust_add_file(t, path, &err) == BUNDLE_OK)
-		return EXIT_YES;
-	rc = cli_bundle_error(NULL, &err);
-	return rc == EXIT_NO ? EXIT_USAGE : rc;
-}
-
-int player_trust_load_dir(struct trust *t, const char *dir, bool need_key)
-{
-	struct bundle_error err;
-	char *def = NULL;
-	const char *where;
-	int rc = EXIT_YES;
-
-	if (!dir)
-		dir = def = path_user_dir("XDG_CONFIG_HOME", ".config", "trusted");
-	where = dir ? dir : "a folder given with --trust-dir";
-	if (dir && trust_add_dir(t, dir, &err) != BUNDLE_OK) {
-		rc = cli_bundle_error(NULL, &err);
-		if (rc == EXIT_NO)
-			rc = EXIT_USAGE;
-	} else if (t->count == 0 && need_key) {
-		cli_error("no trusted key: give --trust KEY.pub, or put the publishers' KEY.pub "
-		          "files in %s",
-		          where);
-		rc = EXIT_USAGE;
-	} else if (t->count == 0) {
-		cli_warning("no trusted key: every bundle is refused (give --trust KEY.pub, or put "
-		            "the publishers' KEY.pub files in %s)",
-		            where);
-	}
-	free(def);
-	return rc;
-}
-
 struct check_ctx {
 	struct bundle *b;
 	const char *path;

@@ -1,7 +1,7 @@
 /*
- * cmdutil.h - what the commands of sampan-play share: the trusted keys of
- * --trust, --trust-dir and the default trust folder, the full check of a bundle before it is used, and the signals and
- * writes of the commands that change files.  Every function here reports
+ * cmdutil.h - what the commands of sampan-play share: the full check of a
+ * bundle before it is used, and the signals and writes of the commands that
+ * change files.  Every function here reports
  * its own problems (cli.h) and returns an exit code where it can fail.
  */
 #ifndef SAMPAN_PLAYER_CMDUTIL_H
@@ -13,24 +13,6 @@
 
 #include "bundle.h"
 #include "trust.h"
-
-/*
- * --trust PATH: add the public key in the file at path to t.  EXIT_YES, or
- * the problem reported and its exit code: EXIT_USAGE when the file is not a
- * key, EXIT_SYSTEM when it cannot be read.
- */
-int player_trust_add_option(struct trust *t, const char *path);
-
-/*
- * --trust-dir DIR: add every *.pub in dir to t (which holds the --trust
- * keys already); dir NULL means the default trust folder,
- * path_user_dir("XDG_CONFIG_HOME", ".config", "trusted") (path.h).  A missing
- * folder adds nothing.  When t is still empty, with need_key that is an
- * error (EXIT_USAGE) that says where keys go, else a warning that every
- * bundle will be refused (EXIT_YES).  A folder or key that cannot be read
- * is reported: EXIT_USAGE for a file that is not a key, else EXIT_SYSTEM.
- */
-int player_trust_load_dir(struct trust *t, const char *dir, bool need_key);
 
 /*
  * Open the bundle at path and check all of it (format-spec/bundle-v1.md

@@ -6,10 +6,11 @@
 
 #include "dispatch.h"
 #include "player.h"
+#include "verify.h"
 
 static const struct cli_command commands[] = {
 	{ "serve", cmd_serve, "serve the courses of the bundles in folders or files" },
-	{ "verify", cmd_verify, "check bundles completely: the conformance report" },
+	{ "verify", verify_command, "check bundles completely against trusted public keys" },
 	{ "list", cmd_list, "list the bundles in a folder, served or refused, and why" },
 	{ "install", cmd_install, "verify a bundle and copy it into a library folder" },
 	{ "extract", cmd_extract, "verify a bundle and unpack it into a folder" },

@@ -7,7 +7,6 @@
 #define SAMPAN_PLAYER_PLAYER_H
 
 int cmd_serve(int argc, char **argv);
-int cmd_verify(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_install(int argc, char **argv);

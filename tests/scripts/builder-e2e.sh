@@ -3,6 +3,7 @@
 # archives and keys.  Prints TAP.
 source "$(dirname "$0")/../lib/tap.sh"
 B=$SAMPAN_BUILD
+export XDG_CONFIG_HOME=$WORK/config # the test's own trust folder, empty
 
 # --- the program's interface ------------------------------------------------
 expect_exit 0 'Commands:' "--help lists the commands" "$B" --help
@@ -40,6 +41,19 @@ expect_exit 0 '' "check passes on a new course" "$B" check "$WORK/course1"
 expect_exit 0 'Built' "build writes the bundle" "$B" build "$WORK/course1" -k k1.key -o one.sampan
 expect_exit 0 'valid' "verify accepts it" "$B" verify one.sampan --trust k1.pub
 expect_exit 1 'KEY_UNTRUSTED' "verify with another key refuses it" "$B" verify one.sampan --trust k2.pub
+expect_exit 2 'no trusted key: give --trust KEY.pub, or put' "verify without any key says where keys go" "$B" verify one.sampan
+mkdir -p "$XDG_CONFIG_HOME/sampan/trusted" && cp k1.pub "$XDG_CONFIG_HOME/sampan/trusted/"
+expect_exit 0 'valid' "verify reads the trust folder, as sampan-play does" "$B" verify one.sampan
+mkdir keys && cp k2.pub keys/
+expect_exit 1 'KEY_UNTRUSTED' "verify --trust-dir replaces the trust folder" "$B" verify one.sampan --trust-dir keys
+"$B" verify one.sampan -q >build-verify.out 2>&1
+"$BUILD_DIR/sampan-play" verify one.sampan -q >play-verify.out 2>&1
+if [ -s build-verify.out ] && cmp -s build-verify.out play-verify.out; then
+	ok "sampan-build verify and sampan-play verify print the same report"
+else
+	not_ok "sampan-build verify and sampan-play verify print the same report" "$(diff build-verify.out play-verify.out)"
+fi
+rm -rf "$XDG_CONFIG_HOME/sampan/trusted"
 expect_exit 0 'UNVERIFIED' "inspect without a key shows the course as unverified" "$B" inspect one.sampan
 expect_exit 0 'signature verified' "inspect with the key verifies" "$B" inspect one.sampan --trust k1.pub
 expect_exit 1 '' "build with a wrong password fails" bash -c "printf 'wrong\n' >badpw && '$B' build '$WORK/course1' -k k2.key --password-file badpw -o two.sampan"

@@ -542,10 +542,12 @@ static void test_check_command(void **state)
 
 static void test_check_usage(void **state)
 {
+	const char *saved = cli_program;
 	char *out, *err, *file;
 	const char *args[3];
 
 	(void)state;
+	cli_program = "sampan-build"; /* as main sets it: the usage names the program */
 	make_clean();
 	assert_int_equal(run_check(&out, &err, 0, args), EXIT_USAGE);
 	assert_non_null(strstr(err, "which course?"));
@@ -588,6 +590,7 @@ static void test_check_usage(void **state)
 	free(out);
 	free(err);
 	free(file);
+	cli_program = saved;
 }
 
 int main(void)

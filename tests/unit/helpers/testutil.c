@@ -113,28 +113,31 @@ unsigned char *tu_read(const char *path, size_t *len)
 	return buf;
 }
 
-static int saved_stderr = -1;
+static int saved_fd = -1, captured_fd = -1;
 static FILE *captured;
 
-void tu_stderr_begin(void)
+void tu_capture_begin(int fd)
 {
+	fflush(stdout);
 	fflush(stderr);
 	captured = tmpfile();
 	assert_non_null(captured);
-	saved_stderr = dup(STDERR_FILENO);
-	assert_true(saved_stderr >= 0);
-	assert_true(dup2(fileno(captured), STDERR_FILENO) >= 0);
+	captured_fd = fd;
+	saved_fd = dup(fd);
+	assert_true(saved_fd >= 0);
+	assert_true(dup2(fileno(captured), fd) >= 0);
 }
 
-char *tu_stderr_end(void)
+char *tu_capture_end(void)
 {
 	long n;
 	char *s;
 
+	fflush(stdout);
 	fflush(stderr);
-	assert_true(dup2(saved_stderr, STDERR_FILENO) >= 0);
-	close(saved_stderr);
-	saved_stderr = -1;
+	assert_true(dup2(saved_fd, captured_fd) >= 0);
+	close(saved_fd);
+	saved_fd = -1;
 	n = ftell(captured);
 	assert_true(n >= 0);
 	s = malloc((size_t)n + 1);

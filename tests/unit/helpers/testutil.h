@@ -30,12 +30,15 @@ void tu_write(const char *path, const void *data, size_t len);
 unsigned char *tu_read(const char *path, size_t *len);
 
 /*
- * What a piece of code writes on stderr: tu_stderr_begin sends fd 2 to a
- * temporary file, tu_stderr_end puts it back and returns what was written
- * (malloc'd, NUL-terminated).  Not nestable.
+ * What a piece of code writes on stdout or stderr: tu_capture_begin sends
+ * fd (STDOUT_FILENO or STDERR_FILENO) to a temporary file, tu_capture_end
+ * puts it back and returns what was written (malloc'd, NUL-terminated).
+ * Not nestable.  tu_stderr_begin/end: the same for stderr.
  */
-void tu_stderr_begin(void);
-char *tu_stderr_end(void);
+void tu_capture_begin(int fd);
+char *tu_capture_end(void);
+#define tu_stderr_begin() tu_capture_begin(2)
+#define tu_stderr_end() tu_capture_end()
 
 /* The deterministic test key pair number n (1 or 2). */
 void tu_key(int n, struct minisign_seckey **sk, struct minisign_pubkey *pk);

@@ -1,10 +1,11 @@
 /*
- * verify_report.h - the full check of a bundle (format-spec/bundle-v1.md
- * §14) as a report on stdout, entry by entry: what `sampan-build verify`
- * and `sampan-play verify` print.
+ * verify.h - the full check of a bundle (format-spec/bundle-v1.md §14) as a
+ * report on stdout, entry by entry, and the `verify` command that prints it:
+ * one command, listed in the tables of both sampan-build and sampan-play,
+ * so that both check a bundle the same way with the same defaults.
  */
-#ifndef SAMPAN_COMMON_VERIFY_REPORT_H
-#define SAMPAN_COMMON_VERIFY_REPORT_H
+#ifndef SAMPAN_COMMON_VERIFY_H
+#define SAMPAN_COMMON_VERIFY_H
 
 #include <stdbool.h>
 
@@ -28,6 +29,14 @@
  * verdict.  Returns the exit code: EXIT_YES valid, EXIT_NO invalid, else
  * the failure's (cli_exit_for): EXIT_SYSTEM when it could not be read.
  */
-int cli_verify_report(const char *path, const struct trust *trust, bool quiet);
+int verify_report(const char *path, const struct trust *trust, bool quiet);
+
+/*
+ * `PROGRAM verify FILE.sampan... [--trust KEY.pub...] [--trust-dir DIR]
+ * [-q]`: verify_report for each file, with the keys of --trust and of
+ * --trust-dir or the default trust folder (trustopt.h); no key at all is a
+ * usage error.  Returns the worst exit code of the files.
+ */
+int verify_command(int argc, char **argv);
 
 #endif
