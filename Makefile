@@ -7,7 +7,8 @@
 #   make bench-pi   a Raspberry Pi 4 classroom, simulated: 600 bundles, 40 phones (bench/RESULTS.md)
 #   make bench      measure against nginx, kiwix-serve, python3 http.server, zip: bench/RESULTS.md
 #   make leakcheck  the unit tests and the end-to-end scripts under valgrind
-#   make format     apply .clang-format;  make lint: clang-format check, banned calls, cppcheck
+#   make format     apply .clang-format;  make lint: clang-format check, banned calls, cppcheck,
+#                   and the floors: no call or include between builder/ and player/, none upward
 #   make vectors    regenerate format-spec/vectors/ from its generator
 #   make pot        po/sampan.pot from the player's strings, and po/*.po merged with it
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) with clang
@@ -341,7 +342,7 @@ test: deps
 
 check: deps
 	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 WERROR=1 run-tests
-	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 WERROR=1 lint
 
 run-tests: $(BUNDLE_LIB) $(PROGRAMS) $(UNIT_BIN) $(O)/tests/failmalloc.so $(O)/tests/killat.so \
 	$(MAN_PAGES) $(SERVICE_FILES)
@@ -369,11 +370,13 @@ FORMAT_FILES = $(wildcard bundle/*.[ch] builder/*.[ch] common/*.[ch] player/*.[c
 format:
 	clang-format -i $(FORMAT_FILES)
 
-lint:
+# make lint checks the floors too (scripts/layers.sh), on the objects of $(O).
+lint: $(PROGRAMS) $(BUNDLE_LIB) $(COMMON_LIB) $(BUILDER_LIB) $(PLAYER_LIB)
 	@scripts/lint.sh $(FORMAT_FILES)
 	@VERSION=$(VERSION) scripts/lint-po.sh $(sort $(wildcard player/*.c))
 	@scripts/install-deps.sh weblint
 	@scripts/lint-web.sh
+	@scripts/layers.sh $(O)
 
 vectors:
 	$(PYTHON) format-spec/vectors/generate.py

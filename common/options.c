@@ -154,10 +154,11 @@ static int take(const struct opt *o, const char *arg)
 /* "--help" and "--version", and every prefix of them no option of the table shares. */
 static bool is_builtin(const struct opt *opts, const char *s, size_t n, const char *name)
 {
+	size_t len = strlen(name);
 	bool ambiguous;
 
-	return n > 0 && strncmp(name, s, n) == 0 &&
-	       (name[n] == '\0' || !find_long(opts, s, n, &ambiguous));
+	return n > 0 && n <= len && strncmp(name, s, n) == 0 &&
+	       (n == len || !find_long(opts, s, n, &ambiguous));
 }
 
 int opts_parse(int argc, char **argv, const struct opt *opts, const struct opts_help *help,
