@@ -2,10 +2,12 @@
 # run-tests.sh - run every test program, count the results, print one summary line.
 #
 # Each argument is a cmocka test program; it runs with TAP output and each
-# "ok"/"not ok" line is one result.  A program that crashes or exits non-zero
+# "ok"/"not ok" line is one result ("ok N # skip" counts as a failure: a
+# full run skips nothing).  A program that crashes or exits non-zero
 # without reporting a failure counts as one more failure, so a sanitizer
-# abort can never pass as green.  Script tests in tests/scripts/*.sh print
-# TAP the same way.  With VALGRIND=1 every program runs under valgrind and a
+# abort can never pass as green.  The end-to-end scripts, tests/scripts/t*.sh
+# (one per area, each case runnable alone: tests/lib/test-lib.sh), print TAP
+# the same way.  With VALGRIND=1 every program runs under valgrind and a
 # leak or invalid access fails it; the scripts then run sampan-build and
 # sampan-play under valgrind too (VALGRIND_SCRIPTS=GLOB picks some), with
 # their waits TAP_SLOW (20) times longer.  With RUN_SCRIPTS=0 only the programs
@@ -32,9 +34,12 @@ run_one() {
 	local rc
 	"$@" >"$log" 2>&1
 	rc=$?
-	local ok notok
-	ok=$(grep -cE '^ok [0-9]+' "$log")
+	local ok notok skipped
+	ok=$(grep -E '^ok [0-9]+' "$log" | grep -cvE '^ok [0-9]+ # (skip|SKIP)')
 	notok=$(grep -cE '^not ok [0-9]+' "$log")
+	# A case skipped is not a case passed: in a full run nothing is skipped.
+	skipped=$(grep -cE '^ok [0-9]+ # (skip|SKIP)' "$log")
+	notok=$((notok + skipped))
 	passed=$((passed + ok))
 	failed=$((failed + notok))
 	if [ "$notok" -gt 0 ] || [ "$rc" -ne 0 ] || [ $((ok + notok)) -eq 0 ]; then
@@ -43,7 +48,7 @@ run_one() {
 		fi
 		failed_names+=("$name")
 		echo "FAIL $name (exit $rc)"
-		grep -E '^not ok|^# |ERROR|Sanitizer|runtime error|definitely lost|Invalid' "$log" | head -40
+		grep -E '^not ok|^ok [0-9]+ # (skip|SKIP)|^# |ERROR|Sanitizer|runtime error|definitely lost|Invalid' "$log" | head -40
 	else
 		echo "ok   $name ($ok)"
 	fi
