@@ -246,7 +246,7 @@ $(O)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(C
 deps:
 	@scripts/install-deps.sh
 
-# Makes allocations fail on demand in the real programs (tests/scripts/out-of-memory.sh):
+# Makes allocations fail on demand in the real programs (tests/scripts/t0200-out-of-memory.sh):
 # an LD_PRELOAD library, without the sanitizers, whose runtime it hands allocations to.
 $(O)/tests/failmalloc.so: tests/lib/failmalloc.c
 	@mkdir -p $(dir $@)

@@ -11,7 +11,7 @@
 # with systemd stand-ins, and must install and enable the service, then --remove must take
 # it all away.  The arm64 build of the kit serves the same bundles under qemu-user, with no
 # arm64 library of this machine in reach.  Prints TAP, then one line: N passed, N failed.
-source "$(dirname "$0")/../tests/lib/tap.sh"
+source "$(dirname "$0")/../tests/lib/test-lib.sh"
 KIT=$TOP/build/kit
 CACHE=$TOP/build/kit-test
 VECTORS=$TOP/format-spec/vectors
@@ -19,13 +19,13 @@ SUITES=${KIT_SUITES:-bookworm trixie}
 mkdir -p "$CACHE"
 
 summary() {
-	echo "1..$TAP_N"
-	echo "$((TAP_N - TAP_FAILED)) passed, $TAP_FAILED failed"
-	[ "$TAP_FAILED" -eq 0 ]
+	echo "1..$test_count"
+	echo "$((test_count - test_failed)) passed, $test_failed failed"
+	[ "$test_failed" -eq 0 ]
 }
 
 if [ ! -x "$KIT/install.sh" ]; then
-	not_ok "the kit is built" "$KIT/install.sh is missing: make kit"
+	test_not_ok "the kit is built" "$KIT/install.sh is missing: make kit"
 	summary
 	exit 1
 fi
@@ -39,7 +39,7 @@ mirror() {
 }
 MIRROR=$(mirror)
 if [ -z "$MIRROR" ]; then
-	not_ok "a Debian mirror is named in this machine's apt sources" "none found"
+	test_not_ok "a Debian mirror is named in this machine's apt sources" "none found"
 	summary
 	exit 1
 fi
@@ -51,8 +51,8 @@ for lib in $(sed -n 's/^#define [A-Z_]*_LIB "\(lib[^"]*\.so\.[^"]*\)"$/\1/p' "$T
 		[ -s "$arch/$lib" ] || missing="$missing ${arch#"$KIT"/sampan/}/$lib"
 	done
 done
-if [ -z "$missing" ]; then ok "the kit carries the libraries the player opens itself"; else
-	not_ok "the kit carries the libraries the player opens itself" "missing:$missing"; fi
+if [ -z "$missing" ]; then test_ok "the kit carries the libraries the player opens itself"; else
+	test_not_ok "the kit carries the libraries the player opens itself" "missing:$missing"; fi
 
 # The bundles of the stick and the key that signed them.
 mkdir -p "$WORK/stick/sampan-kit"
@@ -66,7 +66,7 @@ for suite in $SUITES; do
 		rm -rf "$CACHE/$suite.tmp.tar"
 		if ! nice -n 10 mmdebstrap --quiet --variant=minbase --mode=root "$suite" "$CACHE/$suite.tmp.tar" \
 			"$MIRROR" >"$WORK/mmdebstrap-$suite.log" 2>&1 || ! tar -tf "$CACHE/$suite.tmp.tar" >/dev/null; then
-			not_ok "$suite: a minimal system is made" "$(tail -20 "$WORK/mmdebstrap-$suite.log")"
+			test_not_ok "$suite: a minimal system is made" "$(tail -20 "$WORK/mmdebstrap-$suite.log")"
 			rm -rf "$CACHE/$suite.tmp.tar"
 			continue
 		fi
@@ -77,7 +77,7 @@ for suite in $SUITES; do
 	tar -xf "$tarball" -C "$root"
 	version=$(. "$root/etc/os-release" 2>/dev/null && echo "$PRETTY_NAME")
 	if [ -z "$version" ]; then
-		not_ok "$suite: the minimal system unpacks" "$tarball has no etc/os-release"
+		test_not_ok "$suite: the minimal system unpacks" "$tarball has no etc/os-release"
 		rm -rf "$root"
 		continue
 	fi
@@ -87,7 +87,7 @@ for suite in $SUITES; do
 	done
 	[ -e "$root/usr/bin/curl" ] || missing="$missing curl"
 	[ -d "$root/lib/systemd/system" ] && [ -e "$root/lib/systemd/systemd" ] || missing="$missing systemd"
-	ok "$suite: $version, minimal, without:$missing"
+	test_ok "$suite: $version, minimal, without:$missing"
 
 	# The stick: the kit beside the bundles, the publisher's key in its keys folder.
 	mkdir -p "$root/media/stick"
@@ -208,8 +208,8 @@ umount "$root/proc"
 IN_NETNS
 	while IFS= read -r line; do
 		case $line in
-		"ok - "*) ok "${line#ok - }" ;;
-		"not ok - "*) not_ok "${line#not ok - }" ;;
+		"ok - "*) test_ok "${line#ok - }" ;;
+		"not ok - "*) test_not_ok "${line#not ok - }" ;;
 		"# "*) echo "$line" ;;
 		esac
 	done <"$WORK/run-$suite.tap"
@@ -235,9 +235,9 @@ if [ -d "$KIT/sampan/arm64" ]; then
 		sleep 0.1
 	done
 	if [ -n "$url" ] && curl -sf "${url}api/catalog.json" | grep -q '"org.example.village-pump"'; then
-		ok "arm64: the kit's sampan-play serves the stick under qemu-user, with its own libraries only"
+		test_ok "arm64: the kit's sampan-play serves the stick under qemu-user, with its own libraries only"
 	else
-		not_ok "arm64: the kit's sampan-play serves the stick under qemu-user, with its own libraries only" \
+		test_not_ok "arm64: the kit's sampan-play serves the stick under qemu-user, with its own libraries only" \
 			"$(head -5 "$WORK/arm64.err")"
 	fi
 	kill "$apid" 2>/dev/null

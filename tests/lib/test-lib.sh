@@ -158,6 +158,22 @@ test_setup() {
 	test_report $? "setup: $1"
 }
 
+# test_ok TITLE / test_not_ok TITLE [LINE...]: a result the script has
+# worked out itself, counted as a case (for a script whose cases are found
+# as it runs, such as one per system it installs into: scripts/test-kit.sh).
+test_ok() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count - $1"
+}
+test_not_ok() {
+	local line
+	test_count=$((test_count + 1))
+	test_failed=$((test_failed + 1))
+	echo "not ok $test_count - $1"
+	shift
+	for line in "$@"; do printf '%s\n' "$line" | sed 's/^/# /'; done
+}
+
 test_done() {
 	echo "1..$test_count"
 	[ "$test_failed" -eq 0 ]
@@ -185,15 +201,16 @@ expect_exit() {
 	fi
 }
 
-# test_grep [-v] [-F] PATTERN FILE: the file has (with -v: has no) a line
-# matching the extended regular expression (-F: the fixed string); says
-# what it found otherwise.
+# test_grep [-v] [-F] [-x] PATTERN FILE: the file has (with -v: has no) a line
+# matching the extended regular expression (-F: the fixed string; -x: the
+# whole line); says what it found otherwise.
 test_grep() {
-	local invert= fixed=-E
+	local invert= how=-E whole=
 	while :; do
 		case $1 in
 		-v) invert=t ;;
-		-F) fixed=-F ;;
+		-F) how=-F ;;
+		-x) whole=-x ;;
 		--)
 			shift
 			break
@@ -203,10 +220,10 @@ test_grep() {
 		shift
 	done
 	if [ -z "$invert" ]; then
-		grep -q $fixed -- "$1" "$2" && return 0
+		grep -q $how $whole -- "$1" "$2" && return 0
 		echo "no line matching '$1' in $2:"
 	else
-		grep -q $fixed -- "$1" "$2" || return 0
+		grep -q $how $whole -- "$1" "$2" || return 0
 		echo "a line matching '$1' in $2:"
 	fi
 	head -c 2000 "$2"
@@ -229,13 +246,15 @@ test_equal() {
 }
 
 # serve_start NAME ARGS...: start `sampan-play serve ARGS...` on loopback, on
-# a free port, output in NAME.out and NAME.err; sets SERVED_PID and SERVED_URL
-# (empty when no address was printed within 10 s, times TAP_SLOW).  The server
-# is stopped when the script ends.
+# a free port, quiet (with SERVE_LOG=t, the library's changes logged), output
+# in NAME.out and NAME.err; sets SERVED_PID and SERVED_URL (empty, and a
+# failure, when no address was printed within 10 s, times TAP_SLOW).  The
+# server is stopped when the script ends.
 serve_start() {
-	local name=$1
+	local name=$1 quiet=-q
 	shift
-	"$SAMPAN_PLAY" serve --bind 127.0.0.1 --port 0 -q "$@" >"$name.out" 2>"$name.err" &
+	[ -n "${SERVE_LOG:-}" ] && quiet=
+	"$SAMPAN_PLAY" serve --bind 127.0.0.1 --port 0 $quiet "$@" >"$name.out" 2>"$name.err" &
 	SERVED_PID=$!
 	test_at_end "kill $SERVED_PID; wait $SERVED_PID"
 	SERVED_URL=

@@ -71,4 +71,21 @@ test_expect_success 'run-tests.sh counts a skipped case as failed, never as pass
 	RUN_SCRIPTS=0 expect_exit 1 "^2 passed, 3 failed$" bash "$TOP/tests/run-tests.sh" "$WORK/skips"
 '
 
+test_expect_success 'test_ok and test_not_ok count results a script works out itself' '
+	cat >found.sh <<-FOUND &&
+	source "$TOP/tests/lib/test-lib.sh"
+	test_expect_success "a case" "true"
+	test_ok "found fine"
+	test_not_ok "found broken" "first reason" "second reason"
+	test_done
+	FOUND
+	expect_exit 1 "" bash found.sh >out &&
+	test_grep -F "ok 1 - a case" out &&
+	test_grep -F "ok 2 - found fine" out &&
+	test_grep -F "not ok 3 - found broken" out &&
+	test_grep -x "# first reason" out &&
+	test_grep -x "# second reason" out &&
+	test_grep "^1\.\.3$" out
+'
+
 test_done

@@ -1,25 +1,23 @@
 #!/bin/bash
-# player-hostile-bundles.sh - every invalid conformance vector (crafted
+# t3500-player-hostile-bundles.sh - every invalid conformance vector (crafted
 # bundles: traversal names, symbolic links, case collisions, zip bombs,
 # lying sizes, tampered bytes, wrong signers, truncations...) is refused by
 # each of sampan-play's commands with the rule the vector names, and writes
-# nothing.  Prints TAP.
-source "$(dirname "$0")/../lib/tap.sh"
-P=$BUILD_DIR/sampan-play
+# nothing.
+source "$(dirname "$0")/../lib/test-lib.sh"
 VECTORS=$TOP/format-spec/vectors
-cd "$WORK" || exit 1
 export XDG_CONFIG_HOME=$WORK/config # the test's own trust folder
 
 rule_of() { head -1 "${1%.sampan}.txt"; }
+invalid=("$VECTORS"/invalid/*.sampan)
 
-# --- verify, install, extract: each vector, each command --------------------------------
-mkdir lib sandbox
-total=0
-for cmd in verify install extract; do
-	wrong=()
-	for f in "$VECTORS"/invalid/*.sampan; do
+# refuses_all CMD: sampan-play CMD refuses every invalid vector with its rule, exit 1.
+refuses_all() {
+	local wrong=() f rule rc
+	mkdir -p lib sandbox
+	for f in "${invalid[@]}"; do
 		rule=$(rule_of "$f")
-		case $cmd in
+		case $1 in
 		verify) "$P" verify "$f" --trust "$VECTORS/test.pub" >out 2>&1 ;;
 		install) "$P" install "$f" --library lib --trust "$VECTORS/test.pub" >out 2>&1 ;;
 		extract) "$P" extract "$f" sandbox/x --trust "$VECTORS/test.pub" >out 2>&1 ;;
@@ -28,41 +26,38 @@ for cmd in verify install extract; do
 		if [ "$rc" -ne 1 ] || ! grep -q "$rule" out; then
 			wrong+=("$(basename "$f"): exit $rc, expected 1 and $rule: $(head -c 300 out)")
 		fi
-		[ "$cmd" = verify ] && total=$((total + 1))
 	done
-	if [ "${#wrong[@]}" -eq 0 ]; then
-		ok "$cmd refuses all $total invalid vectors, each with its rule (exit 1)"
-	else
-		not_ok "$cmd refuses every invalid vector with its rule" "${wrong[@]:0:10}"
-	fi
+	[ "${#wrong[@]}" -eq 0 ] || { printf '%s\n' "${wrong[@]:0:10}"; return 1; }
+}
+
+# --- verify, install, extract: each vector, each command --------------------------------
+test_expect_success 'there are at least 150 invalid vectors' '
+	echo "${#invalid[@]}" && test "${#invalid[@]}" -ge 150
+'
+for cmd in verify install extract; do
+	test_expect_success "$cmd refuses every invalid vector, each with its rule (exit 1)" "refuses_all $cmd"
 done
-if [ "$total" -ge 150 ]; then ok "there are $total invalid vectors"; else not_ok "at least 150 invalid vectors" "$total"; fi
-if [ -z "$(find lib sandbox -mindepth 1)" ]; then ok "refused installs and extractions wrote nothing"; else not_ok "refused installs and extractions wrote nothing" "$(find lib sandbox -mindepth 1 | head -20)"; fi
-if [ -z "$(find "$WORK" -name '*.html' -o -name '*.sampan' -o -name '*.tmp*')" ]; then
-	ok "no page or bundle appeared anywhere in the test folder"
-else
-	not_ok "no page or bundle appeared anywhere in the test folder" "$(find "$WORK" -name '*.html' -o -name '*.sampan' | head)"
-fi
+# (run alone, these two first have install and extract refuse every vector themselves)
+test_expect_success 'refused installs and extractions wrote nothing' '
+	{ test -d lib || refuses_all install; } && { test -d sandbox || refuses_all extract; } &&
+	test_equal "" "$(find lib sandbox -mindepth 1)"
+'
+test_expect_success 'no page or bundle appeared anywhere in the test folder' '
+	{ test -d lib || refuses_all install; } && { test -d sandbox || refuses_all extract; } &&
+	test_equal "" "$(find "$WORK" -name "*.html" -o -name "*.sampan" -o -name "*.tmp*")"
+'
 
 # --- serve: all of them in one folder ---------------------------------------------------------
-start_server() { # FOLDER: serve it, trusting the vectors' key; sets SERVER and URL
-	serve_start server "$1" --trust "$VECTORS/test.pub" --cache "$WORK/cache"
-	SERVER=$SERVED_PID URL=$SERVED_URL
-}
-stop_server() {
-	kill -TERM "$SERVER" 2>/dev/null
-	wait "$SERVER"
-}
-trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
-
-mkdir shelf
-cp "$VECTORS"/invalid/*.sampan shelf/
-start_server shelf
-curl -s --max-time 10 "${URL}api/catalog.json" >catalog.json
-stop_server
+test_setup 'every invalid vector on a shelf, served, and the catalog read' '
+	mkdir shelf && cp "${invalid[@]}" shelf/ &&
+	serve_start server shelf --trust "$VECTORS/test.pub" --cache "$WORK/cache" &&
+	curl -s --max-time 10 "${SERVED_URL}api/catalog.json" >catalog.json &&
+	kill -TERM $SERVED_PID && wait $SERVED_PID
+'
 # The vectors whose damage lies in an entry's bytes are found when those bytes
 # are read (below); every other one is refused at the scan, by its rule.
-"$PYTHON" - catalog.json "$VECTORS/invalid" >serve.out <<'PY'
+scan_refusals() {
+	"$PYTHON" - catalog.json "$VECTORS/invalid" <<'PY'
 import json, os, sys
 catalog = json.load(open(sys.argv[1]))
 refused = {r["file"]: r for r in catalog["refused"]}
@@ -82,23 +77,18 @@ print("%d %d" % (at_scan, len(wrong)))
 for w in wrong[:10]:
     print(w)
 PY
-read -r at_scan nwrong <serve.out
-if [ "${nwrong:-1}" -eq 0 ] && [ "${at_scan:-0}" -ge 150 ]; then
-	ok "serve lists all $at_scan vectors with structural damage as refused, each with its rule"
-else
-	not_ok "serve lists every vector with structural damage as refused, with its rule" "$(tail -n +2 serve.out)" "$(head -c 500 catalog.json)"
-fi
+}
+test_expect_success 'serve lists every vector with structural damage as refused, each with its rule' '
+	scan_refusals >serve.out; cat serve.out &&
+	read -r at_scan nwrong <serve.out &&
+	test "${nwrong:-1}" -eq 0 && test "${at_scan:-0}" -ge 150
+'
 
 # --- serve: damaged bytes are never sent as if they were good ---------------------------
-for f in "$VECTORS"/invalid/*.sampan; do
-	rule=$(rule_of "$f")
-	case $rule in CHUNK_MISMATCH | CRC_MISMATCH | DEFLATE_INVALID | DIGEST_MISMATCH | SIZE_MISMATCH) ;; *) continue ;; esac
-	name=$(basename "$f")
-	rm -rf one && mkdir one && cp "$f" one/
-	start_server one
-	# Fetch every entry the manifest lists, plain and as gzip: a complete 200
-	# must carry exactly the signed bytes; the damaged entry must fail.
-	if "$PYTHON" - "$URL" "$f" >fetch.out 2>&1 <<'PY'; then
+# fetch_all URL BUNDLE: every entry the manifest lists, plain and as gzip: a
+# complete 200 must carry exactly the signed bytes; the damaged entry must fail.
+fetch_all() {
+	"$PYTHON" - "$1" "$2" <<'PY'
 import gzip, hashlib, http.client, json, struct, sys, urllib.parse, zipfile, zlib
 url = urllib.parse.urlsplit(sys.argv[1])
 def raw(z, name):  # an entry's bytes, even when its CRC-32 is the damage
@@ -140,11 +130,17 @@ for name, digest in digests.items():
 print("damaged bytes sent as good: %s; failed: %s" % (bad, failed))
 sys.exit(0 if not bad and failed else 1)
 PY
-		ok "serve $name ($rule): the damaged entry fails, nothing unsigned is sent"
-	else
-		not_ok "serve $name ($rule): the damaged entry fails, nothing unsigned is sent" "$(cat fetch.out)"
-	fi
-	if kill -0 "$SERVER" 2>/dev/null; then stop_server; else not_ok "serve $name is still running" "$(tail -c 1000 server.err)"; fi
+}
+for f in "$VECTORS"/invalid/*.sampan; do
+	rule=$(rule_of "$f")
+	case $rule in CHUNK_MISMATCH | CRC_MISMATCH | DEFLATE_INVALID | DIGEST_MISMATCH | SIZE_MISMATCH) ;; *) continue ;; esac
+	name=$(basename "$f" .sampan)
+	test_expect_success "serve $name ($rule): the damaged entry fails, nothing unsigned is sent" "
+		mkdir $name && cp '$f' $name/ &&
+		serve_start $name.server $name --trust \"\$VECTORS/test.pub\" --cache \"\$WORK/$name.cache\" &&
+		fetch_all \"\$SERVED_URL\" '$f' &&
+		kill -0 \$SERVED_PID && kill -TERM \$SERVED_PID && wait \$SERVED_PID &&
+		test_grep -v 'AddressSanitizer|runtime error' $name.server.err
+	"
 done
-if grep -q 'AddressSanitizer\|runtime error' server.err; then not_ok "no sanitizer report" "$(grep -m3 'Sanitizer\|runtime error' server.err)"; else ok "no sanitizer report from the last server"; fi
-done_testing
+test_done

@@ -1,0 +1,164 @@
+#!/bin/bash
+# t3200-player-conditional.sh - a browser revalidating what it has gets 304
+# for every representation sampan-play sends: entries as they are and
+# gzipped, pages with the player's fonts linked, the player's own
+# stylesheets, script, QR code and fonts, the catalog; with ETag lists and
+# weak tags, If-Modified-Since where there is a date, If-Range for a resumed
+# video, and 412 for a failed If-Match (RFC 9110 §13).  The real binary over
+# real HTTP on loopback.
+source "$(dirname "$0")/../lib/test-lib.sh"
+
+N=0
+# fetch URL [curl args]: the answer's headers in head.N (CR removed), body in body.N; R=N.
+fetch() {
+	local url=$1
+	shift
+	N=$((N + 1))
+	curl -s --max-time $((10 * TAP_SLOW)) -D "head.$N.raw" -o "body.$N" "$@" "$url"
+	tr -d '\r' <"head.$N.raw" >"head.$N"
+	R=$N
+}
+status() { sed -n '1s/^HTTP\/1.1 \([0-9]*\).*/\1/p' "head.$1"; }
+header() { sed -n "s/^$2: //Ip" "head.$1" | head -1; }
+# revalidates URL [curl args]: the first answer's ETag sent back with the same
+# request headers gets 304, no body, the same ETag.
+revalidates() {
+	local url=$1 a b tag
+	shift
+	fetch "$url" "$@"; a=$R
+	tag=$(header "$a" ETag)
+	fetch "$url" "$@" -H "If-None-Match: $tag"; b=$R
+	echo "first $(status "$a") ETag '$tag'; again $(status "$b") ETag '$(header "$b" ETag)', $(stat -c %s "body.$b") bytes"
+	[ "$(status "$a")" = 200 ] && [ -n "$tag" ] && [ "$(status "$b")" = 304 ] &&
+		[ ! -s "body.$b" ] && [ "$(header "$b" ETag)" = "$tag" ]
+}
+
+test_setup 'a course with a video, one in Khmer, served' '
+	"$B" keygen -o pub --no-password &&
+	"$B" init src --title Pumps && sed -i "s/^id: .*/id: org.example.pumps/" src/course.yml &&
+	head -c 2500000 /dev/urandom >src/media/video.bin &&
+	printf "\n[Video](../media/video.bin)\n" >>src/lessons/01-welcome.md &&
+	"$B" init khmer --title "សុវត្ថិភាព" --language km && sed -i "s/^id: .*/id: org.example.khmer/" khmer/course.yml &&
+	mkdir lib &&
+	"$B" build src -k pub.key -o lib/pumps.sampan -q &&
+	"$B" build khmer -k pub.key -o lib/khmer.sampan -q &&
+	serve_start server lib --trust pub.pub --cache "$WORK/cache" &&
+	SERVER=$SERVED_PID URL=$SERVED_URL C=${SERVED_URL}c/org.example.pumps K=${SERVED_URL}c/org.example.khmer
+'
+
+# --- every representation of an entry ---------------------------------------------------------
+test_expect_success 'a lesson page as it is: its ETag, then 304' 'revalidates "$C/lessons/01-welcome.html"'
+test_expect_success 'a lesson page gzipped (as every browser asks): its ETag, then 304' '
+	revalidates "$C/lessons/01-welcome.html" -H "Accept-Encoding: gzip, deflate, br"
+'
+test_expect_success "a page with the player's fonts linked: its ETag, then 304" '
+	revalidates "$K/lessons/01-welcome.html"
+'
+test_expect_success '... asked with gzip: its ETag, then 304' '
+	revalidates "$K/lessons/01-welcome.html" -H "Accept-Encoding: gzip"
+'
+test_expect_success 'a stored video: its ETag, then 304' 'revalidates "$C/media/video.bin"'
+test_expect_success 'a picture: its ETag, then 304' '
+	revalidates "$C/media/example.svg" -H "Accept-Encoding: gzip"
+'
+test_setup 'the ETags of the page gzipped, plain, and decorated' '
+	fetch "$C/lessons/01-welcome.html" -H "Accept-Encoding: gzip"; a=$R;
+	fetch "$C/lessons/01-welcome.html"; b=$R;
+	fetch "$K/lessons/01-welcome.html" -H "Accept-Encoding: gzip"; k=$R;
+	gz=$(header "$a" ETag) plain=$(header "$b" ETag) dec=$(header "$k" ETag);
+	echo "$gz $plain $dec" && test -n "$gz" && test -n "$plain" && test -n "$dec"
+'
+test_expect_success 'each representation has its own ETag' '
+	echo "$gz|$plain|$dec" &&
+	case "$gz|$plain|$dec" in *-gz\"\|*[0-9a-f]\"\|*-d\") true ;; *) false ;; esac
+'
+test_expect_success 'gzip and plain answers say Vary: Accept-Encoding' '
+	test_equal gzip "$(header "$a" Content-Encoding)" &&
+	test_equal Accept-Encoding "$(header "$a" Vary)" &&
+	test_equal Accept-Encoding "$(header "$b" Vary)"
+'
+test_expect_success 'a 304 carries ETag, Vary and Cache-Control' '
+	fetch "$C/lessons/01-welcome.html" -H "Accept-Encoding: gzip" -H "If-None-Match: $gz"; r=$R;
+	cat "head.$r" && test_equal 304 "$(status "$r")" &&
+	test_equal Accept-Encoding "$(header "$r" Vary)" && test -n "$(header "$r" Cache-Control)"
+'
+test_expect_success "the tag of the other representation gets that one's 200" '
+	fetch "$C/lessons/01-welcome.html" -H "Accept-Encoding: gzip" -H "If-None-Match: $plain"; r=$R;
+	test_equal 200 "$(status "$r")" && test_equal gzip "$(header "$r" Content-Encoding)"
+'
+test_expect_success 'If-None-Match: a list with a weak tag (weak comparison)' '
+	fetch "$C/lessons/01-welcome.html" -H "Accept-Encoding: gzip" -H "If-None-Match: \"old\", W/$gz"; r=$R;
+	test_equal 304 "$(status "$r")"
+'
+test_expect_success 'If-None-Match: * gets 304' '
+	fetch "$C/lessons/01-welcome.html" -H "If-None-Match: *"; r=$R;
+	test_equal 304 "$(status "$r")"
+'
+test_expect_success 'HEAD revalidates as GET does' '
+	fetch "$C/lessons/01-welcome.html" -I -H "Accept-Encoding: gzip" -H "If-None-Match: $gz"; r=$R;
+	test_equal 304 "$(status "$r")"
+'
+
+# --- If-Match, If-Range ------------------------------------------------------------------------
+test_expect_success 'If-Match with another tag: 412' '
+	fetch "$C/lessons/01-welcome.html" -H "If-Match: \"old\""; r=$R;
+	test_equal 412 "$(status "$r")"
+'
+test_expect_success 'If-Match compares strongly: a weak tag gets 412' '
+	fetch "$C/lessons/01-welcome.html" -H "If-Match: W/$plain"; r=$R;
+	test_equal 412 "$(status "$r")"
+'
+test_expect_success 'If-Match with its tag: 200' '
+	fetch "$C/lessons/01-welcome.html" -H "If-Match: $plain"; r=$R;
+	test_equal 200 "$(status "$r")"
+'
+test_setup 'the video ETag' '
+	fetch "$C/media/video.bin" -r 0-99; v=$R;
+	vt=$(header "$v" ETag) && test -n "$vt"
+'
+test_expect_success 'a resumed video with If-Range of its ETag: 206, the rest' '
+	fetch "$C/media/video.bin" -r 1000000- -H "If-Range: $vt"; r=$R;
+	test_equal 206 "$(status "$r")" &&
+	test_equal "bytes 1000000-2499999/2500000" "$(header "$r" Content-Range)" &&
+	tail -c +1000001 src/media/video.bin >rest.bin && test_cmp rest.bin "body.$r"
+'
+test_expect_success 'If-Range with another tag: 200 and the whole video' '
+	fetch "$C/media/video.bin" -r 1000000- -H "If-Range: \"changed\""; r=$R;
+	test_equal 200 "$(status "$r")" && test_equal 2500000 "$(stat -c %s "body.$r")"
+'
+test_expect_success 'If-Range with a date (entries have none): 200' '
+	fetch "$C/media/video.bin" -r 1000000- -H "If-Range: Sun, 06 Nov 1994 08:49:37 GMT"; r=$R;
+	test_equal 200 "$(status "$r")"
+'
+test_expect_success 'an unsatisfiable range: 416 with Content-Range' '
+	fetch "$C/media/video.bin" -r 9000000-; r=$R;
+	test_equal 416 "$(status "$r")" && test_equal "bytes */2500000" "$(header "$r" Content-Range)"
+'
+test_expect_success 'If-Modified-Since on an entry (no date to compare): 200' '
+	fetch "$C/lessons/01-welcome.html" -H "If-Modified-Since: Sun, 06 Nov 2094 08:49:37 GMT"; r=$R;
+	test_equal 200 "$(status "$r")"
+'
+
+# --- the player's own files ------------------------------------------------------------------
+for f in player.css decor.css search.js qr.svg; do
+	test_expect_success "/_sampan/$f: its ETag, then 304" "revalidates \"\${URL}_sampan/$f\""
+done
+test_expect_success 'the catalog: its ETag, then 304' 'revalidates "$URL"'
+test_expect_success 'the catalog as JSON: its ETag, then 304' 'revalidates "${URL}api/catalog.json"'
+F=_sampan/fonts/NotoSansKhmer-Regular.ttf
+test_expect_success 'a Khmer font: its ETag, then 304' 'revalidates "$URL$F"'
+test_expect_success 'a Khmer font gzipped: its ETag, then 304' 'revalidates "$URL$F" -H "Accept-Encoding: gzip"'
+test_expect_success 'a font by its date: If-Modified-Since gets 304' '
+	fetch "$URL$F"; f=$R;
+	lm=$(header "$f" Last-Modified) && echo "Last-Modified: $lm" && test -n "$lm" &&
+	fetch "$URL$F" -H "If-Modified-Since: $lm"; r=$R;
+	test_equal 304 "$(status "$r")"
+'
+test_expect_success '... and an older date gets the font' '
+	fetch "$URL$F" -H "If-Modified-Since: Thu, 01 Jan 1970 00:00:01 GMT"; r=$R;
+	test_equal 200 "$(status "$r")"
+'
+test_expect_success 'the server stops cleanly' '
+	kill -TERM $SERVER && wait $SERVER
+'
+test_done
