@@ -12,9 +12,12 @@
 #include <cmark-gfm-extension_api.h>
 
 #include "cli.h"
+#include "embed.h"
 #include "html.h"
+#include "htmlurl.h"
 #include "sanitize.h"
 #include "sbuf.h"
+#include "slug.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -93,21 +96,6 @@ static bool grow(void **items, size_t *cap, size_t count, size_t size)
 static bool is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static char lower_ascii(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-static bool starts_with_ci(const char *s, size_t n, const char *prefix)
-{
-	size_t i;
-
-	for (i = 0; prefix[i]; i++)
-		if (i >= n || lower_ascii(s[i]) != prefix[i])
-			return false;
-	return true;
 }
 
 static const char *find_bytes(const char *hay, size_t n, const char *needle, size_t m)
@@ -231,256 +219,6 @@ static cmark_parser *new_parser(void)
 			cmark_parser_attach_syntax_extension(p, ext);
 	}
 	return p;
-}
-
-/* ---- slugs ---- */
-
-/*
- * Punctuation, symbols (emoji too), controls and format characters outside
- * ASCII: dropped from ids.  Variation selectors go with the emoji they follow.
- */
-static const uint32_t drop_ranges[][2] = {
-	{ 0x0080, 0x009F },    { 0x00A1, 0x00A9 },   { 0x00AB, 0x00B4 },   { 0x00B6, 0x00B9 },
-	{ 0x00BB, 0x00BF },    { 0x00D7, 0x00D7 },   { 0x00F7, 0x00F7 },   { 0x02C2, 0x02C5 },
-	{ 0x02D2, 0x02DF },    { 0x02E5, 0x02EB },   { 0x02ED, 0x02ED },   { 0x02EF, 0x02FF },
-	{ 0x0375, 0x0375 },    { 0x037E, 0x037E },   { 0x0384, 0x0385 },   { 0x0387, 0x0387 },
-	{ 0x03F6, 0x03F6 },    { 0x0482, 0x0482 },   { 0x055A, 0x055F },   { 0x0589, 0x058A },
-	{ 0x058D, 0x058F },    { 0x05BE, 0x05BE },   { 0x05C0, 0x05C0 },   { 0x05C3, 0x05C3 },
-	{ 0x05C6, 0x05C6 },    { 0x05F3, 0x05F4 },   { 0x0600, 0x060F },   { 0x061B, 0x061B },
-	{ 0x061D, 0x061F },    { 0x066A, 0x066D },   { 0x06D4, 0x06D4 },   { 0x06DD, 0x06DE },
-	{ 0x06E9, 0x06E9 },    { 0x06FD, 0x06FE },   { 0x0964, 0x0965 },   { 0x0970, 0x0970 },
-	{ 0x0DF4, 0x0DF4 },    { 0x0E3F, 0x0E3F },   { 0x0E4F, 0x0E4F },   { 0x0E5A, 0x0E5B },
-	{ 0x0F01, 0x0F17 },    { 0x0F1A, 0x0F1F },   { 0x0F3A, 0x0F3D },   { 0x0F85, 0x0F85 },
-	{ 0x0FBE, 0x0FC5 },    { 0x0FC7, 0x0FDA },   { 0x104A, 0x104F },   { 0x109E, 0x109F },
-	{ 0x10FB, 0x10FB },    { 0x1360, 0x1368 },   { 0x166D, 0x166E },   { 0x169B, 0x169C },
-	{ 0x16EB, 0x16ED },    { 0x17D4, 0x17D6 },   { 0x17D8, 0x17DB },   { 0x1800, 0x180A },
-	{ 0x180E, 0x180E },    { 0x1940, 0x1940 },   { 0x1944, 0x1945 },   { 0x19DE, 0x19FF },
-	{ 0x1AA0, 0x1AA6 },    { 0x1AA8, 0x1AAD },   { 0x1B5A, 0x1B6A },   { 0x1B74, 0x1B7E },
-	{ 0x1CC0, 0x1CC7 },    { 0x1CD3, 0x1CD3 },   { 0x1FBD, 0x1FBD },   { 0x1FBF, 0x1FC1 },
-	{ 0x1FCD, 0x1FCF },    { 0x1FDD, 0x1FDF },   { 0x1FED, 0x1FEF },   { 0x1FFD, 0x1FFE },
-	{ 0x200B, 0x200B },    { 0x200E, 0x2027 },   { 0x202A, 0x202E },   { 0x2030, 0x205E },
-	{ 0x2060, 0x2070 },    { 0x2074, 0x207E },   { 0x2080, 0x208E },   { 0x20A0, 0x20CF },
-	{ 0x2100, 0x2101 },    { 0x2103, 0x2106 },   { 0x2108, 0x2109 },   { 0x2114, 0x2114 },
-	{ 0x2116, 0x2118 },    { 0x211E, 0x2123 },   { 0x2125, 0x2125 },   { 0x2127, 0x2127 },
-	{ 0x2129, 0x2129 },    { 0x212E, 0x212E },   { 0x213A, 0x213B },   { 0x2140, 0x2144 },
-	{ 0x214A, 0x214D },    { 0x214F, 0x215F },   { 0x2189, 0x218B },   { 0x2190, 0x2BFF },
-	{ 0x2CE5, 0x2CEA },    { 0x2CF9, 0x2CFF },   { 0x2D70, 0x2D70 },   { 0x2E00, 0x2E2E },
-	{ 0x2E30, 0x2FFF },    { 0x3001, 0x3004 },   { 0x3008, 0x3020 },   { 0x3030, 0x3030 },
-	{ 0x3036, 0x3037 },    { 0x303D, 0x303F },   { 0x309B, 0x309C },   { 0x30A0, 0x30A0 },
-	{ 0x30FB, 0x30FB },    { 0x3190, 0x3191 },   { 0x3196, 0x319F },   { 0x31C0, 0x31E3 },
-	{ 0x3200, 0x33FF },    { 0x4DC0, 0x4DFF },   { 0xA490, 0xA4C6 },   { 0xA4FE, 0xA4FF },
-	{ 0xA60D, 0xA60F },    { 0xA673, 0xA673 },   { 0xA67E, 0xA67E },   { 0xA6F2, 0xA6F7 },
-	{ 0xA700, 0xA716 },    { 0xA720, 0xA721 },   { 0xA789, 0xA78A },   { 0xA828, 0xA82B },
-	{ 0xA830, 0xA839 },    { 0xA874, 0xA877 },   { 0xA8CE, 0xA8CF },   { 0xA8F8, 0xA8FA },
-	{ 0xA8FC, 0xA8FC },    { 0xA92E, 0xA92F },   { 0xA95F, 0xA95F },   { 0xA9C1, 0xA9CD },
-	{ 0xA9DE, 0xA9DF },    { 0xAA5C, 0xAA5F },   { 0xAA77, 0xAA79 },   { 0xAADE, 0xAADF },
-	{ 0xAAF0, 0xAAF1 },    { 0xAB5B, 0xAB5B },   { 0xAB6A, 0xAB6B },   { 0xABEB, 0xABEB },
-	{ 0xE000, 0xF8FF },    { 0xFB29, 0xFB29 },   { 0xFBB2, 0xFBC2 },   { 0xFD3E, 0xFD3F },
-	{ 0xFDFC, 0xFDFF },    { 0xFE00, 0xFE19 },   { 0xFE30, 0xFE6B },   { 0xFEFF, 0xFEFF },
-	{ 0xFF01, 0xFF0F },    { 0xFF1A, 0xFF20 },   { 0xFF3B, 0xFF40 },   { 0xFF5B, 0xFF65 },
-	{ 0xFFE0, 0xFFEE },    { 0xFFF9, 0xFFFF },   { 0x10100, 0x1013F }, { 0x1D000, 0x1D24F },
-	{ 0x1D300, 0x1D35F },  { 0x1EC70, 0x1ECBF }, { 0x1F000, 0x1FBEF }, { 0xE0000, 0xE0FFF },
-	{ 0xF0000, 0x10FFFF },
-};
-
-static bool slug_drops(uint32_t cp)
-{
-	size_t lo = 0, hi = sizeof drop_ranges / sizeof drop_ranges[0];
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cp < drop_ranges[mid][0])
-			hi = mid;
-		else if (cp > drop_ranges[mid][1])
-			lo = mid + 1;
-		else
-			return true;
-	}
-	return false;
-}
-
-static bool is_unicode_space(uint32_t cp)
-{
-	return cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
-	       cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
-}
-
-/*
- * Simple lowercase for the cased scripts a course is likely to use (Latin
- * with Vietnamese, Greek, Cyrillic), so ids match what GitHub and most
- * Markdown previews produce; other scripts have no case.
- */
-static uint32_t lower_cp(uint32_t cp)
-{
-	if (cp < 0x80)
-		return (uint32_t)(unsigned char)lower_ascii((char)cp);
-	if ((cp >= 0x00C0 && cp <= 0x00DE && cp != 0x00D7) || (cp >= 0x0391 && cp <= 0x03AB) ||
-	    (cp >= 0x0410 && cp <= 0x042F))
-		return cp == 0x03A2 ? cp : cp + 0x20;
-	if (cp >= 0x0400 && cp <= 0x040F)
-		return cp + 0x50;
-	if (cp == 0x0178)
-		return 0x00FF;
-	if (cp == 0x0130)
-		return 'i';
-	if ((cp >= 0x0100 && cp <= 0x012F) || (cp >= 0x0132 && cp <= 0x0137) ||
-	    (cp >= 0x014A && cp <= 0x0177) || (cp >= 0x0460 && cp <= 0x0481) ||
-	    (cp >= 0x048A && cp <= 0x04BF) || (cp >= 0x04D0 && cp <= 0x052F) ||
-	    (cp >= 0x1E00 && cp <= 0x1E95) || (cp >= 0x1EA0 && cp <= 0x1EFF))
-		return (cp % 2 == 0) ? cp + 1 : cp;
-	if ((cp >= 0x0139 && cp <= 0x0148) || (cp >= 0x0179 && cp <= 0x017E) ||
-	    (cp >= 0x04C1 && cp <= 0x04CE))
-		return (cp % 2 == 1) ? cp + 1 : cp;
-	if (cp == 0x01A0 || cp == 0x01AF) /* Vietnamese O and U with horn */
-		return cp + 1;
-	return cp;
-}
-
-static size_t put_utf8(char *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-char *md_slug(const char *text)
-{
-	size_t len = text ? strlen(text) : 0, pos = 0, n = 0;
-	char *out = malloc(len + sizeof "section");
-	uint32_t cp;
-
-	if (!out)
-		return NULL;
-	while (pos < len) {
-		if (!utf8_next(text, len, &pos, &cp)) {
-			pos++; /* a stray byte is nobody's letter */
-			continue;
-		}
-		if (cp == ' ' || cp == '\t' || cp == '-' || is_unicode_space(cp)) {
-			out[n++] = '-';
-		} else if (cp < 0x80) {
-			char c = lower_ascii((char)cp);
-
-			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-				out[n++] = c;
-		} else if (!slug_drops(cp)) {
-			/* lowercasing never lengthens these scripts' UTF-8 */
-			n += put_utf8(out + n, lower_cp(cp));
-		}
-	}
-	if (n == 0) {
-		memcpy(out, "section", sizeof "section");
-		return out;
-	}
-	out[n] = '\0';
-	return out;
-}
-
-/* The ids already given in a document, each with the next suffix to try. */
-struct slug_slot {
-	const char *key;
-	unsigned next;
-};
-
-struct slug_set {
-	struct slug_slot *slots;
-	size_t cap, count;
-};
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603u;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211u;
-	return h;
-}
-
-static struct slug_slot *slug_find(struct slug_set *set, const char *key)
-{
-	size_t i = (size_t)hash_str(key) & (set->cap - 1);
-
-	while (set->slots[i].key && strcmp(set->slots[i].key, key) != 0)
-		i = (i + 1) & (set->cap - 1);
-	return &set->slots[i];
-}
-
-static bool slug_reserve(struct slug_set *set)
-{
-	struct slug_slot *old = set->slots;
-	size_t old_cap = set->cap, i;
-
-	if (set->cap && (set->count + 1) * 2 <= set->cap)
-		return true;
-	set->cap = old_cap ? old_cap * 2 : 64;
-	set->slots = calloc(set->cap, sizeof *set->slots);
-	if (!set->slots) {
-		set->slots = old;
-		set->cap = old_cap;
-		return false;
-	}
-	for (i = 0; i < old_cap; i++)
-		if (old[i].key)
-			*slug_find(set, old[i].key) = old[i];
-	free(old);
-	return true;
-}
-
-/* base (malloc'd, taken) made unique as GitHub does: x, x-1, x-2... */
-static char *slug_unique(struct slug_set *set, char *base)
-{
-	struct slug_slot *slot;
-	char *cand;
-	size_t size;
-	unsigned n;
-
-	if (!base || !slug_reserve(set)) {
-		free(base);
-		return NULL;
-	}
-	slot = slug_find(set, base);
-	if (!slot->key) {
-		slot->key = base;
-		slot->next = 1;
-		set->count++;
-		return base;
-	}
-	size = strlen(base) + 16;
-	cand = malloc(size);
-	if (!cand) {
-		free(base);
-		return NULL;
-	}
-	for (n = slot->next;; n++) {
-		snprintf(cand, size, "%s-%u", base, n);
-		if (!slug_find(set, cand)->key)
-			break;
-	}
-	slot->next = n + 1;
-	free(base);
-	slot = slug_find(set, cand);
-	slot->key = cand;
-	slot->next = 1;
-	set->count++;
-	return cand;
 }
 
 /* ---- md_parse ---- */
@@ -627,32 +365,11 @@ static void collect_link(struct parse_ctx *pc, cmark_node *node, bool image)
 	        link_column(pc, node, line, image));
 }
 
-/* ---- URLs in raw HTML ---- */
-
-static bool html_name_boundary(const char *s, size_t i)
-{
-	char p;
-
-	if (i == 0)
-		return true;
-	p = s[i - 1];
-	return is_ws(p) || p == '/' || p == ':' || p == '"' || p == '\'';
-}
-
-static bool is_url_end(char c)
-{
-	return is_ws(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == ')' || c == '\0';
-}
-
-static bool is_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
+/* ---- URLs in raw HTML (htmlurl.h), at their line and column ---- */
 
 struct html_scan {
 	struct parse_ctx *pc;
 	const char *s;
-	size_t n;
 	unsigned line; /* line of s[0] */
 	unsigned col; /* column of s[0], 0 when unknown */
 	bool later_cols; /* lines after the first start in column 1 (a top-level block) */
@@ -661,18 +378,11 @@ struct html_scan {
 	size_t seen_line_at; /* ...and the last of them ended at seen_line_at (0: none) */
 };
 
-static void html_ref(struct html_scan *hs, size_t at, size_t len)
+static void html_ref(void *ctx, size_t at, size_t len)
 {
+	struct html_scan *hs = ctx;
 	unsigned col;
 
-	while (len > 0 && is_ws(hs->s[at])) {
-		at++;
-		len--;
-	}
-	while (len > 0 && is_ws(hs->s[at + len - 1]))
-		len--;
-	if (len == 0)
-		return;
 	/* URLs come in order: count the lines once */
 	for (; hs->seen < at; hs->seen++) {
 		if (hs->s[hs->seen] == '\n') {
@@ -687,134 +397,16 @@ static void html_ref(struct html_scan *hs, size_t at, size_t len)
 	add_ref(hs->pc, MD_REF_HTML, hs->s + at, len, false, hs->seen_line, col);
 }
 
-/* srcset="a.png 1x, b.png 2x": each candidate's URL. */
-static void html_srcset(struct html_scan *hs, size_t at, size_t end)
-{
-	while (at < end) {
-		size_t u;
-
-		while (at < end && (is_ws(hs->s[at]) || hs->s[at] == ','))
-			at++;
-		u = at;
-		while (at < end && !is_ws(hs->s[at]))
-			at++;
-		if (at > u) {
-			size_t ue = at;
-
-			while (ue > u && hs->s[ue - 1] == ',')
-				ue--;
-			html_ref(hs, u, ue - u);
-		}
-		while (at < end && hs->s[at] != ',')
-			at++;
-	}
-}
-
-/* An attribute holding a URL at s[i]: record its value and return the index after it, or i. */
-static size_t html_attr(struct html_scan *hs, size_t i)
-{
-	static const char *const names[] = { "href", "src",    "srcset",     "poster",
-		                             "data", "action", "formaction", "background" };
-	const char *s = hs->s;
-	size_t n = hs->n, k, j, v, ve;
-
-	if (!html_name_boundary(s, i))
-		return i;
-	for (k = 0; k < sizeof names / sizeof names[0]; k++) {
-		size_t m = strlen(names[k]);
-
-		if (!starts_with_ci(s + i, n - i, names[k]))
-			continue;
-		j = i + m;
-		while (j < n && is_ws(s[j]))
-			j++;
-		if (j >= n || s[j] != '=')
-			continue;
-		j++;
-		while (j < n && is_ws(s[j]))
-			j++;
-		if (j < n && (s[j] == '"' || s[j] == '\'')) {
-			char q = s[j];
-
-			v = j + 1;
-			for (ve = v; ve < n && s[ve] != q; ve++)
-				;
-			j = ve < n ? ve + 1 : ve;
-		} else {
-			v = j;
-			for (ve = v; ve < n && !is_ws(s[ve]) && s[ve] != '>'; ve++)
-				;
-			j = ve;
-		}
-		if (strcmp(names[k], "srcset") == 0)
-			html_srcset(hs, v, ve);
-		else
-			html_ref(hs, v, ve - v);
-		return j;
-	}
-	return i;
-}
-
-/* url(...) in a style: record it and return the index after it, or i. */
-static size_t html_css_url(struct html_scan *hs, size_t i)
-{
-	const char *s = hs->s;
-	size_t n = hs->n, v, ve;
-
-	if ((i > 0 && (is_alnum(s[i - 1]) || s[i - 1] == '-')) ||
-	    !starts_with_ci(s + i, n - i, "url("))
-		return i;
-	v = i + 4;
-	while (v < n && is_ws(s[v]))
-		v++;
-	if (v < n && (s[v] == '"' || s[v] == '\'')) {
-		char q = s[v++];
-
-		for (ve = v; ve < n && s[ve] != q; ve++)
-			;
-	} else {
-		for (ve = v; ve < n && s[ve] != ')'; ve++)
-			;
-	}
-	html_ref(hs, v, ve - v);
-	while (ve < n && s[ve] != ')')
-		ve++;
-	return ve;
-}
-
-/* http://, https:// or //host written anywhere in the HTML, e.g. in a script. */
-static size_t html_bare_url(struct html_scan *hs, size_t i)
-{
-	const char *s = hs->s;
-	size_t n = hs->n, e;
-
-	if (i > 0 && (is_alnum(s[i - 1]) || s[i - 1] == '/' || s[i - 1] == ':'))
-		return i;
-	if (starts_with_ci(s + i, n - i, "http://") || starts_with_ci(s + i, n - i, "https://")) {
-		/* the scheme's own "//" is not a second URL */
-	} else if (i + 2 < n && s[i] == '/' && s[i + 1] == '/' && is_alnum(s[i + 2])) {
-		/* protocol-relative: another host too */
-	} else {
-		return i;
-	}
-	for (e = i; e < n && !is_url_end(s[e]); e++)
-		;
-	html_ref(hs, i, e - i);
-	return e;
-}
-
 static void scan_html(struct parse_ctx *pc, cmark_node *node)
 {
 	const char *lit = cmark_node_get_literal(node);
 	int l = cmark_node_get_start_line(node), c = cmark_node_get_start_column(node);
 	struct html_scan hs;
-	size_t i;
 
 	if (!lit)
 		return;
 	hs.pc = pc;
 	hs.s = lit;
-	hs.n = strlen(lit);
 	hs.line = l > 0 ? (unsigned)l : pc->cur_line;
 	hs.col = l > 0 && c > 0 ? (unsigned)c : 0;
 	hs.seen = 0;
@@ -822,15 +414,7 @@ static void scan_html(struct parse_ctx *pc, cmark_node *node)
 	hs.seen_line_at = 0;
 	hs.later_cols = cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK &&
 	                cmark_node_get_type(cmark_node_parent(node)) == CMARK_NODE_DOCUMENT;
-	for (i = 0; i < hs.n;) {
-		size_t j = html_attr(&hs, i);
-
-		if (j == i)
-			j = html_css_url(&hs, i);
-		if (j == i)
-			j = html_bare_url(&hs, i);
-		i = j > i ? j : i + 1;
-	}
+	htmlurl_scan(lit, strlen(lit), html_ref, &hs);
 }
 
 /* ---- raw HTML the page will not have ---- */
@@ -966,7 +550,7 @@ static void end_heading(struct parse_ctx *pc)
 		pc->oom = true;
 		return;
 	}
-	slug = slug_unique(&pc->slugs, md_slug(t));
+	slug = slug_unique(&pc->slugs, slug_make(t));
 	if (!slug || !grow((void **)&d->headings, &d->headings_cap, d->headings_count,
 	                   sizeof *d->headings)) {
 		free(t);
@@ -1088,7 +672,7 @@ done:
 		cmark_node_free(root);
 	if (parser)
 		cmark_parser_free(parser);
-	free(pc.slugs.slots); /* the ids themselves belong to the headings */
+	slug_set_release(&pc.slugs); /* the ids themselves belong to the headings */
 	free(pc.line_start);
 	sbuf_release(&pc.heading.b);
 	sbuf_release(&pc.section.b);
@@ -1170,62 +754,11 @@ static void out_add(struct out *o, const char *s)
 		o->oom = true;
 }
 
-static void out_addn(struct out *o, const char *s, size_t n)
-{
-	if (!sbuf_add(&o->b, s, n))
-		o->oom = true;
-}
-
-static void out_uint(struct out *o, const char *name, unsigned v)
-{
-	if (v && !sbuf_addf(&o->b, " %s=\"%u\"", name, v))
-		o->oom = true;
-}
-
 /* Text or an attribute value: & < > " ' escaped. */
 static void out_esc(struct out *o, const char *s)
 {
 	if (!html_escape_into(&o->b, s))
 		o->oom = true;
-}
-
-/* A URL in an attribute: what browsers would strip or choke on is percent-encoded. */
-static void out_url(struct out *o, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' || c == '\\' ||
-		    c == '`') {
-			char enc[3] = { '%', hex[c >> 4], hex[c & 15] };
-
-			out_addn(o, enc, 3);
-		} else if (c == '&') {
-			out_add(o, "&amp;");
-		} else if (c == '\'') {
-			out_add(o, "&#39;");
-		} else {
-			out_addn(o, s, 1);
-		}
-	}
-}
-
-/* The schemes cmark's safe mode blanks (javascript:, vbscript:, file:, most data:). */
-static bool url_dangerous(const char *u, bool image)
-{
-	size_t n = strlen(u);
-
-	if (starts_with_ci(u, n, "javascript:") || starts_with_ci(u, n, "vbscript:") ||
-	    starts_with_ci(u, n, "file:"))
-		return true;
-	if (!starts_with_ci(u, n, "data:"))
-		return false;
-	return !(image && (starts_with_ci(u, n, "data:image/png") ||
-	                   starts_with_ci(u, n, "data:image/gif") ||
-	                   starts_with_ci(u, n, "data:image/jpeg") ||
-	                   starts_with_ci(u, n, "data:image/webp")));
 }
 
 struct render_item {
@@ -1332,104 +865,6 @@ static bool insert_html(cmark_node *before, cmark_node_type type, const char *ht
 	return true;
 }
 
-static void media_fallback(struct out *o, const char *url, const char *alt)
-{
-	out_add(o, "<a href=\"");
-	out_url(o, url);
-	out_add(o, "\">");
-	out_esc(o, *alt ? alt : url);
-	out_add(o, "</a>");
-}
-
-static void embed_html(struct out *o, const struct md_target *t, const char *url, const char *alt,
-                       const char *title, bool figure)
-{
-	size_t i;
-
-	if (t->kind == MD_EMBED_IMAGE) {
-		out_add(o, "<img src=\"");
-		out_url(o, url);
-		out_add(o, "\" alt=\"");
-		out_esc(o, alt);
-		out_add(o, "\"");
-		if (title && *title) {
-			out_add(o, " title=\"");
-			out_esc(o, title);
-			out_add(o, "\"");
-		}
-		out_uint(o, "width", t->width);
-		out_uint(o, "height", t->height);
-		out_add(o, " loading=\"lazy\">");
-		return;
-	}
-	if (figure)
-		out_add(o, "<figure class=\"media\">");
-	out_add(o, t->kind == MD_EMBED_VIDEO ? "<video" : "<audio");
-	out_add(o, " controls preload=\"metadata\" src=\"");
-	out_url(o, url);
-	out_add(o, "\"");
-	if (t->kind == MD_EMBED_VIDEO) {
-		out_uint(o, "width", t->width);
-		out_uint(o, "height", t->height);
-	}
-	if (!figure && *alt) {
-		out_add(o, " aria-label=\"");
-		out_esc(o, alt);
-		out_add(o, "\"");
-	}
-	out_add(o, ">");
-	for (i = 0; t->kind == MD_EMBED_VIDEO && t->tracks && i < t->tracks_count; i++) {
-		const struct md_track *tr = &t->tracks[i];
-
-		if (!tr->src)
-			continue;
-		out_add(o, "<track kind=\"subtitles\" src=\"");
-		out_url(o, tr->src);
-		out_add(o, "\"");
-		if (tr->lang && *tr->lang) {
-			out_add(o, " srclang=\"");
-			out_esc(o, tr->lang);
-			out_add(o, "\"");
-		}
-		out_add(o, " label=\"");
-		out_esc(o, tr->label && *tr->label ? tr->label : tr->lang ? tr->lang : "");
-		out_add(o, i == 0 ? "\" default>" : "\">");
-	}
-	media_fallback(o, url, alt);
-	out_add(o, t->kind == MD_EMBED_VIDEO ? "</video>" : "</audio>");
-	if (figure) {
-		if (*alt) {
-			out_add(o, "<figcaption>");
-			out_esc(o, alt);
-			out_add(o, "</figcaption>");
-		}
-		out_add(o, "</figure>");
-	}
-}
-
-/* The two raw HTML pieces around a download link's label (which stays Markdown). */
-static void file_html(struct out *open, struct out *close, const struct md_target *t,
-                      const char *url, const char *title, bool has_label)
-{
-	out_add(open, "<a href=\"");
-	out_url(open, url);
-	out_add(open, "\"");
-	if (title && *title) {
-		out_add(open, " title=\"");
-		out_esc(open, title);
-		out_add(open, "\"");
-	}
-	out_add(open, " download>");
-	if (!has_label)
-		out_esc(open, url);
-	out_add(close, "</a>");
-	if (t->note && *t->note) {
-		out_add(close, " <span class=\"note\">");
-		out_esc(close, t->note);
-		out_add(close, "</span>");
-	}
-}
-
 static char *out_take(struct out *o, bool *oom)
 {
 	char *s;
@@ -1474,7 +909,7 @@ static void resolve_item(struct render_ctx *rc, struct render_item *item, md_res
 		return;
 	}
 	url = t.href ? t.href : written;
-	if (url_dangerous(url, item->image && t.kind == MD_EMBED_IMAGE))
+	if (embed_url_dangerous(url, item->image && t.kind == MD_EMBED_IMAGE))
 		url = "";
 	item->figure = t.kind != MD_EMBED_IMAGE && t.kind != MD_EMBED_FILE &&
 	               cmark_node_get_type(parent) == CMARK_NODE_PARAGRAPH &&
@@ -1487,9 +922,10 @@ static void resolve_item(struct render_ctx *rc, struct render_item *item, md_res
 	sbuf_init(&end.b, MD_TEXT_MAX);
 	o.oom = end.oom = !alt;
 	if (alt && t.kind == MD_EMBED_FILE)
-		file_html(&o, &end, &t, url, title, cmark_node_first_child(node) != NULL);
+		o.oom = end.oom = !embed_download(&o.b, &end.b, &t, url, title,
+		                                  cmark_node_first_child(node) != NULL);
 	else if (alt)
-		embed_html(&o, &t, url, alt, title, item->figure);
+		o.oom = !embed_media(&o.b, &t, url, alt, title, item->figure);
 	item->html = out_take(&o, &rc->oom);
 	if (t.kind == MD_EMBED_FILE)
 		item->html_end = out_take(&end, &rc->oom);
@@ -1510,7 +946,7 @@ static bool transform_item(struct render_item *item)
 	case MD_EMBED_KEEP:
 		if (item->href && !cmark_node_set_url(node, item->href))
 			return false;
-		if (url && url_dangerous(url, item->image))
+		if (url && embed_url_dangerous(url, item->image))
 			return cmark_node_set_url(node, "") != 0;
 		return true;
 	case MD_EMBED_FILE:

@@ -20,7 +20,7 @@ struct md_doc; /* opaque */
 struct md_heading {
 	int level; /* 1..6 */
 	char *text; /* plain text of the heading */
-	char *slug; /* its id in the page: unique in the document (see md_slug) */
+	char *slug; /* its id in the page, unique in the document (slug.h) */
 	unsigned line; /* 1-based line in the Markdown file */
 };
 
@@ -109,13 +109,5 @@ typedef void (*md_resolve_fn)(void *ctx, enum md_ref_kind kind, const char *url,
  * malloc'd; NULL only when out of memory.
  */
 char *md_render(struct md_doc *doc, md_resolve_fn resolve, void *ctx);
-
-/*
- * A heading's id: lowercase ASCII letters, Unicode letters, marks and
- * digits kept, spaces and '-' turned into '-', everything else dropped;
- * "section" when nothing is left.  md_parse makes them unique by appending
- * -1, -2, ... as GitHub does.  malloc'd.
- */
-char *md_slug(const char *text);
 
 #endif

@@ -59,36 +59,6 @@ static size_t count_of(const char *hay, const char *needle)
 
 /* ---- headings and ids ---- */
 
-static void slugs_keep_letters_and_drop_punctuation(void **state)
-{
-	static const char *const cases[][2] = {
-		{ "Safety Rules", "safety-rules" },
-		{ "Hello, World!", "hello-world" },
-		{ "Step 2: check the fuse (again)", "step-2-check-the-fuse-again" },
-		{ "C++ & Go_lang", "c--golang" },
-		{ "A - B", "a---b" },
-		{ "กฎความปลอดภัย", "กฎความปลอดภัย" },
-		{ "ปั๊มน้ำ ๒ ตัว", "ปั๊มน้ำ-๒-ตัว" },
-		{ "安全规则（一）", "安全规则一" },
-		{ "水泵：维护。", "水泵维护" },
-		{ "ការថែទាំ ម៉ាស៊ីន។", "ការថែទាំ-ម៉ាស៊ីន" },
-		{ "Bảo dưỡng Đường ống", "bảo-dưỡng-đường-ống" },
-		{ "Tools 🔧 and parts", "tools--and-parts" },
-		{ "!!!", "section" },
-		{ "", "section" },
-	};
-
-	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *slug = md_slug(cases[i][0]);
-
-		assert_non_null(slug);
-		if (strcmp(slug, cases[i][1]) != 0)
-			fail_msg("md_slug('%s') = '%s', want '%s'", cases[i][0], slug, cases[i][1]);
-		free(slug);
-	}
-}
-
 static void headings_get_unique_ids_and_lines(void **state)
 {
 	const char *text = "# Pump *maintenance*\n"
@@ -753,7 +723,6 @@ static void a_large_document_parses(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(slugs_keep_letters_and_drop_punctuation),
 		cmocka_unit_test(headings_get_unique_ids_and_lines),
 		cmocka_unit_test(heading_ids_are_rendered),
 		cmocka_unit_test(no_heading_no_title),
