@@ -1,7 +1,6 @@
 /*
- * test_courseyml.c - loading a course source folder: course.yml with its
- * problems at line and column, and the listing of its files with the name,
- * type and size checks (builder/courseyml.c, builder/course_src.c).
+ * test_courseyml.c - course.yml read into a course source: every key, its
+ * problems at their line and column, hostile YAML (builder/courseyml.c).
  */
 #include "testutil.h"
 
@@ -421,150 +420,6 @@ static void test_invalid_utf8_in_yml(void **state)
 	problems_release(&p);
 }
 
-static const char ok_yml[] = "id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\n"
-                             "publisher: {name: Me}\nlicence: CC0-1.0\n"
-                             "lessons: [lessons/01-safety.md, lessons/02-parts.md]\n";
-
-static void test_symlinks_and_special_files(void **state)
-{
-	struct course_src c;
-	struct problems p;
-	char *link, *fifo;
-
-	(void)state;
-	fresh(ok_yml);
-	put("media/real.png", "x");
-	link = tu_path(dir, "media/link.png");
-	assert_int_equal(symlink("real.png", link), 0);
-	free(link);
-	link = tu_path(dir, "linked-folder");
-	assert_int_equal(symlink("media", link), 0);
-	free(link);
-	fifo = tu_path(dir, "media/pipe");
-	assert_int_equal(mkfifo(fifo, 0600), 0);
-	free(fifo);
-	problems_init(&p);
-	assert_true(course_src_load(dir, &c, &p));
-	find(&p, PROBLEM_ERROR, "media/link.png", 0,
-	     "a symbolic link: bundles hold regular files only");
-	find(&p, PROBLEM_ERROR, "linked-folder", 0, "a symbolic link");
-	find(&p, PROBLEM_ERROR, "media/pipe", 0, "not a regular file");
-	assert_int_equal(p.errors, 3);
-	assert_null(course_src_file(&c, "media/link.png"));
-	assert_non_null(course_src_file(&c, "media/real.png"));
-	course_src_release(&c);
-	problems_release(&p);
-}
-
-static void test_names_that_break(void **state)
-{
-	struct course_src c;
-	struct problems p;
-
-	(void)state;
-	fresh(ok_yml);
-	put("media/a:b.png", "x");
-	put("media/CON.png", "x");
-	put("media/trailing. ", "x");
-	put("media/Pump.png", "x");
-	put("media/pump.png", "x");
-	put("media/why?.png", "x");
-	put("media/e\xcc\x81.png", "x"); /* decomposed: not NFC */
-	put("index.html", "x");
-	put("_sampan/style.css", "x");
-	put("mimetype", "x");
-	put("lessons/02-parts.html", "x");
-	put("Lessons/01-Safety.md", "x");
-	put("media/fine-name ok.png", "x");
-	problems_init(&p);
-	assert_true(course_src_load(dir, &c, &p));
-	find(&p, PROBLEM_ERROR, "media/a:b.png", 0,
-	     "name not allowed in a bundle: forbidden character ':'");
-	find(&p, PROBLEM_ERROR, "media/CON.png", 0, "'CON' is a reserved device name on Windows");
-	find(&p, PROBLEM_ERROR, "media/trailing. ", 0, "ends with a dot or a space");
-	find(&p, PROBLEM_ERROR, "media/why?.png", 0, "forbidden character '?'");
-	find(&p, PROBLEM_ERROR, "media/e\xcc\x81.png", 0, "Normalization Form C");
-	find(&p, PROBLEM_ERROR, "media/pump.png", 0,
-	     "same name as 'media/Pump.png' on a case-insensitive disk");
-	find(&p, PROBLEM_ERROR, "index.html", 0, "home page");
-	find(&p, PROBLEM_ERROR, "_sampan/style.css", 0, "reserved for the builder's own files");
-	find(&p, PROBLEM_ERROR, "mimetype", 0, "reserved");
-	find(&p, PROBLEM_ERROR, "lessons/02-parts.html", 0,
-	     "page the builder makes from lesson 'lessons/02-parts.md'");
-	find(&p, PROBLEM_ERROR, "lessons/01-safety.md", 0, "same name as 'Lessons/01-Safety.md'");
-	assert_int_equal(p.errors, 11);
-	course_src_release(&c);
-	problems_release(&p);
-}
-
-static void test_lesson_page_takes_the_home_page(void **state)
-{
-	struct course_src c;
-	struct problems p;
-
-	(void)state;
-	fresh("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\npublisher: {name: Me}\n"
-	      "licence: CC0-1.0\nlessons: [index.md]\n");
-	put("index.md", "# Home\n");
-	problems_init(&p);
-	course_src_load(dir, &c, &p);
-	find(&p, PROBLEM_ERROR, "course.yml", 7, "its page 'index.html' would replace");
-	course_src_release(&c);
-	problems_release(&p);
-}
-
-static void test_sizes_over_4gib(void **state)
-{
-	struct course_src c;
-	struct problems p;
-	char *path;
-	FILE *f;
-
-	(void)state;
-	fresh(ok_yml);
-	/* Sparse files: no disk space used. */
-	put("media/small.png", "x");
-	path = tu_path(dir, "media/big.mp4");
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(ftruncate(fileno(f), (off_t)0x100000000ll), 0);
-	fclose(f);
-	free(path);
-	path = tu_path(dir, "media/almost.mp4");
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(ftruncate(fileno(f), (off_t)0xFFFFFFFFll), 0);
-	fclose(f);
-	free(path);
-	problems_init(&p);
-	assert_true(course_src_load(dir, &c, &p));
-	find(&p, PROBLEM_ERROR, "media/big.mp4", 0, "larger than 4 GiB");
-	find(&p, PROBLEM_WARNING, "course.yml", 0, "does not fit in one file on a FAT32 USB stick");
-	assert_int_equal(p.errors, 1);
-	assert_int_equal(p.warnings, 1);
-	assert_true(c.total_size > 0x1FFFFFFFFull);
-	course_src_release(&c);
-	problems_release(&p);
-}
-
-static void test_not_a_folder(void **state)
-{
-	struct course_src c;
-	struct problems p;
-	char *path;
-
-	(void)state;
-	fresh(ok_yml);
-	path = tu_path(dir, "course.yml");
-	problems_init(&p);
-	assert_false(course_src_load(path, &c, &p));
-	assert_int_equal(p.errors, 1);
-	assert_non_null(strstr(p.v[0].message, "not a folder"));
-	course_src_release(&c);
-	problems_release(&p);
-	free(path);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,11 +433,6 @@ int main(void)
 		cmocka_unit_test(test_languages_and_documents),
 		cmocka_unit_test(test_hostile_yml),
 		cmocka_unit_test(test_invalid_utf8_in_yml),
-		cmocka_unit_test(test_symlinks_and_special_files),
-		cmocka_unit_test(test_names_that_break),
-		cmocka_unit_test(test_lesson_page_takes_the_home_page),
-		cmocka_unit_test(test_sizes_over_4gib),
-		cmocka_unit_test(test_not_a_folder),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -144,7 +144,7 @@ static void help_and_version_end_the_command(void **state)
 	cli_program = "sampan-build";
 	tu_capture_begin(STDOUT_FILENO);
 	parse(&p, (const char *const[]){ "build", "src", "--help", "--frobnicate", NULL });
-	out = tu_capture_end();
+	out = tu_capture_end(STDOUT_FILENO);
 	assert_int_equal(p.n, -1);
 	assert_int_equal(p.code, EXIT_YES);
 	/* the help is written from the table: every option, -h and --version too */
@@ -161,14 +161,14 @@ static void help_and_version_end_the_command(void **state)
 	free(out);
 	tu_capture_begin(STDOUT_FILENO);
 	parse(&p, (const char *const[]){ "build", "--version", NULL });
-	out = tu_capture_end();
+	out = tu_capture_end(STDOUT_FILENO);
 	assert_int_equal(p.n, -1);
 	assert_int_equal(p.code, EXIT_YES);
 	assert_string_equal(out, "sampan-build " SAMPAN_VERSION " (bundle format 1)\n");
 	free(out);
 	tu_capture_begin(STDOUT_FILENO);
 	parse(&p, (const char *const[]){ "build", "-h", NULL });
-	out = tu_capture_end();
+	out = tu_capture_end(STDOUT_FILENO);
 	assert_int_equal(p.code, EXIT_YES);
 	assert_non_null(strstr(out, "usage: "));
 	free(out);

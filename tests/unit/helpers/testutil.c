@@ -113,40 +113,46 @@ unsigned char *tu_read(const char *path, size_t *len)
 	return buf;
 }
 
-static int saved_fd = -1, captured_fd = -1;
-static FILE *captured;
+/* The captures of stdout (1) and stderr (2): the fd put aside, and the file taking its place. */
+static int saved_fd[3] = { -1, -1, -1 };
+static FILE *captured[3];
 
 void tu_capture_begin(int fd)
 {
+	assert_true(fd == 1 || fd == 2);
+	assert_null(captured[fd]);
 	fflush(stdout);
 	fflush(stderr);
-	captured = tmpfile();
-	assert_non_null(captured);
-	captured_fd = fd;
-	saved_fd = dup(fd);
-	assert_true(saved_fd >= 0);
-	assert_true(dup2(fileno(captured), fd) >= 0);
+	captured[fd] = tmpfile();
+	assert_non_null(captured[fd]);
+	saved_fd[fd] = dup(fd);
+	assert_true(saved_fd[fd] >= 0);
+	assert_true(dup2(fileno(captured[fd]), fd) >= 0);
 }
 
-char *tu_capture_end(void)
+char *tu_capture_end(int fd)
 {
+	FILE *f;
 	long n;
 	char *s;
 
+	assert_true(fd == 1 || fd == 2);
+	f = captured[fd];
+	assert_non_null(f);
 	fflush(stdout);
 	fflush(stderr);
-	assert_true(dup2(saved_fd, captured_fd) >= 0);
-	close(saved_fd);
-	saved_fd = -1;
-	n = ftell(captured);
+	assert_true(dup2(saved_fd[fd], fd) >= 0);
+	close(saved_fd[fd]);
+	saved_fd[fd] = -1;
+	n = ftell(f);
 	assert_true(n >= 0);
 	s = malloc((size_t)n + 1);
 	assert_non_null(s);
-	rewind(captured);
-	assert_int_equal(fread(s, 1, (size_t)n, captured), (size_t)n);
+	rewind(f);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
 	s[n] = '\0';
-	fclose(captured);
-	captured = NULL;
+	fclose(f);
+	captured[fd] = NULL;
 	return s;
 }
 

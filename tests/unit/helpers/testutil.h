@@ -31,14 +31,14 @@ unsigned char *tu_read(const char *path, size_t *len);
 
 /*
  * What a piece of code writes on stdout or stderr: tu_capture_begin sends
- * fd (STDOUT_FILENO or STDERR_FILENO) to a temporary file, tu_capture_end
- * puts it back and returns what was written (malloc'd, NUL-terminated).
- * Not nestable.  tu_stderr_begin/end: the same for stderr.
+ * fd (STDOUT_FILENO or STDERR_FILENO, each at most once at a time) to a
+ * temporary file, tu_capture_end puts it back and returns what was written
+ * (malloc'd, NUL-terminated).  tu_stderr_begin/end: the same for stderr.
  */
 void tu_capture_begin(int fd);
-char *tu_capture_end(void);
+char *tu_capture_end(int fd);
 #define tu_stderr_begin() tu_capture_begin(2)
-#define tu_stderr_end() tu_capture_end()
+#define tu_stderr_end() tu_capture_end(2)
 
 /* The deterministic test key pair number n (1 or 2). */
 void tu_key(int n, struct minisign_seckey **sk, struct minisign_pubkey *pk);
