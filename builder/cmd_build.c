@@ -53,6 +53,9 @@ static const struct opts_help help = {
 	         "SOURCE_DATE_EPOCH, when set, is the time written on every entry.\n"
 	         "Exit status: 0 built, 1 the course or key has problems, 2 usage, 3 system "
 	         "error.\n",
+	.operands = "build needs SRC, -k KEY and -o OUT.sampan",
+	.operands_min = 1,
+	.operands_max = 1,
 };
 
 static volatile sig_atomic_t interrupted_by;
@@ -877,8 +880,8 @@ int cmd_build(int argc, char **argv)
 	n = opts_parse(argc, argv, opts, &help, &rc);
 	if (n < 0)
 		return rc;
-	if (n != 1 || !key || !out)
-		return opts_usage_error(&help, "build needs SRC, -k KEY and -o OUT.sampan");
+	if (!key || !out)
+		return opts_usage_error(&help, "%s", help.operands);
 	rc = builder_load_secret_key(key, password_file, &sk);
 	if (rc != EXIT_YES)
 		return rc;

@@ -26,6 +26,9 @@ static const struct opts_help help = {
 	         "put in place.  Teachers apply it with 'sampan-play install UPDATE'.\n",
 	.after = "Exit status: 0 written, 1 a bundle is invalid or the two do not make an update,\n"
 	         "2 usage, 3 system error.\n",
+	.operands = "diff needs OLD.sampan, NEW.sampan, -k KEY and -o UPDATE",
+	.operands_min = 2,
+	.operands_max = 2,
 };
 
 /* Open and fully verify one of the two versions with the key's public half. */
@@ -70,12 +73,9 @@ int cmd_diff(int argc, char **argv)
 	n = opts_parse(argc, argv, opts, &help, &rc);
 	if (n < 0)
 		return rc;
-	if (n != 2 || !key || !out)
-		return opts_usage_error(&help,
-		                        "diff needs OLD.sampan, NEW.sampan, -k KEY and -o UPDATE");
+	if (!key || !out)
+		return opts_usage_error(&help, "%s", help.operands);
 	trust_init(&trust);
-	if (minisign_init(&err) != BUNDLE_OK)
-		return cli_bundle_error(NULL, &err);
 	rc = builder_load_secret_key(key, password_file, &sk);
 	if (rc != EXIT_YES)
 		return rc;

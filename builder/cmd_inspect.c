@@ -21,6 +21,9 @@ static const struct opts_help help = {
 	         "With a trusted key (--trust, or the trust folder) the signature and\n"
 	         "metadata are checked first; without one they are shown as UNVERIFIED.\n",
 	.after = NULL,
+	.operands = "inspect needs one FILE.sampan",
+	.operands_min = 1,
+	.operands_max = 1,
 };
 
 static void print_texts(const char *label, const struct course_text *t)
@@ -79,8 +82,7 @@ int cmd_inspect(int argc, char **argv)
 {
 	struct trust_opts t;
 	const struct opt opts[] = {
-		OPT_TRUST(&t),
-		OPT_TRUST_DIR(&t),
+		OPT_TRUSTED_KEYS(&t),
 		OPT_END(),
 	};
 	const struct trust *trust = &t.trust;
@@ -88,15 +90,9 @@ int cmd_inspect(int argc, char **argv)
 	struct bundle_error err;
 	const char *path;
 	char id[MINISIGN_KEYID_HEX_SIZE];
-	int n, rc;
+	int rc;
 
-	trust_opts_init(&t);
-	n = opts_parse(argc, argv, opts, &help, &rc);
-	if (n >= 0 && n != 1)
-		rc = opts_usage_error(&help, "inspect needs one FILE.sampan");
-	else if (n == 1)
-		rc = trust_opts_load(&t, TRUST_OPTIONAL);
-	if (n != 1 || rc != EXIT_YES) {
+	if (trust_opts_parse(&t, TRUST_OPTIONAL, argc, argv, opts, &help, &rc) < 0) {
 		trust_opts_release(&t);
 		return rc;
 	}

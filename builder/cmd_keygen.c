@@ -28,6 +28,9 @@ static const struct opts_help help = {
 	         "minisign's formats: stock minisign can sign and verify with them.\n",
 	.after = "Without --no-password or --password-file, the password is asked twice on\n"
 	         "the terminal.\n",
+	.operands = "keygen needs -o NAME",
+	.operands_min = 0,
+	.operands_max = 0,
 };
 
 static char *with_ext(const char *name, const char *ext)
@@ -84,8 +87,8 @@ int cmd_keygen(int argc, char **argv)
 	if (n < 0)
 		return rc;
 	rc = EXIT_SYSTEM;
-	if (!name || n != 0)
-		return opts_usage_error(&help, "keygen needs -o NAME");
+	if (!name)
+		return opts_usage_error(&help, "%s", help.operands);
 	if (no_password && password_file)
 		return opts_usage_error(&help,
 		                        "--no-password and --password-file exclude each other");

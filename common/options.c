@@ -245,5 +245,8 @@ int opts_parse(int argc, char **argv, const struct opt *opts, const struct opts_
 				break;
 		}
 	}
+	if (help->operands &&
+	    (nops < help->operands_min || (help->operands_max >= 0 && nops > help->operands_max)))
+		return fail(help, exit_code, "%s", help->operands);
 	return nops;
 }

@@ -79,6 +79,12 @@ struct opts_help {
 	const char *usage;
 	const char *about; /* paragraphs before the options, or NULL */
 	const char *after; /* paragraphs after them (e.g. the exit status), or NULL */
+	/*
+	 * When set, the usage error opts_parse gives unless the command has
+	 * from operands_min to operands_max operands (-1: no bound).
+	 */
+	const char *operands;
+	int operands_min, operands_max;
 };
 
 /*
@@ -86,8 +92,9 @@ struct opts_help {
  * operands are moved to argv[0, n), in their order, and n is returned.
  * -1 with *exit_code set when the command is to end now: EXIT_YES after
  * --help or --version; EXIT_USAGE after an unknown option, a missing
- * argument or an argument given to a flag, reported with the usage line on
- * stderr; a callback's code when it refused its argument.
+ * argument, an argument given to a flag or (help->operands) a count of
+ * operands out of bounds, reported with the usage line on stderr; a
+ * callback's code when it refused its argument.
  */
 int opts_parse(int argc, char **argv, const struct opt *opts, const struct opts_help *help,
                int *exit_code);

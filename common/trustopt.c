@@ -65,3 +65,16 @@ int trust_opts_load(struct trust_opts *t, enum trust_need need)
 	free(def);
 	return rc;
 }
+
+int trust_opts_parse(struct trust_opts *t, enum trust_need need, int argc, char **argv,
+                     const struct opt *opts, const struct opts_help *help, int *exit_code)
+{
+	int n;
+
+	trust_opts_init(t);
+	n = opts_parse(argc, argv, opts, help, exit_code);
+	if (n < 0)
+		return -1;
+	*exit_code = trust_opts_load(t, need);
+	return *exit_code == EXIT_YES ? n : -1;
+}

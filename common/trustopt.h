@@ -53,6 +53,9 @@ int trust_opts_set_dir(const struct opt *o, const char *dir);
 	             "nothing)",                                              \
 	             trust_opts_set_dir)
 
+/* Both: --trust and --trust-dir, as every command that checks a signature takes them. */
+#define OPT_TRUSTED_KEYS(t) OPT_TRUST(t), OPT_TRUST_DIR(t)
+
 /*
  * After the options: add the keys of --trust-dir, or of the default folder.
  * EXIT_YES, or the problem reported and its code: EXIT_USAGE for a file
@@ -60,5 +63,15 @@ int trust_opts_set_dir(const struct opt *o, const char *dir);
  * EXIT_SYSTEM for a folder or file that cannot be read.
  */
 int trust_opts_load(struct trust_opts *t, enum trust_need need);
+
+/*
+ * The start of a command that checks signatures: trust_opts_init,
+ * opts_parse, then trust_opts_load with need.  The number of operands (in
+ * argv[0, n)) with the trusted keys in t->trust, or -1 with *exit_code set
+ * (after --help or --version, a usage error, a key that cannot be read).
+ * Either way, trust_opts_release(t) at the end.
+ */
+int trust_opts_parse(struct trust_opts *t, enum trust_need need, int argc, char **argv,
+                     const struct opt *opts, const struct opts_help *help, int *exit_code);
 
 #endif

@@ -87,36 +87,26 @@ static const struct opts_help help = {
 	         "sampan-play, with the same trusted keys as `sampan-play serve`.\n",
 	.after = "Exit status: 0 every bundle is valid, 1 one is not, 2 usage (no trusted key),\n"
 	         "3 system error.\n",
+	.operands = "verify needs at least one FILE.sampan",
+	.operands_min = 1,
+	.operands_max = -1,
 };
 
 int verify_command(int argc, char **argv)
 {
 	struct trust_opts t;
 	const struct opt opts[] = {
-		OPT_TRUST(&t),
-		OPT_TRUST_DIR(&t),
+		OPT_TRUSTED_KEYS(&t),
 		OPT_QUIET("print only failures and the verdicts"),
 		OPT_END(),
 	};
-	int n, rc;
+	int rc, n = trust_opts_parse(&t, TRUST_NEED_KEY, argc, argv, opts, &help, &rc);
 
-	trust_opts_init(&t);
-	n = opts_parse(argc, argv, opts, &help, &rc);
-	if (n < 0)
-		goto done;
-	if (n == 0) {
-		rc = opts_usage_error(&help, "verify needs at least one FILE.sampan");
-		goto done;
-	}
-	rc = trust_opts_load(&t, TRUST_NEED_KEY);
-	if (rc != EXIT_YES)
-		goto done;
 	for (int i = 0; i < n; i++) {
 		int r = verify_report(argv[i], &t.trust, cli_quiet);
 		if (r > rc)
 			rc = r;
 	}
-done:
 	trust_opts_release(&t);
 	return rc;
 }

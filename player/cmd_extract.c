@@ -51,6 +51,9 @@ static const struct opts_help help = {
 	         "written; a failure midway removes what was written.\n",
 	.after = "Exit status: 0 extracted, 1 refused (invalid bundle, DIR not empty), 2 usage,\n"
 	         "3 system error.\n",
+	.operands = "extract needs one FILE.sampan and one DIR",
+	.operands_min = 2,
+	.operands_max = 2,
 };
 
 /* What was created under DIR, in order, to remove it all on a failure. */
@@ -376,20 +379,13 @@ int cmd_extract(int argc, char **argv)
 {
 	struct trust_opts t;
 	const struct opt opts[] = {
-		OPT_TRUST(&t),
-		OPT_TRUST_DIR(&t),
+		OPT_TRUSTED_KEYS(&t),
 		OPT_QUIET("print nothing but errors"),
 		OPT_END(),
 	};
-	int n, rc;
+	int rc;
 
-	trust_opts_init(&t);
-	n = opts_parse(argc, argv, opts, &help, &rc);
-	if (n >= 0 && n != 2)
-		rc = opts_usage_error(&help, "extract needs one FILE.sampan and one DIR");
-	else if (n == 2)
-		rc = trust_opts_load(&t, TRUST_NEED_KEY);
-	if (n == 2 && rc == EXIT_YES)
+	if (trust_opts_parse(&t, TRUST_NEED_KEY, argc, argv, opts, &help, &rc) == 2)
 		rc = extract(argv[0], argv[1], &t.trust);
 	trust_opts_release(&t);
 	return rc;

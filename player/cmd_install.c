@@ -54,6 +54,10 @@ static const struct opts_help help = {
 	         "a failure or a power cut at any moment leaves the old version or the new.\n",
 	.after = "Exit status: 0 installed, 1 refused (invalid bundle, downgrade), 2 usage,\n"
 	         "3 system error.\n",
+	.operands = "install needs one FILE.sampan and --library DIR (FILE may be an update, "
+	            "FILE.sampan-update)",
+	.operands_min = 1,
+	.operands_max = 1,
 };
 
 /* Whether name is a temporary copy of an install (or of sampan-build): .NAME.sampan.tmp-XXXXXX */
@@ -515,27 +519,21 @@ int cmd_install(int argc, char **argv)
 		           "the player's library folder (it must exist)"),
 		OPT_BOOL('f', "force", &force,
 		         "install even over a higher version (which is removed)"),
-		OPT_TRUST(&t),
-		OPT_TRUST_DIR(&t),
+		OPT_TRUSTED_KEYS(&t),
 		OPT_QUIET("print nothing but errors"),
 		OPT_END(),
 	};
-	int n, rc;
+	int rc;
 
-	trust_opts_init(&t);
-	n = opts_parse(argc, argv, opts, &help, &rc);
-	if (n >= 0 && (n != 1 || !lib || !*lib))
-		rc = opts_usage_error(&help,
-		                      "install needs one FILE.sampan and --library DIR (FILE "
-		                      "may be an update, FILE.sampan-update)");
-	else if (n == 1)
-		rc = trust_opts_load(&t, TRUST_NEED_KEY);
-	/* an update by its bytes, unless it is named as a bundle: then it is refused as one */
-	if (n == 1 && rc == EXIT_YES && lib && *lib && !player_is_bundle_name_path(argv[0]) &&
-	    player_is_update_file(argv[0]))
-		rc = install_update(argv[0], lib, force, &t.trust);
-	else if (n == 1 && rc == EXIT_YES && lib && *lib)
-		rc = install(argv[0], lib, force, &t.trust);
+	if (trust_opts_parse(&t, TRUST_NEED_KEY, argc, argv, opts, &help, &rc) == 1) {
+		if (!lib || !*lib)
+			rc = opts_usage_error(&help, "%s", help.operands);
+		/* an update by its bytes, unless it is named as a bundle: then it is refused as one */
+		else if (!player_is_bundle_name_path(argv[0]) && player_is_update_file(argv[0]))
+			rc = install_update(argv[0], lib, force, &t.trust);
+		else
+			rc = install(argv[0], lib, force, &t.trust);
+	}
 	trust_opts_release(&t);
 	return rc;
 }

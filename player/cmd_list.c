@@ -38,6 +38,9 @@ static const struct opts_help help = {
 	         "(*.sampan-update) is listed UPDATE when its base is in DIR (serve applies\n"
 	         "it, install applies it to a library), else REFUSED: base missing.\n",
 	.after = "Exit status: 0 listed (refused bundles included), 2 usage, 3 system error.\n",
+	.operands = "list takes at most one DIR",
+	.operands_min = 0,
+	.operands_max = 1,
 };
 
 static int cmp_names(const void *a, const void *b)
@@ -288,8 +291,7 @@ int cmd_list(int argc, char **argv)
 {
 	struct trust_opts t;
 	const struct opt opts[] = {
-		OPT_TRUST(&t),
-		OPT_TRUST_DIR(&t),
+		OPT_TRUSTED_KEYS(&t),
 		OPT_END(),
 	};
 	const char *dir = ".";
@@ -297,20 +299,12 @@ int cmd_list(int argc, char **argv)
 	size_t count = 0;
 	int n, rc;
 
-	trust_opts_init(&t);
-	n = opts_parse(argc, argv, opts, &help, &rc);
+	/* Without any key every bundle is listed REFUSED, as `serve` would refuse it: warn. */
+	n = trust_opts_parse(&t, TRUST_WARN, argc, argv, opts, &help, &rc);
 	if (n < 0)
 		goto done;
-	if (n > 1) {
-		rc = opts_usage_error(&help, "list takes at most one DIR");
-		goto done;
-	}
 	if (n == 1)
 		dir = argv[0];
-	/* Without any key every bundle is listed REFUSED, as `serve` would refuse it: warn. */
-	rc = trust_opts_load(&t, TRUST_WARN);
-	if (rc != EXIT_YES)
-		goto done;
 	rc = read_names(dir, &names, &count);
 	if (count > 0) {
 		struct listed *v = xcalloc(count, sizeof(*v));

@@ -272,8 +272,7 @@ int cmd_serve(int argc, char **argv)
 		           "listen on this address only (default: every\n"
 		           "interface, so phones on the network reach it;\n"
 		           "127.0.0.1: this machine only)"),
-		OPT_TRUST(&t),
-		OPT_TRUST_DIR(&t),
+		OPT_TRUSTED_KEYS(&t),
 		OPT_STRING(0, "cache", &cache_opt, "DIR",
 		           "remember the highest version seen of each course, and\n"
 		           "keep the search index, here (default: ~/.cache/sampan)"),

@@ -21,6 +21,12 @@ static const struct opts_help help = {
 	.after = "Exit status: 0 built.\n",
 };
 
+/* A word of a command line (opts_parse may reorder argv, never write the words). */
+static char *word(const char *s)
+{
+	return (char *)(uintptr_t)s;
+}
+
 struct parsed {
 	const char *key, *out, *password_file;
 	bool force, no_password;
@@ -135,6 +141,45 @@ static void mistakes_are_usage_errors(void **state)
 	                   "build: unknown option '--keys'");
 }
 
+static void the_count_of_operands_is_checked_when_asked(void **state)
+{
+	static const struct opts_help two = {
+		.usage = "extract FILE.sampan DIR",
+		.operands = "extract needs one FILE.sampan and one DIR",
+		.operands_min = 2,
+		.operands_max = 2,
+	};
+	static const struct opts_help many = {
+		.usage = "verify FILE.sampan...",
+		.operands = "verify needs at least one FILE.sampan",
+		.operands_min = 1,
+		.operands_max = -1,
+	};
+	const struct opt none[] = { OPT_END() };
+	char *argv[5] = { word("extract"), word("a.sampan"), word("dir"), word("extra"), NULL };
+	char *said;
+	int code;
+
+	(void)state;
+	cli_program = "sampan-play";
+	assert_int_equal(opts_parse(3, argv, none, &two, &code), 2);
+	tu_stderr_begin();
+	assert_int_equal(opts_parse(4, argv, none, &two, &code), -1);
+	said = tu_stderr_end();
+	assert_int_equal(code, EXIT_USAGE);
+	assert_non_null(strstr(said, "sampan-play: extract needs one FILE.sampan and one DIR\n"
+	                             "usage: sampan-play extract FILE.sampan DIR\n"));
+	free(said);
+	argv[1] = word("a.sampan");
+	assert_int_equal(opts_parse(4, argv, none, &many, &code), 3);
+	tu_stderr_begin();
+	assert_int_equal(opts_parse(1, argv, none, &many, &code), -1);
+	free(tu_stderr_end());
+	assert_int_equal(code, EXIT_USAGE);
+	/* without a message, no count is checked */
+	assert_int_equal(opts_parse(1, argv, none, &help, &code), 0);
+}
+
 static void help_and_version_end_the_command(void **state)
 {
 	struct parsed p;
@@ -172,12 +217,6 @@ static void help_and_version_end_the_command(void **state)
 	assert_int_equal(p.code, EXIT_YES);
 	assert_non_null(strstr(out, "usage: "));
 	free(out);
-}
-
-/* A word of a command line (opts_parse may reorder argv, never write the words). */
-static char *word(const char *s)
-{
-	return (char *)(uintptr_t)s;
 }
 
 static void a_trusted_key_file_and_folder(void **state)
@@ -261,6 +300,7 @@ int main(void)
 		cmocka_unit_test(every_spelling_of_an_option),
 		cmocka_unit_test(operands_anywhere_and_after_double_dash),
 		cmocka_unit_test(mistakes_are_usage_errors),
+		cmocka_unit_test(the_count_of_operands_is_checked_when_asked),
 		cmocka_unit_test(help_and_version_end_the_command),
 		cmocka_unit_test(a_trusted_key_file_and_folder),
 	};
