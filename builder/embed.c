@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "html.h"
 #include "sbuf.h"
 
@@ -42,35 +43,20 @@ static void out_esc(struct emb *o, const char *s)
 		o->oom = true;
 }
 
-static char lower_ascii(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-static bool starts_with_ci(const char *s, size_t n, const char *prefix)
-{
-	size_t i;
-
-	for (i = 0; prefix[i]; i++)
-		if (i >= n || lower_ascii(s[i]) != prefix[i])
-			return false;
-	return true;
-}
-
 /* The schemes cmark's safe mode blanks (javascript:, vbscript:, file:, most data:). */
 bool embed_url_dangerous(const char *u, bool image)
 {
 	size_t n = strlen(u);
 
-	if (starts_with_ci(u, n, "javascript:") || starts_with_ci(u, n, "vbscript:") ||
-	    starts_with_ci(u, n, "file:"))
+	if (ascii_starts_with_ci(u, n, "javascript:") || ascii_starts_with_ci(u, n, "vbscript:") ||
+	    ascii_starts_with_ci(u, n, "file:"))
 		return true;
-	if (!starts_with_ci(u, n, "data:"))
+	if (!ascii_starts_with_ci(u, n, "data:"))
 		return false;
-	return !(image && (starts_with_ci(u, n, "data:image/png") ||
-	                   starts_with_ci(u, n, "data:image/gif") ||
-	                   starts_with_ci(u, n, "data:image/jpeg") ||
-	                   starts_with_ci(u, n, "data:image/webp")));
+	return !(image && (ascii_starts_with_ci(u, n, "data:image/png") ||
+	                   ascii_starts_with_ci(u, n, "data:image/gif") ||
+	                   ascii_starts_with_ci(u, n, "data:image/jpeg") ||
+	                   ascii_starts_with_ci(u, n, "data:image/webp")));
 }
 
 /* A URL in an attribute: what browsers would strip or choke on is percent-encoded. */

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "ascii.h"
+
 struct scan {
 	const char *s;
 	size_t n;
@@ -14,21 +16,6 @@ struct scan {
 static bool is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static char lower_ascii(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-static bool starts_with_ci(const char *s, size_t n, const char *prefix)
-{
-	size_t i;
-
-	for (i = 0; prefix[i]; i++)
-		if (i >= n || lower_ascii(s[i]) != prefix[i])
-			return false;
-	return true;
 }
 
 static bool html_name_boundary(const char *s, size_t i)
@@ -100,7 +87,7 @@ static size_t html_attr(struct scan *hs, size_t i)
 	for (k = 0; k < sizeof names / sizeof names[0]; k++) {
 		size_t m = strlen(names[k]);
 
-		if (!starts_with_ci(s + i, n - i, names[k]))
+		if (!ascii_starts_with_ci(s + i, n - i, names[k]))
 			continue;
 		j = i + m;
 		while (j < n && is_ws(s[j]))
@@ -139,7 +126,7 @@ static size_t html_css_url(struct scan *hs, size_t i)
 	size_t n = hs->n, v, ve;
 
 	if ((i > 0 && (is_alnum(s[i - 1]) || s[i - 1] == '-')) ||
-	    !starts_with_ci(s + i, n - i, "url("))
+	    !ascii_starts_with_ci(s + i, n - i, "url("))
 		return i;
 	v = i + 4;
 	while (v < n && is_ws(s[v]))
@@ -167,7 +154,8 @@ static size_t html_bare_url(struct scan *hs, size_t i)
 
 	if (i > 0 && (is_alnum(s[i - 1]) || s[i - 1] == '/' || s[i - 1] == ':'))
 		return i;
-	if (starts_with_ci(s + i, n - i, "http://") || starts_with_ci(s + i, n - i, "https://")) {
+	if (ascii_starts_with_ci(s + i, n - i, "http://") ||
+	    ascii_starts_with_ci(s + i, n - i, "https://")) {
 		/* the scheme's own "//" is not a second URL */
 	} else if (i + 2 < n && s[i] == '/' && s[i + 1] == '/' && is_alnum(s[i + 2])) {
 		/* protocol-relative: another host too */

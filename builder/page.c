@@ -1,13 +1,13 @@
 /* page.c - the bundle's static pages: one HTML5 template, one stylesheet, labels in the course's language (page.h). */
 #include "page.h"
 
-#include "html.h"
-
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
+#include "html.h"
 #include "sbuf.h"
 
 /* A page is the lesson's HTML plus a little; this only bounds the buffer. */
@@ -80,18 +80,13 @@ static const struct label_set label_sets[] = {
 	    "Aralin {n} ng {count}" } },
 };
 
-static char lower_ascii(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 /* True when tag's primary subtag (before '-' or '_') is primary, ignoring case. */
 static bool primary_is(const char *tag, const char *primary)
 {
 	size_t i;
 
 	for (i = 0; primary[i]; i++)
-		if (lower_ascii(tag[i]) != primary[i])
+		if (ascii_lower(tag[i]) != primary[i])
 			return false;
 	return tag[i] == '\0' || tag[i] == '-' || tag[i] == '_';
 }
@@ -99,7 +94,7 @@ static bool primary_is(const char *tag, const char *primary)
 static bool same_tag(const char *a, const char *b)
 {
 	for (; *a && *b; a++, b++) {
-		char x = *a == '_' ? '-' : lower_ascii(*a), y = *b == '_' ? '-' : lower_ascii(*b);
+		char x = *a == '_' ? '-' : ascii_lower(*a), y = *b == '_' ? '-' : ascii_lower(*b);
 
 		if (x != y)
 			return false;

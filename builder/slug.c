@@ -6,12 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "utf8.h"
-
-static char lower_ascii(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
 
 /*
  * Punctuation, symbols (emoji too), controls and format characters outside
@@ -92,7 +88,7 @@ static bool is_unicode_space(uint32_t cp)
 static uint32_t lower_cp(uint32_t cp)
 {
 	if (cp < 0x80)
-		return (uint32_t)(unsigned char)lower_ascii((char)cp);
+		return (uint32_t)(unsigned char)ascii_lower((char)cp);
 	if ((cp >= 0x00C0 && cp <= 0x00DE && cp != 0x00D7) || (cp >= 0x0391 && cp <= 0x03AB) ||
 	    (cp >= 0x0410 && cp <= 0x042F))
 		return cp == 0x03A2 ? cp : cp + 0x20;
@@ -155,7 +151,7 @@ char *slug_make(const char *text)
 		if (cp == ' ' || cp == '\t' || cp == '-' || is_unicode_space(cp)) {
 			out[n++] = '-';
 		} else if (cp < 0x80) {
-			char c = lower_ascii((char)cp);
+			char c = ascii_lower((char)cp);
 
 			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
 				out[n++] = c;
