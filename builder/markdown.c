@@ -18,6 +18,7 @@
 #include "sanitize.h"
 #include "sbuf.h"
 #include "slug.h"
+#include "strfmt.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -432,7 +433,6 @@ static void add_dropped(struct raw_check *rc, unsigned line, unsigned col, const
 	struct md_dropped *x;
 	unsigned l = rc->line + line - 1, c;
 	va_list ap;
-	int n;
 
 	if (line <= 1)
 		c = rc->col ? rc->col + col - 1 : 0;
@@ -446,16 +446,12 @@ static void add_dropped(struct raw_check *rc, unsigned line, unsigned col, const
 	x->line = l;
 	x->col = c;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	x->message = vstrfmt(fmt, ap);
 	va_end(ap);
-	x->message = n < 0 ? NULL : malloc((size_t)n + 1);
 	if (!x->message) {
 		rc->pc->oom = true;
 		return;
 	}
-	va_start(ap, fmt);
-	vsnprintf(x->message, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	d->dropped_count++;
 }
 

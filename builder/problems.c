@@ -30,7 +30,6 @@ void problems_add(struct problems *p, enum problem_level level, const char *file
 {
 	struct problem *pr;
 	va_list ap;
-	int n;
 
 	if (p->count == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
@@ -43,13 +42,7 @@ void problems_add(struct problems *p, enum problem_level level, const char *file
 	pr->col = col;
 	pr->file = xstrdup(file ? file : "");
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		xalloc_die();
-	pr->message = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(pr->message, (size_t)n + 1, fmt, ap);
+	pr->message = xvasprintf(fmt, ap);
 	va_end(ap);
 	p->count++;
 	if (level == PROBLEM_ERROR)

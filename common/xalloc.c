@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "strfmt.h"
 
 void xalloc_die(void)
 {
@@ -67,20 +68,22 @@ char *xstrndup(const char *s, size_t n)
 	return d;
 }
 
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *s = vstrfmt(fmt, ap);
+
+	if (!s)
+		xalloc_die(); /* out of memory, or an impossible format */
+	return s;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 	char *s;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		xalloc_die(); /* only an impossible format fails here */
-	s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	return s;
 }

@@ -12,6 +12,7 @@
 #ifndef SAMPAN_COMMON_XALLOC_H
 #define SAMPAN_COMMON_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #if defined(__GNUC__)
@@ -40,5 +41,7 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* The printf-formatted string. */
 char *xasprintf(const char *fmt, ...) XALLOC_PRINTF(1, 2);
+/* The same with a va_list, which it leaves to the caller to va_end. */
+char *xvasprintf(const char *fmt, va_list ap) XALLOC_PRINTF(1, 0);
 
 #endif

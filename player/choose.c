@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "manifest.h"
+#include "strfmt.h"
 
 static const char *base_name(const char *path)
 {
@@ -32,20 +33,11 @@ static int item_cmp(const void *a, const void *b)
 static bool set_reason(struct choose_item *it, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	it->reason = vstrfmt(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return false;
-	it->reason = malloc((size_t)n + 1);
-	if (!it->reason)
-		return false;
-	va_start(ap, fmt);
-	vsnprintf(it->reason, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return true;
+	return it->reason != NULL;
 }
 
 static bool same_content(const struct choose_item *a, const struct choose_item *b)

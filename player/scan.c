@@ -23,6 +23,7 @@
 
 #include "bfile.h"
 #include "choose.h"
+#include "strfmt.h"
 #include "updates.h"
 
 #define LIB_BUNDLES_MAX 10000
@@ -40,44 +41,6 @@ struct scan {
 	size_t cap;
 	bool nomem;
 };
-
-#if defined(__GNUC__)
-#define LIB_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define LIB_PRINTF(f, a)
-#endif
-
-static char *vformat_string(const char *fmt, va_list ap) LIB_PRINTF(1, 0);
-static char *format_string(const char *fmt, ...) LIB_PRINTF(1, 2);
-
-/* A malloc'd printf result, or NULL. */
-static char *vformat_string(const char *fmt, va_list ap)
-{
-	va_list ap2;
-	int n;
-	char *s;
-
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		return NULL;
-	s = malloc((size_t)n + 1);
-	if (s)
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
-static char *format_string(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = vformat_string(fmt, ap);
-	va_end(ap);
-	return s;
-}
 
 static bool has_suffix(const char *name)
 {
@@ -182,7 +145,8 @@ static struct lib_file *scan_add(struct scan *sc, const char *path)
 	return f;
 }
 
-static void scan_refuse(struct scan *sc, const char *path, const char *fmt, ...) LIB_PRINTF(3, 4);
+static void scan_refuse(struct scan *sc, const char *path, const char *fmt, ...)
+        STRFMT_PRINTF(3, 4);
 
 /* A candidate refused before it is opened (I/O, not a regular file...), not remembered. */
 static void scan_refuse(struct scan *sc, const char *path, const char *fmt, ...)
@@ -193,7 +157,7 @@ static void scan_refuse(struct scan *sc, const char *path, const char *fmt, ...)
 	if (!f)
 		return;
 	va_start(ap, fmt);
-	f->reason = vformat_string(fmt, ap);
+	f->reason = vstrfmt(fmt, ap);
 	va_end(ap);
 	if (!f->reason)
 		sc->nomem = true;
@@ -227,7 +191,7 @@ static void orphan_part(struct scan *sc, int dfd, const char *dir, const char *n
 		if (fstatat(dfd, lower, &sb, AT_SYMLINK_NOFOLLOW) == 0)
 			return;
 	}
-	path = format_string(slash ? "%s%.*s" : "%s/%.*s", dir, (int)stem, name);
+	path = strfmt(slash ? "%s%.*s" : "%s/%.*s", dir, (int)stem, name);
 	if (!path) {
 		sc->nomem = true;
 		return;
@@ -269,7 +233,7 @@ static void walk(struct scan *sc, int dfd, const char *dir, int depth)
 		if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
 			if (errno == ENOENT) /* gone since readdir */
 				continue;
-			path = format_string(slash ? "%s%s" : "%s/%s", dir, de->d_name);
+			path = strfmt(slash ? "%s%s" : "%s/%s", dir, de->d_name);
 			if (!path) {
 				sc->nomem = true;
 				break;
@@ -289,7 +253,7 @@ static void walk(struct scan *sc, int dfd, const char *dir, int depth)
 		}
 		if (is_dir && depth >= LIB_DEPTH_MAX)
 			continue;
-		path = format_string(slash ? "%s%s" : "%s/%s", dir, de->d_name);
+		path = strfmt(slash ? "%s%s" : "%s/%s", dir, de->d_name);
 		if (!path) {
 			sc->nomem = true;
 			break;
@@ -668,8 +632,8 @@ enum bundle_status library_scan(struct library *lib)
 			continue;
 		if (++taken > LIB_BUNDLES_MAX) {
 			f->known = false;
-			f->reason = format_string("too many bundles: at most %d are served",
-			                          LIB_BUNDLES_MAX);
+			f->reason =
+			        strfmt("too many bundles: at most %d are served", LIB_BUNDLES_MAX);
 			if (!f->reason)
 				sc.nomem = true;
 			continue;

@@ -16,23 +16,13 @@
 #include "manifest.h"
 #include "outfile.h"
 #include "sbuf.h"
+#include "strfmt.h"
 
 #define STORE_NAME "versions.tsv"
 #define STORE_FILE_MAX (16 * 1024 * 1024)
 #define STORE_LINE_MAX 512
 #define STORE_ID_MAX 128
 #define STORE_VERSION_MAX 64
-
-/* dir/name, malloc'd, or NULL. */
-static char *join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
-
-	if (p)
-		snprintf(p, n, "%s/%s", dir, name);
-	return p;
-}
 
 static int signer_cmp(const unsigned char *a, const unsigned char *b)
 {
@@ -186,7 +176,7 @@ static char *memrchr_compat(char *buf, size_t len)
 
 static enum bundle_status load(struct versions *st, const char *dir, struct bundle_error *err)
 {
-	char *path = join(dir, STORE_NAME);
+	char *path = strfmt("%s/%s", dir, STORE_NAME);
 	char *buf = NULL;
 	enum bundle_status rc = BUNDLE_OK;
 	size_t len = 0, start = 0;
@@ -249,7 +239,7 @@ done:
 /* Write the store beside its old file and put it in place whole (outfile.h). */
 bool versions_save(const struct versions *st, const char *dir)
 {
-	char *path = join(dir, STORE_NAME);
+	char *path = strfmt("%s/%s", dir, STORE_NAME);
 	struct sbuf text;
 	bool ok = path != NULL;
 
