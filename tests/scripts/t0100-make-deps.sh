@@ -40,7 +40,7 @@ test_setup "the sources' includes are read" '
 	    "bundle": ["bundle"], "common": ["common", "bundle"],
 	    "builder": ["builder", "bundle", "common"], "player": ["player", "bundle", "common"],
 	    "tests/unit": ["tests/unit", "bundle", "builder", "common", "player", "tests/unit/helpers"],
-	    "tests/unit/helpers": ["tests/unit/helpers", "bundle"],
+	    "tests/unit/helpers": ["tests/unit/helpers", "bundle", "common", "builder"],
 	}
 	def resolve(name, here, search):
 	    for d in [here] + search:

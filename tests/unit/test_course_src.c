@@ -13,64 +13,7 @@
 
 #include "course_src.h"
 #include "problems.h"
-
-static char *dir;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = tu_tempdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rmrf(dir);
-	free(dir);
-	return 0;
-}
-
-static void put(const char *name, const char *text)
-{
-	char *path = tu_path(dir, name);
-	tu_write(path, text, strlen(text));
-	free(path);
-}
-
-/* A fresh course folder with course.yml (yml) and the two lessons. */
-static void fresh(const char *yml)
-{
-	tu_rmrf(dir);
-	free(dir);
-	dir = tu_tempdir();
-	if (yml)
-		put("course.yml", yml);
-	put("lessons/01-safety.md", "# Safety\n");
-	put("lessons/02-parts.md", "# Parts\n");
-}
-
-static void dump(const struct problems *p)
-{
-	for (size_t i = 0; i < p->count; i++)
-		print_message("  %s:%u:%u: %s: %s\n", p->v[i].file, p->v[i].line, p->v[i].col,
-		              p->v[i].level == PROBLEM_ERROR ? "error" : "warning",
-		              p->v[i].message);
-}
-
-/* The problem at file:line whose message contains text, or a failure. */
-static const struct problem *find(const struct problems *p, enum problem_level level,
-                                  const char *file, unsigned line, const char *text)
-{
-	for (size_t i = 0; i < p->count; i++)
-		if (p->v[i].level == level && strcmp(p->v[i].file, file) == 0 &&
-		    p->v[i].line == line && strstr(p->v[i].message, text))
-			return &p->v[i];
-	dump(p);
-	fail_msg("no %s at %s:%u containing '%s'", level == PROBLEM_ERROR ? "error" : "warning",
-	         file, line, text);
-	return NULL;
-}
+#include "tu_course.h"
 
 static const char ok_yml[] = "id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\n"
                              "publisher: {name: Me}\nlicence: CC0-1.0\n"
@@ -83,23 +26,23 @@ static void test_symlinks_and_special_files(void **state)
 	char *link, *fifo;
 
 	(void)state;
-	fresh(ok_yml);
-	put("media/real.png", "x");
-	link = tu_path(dir, "media/link.png");
+	tu_course_fresh(ok_yml);
+	tu_dir_put("media/real.png", "x");
+	link = tu_path(tu_dir, "media/link.png");
 	assert_int_equal(symlink("real.png", link), 0);
 	free(link);
-	link = tu_path(dir, "linked-folder");
+	link = tu_path(tu_dir, "linked-folder");
 	assert_int_equal(symlink("media", link), 0);
 	free(link);
-	fifo = tu_path(dir, "media/pipe");
+	fifo = tu_path(tu_dir, "media/pipe");
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	free(fifo);
 	problems_init(&p);
-	assert_true(course_src_load(dir, &c, &p));
-	find(&p, PROBLEM_ERROR, "media/link.png", 0,
-	     "a symbolic link: bundles hold regular files only");
-	find(&p, PROBLEM_ERROR, "linked-folder", 0, "a symbolic link");
-	find(&p, PROBLEM_ERROR, "media/pipe", 0, "not a regular file");
+	assert_true(course_src_load(tu_dir, &c, &p));
+	tu_problem_find(&p, PROBLEM_ERROR, "media/link.png", 0,
+	                "a symbolic link: bundles hold regular files only");
+	tu_problem_find(&p, PROBLEM_ERROR, "linked-folder", 0, "a symbolic link");
+	tu_problem_find(&p, PROBLEM_ERROR, "media/pipe", 0, "not a regular file");
 	assert_int_equal(p.errors, 3);
 	assert_null(course_src_file(&c, "media/link.png"));
 	assert_non_null(course_src_file(&c, "media/real.png"));
@@ -113,36 +56,39 @@ static void test_names_that_break(void **state)
 	struct problems p;
 
 	(void)state;
-	fresh(ok_yml);
-	put("media/a:b.png", "x");
-	put("media/CON.png", "x");
-	put("media/trailing. ", "x");
-	put("media/Pump.png", "x");
-	put("media/pump.png", "x");
-	put("media/why?.png", "x");
-	put("media/e\xcc\x81.png", "x"); /* decomposed: not NFC */
-	put("index.html", "x");
-	put("_sampan/style.css", "x");
-	put("mimetype", "x");
-	put("lessons/02-parts.html", "x");
-	put("Lessons/01-Safety.md", "x");
-	put("media/fine-name ok.png", "x");
+	tu_course_fresh(ok_yml);
+	tu_dir_put("media/a:b.png", "x");
+	tu_dir_put("media/CON.png", "x");
+	tu_dir_put("media/trailing. ", "x");
+	tu_dir_put("media/Pump.png", "x");
+	tu_dir_put("media/pump.png", "x");
+	tu_dir_put("media/why?.png", "x");
+	tu_dir_put("media/e\xcc\x81.png", "x"); /* decomposed: not NFC */
+	tu_dir_put("index.html", "x");
+	tu_dir_put("_sampan/style.css", "x");
+	tu_dir_put("mimetype", "x");
+	tu_dir_put("lessons/02-parts.html", "x");
+	tu_dir_put("Lessons/01-Safety.md", "x");
+	tu_dir_put("media/fine-name ok.png", "x");
 	problems_init(&p);
-	assert_true(course_src_load(dir, &c, &p));
-	find(&p, PROBLEM_ERROR, "media/a:b.png", 0,
-	     "name not allowed in a bundle: forbidden character ':'");
-	find(&p, PROBLEM_ERROR, "media/CON.png", 0, "'CON' is a reserved device name on Windows");
-	find(&p, PROBLEM_ERROR, "media/trailing. ", 0, "ends with a dot or a space");
-	find(&p, PROBLEM_ERROR, "media/why?.png", 0, "forbidden character '?'");
-	find(&p, PROBLEM_ERROR, "media/e\xcc\x81.png", 0, "Normalization Form C");
-	find(&p, PROBLEM_ERROR, "media/pump.png", 0,
-	     "same name as 'media/Pump.png' on a case-insensitive disk");
-	find(&p, PROBLEM_ERROR, "index.html", 0, "home page");
-	find(&p, PROBLEM_ERROR, "_sampan/style.css", 0, "reserved for the builder's own files");
-	find(&p, PROBLEM_ERROR, "mimetype", 0, "reserved");
-	find(&p, PROBLEM_ERROR, "lessons/02-parts.html", 0,
-	     "page the builder makes from lesson 'lessons/02-parts.md'");
-	find(&p, PROBLEM_ERROR, "lessons/01-safety.md", 0, "same name as 'Lessons/01-Safety.md'");
+	assert_true(course_src_load(tu_dir, &c, &p));
+	tu_problem_find(&p, PROBLEM_ERROR, "media/a:b.png", 0,
+	                "name not allowed in a bundle: forbidden character ':'");
+	tu_problem_find(&p, PROBLEM_ERROR, "media/CON.png", 0,
+	                "'CON' is a reserved device name on Windows");
+	tu_problem_find(&p, PROBLEM_ERROR, "media/trailing. ", 0, "ends with a dot or a space");
+	tu_problem_find(&p, PROBLEM_ERROR, "media/why?.png", 0, "forbidden character '?'");
+	tu_problem_find(&p, PROBLEM_ERROR, "media/e\xcc\x81.png", 0, "Normalization Form C");
+	tu_problem_find(&p, PROBLEM_ERROR, "media/pump.png", 0,
+	                "same name as 'media/Pump.png' on a case-insensitive disk");
+	tu_problem_find(&p, PROBLEM_ERROR, "index.html", 0, "home page");
+	tu_problem_find(&p, PROBLEM_ERROR, "_sampan/style.css", 0,
+	                "reserved for the builder's own files");
+	tu_problem_find(&p, PROBLEM_ERROR, "mimetype", 0, "reserved");
+	tu_problem_find(&p, PROBLEM_ERROR, "lessons/02-parts.html", 0,
+	                "page the builder makes from lesson 'lessons/02-parts.md'");
+	tu_problem_find(&p, PROBLEM_ERROR, "lessons/01-safety.md", 0,
+	                "same name as 'Lessons/01-Safety.md'");
 	assert_int_equal(p.errors, 11);
 	course_src_release(&c);
 	problems_release(&p);
@@ -154,12 +100,12 @@ static void test_lesson_page_takes_the_home_page(void **state)
 	struct problems p;
 
 	(void)state;
-	fresh("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\npublisher: {name: Me}\n"
-	      "licence: CC0-1.0\nlessons: [index.md]\n");
-	put("index.md", "# Home\n");
+	tu_course_fresh("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\npublisher: {name: Me}\n"
+	                "licence: CC0-1.0\nlessons: [index.md]\n");
+	tu_dir_put("index.md", "# Home\n");
 	problems_init(&p);
-	course_src_load(dir, &c, &p);
-	find(&p, PROBLEM_ERROR, "course.yml", 7, "its page 'index.html' would replace");
+	course_src_load(tu_dir, &c, &p);
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 7, "its page 'index.html' would replace");
 	course_src_release(&c);
 	problems_release(&p);
 }
@@ -172,25 +118,26 @@ static void test_sizes_over_4gib(void **state)
 	FILE *f;
 
 	(void)state;
-	fresh(ok_yml);
+	tu_course_fresh(ok_yml);
 	/* Sparse files: no disk space used. */
-	put("media/small.png", "x");
-	path = tu_path(dir, "media/big.mp4");
+	tu_dir_put("media/small.png", "x");
+	path = tu_path(tu_dir, "media/big.mp4");
 	f = fopen(path, "wb");
 	assert_non_null(f);
 	assert_int_equal(ftruncate(fileno(f), (off_t)0x100000000ll), 0);
 	fclose(f);
 	free(path);
-	path = tu_path(dir, "media/almost.mp4");
+	path = tu_path(tu_dir, "media/almost.mp4");
 	f = fopen(path, "wb");
 	assert_non_null(f);
 	assert_int_equal(ftruncate(fileno(f), (off_t)0xFFFFFFFFll), 0);
 	fclose(f);
 	free(path);
 	problems_init(&p);
-	assert_true(course_src_load(dir, &c, &p));
-	find(&p, PROBLEM_ERROR, "media/big.mp4", 0, "larger than 4 GiB");
-	find(&p, PROBLEM_WARNING, "course.yml", 0, "does not fit in one file on a FAT32 USB stick");
+	assert_true(course_src_load(tu_dir, &c, &p));
+	tu_problem_find(&p, PROBLEM_ERROR, "media/big.mp4", 0, "larger than 4 GiB");
+	tu_problem_find(&p, PROBLEM_WARNING, "course.yml", 0,
+	                "does not fit in one file on a FAT32 USB stick");
 	assert_int_equal(p.errors, 1);
 	assert_int_equal(p.warnings, 1);
 	assert_true(c.total_size > 0x1FFFFFFFFull);
@@ -205,8 +152,8 @@ static void test_not_a_folder(void **state)
 	char *path;
 
 	(void)state;
-	fresh(ok_yml);
-	path = tu_path(dir, "course.yml");
+	tu_course_fresh(ok_yml);
+	path = tu_path(tu_dir, "course.yml");
 	problems_init(&p);
 	assert_false(course_src_load(path, &c, &p));
 	assert_int_equal(p.errors, 1);
@@ -222,13 +169,13 @@ static void files_are_listed_sorted_without_hidden_ones_or_course_yml(void **sta
 	struct problems p;
 
 	(void)state;
-	fresh(ok_yml);
-	put("media/b.png", "bb");
-	put("media/a.png", "a");
-	put(".git/config", "x");
-	put("media/.hidden.png", "x");
+	tu_course_fresh(ok_yml);
+	tu_dir_put("media/b.png", "bb");
+	tu_dir_put("media/a.png", "a");
+	tu_dir_put(".git/config", "x");
+	tu_dir_put("media/.hidden.png", "x");
 	problems_init(&p);
-	assert_true(course_src_load(dir, &c, &p));
+	assert_true(course_src_load(tu_dir, &c, &p));
 	assert_int_equal(p.errors, 0);
 	/* course.yml itself is no file of the bundle */
 	assert_int_equal(c.files_count, 4);
@@ -257,5 +204,5 @@ int main(void)
 		cmocka_unit_test(test_sizes_over_4gib),
 		cmocka_unit_test(test_not_a_folder),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -11,6 +11,7 @@
 
 #include "course_src.h"
 #include "problems.h"
+#include "tu_course.h"
 
 static const char full_yml[] =
         "# A full course.yml\n"
@@ -33,69 +34,11 @@ static const char full_yml[] =
         "    language: en\n"
         "    title: {th: ชิ้นส่วน, en: Parts}\n";
 
-static char *dir;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = tu_tempdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rmrf(dir);
-	free(dir);
-	return 0;
-}
-
-static void put(const char *name, const char *text)
-{
-	char *path = tu_path(dir, name);
-	tu_write(path, text, strlen(text));
-	free(path);
-}
-
-/* A fresh course folder with course.yml (yml) and the two lessons. */
-static void fresh(const char *yml)
-{
-	tu_rmrf(dir);
-	free(dir);
-	dir = tu_tempdir();
-	if (yml)
-		put("course.yml", yml);
-	put("lessons/01-safety.md", "# Safety\n");
-	put("lessons/02-parts.md", "# Parts\n");
-}
-
-static void dump(const struct problems *p)
-{
-	for (size_t i = 0; i < p->count; i++)
-		print_message("  %s:%u:%u: %s: %s\n", p->v[i].file, p->v[i].line, p->v[i].col,
-		              p->v[i].level == PROBLEM_ERROR ? "error" : "warning",
-		              p->v[i].message);
-}
-
-/* The problem at file:line whose message contains text, or a failure. */
-static const struct problem *find(const struct problems *p, enum problem_level level,
-                                  const char *file, unsigned line, const char *text)
-{
-	for (size_t i = 0; i < p->count; i++)
-		if (p->v[i].level == level && strcmp(p->v[i].file, file) == 0 &&
-		    p->v[i].line == line && strstr(p->v[i].message, text))
-			return &p->v[i];
-	dump(p);
-	fail_msg("no %s at %s:%u containing '%s'", level == PROBLEM_ERROR ? "error" : "warning",
-	         file, line, text);
-	return NULL;
-}
-
 static bool load(const char *yml, struct course_src *c, struct problems *p)
 {
-	fresh(yml);
+	tu_course_fresh(yml);
 	problems_init(p);
-	return course_src_load(dir, c, p);
+	return course_src_load(tu_dir, c, p);
 }
 
 static void test_full_course(void **state)
@@ -104,15 +47,15 @@ static void test_full_course(void **state)
 	struct problems p;
 
 	(void)state;
-	fresh(full_yml);
-	put("media/pump.mp4", "0123456789");
-	put(".git/config", "hidden");
-	put("media/.DS_Store", "hidden");
-	put("lessons/course.yml", "not the course's");
+	tu_course_fresh(full_yml);
+	tu_dir_put("media/pump.mp4", "0123456789");
+	tu_dir_put(".git/config", "hidden");
+	tu_dir_put("media/.DS_Store", "hidden");
+	tu_dir_put("lessons/course.yml", "not the course's");
 	problems_init(&p);
-	assert_true(course_src_load(dir, &c, &p));
+	assert_true(course_src_load(tu_dir, &c, &p));
 	if (p.count)
-		dump(&p);
+		tu_problems_dump(&p);
 	assert_int_equal(p.count, 0);
 	assert_string_equal(c.id, "org.example.pump-maintenance");
 	assert_string_equal(c.version, "1.10");
@@ -188,7 +131,7 @@ static void test_syntax_error_line_and_column(void **state)
 
 	(void)state;
 	assert_false(load("id: x\nversion: 1\ntitle: a: b\n", &c, &p));
-	pr = find(&p, PROBLEM_ERROR, "course.yml", 3, "mapping values are not allowed");
+	pr = tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 3, "mapping values are not allowed");
 	assert_int_equal(pr->col, 9);
 	course_src_release(&c);
 	problems_release(&p);
@@ -201,7 +144,7 @@ static void test_syntax_error_line_and_column(void **state)
 	problems_release(&p);
 
 	assert_false(load("id: x\ntitle:\n\tth: y\n", &c, &p));
-	pr = find(&p, PROBLEM_ERROR, "course.yml", 3, "tabs");
+	pr = tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 3, "tabs");
 	assert_int_equal(pr->col, 1);
 	course_src_release(&c);
 	problems_release(&p);
@@ -214,27 +157,27 @@ static void test_required_keys(void **state)
 
 	(void)state;
 	assert_false(load("title: {en: x}\n", &c, &p));
-	find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'id'");
-	find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'version'");
-	find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'language'");
-	find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'publisher'");
-	find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'licence'");
-	find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'lessons'");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'id'");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'version'");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'language'");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'publisher'");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'licence'");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 0, "missing required key 'lessons'");
 	course_src_release(&c);
 	problems_release(&p);
 
 	assert_false(load("", &c, &p));
-	find(&p, PROBLEM_ERROR, "course.yml", 0, "empty");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 0, "empty");
 	course_src_release(&c);
 	problems_release(&p);
 
 	assert_false(load("- a\n- b\n", &c, &p));
-	find(&p, PROBLEM_ERROR, "course.yml", 1, "must be a mapping");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 1, "must be a mapping");
 	course_src_release(&c);
 	problems_release(&p);
 
 	assert_false(load(NULL, &c, &p));
-	find(&p, PROBLEM_ERROR, "course.yml", 0, "no such file");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 0, "no such file");
 	/* Not a course: its files are not listed. */
 	assert_int_equal(c.files_count, 0);
 	course_src_release(&c);
@@ -255,33 +198,35 @@ static void test_invalid_values(void **state)
 	                  "language: EN\n"
 	                  "title: {en: x}\n" BASE_TAIL,
 	                  &c, &p));
-	pr = find(&p, PROBLEM_ERROR, "course.yml", 1, "id 'Org.Example' is not a course id");
+	pr = tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 1,
+	                     "id 'Org.Example' is not a course id");
 	assert_int_equal(pr->col, 5);
-	pr = find(&p, PROBLEM_ERROR, "course.yml", 2, "version '1.02' is not a version");
+	pr = tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 2, "version '1.02' is not a version");
 	assert_int_equal(pr->col, 10);
-	find(&p, PROBLEM_ERROR, "course.yml", 3, "language 'EN' is not a language tag");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 3, "language 'EN' is not a language tag");
 	course_src_release(&c);
 	problems_release(&p);
 
 	assert_false(load("id: x\nversion: '1'\nlanguage: th\n"
 	                  "title: {en: Pumps}\n" BASE_TAIL,
 	                  &c, &p));
-	find(&p, PROBLEM_ERROR, "course.yml", 4, "'title' has no text in 'th'");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 4, "'title' has no text in 'th'");
 	course_src_release(&c);
 	problems_release(&p);
 
 	assert_true(load("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a, EN: b}\n"
 	                 "languages: [en]\nallow_html: maybe\n" BASE_TAIL,
 	                 &c, &p));
-	find(&p, PROBLEM_ERROR, "course.yml", 4, "'EN' is not a language tag");
-	find(&p, PROBLEM_ERROR, "course.yml", 5, "'languages' does not include 'th'");
-	find(&p, PROBLEM_ERROR, "course.yml", 6, "'allow_html' is 'maybe', not true or false");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 4, "'EN' is not a language tag");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 5, "'languages' does not include 'th'");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 6,
+	                "'allow_html' is 'maybe', not true or false");
 	course_src_release(&c);
 	problems_release(&p);
 
 	assert_false(
 	        load("id: [a, b]\nversion: '1'\nlanguage: th\ntitle: {th: a}\n" BASE_TAIL, &c, &p));
-	find(&p, PROBLEM_ERROR, "course.yml", 1, "'id' must be text, not a list");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 1, "'id' must be text, not a list");
 	course_src_release(&c);
 	problems_release(&p);
 }
@@ -297,17 +242,17 @@ static void test_unknown_and_duplicate_keys(void **state)
 	                 "publisher: {name: Me, phone: 1}\nlicense: CC0-1.0\nlicence: CC0-1.0\n"
 	                 "colour: blue\nlessons: [lessons/01-safety.md]\n",
 	                 &c, &p));
-	pr = find(&p, PROBLEM_WARNING, "course.yml", 8, "unknown key 'colour'");
+	pr = tu_problem_find(&p, PROBLEM_WARNING, "course.yml", 8, "unknown key 'colour'");
 	assert_int_equal(pr->col, 1);
-	find(&p, PROBLEM_WARNING, "course.yml", 6, "did you mean 'licence'?");
-	find(&p, PROBLEM_WARNING, "course.yml", 5, "unknown key 'phone' in 'publisher'");
+	tu_problem_find(&p, PROBLEM_WARNING, "course.yml", 6, "did you mean 'licence'?");
+	tu_problem_find(&p, PROBLEM_WARNING, "course.yml", 5, "unknown key 'phone' in 'publisher'");
 	assert_int_equal(p.errors, 0);
 	course_src_release(&c);
 	problems_release(&p);
 
 	assert_true(load("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\nid: y\n" BASE_TAIL, &c,
 	                 &p));
-	find(&p, PROBLEM_ERROR, "course.yml", 5, "duplicate key 'id'");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 5, "duplicate key 'id'");
 	assert_string_equal(c.id, "x");
 	course_src_release(&c);
 	problems_release(&p);
@@ -333,19 +278,21 @@ static void test_lesson_problems(void **state)
 	                 " title: {en: Four}}\n" /* 15 */
 	                 "  - [a, b]\n", /* 16 */
 	                 &c, &p));
-	find(&p, PROBLEM_ERROR, "course.yml", 9, "listed twice (first at line 8)");
-	find(&p, PROBLEM_ERROR, "course.yml", 10,
-	     "lesson id '03-Intro' (the file's name) is not valid");
-	find(&p, PROBLEM_ERROR, "course.yml", 11, "not a Markdown file");
-	find(&p, PROBLEM_ERROR, "course.yml", 12,
-	     "lesson '../outside.md': '.' or '..' path segment");
-	find(&p, PROBLEM_ERROR, "course.yml", 13, "two lessons have the id '01-safety'");
-	find(&p, PROBLEM_WARNING, "course.yml", 13, "unknown key 'colour' in a lesson");
-	find(&p, PROBLEM_ERROR, "course.yml", 14, "lesson without 'file'");
-	find(&p, PROBLEM_ERROR, "course.yml", 15, "lesson id 'Bad!' is not valid");
-	find(&p, PROBLEM_ERROR, "course.yml", 15, "language 'english' is not a language tag");
-	find(&p, PROBLEM_ERROR, "course.yml", 15, "'title' has no text in 'th'");
-	find(&p, PROBLEM_ERROR, "course.yml", 16, "a lesson is a file name or a mapping");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 9, "listed twice (first at line 8)");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 10,
+	                "lesson id '03-Intro' (the file's name) is not valid");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 11, "not a Markdown file");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 12,
+	                "lesson '../outside.md': '.' or '..' path segment");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 13, "two lessons have the id '01-safety'");
+	tu_problem_find(&p, PROBLEM_WARNING, "course.yml", 13, "unknown key 'colour' in a lesson");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 14, "lesson without 'file'");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 15, "lesson id 'Bad!' is not valid");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 15,
+	                "language 'english' is not a language tag");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 15, "'title' has no text in 'th'");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 16,
+	                "a lesson is a file name or a mapping");
 	assert_int_equal(c.lessons_count, 4);
 	course_src_release(&c);
 	problems_release(&p);
@@ -353,7 +300,7 @@ static void test_lesson_problems(void **state)
 	assert_false(load("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\n"
 	                  "publisher: {name: Me}\nlicence: CC0-1.0\nlessons: []\n",
 	                  &c, &p));
-	find(&p, PROBLEM_ERROR, "course.yml", 7, "'lessons' is empty");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 7, "'lessons' is empty");
 	course_src_release(&c);
 	problems_release(&p);
 }
@@ -368,10 +315,10 @@ static void test_languages_and_documents(void **state)
 	assert_true(load("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\n"
 	                 "languages:\n  - th\n  - en\n  - EN-x\n  - en\n" BASE_TAIL "---\nid: y\n",
 	                 &c, &p));
-	pr = find(&p, PROBLEM_ERROR, "course.yml", 8, "'EN-x' is not a language tag");
+	pr = tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 8, "'EN-x' is not a language tag");
 	assert_int_equal(pr->col, 5);
-	find(&p, PROBLEM_ERROR, "course.yml", 9, "'languages': 'en' given twice");
-	find(&p, PROBLEM_WARNING, "course.yml", 14, "a second YAML document");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 9, "'languages': 'en' given twice");
+	tu_problem_find(&p, PROBLEM_WARNING, "course.yml", 14, "a second YAML document");
 	assert_int_equal(p.count, 3);
 	assert_int_equal(c.languages_count, 4);
 	course_src_release(&c);
@@ -398,8 +345,9 @@ static void test_hostile_yml(void **state)
 		n += (size_t)snprintf(yml + n, cap - n, "  - l/%d.md\n", i);
 	assert_true(load(yml, &c, &p));
 	assert_int_equal(c.lessons_count, 10000);
-	find(&p, PROBLEM_ERROR, "course.yml", 30000 + 5 + 1 + 10000 + 1, "more than 10000 lessons");
-	find(&p, PROBLEM_ERROR, "course.yml", 7, "duplicate key 'id'");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 30000 + 5 + 1 + 10000 + 1,
+	                "more than 10000 lessons");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 7, "duplicate key 'id'");
 	assert_int_equal(p.errors, 29999 + 1);
 	course_src_release(&c);
 	problems_release(&p);
@@ -414,7 +362,7 @@ static void test_invalid_utf8_in_yml(void **state)
 
 	(void)state;
 	assert_false(load("id: x\nversion: '1'\ntitle: {th: ab\xe0\xb8}\n", &c, &p));
-	pr = find(&p, PROBLEM_ERROR, "course.yml", 3, "invalid UTF-8");
+	pr = tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 3, "invalid UTF-8");
 	assert_int_equal(pr->col, 15);
 	course_src_release(&c);
 	problems_release(&p);
@@ -434,5 +382,5 @@ int main(void)
 		cmocka_unit_test(test_hostile_yml),
 		cmocka_unit_test(test_invalid_utf8_in_yml),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -19,26 +19,9 @@
 #include "lint.h"
 #include "problems.h"
 
-static char *dir;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = tu_tempdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rmrf(dir);
-	free(dir);
-	return 0;
-}
-
 static void put_bytes(const char *name, const void *data, size_t n)
 {
-	char *path = tu_path(dir, name);
+	char *path = tu_path(tu_dir, name);
 	tu_write(path, data, n);
 	free(path);
 }
@@ -128,9 +111,9 @@ static const char lesson2[] = "# Tools\n"
 
 static void make_clean(void)
 {
-	tu_rmrf(dir);
-	free(dir);
-	dir = tu_tempdir();
+	tu_rmrf(tu_dir);
+	free(tu_dir);
+	tu_dir = tu_tempdir();
 	put("course.yml", clean_yml);
 	put("lessons/01-safety.md", lesson1);
 	put("lessons/02-tools.md", lesson2);
@@ -154,7 +137,7 @@ static void run_lint(struct problems *p)
 	struct course_src c;
 
 	problems_init(p);
-	assert_true(course_src_load(dir, &c, p));
+	assert_true(course_src_load(tu_dir, &c, p));
 	lint_course(&c, p);
 	course_src_release(&c);
 	problems_sort(p);
@@ -495,7 +478,7 @@ static void test_check_command(void **state)
 	setenv("NO_COLOR", "1", 1);
 
 	make_clean();
-	args[0] = dir;
+	args[0] = tu_dir;
 	assert_int_equal(run_check(&out, &err, 1, args), EXIT_YES);
 	assert_string_equal(err, "0 errors, 0 warnings\n");
 	assert_string_equal(out, "");
@@ -522,7 +505,7 @@ static void test_check_command(void **state)
 
 	/* -q: errors only, no summary. */
 	args[0] = "-q";
-	args[1] = dir;
+	args[1] = tu_dir;
 	assert_int_equal(run_check(&out, &err, 2, args), EXIT_NO);
 	assert_string_equal(err, "sampan-build: lessons/02-tools.md:5:1: error: link to another "
 	                         "host: 'http://example.org' (classrooms have no internet)\n");
@@ -531,7 +514,7 @@ static void test_check_command(void **state)
 
 	/* A YAML error alone. */
 	put("course.yml", "id: [\n");
-	args[0] = dir;
+	args[0] = tu_dir;
 	assert_int_equal(run_check(&out, &err, 1, args), EXIT_NO);
 	assert_non_null(strstr(err, "sampan-build: course.yml:2:1: error: "));
 	free(out);
@@ -562,19 +545,19 @@ static void test_check_usage(void **state)
 	free(err);
 
 	args[0] = "--bogus";
-	args[1] = dir;
+	args[1] = tu_dir;
 	assert_int_equal(run_check(&out, &err, 2, args), EXIT_USAGE);
 	assert_non_null(strstr(err, "unknown option '--bogus'"));
 	free(out);
 	free(err);
 
-	args[0] = dir;
-	args[1] = dir;
+	args[0] = tu_dir;
+	args[1] = tu_dir;
 	assert_int_equal(run_check(&out, &err, 2, args), EXIT_USAGE);
 	free(out);
 	free(err);
 
-	file = tu_path(dir, "no-such-folder");
+	file = tu_path(tu_dir, "no-such-folder");
 	args[0] = file;
 	assert_int_equal(run_check(&out, &err, 1, args), EXIT_USAGE);
 	assert_non_null(strstr(err, "no-such-folder: No such file or directory"));
@@ -583,7 +566,7 @@ static void test_check_usage(void **state)
 	free(file);
 
 	/* A folder without course.yml. */
-	file = tu_path(dir, "media");
+	file = tu_path(tu_dir, "media");
 	args[0] = file;
 	assert_int_equal(run_check(&out, &err, 1, args), EXIT_NO);
 	assert_non_null(strstr(err, "course.yml: error: no such file"));
@@ -607,5 +590,5 @@ int main(void)
 		cmocka_unit_test(test_check_command),
 		cmocka_unit_test(test_check_usage),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -84,26 +84,9 @@ static void box_end(struct bytes *b, size_t at)
 	b->d[at + 3] = (unsigned char)size;
 }
 
-static char *dir;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = tu_tempdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rmrf(dir);
-	free(dir);
-	return 0;
-}
-
 static char *save(const char *name, const void *data, size_t n)
 {
-	char *path = tu_path(dir, name);
+	char *path = tu_path(tu_dir, name);
 	tu_write(path, data, n);
 	return path;
 }
@@ -284,7 +267,7 @@ static void test_not_an_image(void **state)
 	(void)state;
 	assert_no_image("empty.png", "", 0);
 	assert_no_image("pdf.png", "%PDF-1.4\n", 9);
-	path = tu_path(dir, "no-such-file.png");
+	path = tu_path(tu_dir, "no-such-file.png");
 	assert_false(mediainfo_image_size(path, &w, &h));
 	free(path);
 }
@@ -489,5 +472,5 @@ int main(void)
 		cmocka_unit_test(test_mp4_hostile_sizes),
 		cmocka_unit_test(test_not_mp4),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -286,14 +286,6 @@ static void a_trusted_key_file_and_folder(void **state)
 	free(dir);
 }
 
-static int setup(void **state)
-{
-	struct bundle_error err;
-
-	(void)state;
-	return minisign_init(&err) == BUNDLE_OK ? 0 : -1;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,5 +296,5 @@ int main(void)
 		cmocka_unit_test(help_and_version_end_the_command),
 		cmocka_unit_test(a_trusted_key_file_and_folder),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, tu_sodium_setup, NULL);
 }

@@ -69,14 +69,6 @@ static void never_asked_without_a_terminal(void **state)
 	assert_null(password_ask("Password for the new key: ", true));
 }
 
-static int setup(void **state)
-{
-	struct bundle_error err;
-
-	(void)state;
-	return minisign_init(&err) == BUNDLE_OK ? 0 : -1;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -84,5 +76,5 @@ int main(void)
 		cmocka_unit_test(no_password_from_an_empty_missing_or_huge_file),
 		cmocka_unit_test(never_asked_without_a_terminal),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, tu_sodium_setup, NULL);
 }

@@ -9,6 +9,20 @@
 
 #include "slug.h"
 
+/* slug_make of each cases[i][0] is cases[i][1]. */
+static void expect_slugs(const char *const (*cases)[2], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *slug = slug_make(cases[i][0]);
+
+		assert_non_null(slug);
+		if (strcmp(slug, cases[i][1]) != 0)
+			fail_msg("slug_make('%s') = '%s', want '%s'", cases[i][0], slug,
+			         cases[i][1]);
+		free(slug);
+	}
+}
+
 static void slugs_keep_letters_and_drop_punctuation(void **state)
 {
 	static const char *const cases[][2] = {
@@ -29,15 +43,7 @@ static void slugs_keep_letters_and_drop_punctuation(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *slug = slug_make(cases[i][0]);
-
-		assert_non_null(slug);
-		if (strcmp(slug, cases[i][1]) != 0)
-			fail_msg("slug_make('%s') = '%s', want '%s'", cases[i][0], slug,
-			         cases[i][1]);
-		free(slug);
-	}
+	expect_slugs(cases, sizeof cases / sizeof cases[0]);
 }
 
 static void cased_scripts_are_lowercased(void **state)
@@ -52,15 +58,7 @@ static void cased_scripts_are_lowercased(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *slug = slug_make(cases[i][0]);
-
-		assert_non_null(slug);
-		if (strcmp(slug, cases[i][1]) != 0)
-			fail_msg("slug_make('%s') = '%s', want '%s'", cases[i][0], slug,
-			         cases[i][1]);
-		free(slug);
-	}
+	expect_slugs(cases, sizeof cases / sizeof cases[0]);
 }
 
 static void stray_bytes_are_nobodys_letters(void **state)

@@ -14,43 +14,26 @@
 
 #include "source.h"
 
-static char *dir;
-
 static int setup(void **state)
 {
-	char *p;
-
-	(void)state;
-	dir = tu_tempdir();
-	p = tu_path(dir, "course/course.yml");
-	tu_write(p, "id: org.example.x\n", 18);
-	free(p);
-	p = tu_path(dir, "course/lessons/01.md");
-	tu_write(p, "# One\n", 6);
-	free(p);
+	tu_dir_setup(state);
+	tu_dir_put("course/course.yml", "id: org.example.x\n");
+	tu_dir_put("course/lessons/01.md", "# One\n");
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rmrf(dir);
-	free(dir);
-	return 0;
-}
-
-/* Run a shell command in dir; fails the test when it fails. */
+/* Run a shell command in tu_dir; fails the test when it fails. */
 static void sh(const char *cmd)
 {
 	char line[2048];
 
-	snprintf(line, sizeof line, "cd '%s' && %s >/dev/null 2>&1", dir, cmd);
+	snprintf(line, sizeof line, "cd '%s' && %s >/dev/null 2>&1", tu_dir, cmd);
 	assert_int_equal(system(line), 0);
 }
 
 static void a_folder_is_the_course_itself(void **state)
 {
-	char *course = tu_path(dir, "course");
+	char *course = tu_path(tu_dir, "course");
 	struct bundle_error err;
 	struct source s;
 
@@ -62,10 +45,10 @@ static void a_folder_is_the_course_itself(void **state)
 	free(course);
 }
 
-/* The archive at name (in dir) opens to a folder holding course.yml and lessons/01.md. */
+/* The archive at name (in tu_dir) opens to a folder holding course.yml and lessons/01.md. */
 static void expect_course_in(const char *name)
 {
-	char *path = tu_path(dir, name), *yml, *tmp;
+	char *path = tu_path(tu_dir, name), *yml, *tmp;
 	struct bundle_error err;
 	struct source s;
 	struct stat sb;
@@ -95,7 +78,7 @@ static void an_archive_of_the_folder_or_of_its_contents(void **state)
 
 static void expect_refused(const char *name, const char *reason)
 {
-	char *path = tu_path(dir, name);
+	char *path = tu_path(tu_dir, name);
 	struct bundle_error err;
 	struct source s;
 
@@ -133,7 +116,7 @@ static void hostile_and_other_files_are_refused(void **state)
 	assert_int_equal(access(outside, F_OK), -1);
 	free(outside);
 	/* a path that is not there */
-	outside = tu_path(dir, "no-such-course");
+	outside = tu_path(tu_dir, "no-such-course");
 	assert_int_equal(source_open(outside, &s, &err), BUNDLE_IO);
 	free(outside);
 }
@@ -145,5 +128,5 @@ int main(void)
 		cmocka_unit_test(an_archive_of_the_folder_or_of_its_contents),
 		cmocka_unit_test(hostile_and_other_files_are_refused),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, tu_dir_teardown);
 }

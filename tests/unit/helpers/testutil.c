@@ -89,6 +89,32 @@ void tu_write(const char *path, const void *data, size_t len)
 	fclose(f);
 }
 
+char *tu_dir;
+
+int tu_dir_setup(void **state)
+{
+	(void)state;
+	tu_dir = tu_tempdir();
+	return 0;
+}
+
+int tu_dir_teardown(void **state)
+{
+	(void)state;
+	tu_rmrf(tu_dir);
+	free(tu_dir);
+	tu_dir = NULL;
+	return 0;
+}
+
+void tu_dir_put(const char *name, const char *text)
+{
+	char *path = tu_path(tu_dir, name);
+
+	tu_write(path, text, strlen(text));
+	free(path);
+}
+
 unsigned char *tu_read(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -154,6 +180,14 @@ char *tu_capture_end(int fd)
 	fclose(f);
 	captured[fd] = NULL;
 	return s;
+}
+
+int tu_sodium_setup(void **state)
+{
+	struct bundle_error err;
+
+	(void)state;
+	return minisign_init(&err) == BUNDLE_OK ? 0 : -1;
 }
 
 void tu_key(int n, struct minisign_seckey **sk, struct minisign_pubkey *pk)

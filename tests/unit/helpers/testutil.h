@@ -21,6 +21,16 @@ const char *tu_top(void);
 char *tu_tempdir(void);
 void tu_rmrf(const char *path);
 
+/*
+ * The temporary folder of each test of a group, as cmocka fixtures:
+ * tu_dir_setup makes tu_dir, tu_dir_teardown removes it.
+ */
+extern char *tu_dir;
+int tu_dir_setup(void **state);
+int tu_dir_teardown(void **state);
+/* Write text into tu_dir/name (creating folders); fails the test on error. */
+void tu_dir_put(const char *name, const char *text);
+
 /* path = dir + "/" + name; malloc'd. */
 char *tu_path(const char *dir, const char *name);
 
@@ -39,6 +49,9 @@ void tu_capture_begin(int fd);
 char *tu_capture_end(int fd);
 #define tu_stderr_begin() tu_capture_begin(2)
 #define tu_stderr_end() tu_capture_end(2)
+
+/* A group's setup for tests that touch keys or passwords: libsodium started (minisign_init). */
+int tu_sodium_setup(void **state);
 
 /* The deterministic test key pair number n (1 or 2). */
 void tu_key(int n, struct minisign_seckey **sk, struct minisign_pubkey *pk);
