@@ -201,14 +201,17 @@ expect_exit() {
 	fi
 }
 
-# test_grep [-v] [-F] [-x] PATTERN FILE: the file has (with -v: has no) a line
-# matching the extended regular expression (-F: the fixed string; -x: the
-# whole line); says what it found otherwise.
+# test_grep [-v] [-i] [-E] [-F] [-x] PATTERN FILE: the file has (with -v: has
+# no) a line matching the extended regular expression (-E, the default; -F: the
+# fixed string; -x: the whole line; -i: case aside); says what it found
+# otherwise.  A file that cannot be read fails either way.
 test_grep() {
-	local invert= how=-E whole=
+	local invert= how=-E whole= icase=
 	while :; do
 		case $1 in
 		-v) invert=t ;;
+		-i) icase=-i ;;
+		-E) how=-E ;;
 		-F) how=-F ;;
 		-x) whole=-x ;;
 		--)
@@ -219,11 +222,18 @@ test_grep() {
 		esac
 		shift
 	done
+	local rc
+	grep -q $how $whole $icase -- "$1" "$2"
+	rc=$?
+	if [ "$rc" -gt 1 ]; then
+		echo "test_grep: cannot search $2 for '$1'"
+		return 1
+	fi
 	if [ -z "$invert" ]; then
-		grep -q $how $whole -- "$1" "$2" && return 0
+		[ "$rc" -eq 0 ] && return 0
 		echo "no line matching '$1' in $2:"
 	else
-		grep -q $how $whole -- "$1" "$2" || return 0
+		[ "$rc" -eq 1 ] && return 0
 		echo "a line matching '$1' in $2:"
 	fi
 	head -c 2000 "$2"

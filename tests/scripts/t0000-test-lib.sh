@@ -88,4 +88,14 @@ test_expect_success 'test_ok and test_not_ok count results a script works out it
 	test_grep "^1\.\.3$" out
 '
 
+test_expect_success 'test_grep takes -E and -i, and fails on a file it cannot read, even with -v' '
+	printf "NEEDED libsodium\n" >dyn &&
+	test_grep -E "NEEDED.*(libsodium|libzip)" dyn &&
+	test_grep -v -E "NEEDED.*(libyaml|libgumbo)" dyn &&
+	! test_grep -v -E "NEEDED.*libsodium" dyn &&
+	test_grep -i "needed LIBSODIUM" dyn && ! test_grep -v -i "sodium" dyn &&
+	! test_grep -v anything no-such-file &&
+	! test_grep anything no-such-file
+'
+
 test_done
