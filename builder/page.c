@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ascii.h"
 #include "html.h"
+#include "langname.h"
 #include "sbuf.h"
 
 /* A page is the lesson's HTML plus a little; this only bounds the buffer. */
@@ -80,37 +80,15 @@ static const struct label_set label_sets[] = {
 	    "Aralin {n} ng {count}" } },
 };
 
-/* True when tag's primary subtag (before '-' or '_') is primary, ignoring case. */
-static bool primary_is(const char *tag, const char *primary)
-{
-	size_t i;
-
-	for (i = 0; primary[i]; i++)
-		if (ascii_lower(tag[i]) != primary[i])
-			return false;
-	return tag[i] == '\0' || tag[i] == '-' || tag[i] == '_';
-}
-
-static bool same_tag(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		char x = *a == '_' ? '-' : ascii_lower(*a), y = *b == '_' ? '-' : ascii_lower(*b);
-
-		if (x != y)
-			return false;
-	}
-	return *a == *b;
-}
-
 static const struct label_set *labels_for(const char *ui_lang)
 {
 	size_t i;
 
 	if (ui_lang) {
-		if (primary_is(ui_lang, "tl")) /* Tagalog: Filipino's labels */
+		if (langname_primary_is(ui_lang, "tl")) /* Tagalog: Filipino's labels */
 			ui_lang = "fil";
 		for (i = 0; i < sizeof label_sets / sizeof label_sets[0]; i++)
-			if (primary_is(ui_lang, label_sets[i].lang))
+			if (langname_primary_is(ui_lang, label_sets[i].lang))
 				return &label_sets[i];
 	}
 	return &label_sets[0];
@@ -155,7 +133,7 @@ static bool is_rtl(const char *lang)
 	size_t i;
 
 	for (i = 0; lang && i < sizeof rtl / sizeof rtl[0]; i++)
-		if (primary_is(lang, rtl[i]))
+		if (langname_primary_is(lang, rtl[i]))
 			return true;
 	return false;
 }
@@ -164,7 +142,7 @@ static bool is_rtl(const char *lang)
 static void put_label(struct out *o, const struct page_info *pi, const char *key)
 {
 	const char *ui = pi->ui_lang ? pi->ui_lang : "en";
-	bool other = pi->lang && !same_tag(ui, pi->lang);
+	bool other = pi->lang && !langname_same_tag(ui, pi->lang);
 
 	if (other) {
 		put(o, "<span lang=\"");

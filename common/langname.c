@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "ascii.h"
+
 /*
  * Tags with a script or region first (looked up whole), then primary
  * languages by tag: the languages of the classrooms Sampan serves and of
@@ -67,12 +69,10 @@ static const struct {
 
 static char fold(char c)
 {
-	if (c == '_')
-		return '-';
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	return c == '_' ? '-' : ascii_lower(c);
 }
 
-static bool same_tag(const char *a, const char *b)
+bool langname_same_tag(const char *a, const char *b)
 {
 	for (; *a && *b; a++, b++)
 		if (fold(*a) != fold(*b))
@@ -80,8 +80,7 @@ static bool same_tag(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* Whether tag's primary subtag (before '-' or '_') is primary. */
-static bool primary_is(const char *tag, const char *primary)
+bool langname_primary_is(const char *tag, const char *primary)
 {
 	size_t i;
 
@@ -98,10 +97,10 @@ const char *langname_of(const char *tag)
 	if (!tag || !*tag)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if (same_tag(tag, names[i].tag))
+		if (langname_same_tag(tag, names[i].tag))
 			return names[i].name;
 	for (size_t i = 0; i < n; i++)
-		if (!strchr(names[i].tag, '-') && primary_is(tag, names[i].tag))
+		if (!strchr(names[i].tag, '-') && langname_primary_is(tag, names[i].tag))
 			return names[i].name;
 	return NULL;
 }

@@ -6,6 +6,8 @@
 #ifndef SAMPAN_COMMON_LANGNAME_H
 #define SAMPAN_COMMON_LANGNAME_H
 
+#include <stdbool.h>
+
 /*
  * The name of the language of tag (a BCP 47 tag, ASCII case and '_' for '-'
  * ignored): the tag itself when the table has it ("zh-Hant", "pt-BR"),
@@ -13,5 +15,14 @@
  * neither.  Static strings, UTF-8.
  */
 const char *langname_of(const char *tag);
+
+/* Whether a and b are one tag, ASCII case and '_' for '-' ignored ("zh_hans" is "zh-Hans"). */
+bool langname_same_tag(const char *a, const char *b);
+
+/*
+ * Whether tag's primary subtag (before '-' or '_') is primary, given in
+ * lowercase; ASCII case ignored ("EN-gb" is en, "english" is not).
+ */
+bool langname_primary_is(const char *tag, const char *primary);
 
 #endif

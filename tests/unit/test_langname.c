@@ -70,12 +70,29 @@ static void unknown_tags_have_no_name(void **state)
 	assert_null(langname_of(NULL));
 }
 
+static void tags_compare_whole_or_by_their_primary_language(void **state)
+{
+	(void)state;
+	assert_true(langname_same_tag("zh-Hans", "zh-Hans"));
+	assert_true(langname_same_tag("zh_hans", "ZH-HANS"));
+	assert_false(langname_same_tag("zh-Hans", "zh-Hant"));
+	assert_false(langname_same_tag("zh", "zh-Hans"));
+	assert_false(langname_same_tag("en-", "en"));
+	assert_true(langname_primary_is("EN-gb", "en"));
+	assert_true(langname_primary_is("th", "th"));
+	assert_true(langname_primary_is("fil_PH", "fil"));
+	assert_false(langname_primary_is("english", "en"));
+	assert_false(langname_primary_is("e", "en"));
+	assert_false(langname_primary_is("", "en"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_classrooms_languages),
 		cmocka_unit_test(tags_match_as_bcp47_says),
 		cmocka_unit_test(unknown_tags_have_no_name),
+		cmocka_unit_test(tags_compare_whole_or_by_their_primary_language),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
