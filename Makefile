@@ -254,7 +254,7 @@ $(O)/tests/failmalloc.so: tests/lib/failmalloc.c
 	$(Q)$(CC) -std=c11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
 
 # Kills the real programs (SIGKILL) just before their Nth write, sync, rename or unlink
-# (tests/scripts/updates-play.sh: a power cut at every stage of applying an update).
+# (tests/scripts/t3960-player-updates.sh: a power cut at every stage of applying an update).
 $(O)/tests/killat.so: tests/lib/killat.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
