@@ -280,6 +280,9 @@ static void resolve(void *ctx, enum md_ref_kind kind, const char *url, struct md
 			out->note = file_note(l.file);
 		}
 		free(disk);
+	} else if (l.kind == LINK_EXTERNAL) {
+		/* classrooms have no internet: the address as text, no dead link (check warns) */
+		out->kind = MD_EMBED_TEXT;
 	}
 	/* Anchors, contacts: as written.  Anything else was refused by the checks. */
 	link_release(&l);
@@ -359,7 +362,7 @@ static int render_lessons(struct build *b)
 			memcpy(root + 3 * k, "../", 3);
 		root[depth * 3] = '\0';
 		b->current = w->src;
-		body = md_render(w->doc, resolve, b);
+		body = md_render(w->doc, w->src->language, resolve, b);
 		free_tracks(b);
 		if (!body)
 			xalloc_die();
@@ -849,6 +852,7 @@ int cmd_build(int argc, char **argv)
 {
 	const char *key = NULL, *out = NULL, *password_file = NULL;
 	uint64_t split = 0;
+	bool strict = false;
 	const struct opt opts[] = {
 		OPT_STRING('k', "key", &key, "KEY",
 		           "the secret key (made by `sampan-build keygen`)"),
@@ -861,6 +865,7 @@ int cmd_build(int argc, char **argv)
 		             "'fat32': 4294967295, the largest file FAT32 holds)",
 		             split_option),
 		OPT_QUIET("no progress, no summary; problems are still shown"),
+		OPT_BOOL(0, "strict", &strict, "links to the web are errors: no bundle is written"),
 		OPT_END(),
 	};
 	struct minisign_seckey *sk = NULL;
@@ -895,7 +900,7 @@ int cmd_build(int argc, char **argv)
 	}
 	loaded = course_src_load(src.dir, &course, &problems);
 	if (loaded)
-		lint_course(&course, &problems);
+		lint_course(&course, strict, &problems);
 	problems_sort(&problems);
 	problems_print(&problems, stderr, cli_color(stderr));
 	if (!loaded || problems.errors > 0) {

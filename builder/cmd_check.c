@@ -15,10 +15,11 @@
 #include "xalloc.h"
 
 static const struct opts_help help = {
-	.usage = "check [-q] DIR|ARCHIVE",
+	.usage = "check [-q] [--strict] DIR|ARCHIVE",
 	.about = "Check a course source (a folder with course.yml, or an archive of one)\n"
 	         "without writing anything: course.yml, missing lessons, broken links and\n"
-	         "anchors, missing media, links to other hosts, names that break on FAT32,\n"
+	         "anchors, missing media, links to other hosts (links to the web are\n"
+	         "warnings, shown as text; errors with --strict), names that break on FAT32,\n"
 	         "exFAT or Windows, files over 4 GiB, MP4 files that cannot stream, invalid\n"
 	         "UTF-8 and subtitles.  Every problem is printed as FILE:LINE: MESSAGE.\n",
 	.after = "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage, 3 system.\n",
@@ -43,8 +44,12 @@ static void print_problems(const struct problems *p, bool quiet)
 
 int cmd_check(int argc, char **argv)
 {
+	bool strict = false;
 	const struct opt opts[] = {
 		OPT_QUIET("print errors only, no warnings and no summary"),
+		OPT_BOOL(0, "strict", &strict,
+		         "links to the web are errors, not warnings (a course for classrooms "
+		         "that must work without them)"),
 		OPT_END(),
 	};
 	const char *src;
@@ -75,7 +80,7 @@ int cmd_check(int argc, char **argv)
 	problems_init(&p);
 	/* Lint even when course.yml is incomplete: every problem at once. */
 	if (course_src_load(s.dir, &c, &p) || c.lessons_count > 0)
-		lint_course(&c, &p);
+		lint_course(&c, strict, &p);
 	problems_sort(&p);
 	print_problems(&p, quiet);
 	if (!quiet)

@@ -25,6 +25,7 @@
 struct lint {
 	const struct course_src *c;
 	struct problems *p;
+	bool strict; /* links to the web are errors */
 	struct md_doc **docs; /* per lesson; NULL when it could not be read */
 	bool *used; /* per file: a lesson references it */
 };
@@ -169,6 +170,18 @@ static void report_external(struct lint *L, const char *file, const struct md_re
 		             "link '%s': a file on your computer, not in the course (write a path "
 		             "relative to this lesson)",
 		             q);
+	else if (r->kind != MD_REF_HTML && !r->bare &&
+	         ((scheme == 4 && strncasecmp(r->url, "http", 4) == 0) ||
+	          (scheme == 5 && strncasecmp(r->url, "https", 5) == 0)))
+		problems_add(L->p, L->strict ? PROBLEM_ERROR : PROBLEM_WARNING, file, r->line,
+		             r->col,
+		             "link to the web: '%s' (classrooms have no internet: the page shows "
+		             "its text and the address as text)",
+		             q);
+	else if (r->kind != MD_REF_HTML && r->bare &&
+	         ((scheme == 4 && strncasecmp(r->url, "http", 4) == 0) ||
+	          (scheme == 5 && strncasecmp(r->url, "https", 5) == 0)))
+		; /* an address written in the text stays text */
 	else if (scheme == 0 || strncmp(r->url + scheme, "://", 3) == 0 ||
 	         (scheme == 4 && strncasecmp(r->url, "http", 4) == 0) ||
 	         (scheme == 5 && strncasecmp(r->url, "https", 5) == 0))
@@ -369,9 +382,9 @@ static bool beside_a_lesson(const struct course_src *c, const char *path)
 	return false;
 }
 
-void lint_course(const struct course_src *c, struct problems *p)
+void lint_course(const struct course_src *c, bool strict, struct problems *p)
 {
-	struct lint L = { .c = c, .p = p, .docs = NULL, .used = NULL };
+	struct lint L = { .c = c, .p = p, .strict = strict, .docs = NULL, .used = NULL };
 
 	L.docs = xcalloc(c->lessons_count + 1, sizeof(*L.docs));
 	L.used = xcalloc(c->files_count + 1, sizeof(*L.used));

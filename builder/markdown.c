@@ -10,11 +10,15 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
+#include <yaml.h>
 
 #include "cli.h"
 #include "embed.h"
 #include "html.h"
 #include "htmlurl.h"
+#include "mdext.h"
+#include "page.h"
+#include "problems.h"
 #include "sanitize.h"
 #include "sbuf.h"
 #include "slug.h"
@@ -26,12 +30,16 @@
 #define MD_TEXT_MAX ((size_t)1 << 30)
 
 /* Same options for md_parse and md_render, so both see the same tree. */
-#define MD_PARSE_OPTIONS (CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8)
+#define MD_PARSE_OPTIONS (CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_FOOTNOTES)
 
 struct md_doc {
 	char *text;
 	size_t len;
 	bool allow_html;
+	size_t body_at; /* where the Markdown starts: after the front matter */
+	unsigned front_lines; /* lines of the front matter, fed as empty lines */
+	char *front_title; /* title: of the front matter, or NULL */
+	char *teacher; /* md_render: the instructor divs' HTML, or NULL */
 	struct md_heading *headings;
 	size_t headings_count, headings_cap;
 	struct md_ref *refs;
@@ -201,7 +209,11 @@ static void plain_text(cmark_node *node, struct text *t)
 	cmark_iter_free(it);
 }
 
-static cmark_parser *new_parser(void)
+/*
+ * A parser with GitHub's extensions and Pandoc's fenced divs and attribute
+ * blocks (mdext.h), whose extensions *xp holds (free it after the parser).
+ */
+static cmark_parser *new_parser(struct mdext **xp)
 {
 	/* No tagfilter: sanitize.c removes <script>, <iframe>, <style>... and says so. */
 	static const char *const names[] = { "table", "strikethrough", "autolink", "tasklist" };
@@ -210,6 +222,9 @@ static cmark_parser *new_parser(void)
 
 	md_use_own_allocator();
 	cmark_gfm_core_extensions_ensure_registered();
+	*xp = mdext_new();
+	if (!*xp)
+		return NULL;
 	p = cmark_parser_new(MD_PARSE_OPTIONS);
 	if (!p)
 		return NULL;
@@ -219,7 +234,83 @@ static cmark_parser *new_parser(void)
 		if (ext)
 			cmark_parser_attach_syntax_extension(p, ext);
 	}
+	if (!mdext_attach(*xp, p)) {
+		cmark_parser_free(p);
+		return NULL;
+	}
 	return p;
+}
+
+/*
+ * The lesson to the parser.  YAML front matter is not Markdown (CommonMark
+ * would read its fences as a rule and a heading before any extension is
+ * asked): the parser gets an empty line for each of its lines instead, so
+ * that every line number it gives stays the file's.
+ */
+static void feed(cmark_parser *p, const struct md_doc *doc)
+{
+	static const char nl[] = "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n";
+	unsigned left = doc->front_lines;
+
+	while (left > 0) {
+		unsigned n = left < sizeof nl - 1 ? left : (unsigned)(sizeof nl - 1);
+
+		cmark_parser_feed(p, nl, n);
+		left -= n;
+	}
+	cmark_parser_feed(p, doc->text + doc->body_at, doc->len - doc->body_at);
+}
+
+/* ---- fenced divs: what each class of div becomes ---- */
+
+enum div_how {
+	DIV_BOX, /* a box with its label */
+	DIV_FOLD, /* folded: <details> with the label (or its heading) as <summary> */
+	DIV_TEACHER /* not on the page: the teachers' notes (md_teacher_html) */
+};
+
+struct div_kind {
+	const char *cls; /* the div's first class, as the Carpentries and Pandoc write it */
+	const char *label; /* page_label's key */
+	enum div_how how;
+};
+
+static const struct div_kind div_kinds[] = {
+	{ "objectives", "objectives", DIV_BOX },
+	{ "questions", "questions", DIV_BOX },
+	{ "keypoints", "keypoints", DIV_BOX },
+	{ "callout", "callout", DIV_BOX },
+	{ "challenge", "challenge", DIV_BOX },
+	{ "exercise", "exercise", DIV_BOX },
+	{ "hint", "hint", DIV_BOX },
+	{ "discussion", "discussion", DIV_BOX },
+	{ "testimonial", "testimonial", DIV_BOX },
+	{ "solution", "solution", DIV_FOLD },
+	{ "spoiler", "spoiler", DIV_FOLD },
+	{ "instructor", "instructor", DIV_TEACHER },
+};
+
+/* The kind of a div of that class, or NULL (a plain box). */
+static const struct div_kind *div_kind_of(const char *cls)
+{
+	size_t i;
+
+	for (i = 0; cls && i < sizeof div_kinds / sizeof div_kinds[0]; i++)
+		if (strcmp(cls, div_kinds[i].cls) == 0)
+			return &div_kinds[i];
+	return NULL;
+}
+
+static bool is_teacher_div(cmark_node *n)
+{
+	const struct mdext_attrs *a;
+	const struct div_kind *k;
+
+	if (cmark_node_get_type(n) != mdext_div_type())
+		return false;
+	a = mdext_attrs_of(n);
+	k = div_kind_of(a ? a->cls : NULL);
+	return k && k->how == DIV_TEACHER;
 }
 
 /* ---- md_parse ---- */
@@ -236,8 +327,11 @@ struct parse_ctx {
 	unsigned heading_line;
 	struct text heading;
 	struct text section;
+	struct text scratch; /* text that goes nowhere */
 	const char *section_slug, *section_heading;
 	struct slug_set slugs;
+	cmark_node *heading_node;
+	unsigned teacher_depth; /* instructor divs open: their text is not the students' */
 	bool oom;
 };
 
@@ -298,6 +392,7 @@ static void add_ref(struct parse_ctx *pc, enum md_ref_kind kind, const char *url
 	r->kind = kind;
 	r->url = u;
 	r->has_alt = has_alt;
+	r->bare = false;
 	r->line = line;
 	r->col = col;
 }
@@ -341,6 +436,22 @@ static unsigned link_column(struct parse_ctx *pc, cmark_node *node, unsigned lin
 	return (unsigned)(hit - (s + b)) + 1;
 }
 
+/* A link whose text is its address (an autolink, <https://...>). */
+static bool is_bare(cmark_node *link, const char *url)
+{
+	cmark_node *t = cmark_node_first_child(link);
+	const char *s = t && cmark_node_get_type(t) == CMARK_NODE_TEXT && !cmark_node_next(t)
+	                        ? cmark_node_get_literal(t)
+	                        : NULL;
+
+	if (!s)
+		return false;
+	return strcmp(s, url) == 0 ||
+	       (strncmp(url, "http://", 7) == 0 && strcmp(s, url + 7) == 0) ||
+	       (strncmp(url, "https://", 8) == 0 && strcmp(s, url + 8) == 0) ||
+	       (strncmp(url, "mailto:", 7) == 0 && strcmp(s, url + 7) == 0);
+}
+
 static void collect_link(struct parse_ctx *pc, cmark_node *node, bool image)
 {
 	const char *url = cmark_node_get_url(node);
@@ -350,7 +461,9 @@ static void collect_link(struct parse_ctx *pc, cmark_node *node, bool image)
 
 	if (!url)
 		url = "";
-	if (image) {
+	if (image && mdext_attrs_of(node) && mdext_attrs_of(node)->alt) {
+		has_alt = mdext_attrs_of(node)->alt[0] != '\0';
+	} else if (image) {
 		struct text alt;
 		char *a;
 
@@ -364,6 +477,8 @@ static void collect_link(struct parse_ctx *pc, cmark_node *node, bool image)
 	}
 	add_ref(pc, image ? MD_REF_IMAGE : MD_REF_LINK, url, strlen(url), has_alt, line,
 	        link_column(pc, node, line, image));
+	if (!image && !pc->oom)
+		pc->doc->refs[pc->doc->refs_count - 1].bare = is_bare(node, url);
 }
 
 /* ---- URLs in raw HTML (htmlurl.h), at their line and column ---- */
@@ -427,10 +542,41 @@ struct raw_check {
 	bool reported; /* without allow_html: one report per piece of raw HTML */
 };
 
+/* One more warning about the Markdown, for `check`; false when out of memory. */
+static bool doc_vwarn(struct md_doc *d, unsigned line, unsigned col, const char *fmt, va_list ap)
+{
+	struct md_dropped *x;
+
+	if (!grow((void **)&d->dropped, &d->dropped_cap, d->dropped_count, sizeof *d->dropped))
+		return false;
+	x = &d->dropped[d->dropped_count];
+	x->line = line;
+	x->col = col;
+	x->message = vstrfmt(fmt, ap);
+	if (!x->message)
+		return false;
+	d->dropped_count++;
+	return true;
+}
+
+static void pc_warn(struct parse_ctx *pc, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static void pc_warn(struct parse_ctx *pc, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (!doc_vwarn(pc->doc, line, 0, fmt, ap))
+		pc->oom = true;
+	va_end(ap);
+}
+
+static void add_dropped(struct raw_check *rc, unsigned line, unsigned col, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
 static void add_dropped(struct raw_check *rc, unsigned line, unsigned col, const char *fmt, ...)
 {
-	struct md_doc *d = rc->pc->doc;
-	struct md_dropped *x;
 	unsigned l = rc->line + line - 1, c;
 	va_list ap;
 
@@ -438,21 +584,10 @@ static void add_dropped(struct raw_check *rc, unsigned line, unsigned col, const
 		c = rc->col ? rc->col + col - 1 : 0;
 	else
 		c = rc->later_cols ? col : 0;
-	if (!grow((void **)&d->dropped, &d->dropped_cap, d->dropped_count, sizeof *d->dropped)) {
-		rc->pc->oom = true;
-		return;
-	}
-	x = &d->dropped[d->dropped_count];
-	x->line = l;
-	x->col = c;
 	va_start(ap, fmt);
-	x->message = vstrfmt(fmt, ap);
-	va_end(ap);
-	if (!x->message) {
+	if (!doc_vwarn(rc->pc->doc, l, c, fmt, ap))
 		rc->pc->oom = true;
-		return;
-	}
-	d->dropped_count++;
+	va_end(ap);
 }
 
 static void on_removed(void *ctx, const struct sanitize_drop *d)
@@ -507,6 +642,128 @@ static void check_raw_html(struct parse_ctx *pc, cmark_node *node)
 		sanitize_elements(lit, strlen(lit), on_element, &rc);
 }
 
+/* ---- YAML front matter ---- */
+
+/* Length of the line at s[i] without its line ending, and where the next starts. */
+static size_t line_at(const char *s, size_t n, size_t i, size_t *next)
+{
+	size_t e = i;
+
+	while (e < n && s[e] != '\n')
+		e++;
+	*next = e < n ? e + 1 : n;
+	if (e > i && s[e - 1] == '\r')
+		e--;
+	return e - i;
+}
+
+static bool fence_line(const char *s, size_t len, const char *fence)
+{
+	while (len > 3 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return len == 3 && memcmp(s, fence, 3) == 0;
+}
+
+static const char *yaml_kind(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	default:
+		return "text";
+	}
+}
+
+/*
+ * Front matter: "---" alone on the first line, a YAML mapping, and "---" or
+ * "..." alone on a line.  Its title becomes the lesson's; every other field
+ * is reported, since nothing else reads it.  A first block that is not a
+ * YAML mapping is left to the Markdown (a rule, then text), with a warning
+ * when it is broken YAML.
+ */
+static void front_matter(struct parse_ctx *pc)
+{
+	struct md_doc *d = pc->doc;
+	const char *s = d->text;
+	size_t n = d->len, i, next, len, from, to = 0;
+	unsigned lines = 1;
+	bool closed = false;
+	yaml_parser_t yp;
+	yaml_document_t yd;
+	yaml_node_t *root;
+	yaml_node_pair_t *pair;
+
+	if (!fence_line(s, line_at(s, n, 0, &next), "---"))
+		return;
+	from = i = next;
+	while (i < n) {
+		len = line_at(s, n, i, &next);
+		lines++;
+		if (fence_line(s + i, len, "---") || fence_line(s + i, len, "...")) {
+			to = i;
+			closed = true;
+			break;
+		}
+		i = next;
+	}
+	if (!closed)
+		return;
+	if (!yaml_parser_initialize(&yp)) {
+		pc->oom = true;
+		return;
+	}
+	yaml_parser_set_input_string(&yp, (const unsigned char *)s + from, to - from);
+	if (!yaml_parser_load(&yp, &yd)) {
+		pc_warn(pc, (unsigned)yp.problem_mark.line + 2,
+		        "lines 1-%u look like YAML front matter but are not valid YAML (%s): "
+		        "they are read as Markdown",
+		        lines, yp.problem ? yp.problem : "syntax error");
+		yaml_parser_delete(&yp);
+		return;
+	}
+	yaml_parser_delete(&yp);
+	root = yaml_document_get_root_node(&yd);
+	if (root && root->type != YAML_MAPPING_NODE) {
+		yaml_document_delete(&yd);
+		return;
+	}
+	d->body_at = next;
+	d->front_lines = next < n || (n > 0 && s[n - 1] == '\n') ? lines : lines - 1;
+	for (pair = root ? root->data.mapping.pairs.start : NULL;
+	     root && pair < root->data.mapping.pairs.top && !pc->oom; pair++) {
+		yaml_node_t *k = yaml_document_get_node(&yd, pair->key);
+		yaml_node_t *v = yaml_document_get_node(&yd, pair->value);
+		const char *key =
+		        k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+		unsigned line = k ? (unsigned)k->start_mark.line + 2 : 1;
+
+		if (strcmp(key, "title") == 0 && v && v->type == YAML_SCALAR_NODE &&
+		    v->data.scalar.length > 0) {
+			free(d->front_title);
+			d->front_title = strdup((const char *)v->data.scalar.value);
+			if (!d->front_title)
+				pc->oom = true;
+		} else if (strcmp(key, "title") == 0) {
+			pc_warn(pc, line,
+			        "front matter 'title' is %s, not text: the lesson's title "
+			        "comes from course.yml or its first heading",
+			        v && v->type == YAML_SCALAR_NODE ? "empty"
+			        : v                              ? yaml_kind(v)
+			                                         : "empty");
+		} else {
+			char q[PROBLEMS_QUOTE_SIZE];
+
+			pc_warn(pc, line,
+			        "front matter field '%s' is ignored (a lesson's front matter "
+			        "gives only its 'title'; the page does not show the rest)",
+			        problems_quote(key, q));
+		}
+	}
+	yaml_document_delete(&yd);
+}
+
 /* ---- headings and sections ---- */
 
 static void end_section(struct parse_ctx *pc)
@@ -546,7 +803,12 @@ static void end_heading(struct parse_ctx *pc)
 		pc->oom = true;
 		return;
 	}
-	slug = slug_unique(&pc->slugs, slug_make(t));
+	{
+		const struct mdext_attrs *a = mdext_attrs_of(pc->heading_node);
+
+		/* {#id}: the id as written, made unique like any other */
+		slug = slug_unique(&pc->slugs, a && a->id ? strdup(a->id) : slug_make(t));
+	}
 	if (!slug || !grow((void **)&d->headings, &d->headings_cap, d->headings_count,
 	                   sizeof *d->headings)) {
 		free(t);
@@ -564,6 +826,46 @@ static void end_heading(struct parse_ctx *pc)
 	end_section(pc);
 	pc->section_slug = slug;
 	pc->section_heading = t;
+}
+
+static void check_div(struct parse_ctx *pc, cmark_node *n)
+{
+	const struct mdext_attrs *a = mdext_attrs_of(n);
+	const struct div_kind *k = div_kind_of(a ? a->cls : NULL);
+	unsigned line = a && a->line ? a->line : pc->cur_line;
+	char q[PROBLEMS_QUOTE_SIZE];
+
+	if (k && k->how == DIV_TEACHER)
+		pc->teacher_depth++;
+	if (a && !a->closed)
+		pc_warn(pc, line, "fenced div '%s' is never closed (end it with a line ':::')",
+		        a->cls ? problems_quote(a->cls, q) : "");
+	if (!k && a && a->cls)
+		pc_warn(pc, line,
+		        "fenced div class '%s' is unknown: shown as a plain box (known: "
+		        "objectives, "
+		        "questions, keypoints, callout, challenge, exercise, hint, discussion, "
+		        "testimonial, solution, spoiler, instructor)",
+		        problems_quote(a->cls, q));
+	else if (!k)
+		pc_warn(pc, line, "fenced div without a class: shown as a plain box");
+}
+
+/* A paragraph that starts with ":::" is a fence that closes nothing. */
+static void check_stray_fence(struct parse_ctx *pc, cmark_node *para)
+{
+	int l = cmark_node_get_start_line(para);
+	const char *s = pc->doc->text;
+	size_t b, e;
+
+	if (l <= 0 || !line_bounds(pc, (unsigned)l, &b, &e))
+		return;
+	while (b < e && (s[b] == ' ' || s[b] == '\t'))
+		b++;
+	if (e - b >= 3 && memcmp(s + b, ":::", 3) == 0)
+		pc_warn(pc, (unsigned)l,
+		        "a line '%.*s' that opens or closes no fenced div: shown as text",
+		        (int)(e - b < 60 ? e - b : 60), s + b);
 }
 
 static void walk(struct parse_ctx *pc, cmark_node *root)
@@ -584,15 +886,27 @@ static void walk(struct parse_ctx *pc, cmark_node *root)
 		if ((type & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK)
 			text_space(
 			        &pc->section); /* paragraphs, items, cells: words never run together */
+		if (pc->teacher_depth > 0 && !pc->in_heading)
+			out = &pc->scratch; /* teachers' notes: not in the students' search */
 		if (ev == CMARK_EVENT_EXIT) {
 			if (type == CMARK_NODE_HEADING)
 				end_heading(pc);
+			if (is_teacher_div(n))
+				pc->teacher_depth--;
 			continue;
 		}
 		if (l > 0)
 			pc->cur_line = (unsigned)l;
+		if (type == mdext_div_type()) {
+			check_div(pc, n);
+			continue;
+		}
 		switch (type) {
+		case CMARK_NODE_PARAGRAPH:
+			check_stray_fence(pc, n);
+			break;
 		case CMARK_NODE_HEADING:
+			pc->heading_node = n;
 			pc->in_heading = true;
 			pc->heading_level = cmark_node_get_heading_level(n);
 			pc->heading_line = l > 0 ? (unsigned)l : pc->cur_line;
@@ -631,6 +945,7 @@ struct md_doc *md_parse(const char *text, size_t len, bool allow_html)
 {
 	struct md_doc *doc = calloc(1, sizeof *doc);
 	struct parse_ctx pc;
+	struct mdext *ext = NULL;
 	cmark_parser *parser = NULL;
 	cmark_node *root = NULL;
 	bool ok = false;
@@ -638,6 +953,7 @@ struct md_doc *md_parse(const char *text, size_t len, bool allow_html)
 	memset(&pc, 0, sizeof pc);
 	text_init(&pc.heading);
 	text_init(&pc.section);
+	text_init(&pc.scratch);
 	if (!doc)
 		goto done;
 	doc->allow_html = allow_html;
@@ -654,10 +970,13 @@ struct md_doc *md_parse(const char *text, size_t len, bool allow_html)
 	pc.cur_line = 1;
 	if (!index_lines(&pc))
 		goto done;
-	parser = new_parser();
+	front_matter(&pc);
+	if (pc.oom)
+		goto done;
+	parser = new_parser(&ext);
 	if (!parser)
 		goto done;
-	cmark_parser_feed(parser, doc->text, len);
+	feed(parser, doc);
 	root = cmark_parser_finish(parser);
 	if (!root)
 		goto done;
@@ -668,6 +987,8 @@ done:
 		cmark_node_free(root);
 	if (parser)
 		cmark_parser_free(parser);
+	mdext_free(ext);
+	sbuf_release(&pc.scratch.b);
 	slug_set_release(&pc.slugs); /* the ids themselves belong to the headings */
 	free(pc.line_start);
 	sbuf_release(&pc.heading.b);
@@ -696,6 +1017,8 @@ void md_free(struct md_doc *doc)
 	for (i = 0; i < doc->dropped_count; i++)
 		free(doc->dropped[i].message);
 	free(doc->dropped);
+	free(doc->front_title);
+	free(doc->teacher);
 	free(doc->headings);
 	free(doc->refs);
 	free(doc->sections);
@@ -731,6 +1054,8 @@ const char *md_title(const struct md_doc *doc)
 {
 	size_t i;
 
+	if (doc && doc->front_title)
+		return doc->front_title;
 	for (i = 0; doc && i < doc->headings_count; i++)
 		if (doc->headings[i].text[0])
 			return doc->headings[i].text;
@@ -769,6 +1094,11 @@ struct render_item {
 
 struct render_ctx {
 	struct md_doc *doc;
+	const char *lang; /* of the labels */
+	cmark_node **divs;
+	size_t divs_count, divs_cap;
+	cmark_node **codes; /* fenced code blocks of output, errors and warnings */
+	size_t codes_count, codes_cap;
 	cmark_node **headings;
 	size_t headings_count, headings_cap;
 	cmark_node **tables;
@@ -792,6 +1122,26 @@ static void push_node(struct render_ctx *rc, cmark_node ***arr, size_t *count, s
 	(*arr)[(*count)++] = n;
 }
 
+/*
+ * What a fenced code block shows, by its info word, as the Carpentries
+ * write them: "output", "error" and "warning" get their own look and a
+ * label (md_render); NULL for code.
+ */
+static const char *code_kind(cmark_node *n)
+{
+	static const char *const kinds[] = { "output", "error", "warning" };
+	const char *info = cmark_node_get_fence_info(n);
+	size_t i, len;
+
+	if (!info)
+		return NULL;
+	len = strcspn(info, " \t{");
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strlen(kinds[i]) == len && strncmp(info, kinds[i], len) == 0)
+			return kinds[i];
+	return NULL;
+}
+
 static void collect_nodes(struct render_ctx *rc, cmark_node *root)
 {
 	cmark_iter *it = cmark_iter_new(root);
@@ -809,6 +1159,10 @@ static void collect_nodes(struct render_ctx *rc, cmark_node *root)
 			continue;
 		if (type == CMARK_NODE_HEADING) {
 			push_node(rc, &rc->headings, &rc->headings_count, &rc->headings_cap, n);
+		} else if (type == mdext_div_type()) {
+			push_node(rc, &rc->divs, &rc->divs_count, &rc->divs_cap, n);
+		} else if (type == CMARK_NODE_CODE_BLOCK && code_kind(n)) {
+			push_node(rc, &rc->codes, &rc->codes_count, &rc->codes_cap, n);
 		} else if (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE) {
 			push_node(rc, &rc->html, &rc->html_count, &rc->html_cap, n);
 		} else if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
@@ -898,6 +1252,11 @@ static void resolve_item(struct render_ctx *rc, struct render_item *item, md_res
 	if (resolve)
 		resolve(ctx, item->image ? MD_REF_IMAGE : MD_REF_LINK, written, &t);
 	item->kind = t.kind;
+	if (t.kind == MD_EMBED_TEXT) {
+		free(t.href);
+		free(t.note);
+		return;
+	}
 	if (t.kind == MD_EMBED_KEEP || t.kind > MD_EMBED_FILE) {
 		item->kind = MD_EMBED_KEEP;
 		item->href = t.href;
@@ -912,7 +1271,10 @@ static void resolve_item(struct render_ctx *rc, struct render_item *item, md_res
 	               cmark_node_first_child(parent) == node &&
 	               cmark_node_last_child(parent) == node;
 	text_init(&label);
-	plain_text(node, &label);
+	if (mdext_attrs_of(node) && mdext_attrs_of(node)->alt)
+		text_add(&label, mdext_attrs_of(node)->alt); /* {alt="..."} */
+	else
+		plain_text(node, &label);
 	alt = text_take(&label);
 	sbuf_init(&o.b, MD_TEXT_MAX);
 	sbuf_init(&end.b, MD_TEXT_MAX);
@@ -932,6 +1294,49 @@ static void resolve_item(struct render_ctx *rc, struct render_item *item, md_res
 	free(t.note);
 }
 
+/*
+ * A link that cannot be followed (to the web): its text, then its address
+ * as plain text that a learner can copy, "text (https://...)".  A bare
+ * address (an autolink) is only its text.
+ */
+static bool link_as_text(cmark_node *link)
+{
+	const char *url = cmark_node_get_url(link);
+	cmark_node *child, *addr;
+	struct text t;
+	char *label, *note;
+	bool bare, ok = true;
+
+	text_init(&t);
+	plain_text(link, &t);
+	label = text_take(&t);
+	if (!label || !url)
+		return false;
+	bare = strcmp(label, url) == 0 ||
+	       (strncmp(url, "http://", 7) == 0 && strcmp(label, url + 7) == 0) ||
+	       (strncmp(url, "https://", 8) == 0 && strcmp(label, url + 8) == 0) ||
+	       (strncmp(url, "mailto:", 7) == 0 && strcmp(label, url + 7) == 0);
+	note = bare ? NULL : malloc(strlen(url) + 4);
+	if (note)
+		sprintf(note, " (%s)", url);
+	while (ok && (child = cmark_node_first_child(link)) != NULL)
+		ok = cmark_node_insert_before(link, child) != 0;
+	if (ok && note) {
+		addr = cmark_node_new(CMARK_NODE_TEXT);
+		ok = addr && cmark_node_set_literal(addr, note) &&
+		     cmark_node_insert_before(link, addr);
+		if (!ok && addr)
+			cmark_node_free(addr);
+	}
+	free(label);
+	free(note);
+	if (!bare && !note)
+		return false;
+	if (ok)
+		cmark_node_free(link);
+	return ok;
+}
+
 static bool transform_item(struct render_item *item)
 {
 	cmark_node *node = item->node, *child;
@@ -939,6 +1344,8 @@ static bool transform_item(struct render_item *item)
 	bool ok = true;
 
 	switch (item->kind) {
+	case MD_EMBED_TEXT:
+		return link_as_text(node);
 	case MD_EMBED_KEEP:
 		if (item->href && !cmark_node_set_url(node, item->href))
 			return false;
@@ -1065,6 +1472,135 @@ static bool label_task(cmark_node *item)
 	return cmark_node_set_syntax_extension(item, NULL) != 0;
 }
 
+/* A custom block that writes open and close around what it will hold, before node. */
+static cmark_node *wrapper_before(cmark_node *node, const char *open, const char *close)
+{
+	cmark_node *box = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+
+	if (!box)
+		return NULL;
+	if (!cmark_node_set_on_enter(box, open) || !cmark_node_set_on_exit(box, close) ||
+	    !cmark_node_insert_before(node, box)) {
+		cmark_node_free(box);
+		return NULL;
+	}
+	return box;
+}
+
+/* Was this block a heading (heading_with_id's block around its <hN>)? */
+static bool is_heading_block(cmark_node *n)
+{
+	cmark_node *span = n ? cmark_node_first_child(n) : NULL;
+	const char *open = span ? cmark_node_get_on_enter(span) : NULL;
+
+	return n && cmark_node_get_type(n) == CMARK_NODE_CUSTOM_BLOCK && span &&
+	       cmark_node_get_type(span) == CMARK_NODE_CUSTOM_INLINE && open &&
+	       strncmp(open, "<h", 2) == 0;
+}
+
+/*
+ * A fenced div becomes what its class says (div_kinds): a box with its
+ * label in the page's language, or <details> whose <summary> is the div's
+ * first heading when it starts with one ("## Solution"), else the label.
+ * Returns the block that took the div's place, or NULL when out of memory.
+ */
+static cmark_node *transform_div(struct render_ctx *rc, cmark_node *div)
+{
+	const struct mdext_attrs *a = mdext_attrs_of(div);
+	const struct div_kind *k = div_kind_of(a ? a->cls : NULL);
+	const char *label = k ? page_label(rc->lang, k->label) : NULL;
+	cmark_node *box, *child, *first;
+	struct out o;
+	char *open = NULL;
+	bool ok;
+
+	sbuf_init(&o.b, MD_TEXT_MAX);
+	o.oom = false;
+	out_add(&o, k && k->how == DIV_FOLD ? "<details class=\"box " : "<div class=\"box");
+	if (k) {
+		out_add(&o, k->how == DIV_FOLD ? "" : " ");
+		out_esc(&o, k->cls);
+	} else if (a && a->classes) {
+		out_add(&o, " ");
+		out_esc(&o, a->classes);
+	}
+	out_add(&o, "\"");
+	if (a && a->id) {
+		out_add(&o, " id=\"");
+		out_esc(&o, a->id);
+		out_add(&o, "\"");
+	}
+	out_add(&o, ">");
+	if (k && k->how != DIV_FOLD) {
+		out_add(&o, "\n<p class=\"box-label\">");
+		out_esc(&o, label);
+		out_add(&o, "</p>");
+	}
+	open = out_take(&o, &rc->oom);
+	if (!open)
+		return NULL;
+	box = wrapper_before(div, open, k && k->how == DIV_FOLD ? "</details>" : "</div>");
+	free(open);
+	if (!box)
+		return NULL;
+	ok = true;
+	while (ok && (child = cmark_node_first_child(div)) != NULL)
+		ok = cmark_node_append_child(box, child) != 0;
+	if (!ok)
+		return NULL;
+	cmark_node_free(div);
+	if (!k || k->how != DIV_FOLD)
+		return box;
+	first = cmark_node_first_child(box);
+	if (is_heading_block(first)) {
+		cmark_node *summary = wrapper_before(first, "<summary>", "</summary>");
+
+		if (!summary || !cmark_node_append_child(summary, first))
+			return NULL;
+		return box;
+	}
+	sbuf_init(&o.b, MD_TEXT_MAX);
+	out_add(&o, "<summary>");
+	out_esc(&o, label);
+	out_add(&o, "</summary>");
+	open = out_take(&o, &rc->oom);
+	if (!open)
+		return NULL;
+	child = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	ok = child && cmark_node_set_on_enter(child, open) && cmark_node_set_on_exit(child, "") &&
+	     (first ? cmark_node_insert_before(first, child) : cmark_node_append_child(box, child));
+	free(open);
+	if (!ok) {
+		if (child)
+			cmark_node_free(child);
+		return NULL;
+	}
+	return box;
+}
+
+/* Output, errors and warnings: their own look, and a label read aloud as the figure's name. */
+static bool label_code(struct render_ctx *rc, cmark_node *code)
+{
+	const char *kind = code_kind(code);
+	cmark_node *box;
+	struct out o;
+	char *open;
+
+	sbuf_init(&o.b, MD_TEXT_MAX);
+	o.oom = false;
+	out_add(&o, "<figure class=\"code ");
+	out_add(&o, kind);
+	out_add(&o, "\"><figcaption>");
+	out_esc(&o, page_label(rc->lang, kind));
+	out_add(&o, "</figcaption>");
+	open = out_take(&o, &rc->oom);
+	if (!open)
+		return false;
+	box = wrapper_before(code, open, "</figure>");
+	free(open);
+	return box && cmark_node_append_child(box, code);
+}
+
 static void render_release(struct render_ctx *rc)
 {
 	size_t i;
@@ -1075,28 +1611,52 @@ static void render_release(struct render_ctx *rc)
 		free(rc->items[i].html_end);
 	}
 	free(rc->items);
+	free(rc->divs);
+	free(rc->codes);
 	free(rc->headings);
 	free(rc->tables);
 	free(rc->tasks);
 	free(rc->html);
 }
 
-char *md_render(struct md_doc *doc, md_resolve_fn resolve, void *ctx)
+/* An instructor div inside another is its notes already. */
+static bool teacher_outermost(cmark_node *div)
+{
+	cmark_node *p;
+
+	if (!is_teacher_div(div))
+		return false;
+	for (p = cmark_node_parent(div); p; p = cmark_node_parent(p))
+		if (is_teacher_div(p))
+			return false;
+	return true;
+}
+
+char *md_render(struct md_doc *doc, const char *lang, md_resolve_fn resolve, void *ctx)
 {
 	struct render_ctx rc;
+	struct mdext *ext = NULL;
 	cmark_parser *parser = NULL;
 	cmark_node *root = NULL;
+	cmark_node **teacher = NULL;
+	size_t teacher_count = 0;
+	bool *outermost = NULL;
+	struct sbuf notes;
 	char *html = NULL;
 	size_t i, detached = 0;
 
 	memset(&rc, 0, sizeof rc);
 	rc.doc = doc;
+	rc.lang = lang;
+	sbuf_init(&notes, MD_TEXT_MAX);
 	if (!doc)
 		return NULL;
-	parser = new_parser();
+	free(doc->teacher);
+	doc->teacher = NULL;
+	parser = new_parser(&ext);
 	if (!parser)
 		goto done;
-	cmark_parser_feed(parser, doc->text, doc->len);
+	feed(parser, doc);
 	root = cmark_parser_finish(parser);
 	if (!root)
 		goto done;
@@ -1127,6 +1687,39 @@ char *md_render(struct md_doc *doc, md_resolve_fn resolve, void *ctx)
 	for (i = 0; i < rc.tasks_count; i++)
 		if (!label_task(rc.tasks[i]))
 			goto done;
+	for (i = 0; i < rc.codes_count; i++)
+		if (!label_code(&rc, rc.codes[i]))
+			goto done;
+	teacher = calloc(rc.divs_count + 1, sizeof *teacher);
+	outermost = calloc(rc.divs_count + 1, sizeof *outermost);
+	if (!teacher || !outermost)
+		goto done;
+	for (i = 0; i < rc.divs_count; i++)
+		outermost[i] = teacher_outermost(rc.divs[i]);
+	for (i = 0; i < rc.divs_count; i++) {
+		cmark_node *box = transform_div(&rc, rc.divs[i]);
+
+		if (!box)
+			goto done;
+		if (outermost[i])
+			teacher[teacher_count++] = box;
+	}
+	/*
+	 * Instructor divs leave the students' page here.  Their HTML, in the
+	 * order of the lesson, is kept for md_teacher_html: the seam where the
+	 * teachers' pages take them.
+	 */
+	for (i = 0; i < teacher_count; i++) {
+		char *part = cmark_render_html(teacher[i], CMARK_OPT_UNSAFE,
+		                               cmark_parser_get_syntax_extensions(parser));
+
+		if (!part || !sbuf_adds(&notes, part)) {
+			free(part);
+			goto done;
+		}
+		free(part);
+		cmark_node_free(teacher[i]);
+	}
 	/*
 	 * Unsafe only in cmark's sense: the author's raw HTML is gone unless
 	 * allowed.  When some is kept, the whole body goes through the
@@ -1141,13 +1734,35 @@ char *md_render(struct md_doc *doc, md_resolve_fn resolve, void *ctx)
 		free(html);
 		html = clean;
 	}
+	if (html && notes.len > 0) {
+		doc->teacher = sbuf_take(&notes, NULL);
+		if (doc->teacher && doc->allow_html && rc.html_count > 0) {
+			char *clean = sanitize_html(doc->teacher, strlen(doc->teacher), NULL, NULL);
+
+			free(doc->teacher);
+			doc->teacher = clean;
+		}
+		if (!doc->teacher) {
+			free(html);
+			html = NULL;
+		}
+	}
 done:
+	sbuf_release(&notes);
+	free(teacher);
+	free(outermost);
 	if (root)
 		cmark_node_free(root);
 	for (i = 0; i < detached; i++)
 		cmark_node_free(rc.headings[i]);
 	if (parser)
 		cmark_parser_free(parser);
+	mdext_free(ext);
 	render_release(&rc);
 	return html;
+}
+
+const char *md_teacher_html(const struct md_doc *doc)
+{
+	return doc ? doc->teacher : NULL;
 }

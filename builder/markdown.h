@@ -5,7 +5,8 @@
  * search, and render the HTML body of the lesson's page.
  *
  * GitHub-flavoured extensions are on: tables, strikethrough, autolinks,
- * task lists.  Raw HTML is dropped from the rendering unless allow_html;
+ * task lists, footnotes; and the Pandoc Markdown that course producers
+ * write (mdext.h): fenced divs, attribute blocks, YAML front matter.  Raw HTML is dropped from the rendering unless allow_html;
  * with it, the page body holding it goes through sanitize.h's allowlist.
  * md_dropped tells what of the raw HTML a page loses.
  */
@@ -33,7 +34,8 @@ enum md_ref_kind {
 struct md_ref {
 	enum md_ref_kind kind;
 	char *url; /* as written */
-	bool has_alt; /* images: non-empty alt text */
+	bool has_alt; /* images: non-empty alt text, or {alt="..."} */
+	bool bare; /* links: an address written as it is (autolink), text and URL alike */
 	unsigned line; /* 1-based */
 	unsigned col; /* 1-based, 0 when unknown */
 };
@@ -69,7 +71,10 @@ struct md_dropped {
 
 const struct md_dropped *md_dropped(const struct md_doc *doc, size_t *count);
 
-/* The first heading's text, or NULL: the lesson's title when course.yml gives none. */
+/*
+ * The title of the front matter, else the first heading's text, or NULL:
+ * the lesson's title when course.yml gives none.
+ */
 const char *md_title(const struct md_doc *doc);
 
 /*
@@ -81,7 +86,8 @@ enum md_embed {
 	MD_EMBED_IMAGE, /* <img> with width and height when known */
 	MD_EMBED_VIDEO, /* <video controls> with <track>s, in a <figure> with the alt text */
 	MD_EMBED_AUDIO, /* <audio controls> in a <figure> */
-	MD_EMBED_FILE /* a download link followed by note, e.g. "(PDF, 120 KB)" */
+	MD_EMBED_FILE, /* a download link followed by note, e.g. "(PDF, 120 KB)" */
+	MD_EMBED_TEXT /* no link: its text, then its address as text, "text (https://...)" */
 };
 
 struct md_track {
@@ -105,9 +111,20 @@ typedef void (*md_resolve_fn)(void *ctx, enum md_ref_kind kind, const char *url,
 
 /*
  * The HTML of the lesson body (no <html>, <head> or <body>): headings carry
- * their slugs as ids; every link and image goes through resolve.
- * malloc'd; NULL only when out of memory.
+ * their slugs as ids; every link and image goes through resolve; fenced
+ * divs are boxes labelled in lang (page_label), solutions and spoilers
+ * folded; output, errors and warnings labelled.  Instructor divs are not
+ * in it: see md_teacher_html.  malloc'd; NULL only when out of memory.
  */
-char *md_render(struct md_doc *doc, md_resolve_fn resolve, void *ctx);
+char *md_render(struct md_doc *doc, const char *lang, md_resolve_fn resolve, void *ctx);
+
+/*
+ * The teachers' notes of the last md_render: the HTML of the lesson's
+ * instructor divs, one box each, in their order, rendered like the page
+ * (links resolved, labels in its language), or NULL when it has none.
+ * Owned by doc.  The students' page never holds them: whatever shows them
+ * (the bundle's teacher pages) takes them from here.
+ */
+const char *md_teacher_html(const struct md_doc *doc);
 
 #endif

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)md_refs(doc, &count);
 	(void)md_sections(doc, &count);
 	(void)md_title(doc);
-	html = md_render(doc, NULL, NULL);
+	html = md_render(doc, "en", NULL, NULL);
 	if (html && !allow_html &&
 	    (has_raw_tag(html, "script") || has_raw_tag(html, "iframe") ||
 	     has_raw_tag(html, "object") || has_raw_tag(html, "style")))

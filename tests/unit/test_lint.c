@@ -132,15 +132,20 @@ static void dump(const struct problems *p)
 		              p->v[i].message);
 }
 
-static void run_lint(struct problems *p)
+static void run_lint_as(struct problems *p, bool strict)
 {
 	struct course_src c;
 
 	problems_init(p);
 	assert_true(course_src_load(tu_dir, &c, p));
-	lint_course(&c, p);
+	lint_course(&c, strict, p);
 	course_src_release(&c);
 	problems_sort(p);
+}
+
+static void run_lint(struct problems *p)
+{
+	run_lint_as(p, false);
 }
 
 /* The problem at file:line whose message contains text, or a failure; it is marked found. */
@@ -224,8 +229,9 @@ static void test_links_and_media(void **state)
 	       "the index (moov) comes after the media data: the video cannot start or seek "
 	       "until it has fully downloaded; fix with: ffmpeg -i 'media/slow.mp4' -c copy "
 	       "-movflags +faststart");
-	expect(&p, PROBLEM_ERROR, "lessons/01-safety.md", 8,
-	       "link to another host: 'https://example.org/pump' (classrooms have no internet)");
+	expect(&p, PROBLEM_WARNING, "lessons/01-safety.md", 8,
+	       "link to the web: 'https://example.org/pump' (classrooms have no internet: the "
+	       "page shows its text and the address as text)");
 	expect(&p, PROBLEM_ERROR, "lessons/01-safety.md", 9,
 	       "link to another host: '//cdn.example.org/x.png'");
 	expect(&p, PROBLEM_WARNING, "lessons/01-safety.md", 9,
@@ -426,6 +432,53 @@ static void test_raw_html_removed_parts_are_reported(void **state)
 	problems_release(&p);
 }
 
+/*
+ * Links to the web are warnings (the page shows them as text), errors with
+ * --strict; an address written in the text is neither.  What the Markdown
+ * holds that the page does not show is told at its line.
+ */
+static void test_web_links_and_pandoc_markdown(void **state)
+{
+	struct problems p;
+
+	(void)state;
+	make_clean();
+	put("lessons/02-tools.md",
+	    "---\n" /* 1 */
+	    "title: Tools\n" /* 2 */
+	    "teaching: 25\n" /* 3 */
+	    "---\n" /* 4 */
+	    "\n" /* 5 */
+	    "See [the manual](https://www.gnu.org/manual/) or https://example.org.\n" /* 6 */
+	    "\n" /* 7 */
+	    "::: sidebar\n" /* 8 */
+	    "Aside.\n" /* 9 */
+	    ":::\n" /* 10 */
+	    "\n" /* 11 */
+	    "![](../media/tester.png){alt='A tester'}\n" /* 12 */
+	    "\n" /* 13 */
+	    "::::: challenge\n" /* 14 */
+	    "Never closed.\n"); /* 15 */
+	run_lint(&p);
+	expect(&p, PROBLEM_WARNING, "lessons/02-tools.md", 3,
+	       "front matter field 'teaching' is ignored");
+	expect(&p, PROBLEM_WARNING, "lessons/02-tools.md", 6,
+	       "link to the web: 'https://www.gnu.org/manual/' (classrooms have no internet: the "
+	       "page shows its text and the address as text)");
+	expect(&p, PROBLEM_WARNING, "lessons/02-tools.md", 8,
+	       "fenced div class 'sidebar' is unknown: shown as a plain box");
+	expect(&p, PROBLEM_WARNING, "lessons/02-tools.md", 14,
+	       "fenced div 'challenge' is never closed");
+	expect(&p, PROBLEM_ERROR, "lessons/01-safety.md", 3, "no heading 'fuses'");
+	expect_no_more(&p); /* no "no alt text", nothing for the bare address */
+	problems_release(&p);
+
+	run_lint_as(&p, true);
+	expect(&p, PROBLEM_ERROR, "lessons/02-tools.md", 6,
+	       "link to the web: 'https://www.gnu.org/manual/'");
+	problems_release(&p);
+}
+
 /* ---- the command ---- */
 
 /* Run `check ARGS...` with stderr and stdout caught; returns the exit code. */
@@ -494,10 +547,10 @@ static void test_check_command(void **state)
 	free(err);
 
 	/* An error: every problem, sorted, then a no. */
-	put("lessons/02-tools.md", "# Tools\n\n## Fuses\n\n[x](http://example.org)\n");
+	put("lessons/02-tools.md", "# Tools\n\n## Fuses\n\n[x](ftp://example.org)\n");
 	assert_int_equal(run_check(&out, &err, 1, args), EXIT_NO);
 	assert_string_equal(err, "sampan-build: lessons/02-tools.md:5:1: error: link to another "
-	                         "host: 'http://example.org' (classrooms have no internet)\n"
+	                         "host: 'ftp://example.org' (classrooms have no internet)\n"
 	                         "sampan-build: media/unused.png: warning: not used by any lesson\n"
 	                         "1 error, 1 warning\n");
 	free(out);
@@ -508,7 +561,7 @@ static void test_check_command(void **state)
 	args[1] = tu_dir;
 	assert_int_equal(run_check(&out, &err, 2, args), EXIT_NO);
 	assert_string_equal(err, "sampan-build: lessons/02-tools.md:5:1: error: link to another "
-	                         "host: 'http://example.org' (classrooms have no internet)\n");
+	                         "host: 'ftp://example.org' (classrooms have no internet)\n");
 	free(out);
 	free(err);
 
@@ -587,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_mp4_layouts),
 		cmocka_unit_test(test_raw_html_checked_even_when_dropped),
 		cmocka_unit_test(test_raw_html_removed_parts_are_reported),
+		cmocka_unit_test(test_web_links_and_pandoc_markdown),
 		cmocka_unit_test(test_check_command),
 		cmocka_unit_test(test_check_usage),
 	};

@@ -29,7 +29,7 @@ static char *dup_text(const char *s)
 static char *render_plain(const char *text, bool allow_html)
 {
 	struct md_doc *doc = parse(text, allow_html);
-	char *html = md_render(doc, NULL, NULL);
+	char *html = md_render(doc, "en", NULL, NULL);
 
 	assert_non_null(html);
 	md_free(doc);
@@ -484,7 +484,7 @@ static char *render_with(const char *text, struct fake_builder *fb)
 	char *html;
 
 	memset(fb, 0, sizeof *fb);
-	html = md_render(doc, fake_resolve, fb);
+	html = md_render(doc, "en", fake_resolve, fb);
 	fake_release(fb);
 	assert_non_null(html);
 	md_free(doc);
@@ -642,7 +642,7 @@ static void hostile_resolve(void *ctx, enum md_ref_kind kind, const char *url,
 static void attacker_urls_from_the_resolver_are_escaped(void **state)
 {
 	struct md_doc *doc = parse("![v](v.mp4)\n\n![i](i.png)\n\n[f](f.pdf)\n", false);
-	char *html = md_render(doc, hostile_resolve, NULL);
+	char *html = md_render(doc, "en", hostile_resolve, NULL);
 
 	(void)state;
 	assert_non_null(html);
@@ -667,8 +667,8 @@ static void rendering_twice_gives_the_same_page(void **state)
 
 	(void)state;
 	memset(&fb, 0, sizeof fb);
-	one = md_render(doc, fake_resolve, &fb);
-	two = md_render(doc, fake_resolve, &fb);
+	one = md_render(doc, "en", fake_resolve, &fb);
+	two = md_render(doc, "en", fake_resolve, &fb);
 	fake_release(&fb);
 	assert_non_null(one);
 	assert_non_null(two);
@@ -712,7 +712,7 @@ static void a_large_document_parses(void **state)
 	assert_int_equal(n, 3 * reps);
 	assert_int_equal(r[3 * reps - 1].kind, MD_REF_HTML);
 	assert_int_equal(r[3 * reps - 1].line, 4 + 9 * (reps - 1));
-	html = md_render(doc, NULL, NULL);
+	html = md_render(doc, "en", NULL, NULL);
 	assert_non_null(html);
 	assert_true(strlen(html) > len / 2);
 	free(html);
