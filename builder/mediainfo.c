@@ -124,7 +124,38 @@ static bool jpeg_size(struct reader *r, unsigned *width, unsigned *height)
 	return false;
 }
 
-/* A number with an optional fraction, then optional "px"; false for other units or junk. */
+/*
+ * CSS pixels in one unit of an SVG length, as a browser sizes the picture:
+ * 96 px to the inch; em and ex at the default font size (16 px, medium).
+ * 0 for a unit the picture's own size cannot come from (%, vw...).
+ */
+static double svg_unit(const char *u, size_t n)
+{
+	static const struct {
+		const char *name;
+		double px;
+	} units[] = {
+		{ "", 1 },           { "px", 1 },         { "in", 96 },        { "cm", 96 / 2.54 },
+		{ "mm", 96 / 25.4 }, { "q", 96 / 101.6 }, { "pt", 96.0 / 72 }, { "pc", 16 },
+		{ "em", 16 },        { "ex", 8 },
+	};
+	size_t i, k;
+
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strlen(units[i].name) != n)
+			continue;
+		for (k = 0; k < n && (u[k] | 0x20) == units[i].name[k]; k++)
+			;
+		if (k == n)
+			return units[i].px;
+	}
+	return 0;
+}
+
+/*
+ * A number with an optional fraction, then (with units) an optional CSS
+ * unit, in CSS pixels; false for a percentage or junk.
+ */
 static bool svg_length(const char *s, size_t n, bool units, double *out)
 {
 	size_t i = 0;
@@ -149,8 +180,17 @@ static bool svg_length(const char *s, size_t n, bool units, double *out)
 	}
 	if (!digits)
 		return false;
-	if (units && i + 1 < n && s[i] == 'p' && s[i + 1] == 'x')
-		i += 2;
+	if (units) {
+		size_t u = i;
+		double px;
+
+		while (i < n && ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z'))
+			i++;
+		px = svg_unit(s + u, i - u);
+		if (px == 0)
+			return false;
+		v *= px;
+	}
 	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
 	*out = v;
@@ -199,7 +239,7 @@ static bool is_space(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
 }
 
-/* SVG: the root <svg> element's width and height in px or without unit, else its viewBox. */
+/* SVG: the root <svg> element's width and height in any absolute CSS unit or em/ex, else its viewBox. */
 static bool svg_size(const char *s, size_t n, unsigned *width, unsigned *height)
 {
 	const char *end = s + n, *wv = NULL, *hv = NULL, *vb = NULL;

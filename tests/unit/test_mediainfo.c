@@ -252,8 +252,21 @@ static void test_svg(void **state)
 	assert_svg("<svg viewBox=\"-10,-10,200,100\" width=\"100%\" height=\"50%\">", 200, 100);
 	assert_svg("<svg viewBox=\"0 0 300 150\" width=\"600\">", 600, 300);
 	assert_svg("<svg viewBox=\"0 0 300 150\" height=\"75\">", 150, 75);
-	assert_svg("<svg width=\"10mm\" height=\"5mm\" viewBox=\"0 0 100 50\">", 100, 50);
-	assert_no_image("mm.svg", "<svg width=\"10mm\" height=\"5mm\">", 31);
+	/* every CSS unit, at 96 px to the inch and 16 px to the em, as a browser draws it */
+	assert_svg("<svg width=\"10mm\" height=\"5mm\" viewBox=\"0 0 100 50\">", 38, 19);
+	assert_svg("<svg width=\"10mm\" height=\"5mm\">", 38, 19);
+	assert_svg("<svg width=\"54.999542mm\" height=\"29.271mm\" viewBox=\"0 0 54.99902 "
+	           "29.270101\">",
+	           208, 111);
+	assert_svg("<svg width=\"10.639929in\" height=\"5.1478114in\" viewBox=\"0 0 766 370\">",
+	           1021, 494);
+	assert_svg("<svg width=\"2.54cm\" height=\"72pt\">", 96, 96);
+	assert_svg("<svg width=\"6pc\" height=\"101.6Q\">", 96, 96);
+	assert_svg("<svg width=\"2em\" height=\"4ex\">", 32, 32);
+	assert_svg("<svg width=\"1IN\" height=\"48PX\">", 96, 48);
+	/* a unit that says nothing of the picture's own size: its viewBox decides */
+	assert_svg("<svg width=\"50vw\" height=\"20mm\" viewBox=\"0 0 300 150\">", 151, 76);
+	assert_no_image("furlong.svg", "<svg width=\"10fur\" height=\"5fur\">", 34);
 	assert_no_image("html.svg", "<html><svg width=\"1\" height=\"1\"/>", 34);
 	assert_no_image("text.svg", "hello", 5);
 	assert_no_image("unterminated.svg", "<svg width=\"1", 13);
