@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "course.h"
 #include "links.h"
 #include "markdown.h"
 #include "mediainfo.h"
@@ -365,6 +366,70 @@ static void check_vtt(struct lint *L, const char *path)
 	free(text);
 }
 
+/* The tag of a language named in English ("english" -> "en"), or NULL. */
+static const char *tag_of_name(const char *name, size_t n)
+{
+	static const char *const names[][2] = {
+		{ "english", "en" },    { "chinese", "zh" },    { "mandarin", "zh" },
+		{ "thai", "th" },       { "vietnamese", "vi" }, { "khmer", "km" },
+		{ "cambodian", "km" },  { "lao", "lo" },        { "laotian", "lo" },
+		{ "burmese", "my" },    { "myanmar", "my" },    { "malay", "ms" },
+		{ "indonesian", "id" }, { "filipino", "fil" },  { "tagalog", "fil" },
+		{ "french", "fr" },     { "spanish", "es" },    { "portuguese", "pt" },
+		{ "german", "de" },     { "japanese", "ja" },   { "korean", "ko" },
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i][0]) == n && strncasecmp(name, names[i][0], n) == 0)
+			return names[i][1];
+	return NULL;
+}
+
+/*
+ * A subtitle file that no video takes: say why.  Beside a video named like
+ * it, the part before ".vtt" is not a language tag ("pump.english.vtt");
+ * else no video has its name.
+ */
+static void report_unused_vtt(struct lint *L, const char *path)
+{
+	const struct course_src *c = L->c;
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash ? (size_t)(slash - path) + 1 : 0, stem = strlen(path) - 4;
+
+	for (size_t i = 0; i < c->files_count; i++) {
+		const char *v = c->files[i].path, *dot = strrchr(v, '.');
+		size_t vs = dot ? (size_t)(dot - v) : strlen(v);
+		char *tag;
+		const char *hint;
+
+		if (!media_is_video(v) || strncmp(v, path, dir) != 0 || strchr(v + dir, '/') ||
+		    vs >= stem || memcmp(v, path, vs) != 0 || path[vs] != '.')
+			continue;
+		tag = xstrndup(path + vs + 1, stem - vs - 1);
+		if (course_lang_valid(tag)) {
+			problems_add(L->p, PROBLEM_WARNING, path, 0, 0,
+			             "subtitles of '%s', which no lesson shows", v);
+		} else if ((hint = tag_of_name(tag, strlen(tag))) != NULL) {
+			problems_add(L->p, PROBLEM_WARNING, path, 0, 0,
+			             "'%s' in the name is not a language tag, so these are not "
+			             "subtitles of '%s': rename it '%.*s.%s.vtt'",
+			             tag, v, (int)vs, v, hint);
+		} else {
+			problems_add(L->p, PROBLEM_WARNING, path, 0, 0,
+			             "'%s' in the name is not a language tag, so these are not "
+			             "subtitles of '%s': put a language tag before '.vtt' "
+			             "('%.*s.%s.vtt')",
+			             tag, v, (int)vs, v, c->language ? c->language : "en");
+		}
+		free(tag);
+		return;
+	}
+	problems_add(L->p, PROBLEM_WARNING, path, 0, 0,
+	             "subtitles of no video: name them like their video with a language tag "
+	             "before '.vtt' (pump.mp4: pump.%s.vtt)",
+	             c->language ? c->language : "en");
+}
+
 /* Is path a Markdown file in a folder that holds a listed lesson? */
 static bool beside_a_lesson(const struct course_src *c, const char *path)
 {
@@ -409,7 +474,9 @@ void lint_course(const struct course_src *c, bool strict, struct problems *p)
 		const char *path = c->files[i].path;
 		if (L.used[i])
 			continue;
-		if (strncmp(path, MEDIA_DIR, strlen(MEDIA_DIR)) == 0)
+		if (ends_with_ci(path, ".vtt"))
+			report_unused_vtt(&L, path);
+		else if (strncmp(path, MEDIA_DIR, strlen(MEDIA_DIR)) == 0)
 			problems_add(p, PROBLEM_WARNING, path, 0, 0, "not used by any lesson");
 		else if (beside_a_lesson(c, path))
 			problems_add(

@@ -59,6 +59,24 @@ static bool contains_arrow(const struct line *l)
 	return false;
 }
 
+/*
+ * A timing line written with a short arrow ("00:01.000 -> 00:02.000", or a
+ * typographic one): starts with a digit and has "->" but no "-->".
+ */
+static bool short_arrow(const struct line *l)
+{
+	if (l->n == 0 || l->s[0] < '0' || l->s[0] > '9' || contains_arrow(l))
+		return false;
+	for (size_t i = 0; i + 2 <= l->n; i++)
+		if (memcmp(l->s + i, "->", 2) == 0)
+			return true;
+	for (size_t i = 0; i + 4 <= l->n; i++) /* U+2013 or U+2014, then '>' */
+		if ((memcmp(l->s + i, "\xE2\x80\x93>", 4) == 0 ||
+		     memcmp(l->s + i, "\xE2\x80\x94>", 4) == 0))
+			return true;
+	return false;
+}
+
 /* The line begins with word, followed by its end, a space or a tab. */
 static bool starts_word(const struct line *l, const char *word)
 {
@@ -315,6 +333,18 @@ bool vtt_parse(const char *text, size_t len, const char *file, struct vtt *out, 
 			continue;
 		}
 		t = i;
+		if (short_arrow(&lines[i]) ||
+		    (!contains_arrow(&lines[i]) && i + 1 < n && short_arrow(&lines[i + 1]))) {
+			size_t at = short_arrow(&lines[i]) ? i : i + 1;
+
+			error_at(&ps, at + 1,
+			         "timing line '%s' has the arrow '->': WebVTT needs '-->' "
+			         "('hh:mm:ss.ttt --> hh:mm:ss.ttt')",
+			         quote_line(&lines[at], q, sizeof(q)));
+			while (i < n && !blank(&lines[i]))
+				i++;
+			continue;
+		}
 		if (!contains_arrow(&lines[i])) {
 			/* An identifier, then the timing line. */
 			t = i + 1;

@@ -317,6 +317,8 @@ static void test_subtitles_and_unused_media(void **state)
 	put("media/pump.en.vtt", "WEBVTT\n\n00:01 --> 00:02\nno milliseconds\n");
 	put("media/pump.th.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\n\xe0\xb8\n");
 	put("media/extra.vtt", "Subtitles\n");
+	put("media/pump.english.vtt", "WEBVTT\n");
+	put("media/pump.subs_v2.vtt", "WEBVTT\n");
 	png("media/unused.png");
 	png("media/deep/er/unused.png");
 	put("notes/readme.txt", "outside media: not in the bundle, no warning");
@@ -325,9 +327,16 @@ static void test_subtitles_and_unused_media(void **state)
 	       "malformed timing line '00:01 --> 00:02'");
 	expect(&p, PROBLEM_ERROR, "media/pump.th.vtt", 4, "invalid UTF-8");
 	expect(&p, PROBLEM_ERROR, "media/extra.vtt", 1, "not a WebVTT file");
-	expect(&p, PROBLEM_WARNING, "media/extra.vtt", 0, "not used by any lesson");
+	expect(&p, PROBLEM_WARNING, "media/extra.vtt", 0,
+	       "subtitles of no video: name them like their video with a language tag before "
+	       "'.vtt'");
 	expect(&p, PROBLEM_WARNING, "media/unused.png", 0, "not used by any lesson");
 	expect(&p, PROBLEM_WARNING, "media/deep/er/unused.png", 0, "not used by any lesson");
+	expect(&p, PROBLEM_WARNING, "media/pump.english.vtt", 0,
+	       "'english' in the name is not a language tag, so these are not subtitles of "
+	       "'media/pump.mp4': rename it 'media/pump.en.vtt'");
+	expect(&p, PROBLEM_WARNING, "media/pump.subs_v2.vtt", 0,
+	       "'subs_v2' in the name is not a language tag");
 	expect_no_more(&p);
 	problems_release(&p);
 }

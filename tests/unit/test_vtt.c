@@ -137,6 +137,28 @@ static void test_text_without_timing(void **state)
 	problems_release(&p);
 }
 
+/* "->" for "-->": said as such, with or without a cue identifier, and the next cue still read. */
+static void test_short_arrow(void **state)
+{
+	struct vtt v;
+	struct problems p;
+
+	(void)state;
+	parse("WEBVTT\n\n00:01.000 -> 00:02.000\nshort\n\n2\n00:03.000 -> 00:04.000\nagain\n\n"
+	      "00:05.000 --> 00:06.000\nok\n",
+	      &v, &p);
+	assert_int_equal(p.errors, 2);
+	assert_int_equal(p.v[0].line, 3);
+	assert_non_null(strstr(p.v[0].message, "timing line '00:01.000 -> 00:02.000' has the "
+	                                       "arrow '->': WebVTT needs '-->'"));
+	assert_int_equal(p.v[1].line, 7);
+	assert_null(strstr(p.v[1].message, "not a cue"));
+	assert_int_equal(v.count, 1);
+	assert_string_equal(v.cues[0].text, "ok");
+	vtt_release(&v);
+	problems_release(&p);
+}
+
 static void test_cue_right_after_header(void **state)
 {
 	struct vtt v;
@@ -215,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_missing_header),
 		cmocka_unit_test(test_bad_timing_reported_at_its_line_and_parse_goes_on),
 		cmocka_unit_test(test_text_without_timing),
+		cmocka_unit_test(test_short_arrow),
 		cmocka_unit_test(test_cue_right_after_header),
 		cmocka_unit_test(test_cue_without_blank_line_between),
 		cmocka_unit_test(test_errors_are_capped),
