@@ -16,6 +16,7 @@
 struct mdext {
 	cmark_syntax_extension *div; /* owned: freed by mdext_free */
 	cmark_syntax_extension *attrs;
+	cmark_syntax_extension *deflist;
 	struct mdext_attrs **all; /* every attribute set handed out */
 	size_t count, cap;
 };
@@ -439,6 +440,199 @@ static int div_can_contain(cmark_syntax_extension *ext, cmark_node *node, cmark_
 	return (child & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK && child != CMARK_NODE_ITEM;
 }
 
+/* ---- definition lists ---- */
+
+/*
+ * Pandoc's definition lists, read from the tree once the inlines are
+ * parsed (a definition line is ordinary paragraph text to CommonMark):
+ *
+ *     Term                 a line of its own,
+ *     : Definition         then lines that start with ": " (or ":" and a tab),
+ *     more of it           each line after one of them continuing it;
+ *
+ *     : Another definition a paragraph that starts with ": " after a term
+ *                          or a definition list adds to it.
+ *
+ * The list is a custom block <dl>; the term paragraph becomes <dt> (its
+ * inlines' text lives in its buffer, so it stays in the tree), each
+ * definition a <dd> holding a paragraph.
+ */
+
+static bool is_dl(cmark_node *n)
+{
+	const char *open = n && cmark_node_get_type(n) == CMARK_NODE_CUSTOM_BLOCK
+	                           ? cmark_node_get_on_enter(n)
+	                           : NULL;
+
+	return open && strcmp(open, "<dl>") == 0;
+}
+
+/* A text node that starts a definition: ": " or ":\t". */
+static bool def_start(cmark_node *n)
+{
+	const char *t =
+	        n && cmark_node_get_type(n) == CMARK_NODE_TEXT ? cmark_node_get_literal(n) : NULL;
+
+	return t && t[0] == ':' &&
+	       (t[1] == ' ' || t[1] == '\t' || (t[1] == '\0' && cmark_node_next(n)));
+}
+
+static bool is_break(cmark_node *n)
+{
+	cmark_node_type t = cmark_node_get_type(n);
+
+	return t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK;
+}
+
+/* The paragraph has a line (after its first) that starts a definition. */
+static bool has_def_line(cmark_node *para)
+{
+	cmark_node *n;
+
+	for (n = cmark_node_first_child(para); n; n = cmark_node_next(n))
+		if (is_break(n) && def_start(cmark_node_next(n)))
+			return true;
+	return false;
+}
+
+static cmark_node *new_block(const char *open, const char *close)
+{
+	cmark_node *b = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+
+	if (!b || !cmark_node_set_on_enter(b, open) || !cmark_node_set_on_exit(b, close))
+		xalloc_die();
+	return b;
+}
+
+/* Drop ": " from the text node that starts a definition. */
+static void strip_marker(cmark_node *text)
+{
+	const char *t = cmark_node_get_literal(text);
+	char *rest;
+
+	t++;
+	while (*t == ' ' || *t == '\t')
+		t++;
+	rest = xstrdup(t);
+	cmark_node_set_literal(text, rest);
+	free(rest);
+}
+
+static cmark_node *new_dd(cmark_node *dl, cmark_node *para)
+{
+	cmark_node *dd = new_block("<dd>", "</dd>");
+
+	if (!para)
+		para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+	if (!para || !cmark_node_append_child(dl, dd) || !cmark_node_append_child(dd, para))
+		xalloc_die();
+	return para;
+}
+
+/*
+ * The definitions of para, from its text node def on, go into dl: one
+ * <dd><p> per definition line and the lines that follow it.  When def
+ * starts para, para itself is the first definition's paragraph; the
+ * others' text stays in its buffer, which stays in the tree.
+ */
+static void move_defs(cmark_node *dl, cmark_node *para, cmark_node *def)
+{
+	cmark_node *p, *n, *next;
+
+	if (def == cmark_node_first_child(para)) {
+		p = new_dd(dl, para);
+		strip_marker(def);
+		n = cmark_node_next(def);
+	} else {
+		p = new_dd(dl, NULL);
+		strip_marker(def);
+		n = def;
+	}
+	for (; n; n = next) {
+		next = cmark_node_next(n);
+		if (is_break(n) && next && def_start(next)) {
+			cmark_node_free(n); /* the line break before the next definition */
+			p = new_dd(dl, NULL);
+			strip_marker(next);
+			continue;
+		}
+		if (p != para && !cmark_node_append_child(p, n))
+			xalloc_die();
+	}
+}
+
+/* The term paragraph becomes <dt> in a (new or previous) list. */
+static cmark_node *term(cmark_node *para)
+{
+	cmark_node *prev = cmark_node_previous(para), *dl;
+
+	if (is_dl(prev)) {
+		dl = prev;
+	} else {
+		dl = new_block("<dl>", "</dl>");
+		if (!cmark_node_insert_before(para, dl))
+			xalloc_die();
+	}
+	if (!cmark_node_append_child(dl, para))
+		xalloc_die();
+	if (!cmark_node_set_type(para, CMARK_NODE_CUSTOM_BLOCK) ||
+	    !cmark_node_set_on_enter(para, "<dt>") || !cmark_node_set_on_exit(para, "</dt>"))
+		xalloc_die();
+	return dl;
+}
+
+static cmark_node *deflist_postprocess(cmark_syntax_extension *ext, cmark_parser *parser,
+                                       cmark_node *root)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_node **paras = NULL;
+	size_t count = 0, cap = 0, i;
+	cmark_event_type ev;
+
+	(void)ext;
+	(void)parser;
+	if (!it)
+		xalloc_die();
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 16;
+			paras = xreallocarray(paras, cap, sizeof *paras);
+		}
+		paras[count++] = n;
+	}
+	cmark_iter_free(it);
+	for (i = 0; i < count; i++) {
+		cmark_node *p = paras[i], *prev = cmark_node_previous(p), *first, *n;
+
+		if (!cmark_node_first_child(p) || !cmark_node_parent(p))
+			continue;
+		first = cmark_node_first_child(p);
+		if (def_start(first) &&
+		    (is_dl(prev) || (prev && cmark_node_get_type(prev) == CMARK_NODE_PARAGRAPH &&
+		                     !has_def_line(prev)))) {
+			/* ": more" after a list, or after a term in a paragraph of its own */
+			move_defs(is_dl(prev) ? prev : term(prev), p, first);
+			continue;
+		}
+		if (def_start(first) || !has_def_line(p))
+			continue;
+		for (n = first; n && !(is_break(n) && def_start(cmark_node_next(n)));)
+			n = cmark_node_next(n);
+		{
+			cmark_node *def = cmark_node_next(n), *dl = term(p);
+
+			cmark_node_free(n); /* the break between the term and its definition */
+			move_defs(dl, p, def);
+		}
+	}
+	free(paras);
+	return root;
+}
+
 /* ---- the set ---- */
 
 struct mdext *mdext_new(void)
@@ -450,7 +644,8 @@ struct mdext *mdext_new(void)
 		return NULL;
 	x->div = cmark_syntax_extension_new("sampan-fenced-div");
 	x->attrs = cmark_syntax_extension_new("sampan-attributes");
-	if (!x->div || !x->attrs) {
+	x->deflist = cmark_syntax_extension_new("sampan-definition-lists");
+	if (!x->div || !x->attrs || !x->deflist) {
 		mdext_free(x);
 		return NULL;
 	}
@@ -463,6 +658,7 @@ struct mdext *mdext_new(void)
 	chars = cmark_llist_append(cmark_get_default_mem_allocator(), NULL, (void *)(uintptr_t)'{');
 	cmark_syntax_extension_set_special_inline_chars(x->attrs, chars);
 	cmark_syntax_extension_set_match_inline_func(x->attrs, attrs_match);
+	cmark_syntax_extension_set_postprocess_func(x->deflist, deflist_postprocess);
 	mdext_div_type();
 	return x;
 }
@@ -470,7 +666,8 @@ struct mdext *mdext_new(void)
 bool mdext_attach(struct mdext *x, cmark_parser *parser)
 {
 	return cmark_parser_attach_syntax_extension(parser, x->div) &&
-	       cmark_parser_attach_syntax_extension(parser, x->attrs);
+	       cmark_parser_attach_syntax_extension(parser, x->attrs) &&
+	       cmark_parser_attach_syntax_extension(parser, x->deflist);
 }
 
 void mdext_free(struct mdext *x)
@@ -483,6 +680,8 @@ void mdext_free(struct mdext *x)
 		cmark_syntax_extension_free(cmark_get_default_mem_allocator(), x->div);
 	if (x->attrs)
 		cmark_syntax_extension_free(cmark_get_default_mem_allocator(), x->attrs);
+	if (x->deflist)
+		cmark_syntax_extension_free(cmark_get_default_mem_allocator(), x->deflist);
 	for (i = 0; i < x->count; i++) {
 		mdext_attrs_release(x->all[i]);
 		free(x->all[i]);

@@ -1,9 +1,10 @@
 /*
  * mdext.h - the Pandoc Markdown that course producers write, as cmark-gfm
  * syntax extensions: fenced divs (`::: challenge` ... `:::`, nested, with a
- * class word or an attribute block) and attribute blocks
+ * class word or an attribute block), attribute blocks
  * (`{#id .class key="value"}`) after a heading's text, an image, a link or
- * an inline code span.  markdown.c attaches them to every parser it makes.
+ * an inline code span, and definition lists (a term, then lines that start
+ * with ": ").  markdown.c attaches them to every parser it makes.
  *
  * What the extensions find stays on the tree: a fenced div is a block of
  * mdext_div_type() holding its blocks; a node given an attribute block (or a
