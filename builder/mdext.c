@@ -395,8 +395,12 @@ static bool inner_open(cmark_node *div)
 		}
 		if (cmark_node_get_end_column(n) != 0)
 			return false;
-		if (t == CMARK_NODE_CODE_BLOCK)
-			return cmark_node_get_fenced(n, NULL, NULL, NULL) != 0;
+		if (t == CMARK_NODE_CODE_BLOCK) {
+			int length, offset;
+			char ch;
+
+			return cmark_node_get_fenced(n, &length, &offset, &ch) != 0;
+		}
 	}
 	return false;
 }

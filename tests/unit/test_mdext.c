@@ -1,0 +1,492 @@
+/* test_mdext.c - the Pandoc Markdown producers write: front matter, fenced divs, attributes, definition lists, footnotes, output, web links (builder/mdext.c, builder/markdown.c). */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "markdown.h"
+#include "mdext.h"
+
+#define assert_contains(hay, needle)                                         \
+	do {                                                                 \
+		if (!strstr((hay), (needle)))                                \
+			fail_msg("'%s' not found in:\n%s", (needle), (hay)); \
+	} while (0)
+
+#define assert_lacks(hay, needle)                                                     \
+	do {                                                                          \
+		if (strstr((hay), (needle)))                                          \
+			fail_msg("'%s' unexpectedly found in:\n%s", (needle), (hay)); \
+	} while (0)
+
+static struct md_doc *parse(const char *text)
+{
+	struct md_doc *doc = md_parse(text, strlen(text), false);
+
+	assert_non_null(doc);
+	return doc;
+}
+
+/* Pictures are pictures, web addresses text, the rest as written: as the builder does. */
+static void resolve(void *ctx, enum md_ref_kind kind, const char *url, struct md_target *out)
+{
+	(void)ctx;
+	memset(out, 0, sizeof *out);
+	out->kind = MD_EMBED_KEEP;
+	if (strncmp(url, "http", 4) == 0)
+		out->kind = MD_EMBED_TEXT;
+	else if (kind == MD_REF_IMAGE && strstr(url, ".png")) {
+		out->kind = MD_EMBED_IMAGE;
+		out->width = 800;
+		out->height = 600;
+	}
+}
+
+static char *render(struct md_doc *doc, const char *lang)
+{
+	char *html = md_render(doc, lang, resolve, NULL);
+
+	assert_non_null(html);
+	return html;
+}
+
+static char *render_text(const char *text, const char *lang)
+{
+	struct md_doc *doc = parse(text);
+	char *html = render(doc, lang);
+
+	md_free(doc);
+	return html;
+}
+
+/* The warning at line whose message contains text, or a failure. */
+static void expect_warning(const struct md_doc *doc, unsigned line, const char *text)
+{
+	size_t n;
+	const struct md_dropped *w = md_dropped(doc, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (w[i].line == line && strstr(w[i].message, text))
+			return;
+	for (size_t i = 0; i < n; i++)
+		print_error("  %u: %s\n", w[i].line, w[i].message);
+	fail_msg("no warning at line %u: %s", line, text);
+}
+
+static size_t warnings(const struct md_doc *doc)
+{
+	size_t n;
+
+	md_dropped(doc, &n);
+	return n;
+}
+
+/* ---- front matter ---- */
+
+static void front_matter_gives_the_title_and_is_never_shown(void **state)
+{
+	const char *text = "---\n"
+	                   "title: 'Pipes and Filters'\n"
+	                   "teaching: 25\n"
+	                   "exercises: 10\n"
+	                   "---\n"
+	                   "\n"
+	                   "## Counting\n";
+	struct md_doc *doc = parse(text);
+	const struct md_heading *h;
+	size_t n;
+	char *html;
+
+	(void)state;
+	assert_string_equal(md_title(doc), "Pipes and Filters");
+	expect_warning(doc, 3, "front matter field 'teaching' is ignored");
+	expect_warning(doc, 4, "front matter field 'exercises' is ignored");
+	assert_int_equal(warnings(doc), 2);
+	h = md_headings(doc, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(h[0].line, 7); /* the file's own line numbers */
+	html = render(doc, "en");
+	assert_lacks(html, "title");
+	assert_lacks(html, "teaching");
+	assert_lacks(html, "<hr");
+	assert_string_equal(html, "<h2 id=\"counting\">Counting</h2>\n");
+	free(html);
+	md_free(doc);
+
+	/* "..." ends it too; CRLF lines; no title: the first heading's */
+	doc = parse("---\r\nlayout: page\r\n...\r\n# Intro\r\n");
+	assert_string_equal(md_title(doc), "Intro");
+	expect_warning(doc, 2, "'layout' is ignored");
+	md_free(doc);
+}
+
+static void a_rule_and_text_are_not_front_matter(void **state)
+{
+	struct md_doc *doc;
+	char *html;
+
+	(void)state;
+	/* text between two rules is no YAML mapping: Markdown as ever */
+	doc = parse("---\nJust a line.\n\n---\n");
+	html = render(doc, "en");
+	assert_contains(html, "<hr />");
+	assert_contains(html, "<p>Just a line.</p>");
+	assert_int_equal(warnings(doc), 0);
+	free(html);
+	md_free(doc);
+	/* broken YAML: said, and read as Markdown */
+	doc = parse("---\ntitle: [unclosed\n---\n\nText.\n");
+	expect_warning(doc, 3, "lines 1-3 look like YAML front matter but are not valid YAML");
+	md_free(doc);
+	/* never closed: not front matter */
+	doc = parse("---\ntitle: x\n");
+	assert_int_equal(warnings(doc), 0);
+	md_free(doc);
+}
+
+/* ---- fenced divs ---- */
+
+static void fenced_divs_are_labelled_boxes(void **state)
+{
+	static const struct {
+		const char *cls, *label;
+	} boxes[] = {
+		{ "objectives", "Objectives" },
+		{ "questions", "Questions" },
+		{ "keypoints", "Key points" },
+		{ "callout", "Note" },
+		{ "challenge", "Challenge" },
+		{ "exercise", "Exercise" },
+		{ "hint", "Hint" },
+		{ "discussion", "Discussion" },
+		{ "testimonial", "Testimonial" },
+	};
+	char text[256], want[256], *html;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof boxes / sizeof boxes[0]; i++) {
+		/* both forms: a class word and an attribute block */
+		snprintf(text, sizeof text, "::: %s\nInside *it*.\n:::\n\n::: {.%s}\nAgain.\n:::\n",
+		         boxes[i].cls, boxes[i].cls);
+		html = render_text(text, "en");
+		snprintf(want, sizeof want,
+		         "<div class=\"box %s\">\n<p class=\"box-label\">%s</p>\n<p>Inside "
+		         "<em>it</em>.</p>\n</div>\n",
+		         boxes[i].cls, boxes[i].label);
+		assert_contains(html, want);
+		assert_lacks(html, ":::");
+		free(html);
+	}
+	/* the label is in the page's language */
+	html = render_text("::: challenge\nลองทำ\n:::\n", "th");
+	assert_contains(html, "<p class=\"box-label\">โจทย์ท้าทาย</p>");
+	free(html);
+	html = render_text("::: keypoints\nx\n:::\n", "km");
+	assert_contains(html, "<p class=\"box-label\">ចំណុចសំខាន់</p>");
+	free(html);
+}
+
+static void fenced_divs_nest_and_end_where_pandoc_ends_them(void **state)
+{
+	const char *text = "::::::::::::::::::::::::::::::::::::::: challenge\n" /* 1 */
+	                   "\n"
+	                   "## Sorting\n"
+	                   "\n"
+	                   "Which is first?\n" /* 5 */
+	                   "\n"
+	                   ":::::::::::::::  solution\n"
+	                   "\n"
+	                   "```bash\n"
+	                   ":::\n" /* 10: code, not a fence */
+	                   "```\n"
+	                   "\n"
+	                   ":::::::::::::::::::::::::\n" /* 13: ends the solution */
+	                   "After the solution.\n"
+	                   "::::::::::::::::::::::::::::::::::::::::::::::::::\n" /* 15 */
+	                   "\n"
+	                   "Outside.\n";
+	struct md_doc *doc = parse(text);
+	char *html = render(doc, "en");
+
+	(void)state;
+	assert_int_equal(warnings(doc), 0);
+	assert_contains(html,
+	                "<div class=\"box challenge\">\n<p class=\"box-label\">Challenge</p>\n"
+	                "<h2 id=\"sorting\">Sorting</h2>\n<p>Which is first?</p>\n"
+	                "<details class=\"box solution\">\n<summary>Solution</summary>\n"
+	                "<pre><code class=\"language-bash\">:::\n</code></pre>\n"
+	                "</details>\n<p>After the solution.</p>\n</div>\n<p>Outside.</p>\n");
+	free(html);
+	md_free(doc);
+}
+
+static void solutions_and_spoilers_fold(void **state)
+{
+	char *html;
+
+	(void)state;
+	/* a heading that opens it is its summary, with its id */
+	html = render_text("::: solution\n## Solution\n\nThe answer.\n:::\n", "en");
+	assert_contains(html, "<details class=\"box solution\">\n<summary>\n"
+	                      "<h2 id=\"solution\">Solution</h2>\n</summary>\n<p>The answer.</p>\n"
+	                      "</details>");
+	assert_lacks(html, "<script");
+	free(html);
+	/* else the label, in the page's language */
+	html = render_text("::: spoiler\nMore.\n:::\n", "vi");
+	assert_contains(html, "<details class=\"box spoiler\">\n<summary>Xem chi tiết</summary>\n"
+	                      "<p>More.</p>\n</details>");
+	free(html);
+}
+
+static void unknown_unclosed_and_stray_fences_are_told(void **state)
+{
+	const char *text = "::: sidebar\n"
+	                   "Aside.\n"
+	                   ":::\n"
+	                   "\n"
+	                   "::: {#only-an-id}\n"
+	                   "x\n"
+	                   ":::\n"
+	                   "\n"
+	                   ":::\n" /* 9: closes nothing */
+	                   "\n"
+	                   "::::: challenge\n" /* 11 */
+	                   "Never closed.\n";
+	struct md_doc *doc = parse(text);
+	char *html = render(doc, "en");
+
+	(void)state;
+	expect_warning(doc, 1, "fenced div class 'sidebar' is unknown: shown as a plain box");
+	expect_warning(doc, 5, "fenced div without a class");
+	expect_warning(doc, 9, "a line ':::' that opens or closes no fenced div");
+	expect_warning(doc, 11, "fenced div 'challenge' is never closed");
+	assert_int_equal(warnings(doc), 4);
+	assert_contains(html, "<div class=\"box sidebar\">\n<p>Aside.</p>\n</div>");
+	assert_contains(html, "<div class=\"box\" id=\"only-an-id\">\n<p>x</p>\n</div>");
+	free(html);
+	md_free(doc);
+}
+
+static void instructor_notes_never_reach_the_page(void **state)
+{
+	const char *text = "# Loops\n"
+	                   "\n"
+	                   "Students read this.\n"
+	                   "\n"
+	                   "::: instructor\n"
+	                   "Secret teaching tip.\n"
+	                   ":::\n"
+	                   "\n"
+	                   "::: challenge\n"
+	                   "Try it.\n"
+	                   "\n"
+	                   ":::: instructor\n"
+	                   "Common mistake: quoting.\n"
+	                   "::::\n"
+	                   ":::\n";
+	struct md_doc *doc = parse(text);
+	const struct md_section *s;
+	size_t n;
+	char *html;
+
+	(void)state;
+	html = render(doc, "en");
+	assert_lacks(html, "Secret");
+	assert_lacks(html, "Common mistake");
+	assert_lacks(html, "instructor");
+	assert_contains(html, "Try it.");
+	assert_non_null(md_teacher_html(doc));
+	assert_string_equal(md_teacher_html(doc),
+	                    "<div class=\"box instructor\">\n<p class=\"box-label\">Instructor "
+	                    "note</p>\n<p>Secret teaching tip.</p>\n</div>\n"
+	                    "<div class=\"box instructor\">\n<p class=\"box-label\">Instructor "
+	                    "note</p>\n<p>Common mistake: quoting.</p>\n</div>\n");
+	/* nor the students' search */
+	s = md_sections(doc, &n);
+	for (size_t i = 0; i < n; i++) {
+		assert_lacks(s[i].text, "Secret");
+		assert_lacks(s[i].text, "mistake");
+	}
+	free(html);
+	md_free(doc);
+	/* a lesson without notes has none */
+	doc = parse("Nothing for teachers.\n");
+	html = render(doc, "en");
+	assert_null(md_teacher_html(doc));
+	free(html);
+	md_free(doc);
+}
+
+/* ---- attribute blocks ---- */
+
+static void attribute_blocks_are_read_pandoc_s_way(void **state)
+{
+	struct mdext_attrs a;
+	const char *s;
+
+	(void)state;
+	s = "{#fig-1 .wide .dark alt='A \\'quoted\\' \\*star' width=50% -}";
+	assert_int_equal(mdext_parse_attrs(s, strlen(s), &a), strlen(s));
+	assert_string_equal(a.id, "fig-1");
+	assert_string_equal(a.cls, "wide");
+	assert_string_equal(a.classes, "wide dark unnumbered");
+	assert_string_equal(a.alt, "A 'quoted' *star");
+	assert_string_equal(a.keys, "width");
+	mdext_attrs_release(&a);
+	s = "{alt=\"two\nlines\"}";
+	assert_int_equal(mdext_parse_attrs(s, strlen(s), &a), strlen(s));
+	assert_string_equal(a.alt, "two\nlines");
+	mdext_attrs_release(&a);
+	/* not attribute blocks */
+	assert_int_equal(mdext_parse_attrs("{braces}", 8, &a), 0);
+	assert_int_equal(mdext_parse_attrs("{#}", 3, &a), 0);
+	assert_int_equal(mdext_parse_attrs("{alt='open}", 11, &a), 0);
+	assert_int_equal(mdext_parse_attrs("{.a", 3, &a), 0);
+	assert_null(a.id);
+}
+
+static void attributes_go_on_headings_images_links_and_code(void **state)
+{
+	const char *text = "## Tab completion {#tab .callout}\n" /* 1 */
+	                   "\n"
+	                   "![](fig/tree.png){alt='A directory tree: \"/Users\" holds \"nelle\"'}\n"
+	                   "\n"
+	                   "[the manual](manual.md){target=\"_blank\"} and `ls`{.bash}.\n" /* 5 */
+	                   "\n"
+	                   "A {brace} and ${name} stay text.\n"
+	                   "\n"
+	                   "## Title {#not-last} here\n";
+	struct md_doc *doc = parse(text);
+	const struct md_heading *h;
+	const struct md_ref *r;
+	size_t n;
+	char *html;
+
+	(void)state;
+	h = md_headings(doc, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(h[0].text, "Tab completion");
+	assert_string_equal(h[0].slug, "tab");
+	assert_string_equal(h[1].slug, "title-not-last-here");
+	r = md_refs(doc, &n);
+	assert_int_equal(n, 2);
+	assert_true(r[0].has_alt); /* no "image has no alt text" */
+	assert_int_equal(r[0].line, 3);
+	html = render(doc, "en");
+	assert_contains(html, "<h2 id=\"tab\">Tab completion</h2>");
+	assert_contains(html,
+	                "alt=\"A directory tree: &quot;/Users&quot; holds &quot;nelle&quot;\"");
+	assert_contains(html, "<a href=\"manual.md\">the manual</a> and <code>ls</code>.");
+	assert_contains(html, "<p>A {brace} and ${name} stay text.</p>");
+	assert_contains(html, "Title {#not-last} here</h2>");
+	assert_lacks(html, "{alt");
+	assert_lacks(html, "target");
+	assert_lacks(html, "{.bash}");
+	free(html);
+	md_free(doc);
+}
+
+/* ---- definition lists, footnotes ---- */
+
+static void definition_lists(void **state)
+{
+	char *html;
+
+	(void)state;
+	html = render_text("Intro.\n\n"
+	                   "Shell\n"
+	                   ": A program that runs commands\n"
+	                   "typed by a user.\n"
+	                   ": Also: a seashell.\n"
+	                   "\n"
+	                   "Pipe\n"
+	                   "\n"
+	                   ":   Joins two commands.\n",
+	                   "en");
+	assert_contains(html, "<p>Intro.</p>\n<dl>\n<dt>\nShell\n</dt>\n<dd>\n<p>A program that "
+	                      "runs commands\ntyped by a user.</p>\n</dd>\n<dd>\n<p>Also: a "
+	                      "seashell.</p>\n</dd>\n<dt>\nPipe\n</dt>\n<dd>\n<p>Joins two "
+	                      "commands.</p>\n</dd>\n</dl>\n");
+	free(html);
+	/* a colon inside a line is only text */
+	html = render_text("Note: this is no list.\n", "en");
+	assert_string_equal(html, "<p>Note: this is no list.</p>\n");
+	free(html);
+}
+
+static void footnotes(void **state)
+{
+	char *html = render_text("A claim.[^src]\n\n[^src]: Where it comes from.\n", "en");
+
+	(void)state;
+	assert_contains(html, "<sup class=\"footnote-ref\"><a href=\"#fn-src\" id=\"fnref-src\"");
+	assert_contains(html, "<li id=\"fn-src\">\n<p>Where it comes from.");
+	assert_lacks(html, "[^src]");
+	free(html);
+}
+
+/* ---- commands and their output ---- */
+
+static void output_and_errors_are_labelled(void **state)
+{
+	char *html = render_text("```bash\n$ ls\n```\n\n```output\nfile.txt\n```\n\n"
+	                         "```error\nls: cannot access\n```\n\n```warning\ncareful\n```\n",
+	                         "en");
+
+	(void)state;
+	assert_contains(html, "<pre><code class=\"language-bash\">$ ls\n</code></pre>\n"
+	                      "<figure class=\"code output\"><figcaption>Output</figcaption>\n"
+	                      "<pre><code class=\"language-output\">file.txt\n</code></pre>\n"
+	                      "</figure>\n");
+	assert_contains(html, "<figure class=\"code error\"><figcaption>Error</figcaption>");
+	assert_contains(html, "<figure class=\"code warning\"><figcaption>Warning</figcaption>");
+	free(html);
+	html = render_text("```output\nx\n```\n", "zh");
+	assert_contains(html, "<figcaption>输出</figcaption>");
+	free(html);
+}
+
+/* ---- links to the web ---- */
+
+static void web_links_become_copyable_text(void **state)
+{
+	struct md_doc *doc = parse("Read [the Bash manual](https://www.gnu.org/software/bash/) "
+	                           "or https://example.org/x today.\n");
+	const struct md_ref *r;
+	size_t n;
+	char *html;
+
+	(void)state;
+	r = md_refs(doc, &n);
+	assert_int_equal(n, 2);
+	assert_false(r[0].bare);
+	assert_true(r[1].bare);
+	html = render(doc, "en");
+	assert_string_equal(html, "<p>Read the Bash manual (https://www.gnu.org/software/bash/) or "
+	                          "https://example.org/x today.</p>\n");
+	free(html);
+	md_free(doc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(front_matter_gives_the_title_and_is_never_shown),
+		cmocka_unit_test(a_rule_and_text_are_not_front_matter),
+		cmocka_unit_test(fenced_divs_are_labelled_boxes),
+		cmocka_unit_test(fenced_divs_nest_and_end_where_pandoc_ends_them),
+		cmocka_unit_test(solutions_and_spoilers_fold),
+		cmocka_unit_test(unknown_unclosed_and_stray_fences_are_told),
+		cmocka_unit_test(instructor_notes_never_reach_the_page),
+		cmocka_unit_test(attribute_blocks_are_read_pandoc_s_way),
+		cmocka_unit_test(attributes_go_on_headings_images_links_and_code),
+		cmocka_unit_test(definition_lists),
+		cmocka_unit_test(footnotes),
+		cmocka_unit_test(output_and_errors_are_labelled),
+		cmocka_unit_test(web_links_become_copyable_text),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
