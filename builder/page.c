@@ -641,7 +641,9 @@ static const char *const stylesheet_parts[] = {
 	"code,kbd,samp,pre{font-family:ui-monospace,\"Noto Sans Mono\",\"DejaVu Sans Mono\","
 	"Menlo,Consolas,monospace;font-size:.9em}\n",
 	"code{background:var(--soft);padding:.1em .3em;border-radius:3px}\n",
-	"pre{background:var(--soft);padding:.75em 1em;overflow-x:auto;border-radius:4px}\n",
+	/* long lines wrap: a region that scrolls sideways is out of a keyboard's reach */
+	"pre{background:var(--soft);padding:.75em 1em;border-radius:4px;white-space:pre-wrap;"
+	"overflow-wrap:anywhere}\n",
 	"pre code{background:none;padding:0}\n",
 	"blockquote{margin-left:0;padding-left:1em;border-left:4px solid var(--line);"
 	"color:var(--muted)}\n",

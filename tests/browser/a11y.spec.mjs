@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { BASE, COURSES, TIMEOUT, VIEWPORTS, courseUrl, focused, launch, tabThrough, tabTo, url, withPage } from './lib/classroom.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const SAMPLES = ['electrical', 'pump', 'gem'];
+const SAMPLES = ['electrical', 'pump', 'gem', 'shell'];
 
 let browser;
 before(async () => {

@@ -78,6 +78,16 @@ test_expect_success 'links to the web are text with their address, never links' 
 test_expect_success 'every link and media reference of the pages resolves inside' '
 	"$PYTHON" "$TOP/tests/lib/check_pages.py" x
 '
+test_expect_success 'raw HTML: <kbd> dropped and told without allow_html, kept with it' '
+	test_grep "episodes/01-intro.md:75:64: warning: raw HTML <kbd> removed" check.err &&
+	! grep -q "<kbd>" x/episodes/01-intro.html &&
+	cp -R src src-html && echo "allow_html: true" >>src-html/course.yml &&
+	"$B" check src-html >html.err 2>&1 &&
+	test_grep -v "raw HTML" html.err &&
+	"$B" build src-html -k key.key -o html.sampan -q &&
+	unzip -p html.sampan episodes/01-intro.html >intro.html &&
+	test_grep "<kbd>Enter</kbd>" intro.html
+'
 test_setup 'served' '
 	mkdir lib && cp shell.sampan lib/ &&
 	serve_start server lib --trust key.pub --cache "$WORK/cache" &&

@@ -31,6 +31,7 @@ export const COURSES = {
 	pump: 'org.sampan.samples.pump-maintenance',
 	gem: 'org.sampan.samples.gem-processing',
 	long: 'org.sampan.tests.long-video',
+	shell: 'org.sampan.tests.shell-novice',
 };
 
 /** An address on the player: url('/c/ID/') */
