@@ -171,7 +171,7 @@ static void report_external(struct lint *L, const char *file, const struct md_re
 		             "link '%s': a file on your computer, not in the course (write a path "
 		             "relative to this lesson)",
 		             q);
-	else if (r->kind != MD_REF_HTML && !r->bare &&
+	else if (r->kind == MD_REF_LINK && !r->bare &&
 	         ((scheme == 4 && strncasecmp(r->url, "http", 4) == 0) ||
 	          (scheme == 5 && strncasecmp(r->url, "https", 5) == 0)))
 		problems_add(L->p, L->strict ? PROBLEM_ERROR : PROBLEM_WARNING, file, r->line,
@@ -179,10 +179,16 @@ static void report_external(struct lint *L, const char *file, const struct md_re
 		             "link to the web: '%s' (classrooms have no internet: the page shows "
 		             "its text and the address as text)",
 		             q);
-	else if (r->kind != MD_REF_HTML && r->bare &&
+	else if (r->kind == MD_REF_LINK && r->bare &&
 	         ((scheme == 4 && strncasecmp(r->url, "http", 4) == 0) ||
 	          (scheme == 5 && strncasecmp(r->url, "https", 5) == 0)))
 		; /* an address written in the text stays text */
+	else if (r->kind == MD_REF_IMAGE && ((scheme == 4 && strncasecmp(r->url, "http", 4) == 0) ||
+	                                     (scheme == 5 && strncasecmp(r->url, "https", 5) == 0)))
+		problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
+		             "link to another host: '%s' (classrooms have no internet: put the "
+		             "file into the course and embed it from there)",
+		             q);
 	else if (scheme == 0 || strncmp(r->url + scheme, "://", 3) == 0 ||
 	         (scheme == 4 && strncasecmp(r->url, "http", 4) == 0) ||
 	         (scheme == 5 && strncasecmp(r->url, "https", 5) == 0))

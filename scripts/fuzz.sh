@@ -32,6 +32,12 @@ for f in "$top"/samples/*/lessons/*.md; do # the first byte: raw HTML not allowe
 	{ printf '\0'; cat "$f"; } >"$work/seeds/lesson/$(basename "$(dirname "$(dirname "$f")")")-$(basename "$f")"
 done
 for f in "$top"/samples/*/media/*.vtt; do cp "$f" "$work/seeds/vtt/"; done
+# A real Carpentries lesson's episodes: front matter, fenced divs, attribute blocks, raw HTML.
+mkdir -p "$work/shell-novice"
+tar -C "$work/shell-novice" -xJf "$top/tests/fixtures/shell-novice.tar.xz" episodes
+for f in "$work"/shell-novice/episodes/*.md; do # the first byte: raw HTML allowed
+	{ printf '\1'; cat "$f"; } >"$work/seeds/lesson/shell-novice-$(basename "$f")"
+done
 
 seeds_for() {
 	case $1 in

@@ -1,8 +1,9 @@
 /*
  * fuzz_lesson.c - libFuzzer target: a lesson's Markdown, parsed, listed
- * (headings, references, sections) and rendered.  The first byte chooses
- * whether raw HTML is allowed; when it is not, no raw tag may reach the
- * page, whatever the Markdown.
+ * (headings, references, sections) and rendered, teachers' notes too.  The
+ * first byte chooses whether raw HTML is allowed; when it is not, no raw
+ * tag may reach the page or the notes, whatever the Markdown (fenced divs'
+ * classes and ids, attribute blocks, front matter included).
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -48,6 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (html && !allow_html &&
 	    (has_raw_tag(html, "script") || has_raw_tag(html, "iframe") ||
 	     has_raw_tag(html, "object") || has_raw_tag(html, "style")))
+		abort();
+	if (html && !allow_html && md_teacher_html(doc) &&
+	    (has_raw_tag(md_teacher_html(doc), "script") ||
+	     has_raw_tag(md_teacher_html(doc), "iframe") ||
+	     has_raw_tag(md_teacher_html(doc), "style")))
 		abort();
 	free(html);
 	md_free(doc);

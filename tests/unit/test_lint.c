@@ -467,7 +467,8 @@ static void test_web_links_and_pandoc_markdown(void **state)
 	    "![](../media/tester.png){alt='A tester'}\n" /* 12 */
 	    "\n" /* 13 */
 	    "::::: challenge\n" /* 14 */
-	    "Never closed.\n"); /* 15 */
+	    "Never closed.\n" /* 15 */
+	    "![A pump](https://example.org/p.png)\n"); /* 16 */
 	run_lint(&p);
 	expect(&p, PROBLEM_WARNING, "lessons/02-tools.md", 3,
 	       "front matter field 'teaching' is ignored");
@@ -478,6 +479,9 @@ static void test_web_links_and_pandoc_markdown(void **state)
 	       "fenced div class 'sidebar' is unknown: shown as a plain box");
 	expect(&p, PROBLEM_WARNING, "lessons/02-tools.md", 14,
 	       "fenced div 'challenge' is never closed");
+	expect(&p, PROBLEM_ERROR, "lessons/02-tools.md", 16,
+	       "link to another host: 'https://example.org/p.png' (classrooms have no internet: "
+	       "put the file into the course");
 	expect(&p, PROBLEM_ERROR, "lessons/01-safety.md", 3, "no heading 'fuses'");
 	expect_no_more(&p); /* no "no alt text", nothing for the bare address */
 	problems_release(&p);
