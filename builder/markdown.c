@@ -1318,7 +1318,7 @@ static bool link_as_text(cmark_node *link)
 	       (strncmp(url, "mailto:", 7) == 0 && strcmp(label, url + 7) == 0);
 	note = bare ? NULL : malloc(strlen(url) + 4);
 	if (note)
-		sprintf(note, " (%s)", url);
+		snprintf(note, strlen(url) + 4, " (%s)", url);
 	while (ok && (child = cmark_node_first_child(link)) != NULL)
 		ok = cmark_node_insert_before(link, child) != 0;
 	if (ok && note) {
