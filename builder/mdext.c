@@ -10,6 +10,20 @@
 #include "sbuf.h"
 #include "xalloc.h"
 
+/*
+ * Divs nest at most this deep; a deeper fence is text.  Lessons nest two or
+ * three; a bound keeps a crafted lesson from costing time with the square
+ * of its depth.
+ */
+#define DIV_DEPTH_MAX 32
+
+/*
+ * Bytes read looking for attribute blocks in one lesson: thousands of
+ * blocks, while a crafted lesson of "[a](b){'" repeated cannot make each
+ * one read ATTRS_MAX bytes.  Past it, braces are text.
+ */
+#define ATTRS_BUDGET ((size_t)1 << 20)
+
 /* An attribute block longer than this is not one: Pandoc's are a line or two. */
 #define ATTRS_MAX 8192
 
@@ -19,6 +33,7 @@ struct mdext {
 	cmark_syntax_extension *deflist;
 	struct mdext_attrs **all; /* every attribute set handed out */
 	size_t count, cap;
+	size_t scan_left; /* bytes attribute blocks may still read (ATTRS_BUDGET) */
 };
 
 /* ---- attribute blocks ---- */
@@ -201,9 +216,10 @@ static cmark_node *attrs_match(cmark_syntax_extension *ext, cmark_parser *parser
 	    !(pt == CMARK_NODE_CODE && before == '`'))
 		return NULL;
 	sbuf_init(&b, ATTRS_MAX);
-	while (!cmark_inline_parser_is_eof(ip)) {
+	while (!cmark_inline_parser_is_eof(ip) && x->scan_left > 0) {
 		unsigned char ch = cmark_inline_parser_peek_char(ip);
 
+		x->scan_left--;
 		if (!sbuf_add(&b, &ch, 1))
 			break;
 		cmark_inline_parser_advance_offset(ip);
@@ -358,6 +374,16 @@ static cmark_node *div_open(cmark_syntax_extension *ext, int indented, cmark_par
 
 	if (indented || at < 0 || (size_t)at >= n || input[at] != ':')
 		return NULL;
+	{
+		size_t depth = 0;
+		cmark_node *p;
+
+		for (p = parent; p && depth < DIV_DEPTH_MAX; p = cmark_node_parent(p))
+			if (cmark_node_get_type(p) == mdext_div_type())
+				depth++;
+		if (depth >= DIV_DEPTH_MAX)
+			return NULL;
+	}
 	if (!opening_fence(input + at, n - (size_t)at, &a))
 		return NULL;
 	div = cmark_parser_add_child(parser, parent, mdext_div_type(),
@@ -646,6 +672,7 @@ struct mdext *mdext_new(void)
 
 	if (!x)
 		return NULL;
+	x->scan_left = ATTRS_BUDGET;
 	x->div = cmark_syntax_extension_new("sampan-fenced-div");
 	x->attrs = cmark_syntax_extension_new("sampan-attributes");
 	x->deflist = cmark_syntax_extension_new("sampan-definition-lists");

@@ -7,6 +7,7 @@
 
 #include "markdown.h"
 #include "mdext.h"
+#include "sbuf.h"
 
 #define assert_contains(hay, needle)                                         \
 	do {                                                                 \
@@ -19,6 +20,15 @@
 		if (strstr((hay), (needle)))                                          \
 			fail_msg("'%s' unexpectedly found in:\n%s", (needle), (hay)); \
 	} while (0)
+
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
 
 static struct md_doc *parse(const char *text)
 {
@@ -319,6 +329,32 @@ static void instructor_notes_never_reach_the_page(void **state)
 	md_free(doc);
 }
 
+/* A crafted lesson of fences nested thousands deep: boxes to a bound, then text, in time. */
+static void deep_nesting_is_bounded(void **state)
+{
+	struct sbuf b;
+	struct md_doc *doc;
+	char *text, *html;
+	size_t n;
+
+	(void)state;
+	sbuf_init(&b, 1 << 24);
+	for (int i = 0; i < 20000; i++)
+		assert_true(sbuf_adds(&b, "::: challenge\n"));
+	assert_true(sbuf_adds(&b, "deep\n"));
+	for (int i = 0; i < 20000; i++)
+		assert_true(sbuf_adds(&b, ":::\n"));
+	text = sbuf_take(&b, &n);
+	doc = md_parse(text, n, false);
+	assert_non_null(doc);
+	html = md_render(doc, "en", NULL, NULL);
+	assert_non_null(html);
+	assert_int_equal(count_of(html, "<div class=\"box challenge\">"), 32);
+	free(html);
+	md_free(doc);
+	free(text);
+}
+
 /* ---- attribute blocks ---- */
 
 static void attribute_blocks_are_read_pandoc_s_way(void **state)
@@ -386,6 +422,33 @@ static void attributes_go_on_headings_images_links_and_code(void **state)
 	assert_lacks(html, "{.bash}");
 	free(html);
 	md_free(doc);
+}
+
+/*
+ * Braces after links that never close: each could be read as far as an
+ * attribute block may go; a bound on the whole lesson keeps the page's
+ * time linear.  The braces stay text.
+ */
+static void unclosed_attribute_blocks_are_bounded(void **state)
+{
+	struct sbuf b;
+	struct md_doc *doc;
+	char *text, *html;
+	size_t n;
+
+	(void)state;
+	sbuf_init(&b, 1 << 24);
+	for (int i = 0; i < 20000; i++)
+		assert_true(sbuf_adds(&b, "[a](b){'"));
+	text = sbuf_take(&b, &n);
+	doc = md_parse(text, n, false);
+	assert_non_null(doc);
+	html = md_render(doc, "en", NULL, NULL);
+	assert_non_null(html);
+	assert_int_equal(count_of(html, "<a href=\"b\">a</a>{'"), 20000);
+	free(html);
+	md_free(doc);
+	free(text);
 }
 
 /* ---- definition lists, footnotes ---- */
@@ -480,8 +543,10 @@ int main(void)
 		cmocka_unit_test(solutions_and_spoilers_fold),
 		cmocka_unit_test(unknown_unclosed_and_stray_fences_are_told),
 		cmocka_unit_test(instructor_notes_never_reach_the_page),
+		cmocka_unit_test(deep_nesting_is_bounded),
 		cmocka_unit_test(attribute_blocks_are_read_pandoc_s_way),
 		cmocka_unit_test(attributes_go_on_headings_images_links_and_code),
+		cmocka_unit_test(unclosed_attribute_blocks_are_bounded),
 		cmocka_unit_test(definition_lists),
 		cmocka_unit_test(footnotes),
 		cmocka_unit_test(output_and_errors_are_labelled),
