@@ -1,14 +1,16 @@
 /*
- * markdown.h - lessons in Markdown, with cmark-gfm (the only file that
- * includes cmark-gfm's headers): parse once, then list the headings and the
+ * markdown.h - lessons in Markdown, with cmark-gfm (only markdown.c and
+ * its syntax extensions, mdext.c, include cmark-gfm's headers): parse once, then list the headings and the
  * references the checks need, extract the plain text of each section for
  * search, and render the HTML body of the lesson's page.
  *
  * GitHub-flavoured extensions are on: tables, strikethrough, autolinks,
  * task lists, footnotes; and the Pandoc Markdown that course producers
- * write (mdext.h): fenced divs, attribute blocks, YAML front matter.  Raw HTML is dropped from the rendering unless allow_html;
- * with it, the page body holding it goes through sanitize.h's allowlist.
- * md_dropped tells what of the raw HTML a page loses.
+ * write (mdext.h): fenced divs, attribute blocks, definition lists; and
+ * YAML front matter.  Raw HTML is dropped from the rendering unless
+ * allow_html; with it, the page body holding it goes through sanitize.h's
+ * allowlist.  md_dropped tells what of the raw HTML a page loses, and the
+ * rest that `check` warns about in the Markdown.
  */
 #ifndef SAMPAN_BUILDER_MARKDOWN_H
 #define SAMPAN_BUILDER_MARKDOWN_H
