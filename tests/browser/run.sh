@@ -49,6 +49,21 @@ for dir in "$top"/samples/*/; do
 	"$b" build "$dir" -k "$key" -o "$out/library/$name.sampan" -q ||
 		die "sampan-build could not build samples/$name"
 done
+# A real Carpentries lesson, unmodified (tests/fixtures/README.md): its episodes as the
+# lessons of a course, with their fenced divs, folded solutions, output and figures.
+mkdir "$out/src/shell-novice"
+tar -C "$out/src/shell-novice" -xJf "$top/tests/fixtures/shell-novice.tar.xz" ||
+	die "cannot unpack tests/fixtures/shell-novice.tar.xz"
+{
+	printf 'id: org.sampan.tests.shell-novice\nversion: 1\nlanguage: en\n'
+	printf 'title: The Unix Shell\npublisher:\n  name: The Carpentries\n'
+	printf 'licence: CC-BY-4.0\nallow_html: true\nlessons:\n'
+	(cd "$out/src/shell-novice" && for f in episodes/*.md learners/setup.md; do echo "  - $f"; done)
+} >"$out/src/shell-novice/course.yml"
+mkdir "$out/src/shell-novice/learners/data"
+cp "$out/src/shell-novice/episodes/data/shell-lesson-data.zip" "$out/src/shell-novice/learners/data/"
+"$b" build "$out/src/shell-novice" -k "$key" -o "$out/library/shell-novice.sampan" -q 2>/dev/null ||
+	die "sampan-build could not build the Carpentries lesson"
 if [ "$mode" = test ]; then
 	# A minute of a test pattern at a constant 3 Mbit/s: about 23 MB, so that a seek to
 	# the middle needs bytes the browser has not fetched yet.
@@ -61,21 +76,6 @@ if [ "$mode" = test ]; then
 		die "ffmpeg could not make the long test video"
 	"$b" build "$out/src/long-video" -k "$key" -o "$out/library/long-video.sampan" -q ||
 		die "sampan-build could not build the long-video test course"
-	# A real Carpentries lesson, unmodified (tests/fixtures/README.md): its episodes as the
-	# lessons of a course, with their fenced divs, folded solutions, output and figures.
-	mkdir "$out/src/shell-novice"
-	tar -C "$out/src/shell-novice" -xJf "$top/tests/fixtures/shell-novice.tar.xz" ||
-		die "cannot unpack tests/fixtures/shell-novice.tar.xz"
-	{
-		printf 'id: org.sampan.tests.shell-novice\nversion: 1\nlanguage: en\n'
-		printf 'title: The Unix Shell\npublisher:\n  name: The Carpentries\n'
-		printf 'licence: CC-BY-4.0\nallow_html: true\nlessons:\n'
-		(cd "$out/src/shell-novice" && for f in episodes/*.md learners/setup.md; do echo "  - $f"; done)
-	} >"$out/src/shell-novice/course.yml"
-	mkdir "$out/src/shell-novice/learners/data"
-	cp "$out/src/shell-novice/episodes/data/shell-lesson-data.zip" "$out/src/shell-novice/learners/data/"
-	"$b" build "$out/src/shell-novice" -k "$key" -o "$out/library/shell-novice.sampan" -q 2>/dev/null ||
-		die "sampan-build could not build the Carpentries lesson"
 	# The files as the bundle holds them, verified: what downloads are compared with.
 	"$p" extract "$out/library/pump-maintenance.sampan" "$out/extract/pump-maintenance" \
 		--trust "$pub" --trust-dir "$out/trusted" -q ||

@@ -1,5 +1,6 @@
 // screenshots.mjs - the README's pictures of the classroom, taken in headless Chromium from
-// the sample courses served by run.sh (`make screenshots`), into docs/screenshots/.
+// the sample courses and the Carpentries lesson served by run.sh (`make screenshots`), into
+// docs/screenshots/.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BASE, VIEWPORTS, courseUrl, launch, withPage } from './lib/classroom.mjs';
@@ -38,6 +39,23 @@ try {
 		await page.screenshot({ path: path.join(dir, 'lesson-video-phone.png') });
 	});
 
+	// A Carpentries lesson as it is: a challenge, its folded solution, a command and its
+	// output, a figure.
+	await withPage(browser, 'screenshot carpentries', phone, async ({ page }) => {
+		await page.goto(courseUrl('shell', 'episodes/04-pipefilter.html'));
+		await page.evaluate(() => document.fonts.ready.then(() => true));
+		// The pipeline's last command and its output, the figure, the challenge and its
+		// folded solution: the figure loaded first (pictures load as they come on screen).
+		const fig = page.locator('img[src="fig/redirects-and-pipes.svg"]');
+		await fig.scrollIntoViewIfNeeded();
+		await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await fig.elementHandle());
+		const top = await page.evaluate(() => {
+			const cmd = [...document.querySelectorAll('pre code.language-bash')].find((c) => c.textContent.includes('| sort -n | head -n 1'));
+			return cmd.closest('pre').getBoundingClientRect().top + window.scrollY - 12;
+		});
+		await page.screenshot({ path: path.join(dir, 'carpentries-phone.png'), fullPage: true, clip: { x: 0, y: top, width: 360, height: 1400 } });
+	});
+
 	// Search results for a Thai word, in a Thai interface, waiting for the index first.
 	for (let i = 0; i < 200; i++) {
 		const d = await (await fetch(new URL('api/search.json?q=x', BASE))).json();
@@ -52,4 +70,4 @@ try {
 } finally {
 	await browser.close();
 }
-console.log('screenshots: docs/screenshots/catalog-phone.png, lesson-video-phone.png and search-phone.png');
+console.log('screenshots: docs/screenshots/catalog-phone.png, lesson-video-phone.png, carpentries-phone.png and search-phone.png');
