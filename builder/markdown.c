@@ -823,6 +823,8 @@ static void end_heading(struct parse_ctx *pc)
 	h->text = t;
 	h->slug = slug;
 	h->line = pc->heading_line;
+	if (pc->teacher_depth > 0)
+		return; /* not on the students' page: the section goes on */
 	end_section(pc);
 	pc->section_slug = slug;
 	pc->section_heading = t;

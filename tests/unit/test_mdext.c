@@ -286,8 +286,11 @@ static void instructor_notes_never_reach_the_page(void **state)
 	                   "Students read this.\n"
 	                   "\n"
 	                   "::: instructor\n"
+	                   "## For teachers\n"
 	                   "Secret teaching tip.\n"
 	                   ":::\n"
+	                   "\n"
+	                   "Students read this too.\n"
 	                   "\n"
 	                   "::: challenge\n"
 	                   "Try it.\n"
@@ -310,11 +313,15 @@ static void instructor_notes_never_reach_the_page(void **state)
 	assert_non_null(md_teacher_html(doc));
 	assert_string_equal(md_teacher_html(doc),
 	                    "<div class=\"box instructor\">\n<p class=\"box-label\">Instructor "
-	                    "note</p>\n<p>Secret teaching tip.</p>\n</div>\n"
+	                    "note</p>\n<h2 id=\"for-teachers\">For teachers</h2>\n<p>Secret "
+	                    "teaching tip.</p>\n</div>\n"
 	                    "<div class=\"box instructor\">\n<p class=\"box-label\">Instructor "
 	                    "note</p>\n<p>Common mistake: quoting.</p>\n</div>\n");
-	/* nor the students' search */
+	/* nor the students' search, whose sections are the page's */
 	s = md_sections(doc, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(s[0].slug, "loops");
+	assert_string_equal(s[0].text, "Students read this. Students read this too. Try it.");
 	for (size_t i = 0; i < n; i++) {
 		assert_lacks(s[i].text, "Secret");
 		assert_lacks(s[i].text, "mistake");
