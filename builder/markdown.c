@@ -695,7 +695,9 @@ static void front_matter(struct parse_ctx *pc)
 	yaml_node_t *root;
 	yaml_node_pair_t *pair;
 
-	if (!fence_line(s, line_at(s, n, 0, &next), "---"))
+	/* a byte order mark first (editors on Windows write one) */
+	i = n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	if (!fence_line(s + i, line_at(s, n, i, &next), "---"))
 		return;
 	from = i = next;
 	while (i < n) {

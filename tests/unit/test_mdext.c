@@ -124,8 +124,8 @@ static void front_matter_gives_the_title_and_is_never_shown(void **state)
 	free(html);
 	md_free(doc);
 
-	/* "..." ends it too; CRLF lines; no title: the first heading's */
-	doc = parse("---\r\nlayout: page\r\n...\r\n# Intro\r\n");
+	/* "..." ends it too; CRLF lines, a byte order mark; no title: the first heading's */
+	doc = parse("\xEF\xBB\xBF---\r\nlayout: page\r\n...\r\n# Intro\r\n");
 	assert_string_equal(md_title(doc), "Intro");
 	expect_warning(doc, 2, "'layout' is ignored");
 	md_free(doc);
