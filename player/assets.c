@@ -16,6 +16,8 @@ static struct asset assets[] = {
 	{ "player.css", "text/css; charset=utf-8", NULL, 0, "" },
 	{ "decor.css", "text/css; charset=utf-8", NULL, 0, "" },
 	{ "search.js", "text/javascript; charset=utf-8", NULL, 0, "" },
+	{ "progress.js", "text/javascript; charset=utf-8", NULL, 0, "" },
+	{ "join.js", "text/javascript; charset=utf-8", NULL, 0, "" },
 };
 
 #define ASSET_COUNT (sizeof(assets) / sizeof(assets[0]))

@@ -152,16 +152,17 @@ static void put_pct(struct out *o, const char *s)
 	}
 }
 
-/* The number of lessons, "{n}" in its pattern replaced by n, HTML-escaped. */
-static void put_count(struct out *o, const char *ui, size_t n)
+/*
+ * A pattern of the interface with its first key ("{n}") replaced by n, the
+ * text around it HTML-escaped when html.
+ */
+static void put_filled(struct out *o, const char *pat, const char *key, size_t n, bool html)
 {
-	/* TRANSLATORS: {n} is the number of lessons of a course: keep {n} as it is. */
-	const char *pat = l10n_nget(ui, "catalog", "{n} lesson", "{n} lessons", n);
-	const char *at = strstr(pat, "{n}");
+	const char *at = strstr(pat, key);
 	char *head;
 
 	if (!at) {
-		put_html(o, pat);
+		html ? put_html(o, pat) : put(o, pat);
 		return;
 	}
 	head = strndup(pat, (size_t)(at - pat));
@@ -169,10 +170,17 @@ static void put_count(struct out *o, const char *ui, size_t n)
 		o->failed = true;
 		return;
 	}
-	put_html(o, head);
+	html ? put_html(o, head) : put(o, head);
 	free(head);
 	put_u64(o, (uint64_t)n);
-	put_html(o, at + 3);
+	html ? put_html(o, at + strlen(key)) : put(o, at + strlen(key));
+}
+
+/* The number of lessons, "{n}" in its pattern replaced by n, HTML-escaped. */
+static void put_count(struct out *o, const char *ui, size_t n)
+{
+	/* TRANSLATORS: {n} is the number of lessons of a course: keep {n} as it is. */
+	put_filled(o, l10n_nget(ui, "catalog", "{n} lesson", "{n} lessons", n), "{n}", n, true);
 }
 
 /* "3.4 MB" (decimal megabytes, "GB" from 1000 MB; never "0.0" for a non-empty file). */
@@ -351,13 +359,32 @@ static void put_filter(struct out *o, const char *ui, const char *filter, const 
 	put(o, "</ul>\n</nav>\n");
 }
 
+/*
+ * The lessons opened on this phone: empty and hidden, for progress.js to
+ * fill from the browser's storage ({n} left for it).
+ */
+static void put_progress(struct out *o, const char *ui, size_t lessons)
+{
+	/* TRANSLATORS: on a course of the catalog, how many of its lessons this phone opened: keep {n} and {count}. */
+	const char *pat = l10n_nget(ui, "progress", "{n} of {count} lesson opened",
+	                            "{n} of {count} lessons opened", lessons);
+
+	put(o, "<p class=\"progress\" hidden data-lessons=\"");
+	put_u64(o, (uint64_t)lessons);
+	put(o, "\" data-label=\"");
+	put_filled(o, pat, "{count}", lessons, true);
+	put(o, "\"></p>\n");
+}
+
 static void put_course(struct out *o, const char *ui, const struct lib_course *lc)
 {
 	const struct course *c = lc->course;
 	const char *title_lang = NULL;
 	const char *title = c ? course_title(c, ui, &title_lang) : NULL;
 
-	put(o, "<li class=\"course\">\n<h2");
+	put(o, "<li class=\"course\" data-course=\"");
+	put_html(o, lc->id);
+	put(o, "\">\n<h2");
 	if (title_lang) {
 		put(o, " lang=\"");
 		put_html(o, title_lang);
@@ -386,7 +413,9 @@ static void put_course(struct out *o, const char *ui, const struct lib_course *l
 	}
 	put(o, "<p class=\"lessons\">");
 	put_count(o, ui, c ? c->lessons_count : 0);
-	put(o, "</p>\n<dl class=\"meta\">\n<div><dt>");
+	put(o, "</p>\n");
+	put_progress(o, ui, c ? c->lessons_count : 0);
+	put(o, "<dl class=\"meta\">\n<div><dt>");
 	/* TRANSLATORS: the size of a course's file, e.g. 3.4 MB. */
 	put_html(o, l10n_get(ui, "catalog", "Size"));
 	put(o, "</dt><dd>");
@@ -450,6 +479,75 @@ static void put_switcher(struct out *o, const char *ui, const char *filter)
 	put(o, "</ul>\n</nav>\n</footer>\n");
 }
 
+/* The address and its QR code. */
+static void put_join(struct out *o, const char *ui, const struct catalog_view *v)
+{
+	put(o, "<div class=\"join-card\">\n<div>\n<p class=\"join-label\">");
+	/* TRANSLATORS: above the player's address and its QR code, for students. */
+	put_html(o, l10n_get(ui, "catalog", "Open this address on your phone"));
+	put(o, "</p>\n");
+	if (v->address) {
+		put(o, "<p class=\"url\" dir=\"ltr\" translate=\"no\">");
+		put_html(o, v->address);
+		put(o, "</p>\n");
+	}
+	put(o, "</div>\n");
+	if (v->qr_svg) {
+		put(o, "<div class=\"qr\">");
+		put(o, v->qr_svg);
+		put(o, "</div>\n");
+	}
+	put(o, "</div>\n");
+}
+
+char *catalog_devices_text(const char *ui, size_t n)
+{
+	/* TRANSLATORS: on the projector page: {n} phones or computers that opened a page lately. */
+	const char *pat = l10n_nget(ui, "join", "{n} device seen in the last 5 minutes",
+	                            "{n} devices seen in the last 5 minutes", n);
+	struct out o;
+
+	out_init(&o, 4096);
+	put_filled(&o, pat, "{n}", n, false);
+	return out_take(&o);
+}
+
+char *catalog_join_html(const struct catalog_view *v, size_t devices)
+{
+	const char *ui = l10n_language(v->ui_lang);
+	char *count = catalog_devices_text(ui, devices);
+	struct out o;
+
+	if (!count)
+		return NULL;
+	out_init(&o, 1024 * 1024);
+	/* TRANSLATORS: the title of the page shown on the projector, for students to join. */
+	put_head(&o, ui, l10n_get(ui, "join", "Join the class"), "projector");
+	put(&o, "<main>\n<h1>");
+	put_html(&o, l10n_get(ui, "catalog", "Open this address on your phone"));
+	put(&o, "</h1>\n<p class=\"url\" dir=\"ltr\" translate=\"no\">");
+	put_html(&o, v->address ? v->address : "");
+	put(&o, "</p>\n");
+	if (v->qr_svg) {
+		put(&o, "<div class=\"qr\" role=\"img\" aria-label=\"");
+		/* TRANSLATORS: read aloud for the QR code of the player's address. */
+		put_html(&o, l10n_get(ui, "join", "QR code of the address"));
+		put(&o, "\">");
+		put(&o, v->qr_svg);
+		put(&o, "</div>\n");
+	}
+	put(&o, "<p class=\"devices\" id=\"devices\" aria-live=\"polite\">");
+	put_html(&o, count);
+	put(&o, "</p>\n<p class=\"back\"><a href=\"/?lang=");
+	put_pct(&o, ui);
+	put(&o, "\">");
+	put_html(&o, l10n_get(ui, "catalog", "Courses"));
+	put(&o, "</a></p>\n</main>\n<script src=\"/_sampan/join.js\" defer></script>\n"
+	        "</body>\n</html>\n");
+	free(count);
+	return out_take(&o);
+}
+
 char *catalog_html(const struct catalog_view *v)
 {
 	static const struct lib_snapshot empty = { 0 };
@@ -473,22 +571,18 @@ char *catalog_html(const struct catalog_view *v)
 	put_html(&o, l10n_get(ui, "catalog", "Courses"));
 	put(&o, "</h1>\n");
 	if (v->address || v->qr_svg) {
-		put(&o, "<div class=\"join\">\n<div>\n<p class=\"join-label\">");
-		/* TRANSLATORS: above the player's address and its QR code, for students. */
-		put_html(&o, l10n_get(ui, "catalog", "Open this address on your phone"));
-		put(&o, "</p>\n");
-		if (v->address) {
-			put(&o, "<p class=\"url\" dir=\"ltr\" translate=\"no\">");
-			put_html(&o, v->address);
-			put(&o, "</p>\n");
-		}
-		put(&o, "</div>\n");
-		if (v->qr_svg) {
-			put(&o, "<div class=\"qr\">");
-			put(&o, v->qr_svg);
-			put(&o, "</div>\n");
-		}
-		put(&o, "</div>\n");
+		/* folded: a phone that opened the page has no use for its address */
+		put(&o, "<details class=\"join\">\n<summary>");
+		/* TRANSLATORS: folded at the top of the catalog: opens the player's address and its QR code. */
+		put_html(&o, l10n_get(ui, "catalog", "Address and QR code"));
+		put(&o, "</summary>\n");
+		put_join(&o, ui, v);
+		put(&o, "<p class=\"projector-link\"><a href=\"/join?lang=");
+		put_pct(&o, ui);
+		put(&o, "\">");
+		/* TRANSLATORS: a link to a page made to be shown on a projector or a large screen. */
+		put_html(&o, l10n_get(ui, "catalog", "Show on a projector"));
+		put(&o, "</a></p>\n</details>\n");
 	}
 	put(&o, "</header>\n<main>\n");
 
@@ -536,12 +630,23 @@ char *catalog_html(const struct catalog_view *v)
 		                  "No courses yet: copy .sampan files into the library folder"));
 		put(&o, "</p>\n");
 	}
+	if (s->count) {
+		put(&o, "<div class=\"progress-clear\" hidden>\n<p>");
+		/* TRANSLATORS: beside the button that clears the lessons marked as opened. */
+		put_html(&o, l10n_get(ui, "progress",
+		                      "Lessons you opened are marked on this phone only."));
+		put(&o, "</p>\n<button type=\"button\" class=\"clear\">");
+		/* TRANSLATORS: a button: forget which lessons this phone opened. */
+		put_html(&o, l10n_get(ui, "progress", "Clear"));
+		put(&o, "</button>\n</div>\n");
+	}
 	if (s->refused_count)
 		put_refused(&o, ui, s);
 	put(&o, "</main>\n");
 	put_switcher(&o, ui, filter);
 	if (s->count)
-		put(&o, "<script src=\"/_sampan/search.js\" defer></script>\n");
+		put(&o, "<script src=\"/_sampan/search.js\" defer></script>\n"
+		        "<script src=\"/_sampan/progress.js\" defer></script>\n");
 	put(&o, "</body>\n</html>\n");
 	free(tags);
 	return out_take(&o);

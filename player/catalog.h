@@ -30,6 +30,16 @@ struct catalog_view {
  */
 char *catalog_html(const struct catalog_view *v);
 
+/*
+ * The projector page (/join): the address as large as the screen allows,
+ * its QR code, and how many devices were seen lately (presence.h).
+ * malloc'd.
+ */
+char *catalog_join_html(const struct catalog_view *v, size_t devices);
+
+/* "{n} devices seen in the last 5 minutes" in the interface language, malloc'd. */
+char *catalog_devices_text(const char *ui, size_t n);
+
 /* The catalog as JSON: {"courses": [...], "refused": [...]}, malloc'd. */
 char *catalog_json(const struct lib_snapshot *snap);
 

@@ -1,10 +1,21 @@
 /*
- * decor.h - what the player adds to a course's pages as it serves them: a
- * lesson in Khmer, Lao or Burmese gets the Noto fonts that phones often
- * lack, and every page of a preview (--allow-unsigned) a banner that says
- * so.  Both through the player's stylesheet /_sampan/decor.css
- * (player/assets/decor.css), linked from the page's <head>: the
- * Content-Security-Policy allows no inline style.  Pure functions.
+ * decor.h - what the player adds to a course's pages as it serves them,
+ * around the producer's signed bytes, which stay as they are:
+ *
+ *  - the chrome, a slim bar first thing in the <body>, in the visitor's
+ *    interface language and without JavaScript: the way back to the
+ *    catalog, the lesson's place in the course with the previous and next
+ *    lessons, a search box for the course, the interface language;
+ *  - the Noto fonts a lesson in Khmer, Lao or Burmese needs (and the chrome
+ *    in those languages), which phones often lack;
+ *  - on every page of a preview (--allow-unsigned), a banner that says so;
+ *  - the player's small script (/_sampan/progress.js), which marks the
+ *    lessons opened on this phone; the page works without it.
+ *
+ * Styled by /_sampan/decor.css (player/assets/decor.css), linked from the
+ * page's <head>: the Content-Security-Policy allows no inline style.  A
+ * page extracted to disk (sampan-play extract) has none of this and needs
+ * none of it.  Pure functions.
  */
 #ifndef SAMPAN_PLAYER_DECOR_H
 #define SAMPAN_PLAYER_DECOR_H
@@ -14,23 +25,35 @@
 
 #include "library.h"
 
-/* What a page needs from the player, learnt once it is checked. */
+/* What the player learnt of a page once it tried to decorate it. */
 enum decor_kind {
-	DECOR_UNKNOWN, /* not looked at yet */
-	DECOR_NONE, /* served as it is */
-	DECOR_FONTS /* its language is one whose fonts phones lack */
+	DECOR_UNKNOWN, /* decorated (or not tried yet) */
+	DECOR_CANNOT /* has no </head>, or no <body> after it: served as it is */
 };
 
-/* Whether the page's own language (its <html lang>, in the first 2 kB) is km, lo or my. */
-bool decor_needs_fonts(const unsigned char *html, size_t len);
+struct course;
+
+/* What the player adds to one page. */
+struct decor_view {
+	const char *ui; /* the interface language: one of l10n_languages */
+	const char *banner; /* a preview's text, or NULL */
+	const char *course_id; /* NULL: no chrome, no script (the fonts, and the banner alone) */
+	const struct course *course; /* its lessons, for the page's place; or NULL */
+	const char *page; /* this page's entry name, e.g. "lessons/03.html" */
+};
 
 /*
- * The page with the stylesheet linked before </head> and, with a banner,
- * that text (escaped) in a <p> first thing in the <body>.  malloc'd, its
- * length in *out_len; NULL when the page has no </head> (or no <body>
- * after it, for a banner) or memory ran out.
+ * The page with the stylesheet (and, with a course, the script) linked
+ * before </head>, and, first thing in the <body>, the banner (escaped) and
+ * the chrome.  malloc'd, its length in *out_len; NULL when the page has no
+ * </head>, or no <body> after it when something goes there, or memory ran
+ * out: it is then served as it is.
  */
-char *decor_page(const unsigned char *html, size_t len, const char *banner, size_t *out_len);
+char *decor_page(const unsigned char *html, size_t len, const struct decor_view *v,
+                 size_t *out_len);
+
+/* The chrome alone (decor_page puts it in the body), malloc'd; NULL when out of memory. */
+char *decor_chrome(const struct decor_view *v);
 
 /* What the page at entry index of course c needs, remembered (c->lock). */
 enum decor_kind decor_kind_of(struct lib_course *c, size_t index);

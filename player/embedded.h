@@ -15,7 +15,7 @@ struct embedded_file {
 	size_t len;
 };
 
-/* player/assets/: player.css, decor.css, search.js. */
+/* player/assets/: player.css, decor.css, search.js, progress.js, join.js. */
 extern const struct embedded_file embedded_assets[];
 extern const size_t embedded_assets_count;
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "decor.h"
 #include "errpage.h"
@@ -196,7 +197,7 @@ static void chunk_reader_done(void *cls)
 
 /* ---- decorated pages ---- */
 
-/* The index of an interface language, for a preview's banner. */
+/* The index of an interface language. */
 static size_t ui_index(const char *lang)
 {
 	for (size_t i = 0; i < l10n_languages_count; i++)
@@ -206,10 +207,11 @@ static size_t ui_index(const char *lang)
 }
 
 /*
- * The page as the player sends it, decorated (the fonts, and a preview's
- * banner in the interface language), pinned: made once from the checked
- * whole entry and kept.  *whole may hold that entry already (pinned; it is
- * fetched when NULL and kept there).  NULL when it cannot be decorated.
+ * The page as the player sends it (decor.h: the chrome in the interface
+ * language ui, the fonts, a preview's banner), pinned: made once from the
+ * checked whole entry and kept.  *whole may hold that entry already
+ * (pinned; it is fetched when NULL and kept there).  NULL when it cannot be
+ * decorated.
  */
 static struct vcache_piece *decorated_page(struct entry_request *q, const char *ui,
                                            struct vcache_piece **whole, struct bundle_error *err,
@@ -217,12 +219,13 @@ static struct vcache_piece *decorated_page(struct entry_request *q, const char *
 {
 	struct vcache_key key;
 	struct vcache_piece *p;
+	struct decor_view v;
 	const unsigned char *html;
 	size_t len, dlen = 0;
 	char *d;
 
 	*st = BUNDLE_OK;
-	entry_key(q, VCACHE_PAGE, q->course->unsigned_preview ? 1 + ui_index(ui) : 0, &key);
+	entry_key(q, VCACHE_PAGE, 2 * ui_index(ui), &key);
 	p = vcache_get(q->vc, &key);
 	if (p)
 		return p;
@@ -234,15 +237,59 @@ static struct vcache_piece *decorated_page(struct entry_request *q, const char *
 			return NULL;
 	}
 	html = vcache_piece_data(*whole, &len);
-	d = decor_page(
-	        html, len,
-	        q->course->unsigned_preview
-	                ? l10n_get(ui, "preview", "Preview: not signed by a trusted publisher")
-	                : NULL,
-	        &dlen);
+	memset(&v, 0, sizeof(v));
+	v.ui = ui;
+	v.banner = q->course->unsigned_preview
+	                   ? l10n_get(ui, "preview", "Preview: not signed by a trusted publisher")
+	                   : NULL;
+	v.course_id = q->course->id;
+	v.course = q->course->course;
+	v.page = q->e.name;
+	d = decor_page(html, len, &v, &dlen);
 	if (!d)
 		return NULL;
 	return vcache_adopt(q->vc, &key, (unsigned char *)d, dlen);
+}
+
+/*
+ * The decorated page as one gzip member, pinned: compressed once and kept
+ * beside it, so that phones get pages as small as the producer's bytes
+ * would have been.  NULL when memory ran out (the page goes as it is).
+ */
+static struct vcache_piece *decorated_gzip(struct entry_request *q, const char *ui,
+                                           struct vcache_piece *page)
+{
+	struct vcache_key key;
+	struct vcache_piece *p = NULL;
+	const unsigned char *data;
+	unsigned char *z;
+	size_t len;
+	z_stream zs;
+	uLong bound;
+
+	entry_key(q, VCACHE_PAGE, 2 * ui_index(ui) + 1, &key);
+	p = vcache_get(q->vc, &key);
+	if (p)
+		return p;
+	data = vcache_piece_data(page, &len);
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, 6, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	bound = deflateBound(&zs, (uLong)len);
+	z = malloc(bound);
+	if (z) {
+		zs.next_in = (Bytef *)(uintptr_t)data;
+		zs.avail_in = (uInt)len;
+		zs.next_out = z;
+		zs.avail_out = (uInt)bound;
+		if (deflate(&zs, Z_FINISH) == Z_STREAM_END) {
+			p = vcache_adopt(q->vc, &key, z, zs.total_out);
+			z = NULL; /* taken, or freed */
+		}
+	}
+	deflateEnd(&zs);
+	free(z);
+	return p;
 }
 
 /* ---- the entry ---- */
@@ -277,7 +324,7 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 	struct bundle_error err;
 	struct vcache_piece *whole = NULL, *page = NULL, *piece = NULL;
 	struct vcache_key key;
-	char *name = NULL, *type = NULL, tag[REPRESENT_TAG_SIZE], variant[16];
+	char *name = NULL, *type = NULL, tag[REPRESENT_TAG_SIZE], page_tag[64];
 	const char *ui = NULL, *vary_more = NULL;
 	enum bundle_status st = BUNDLE_OK;
 	uint64_t chunk_base = 0; /* where the piece sent starts in the entry */
@@ -329,38 +376,29 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 	rs.size = q.e.size;
 	rs.last_modified = -1; /* an entry's ZIP date says nothing of its content */
 	rs.gzip = q.e.method == 8;
-	if (strcmp(q.e.media_type, "text/html") == 0 && q.e.size <= INFLATE_MAX) {
-		/* A page the player decorates is another representation, with its own ETag. */
-		enum decor_kind kind = decor_kind_of(q.course, q.index);
-		if (kind == DECOR_UNKNOWN && !q.course->unsigned_preview) {
-			const unsigned char *html;
-			entry_key(&q, VCACHE_WHOLE, 0, &key);
-			st = vcache_fetch(vc, &key, (size_t)q.e.size, true, fill_whole, &q, &whole,
-			                  &err);
-			if (st != BUNDLE_OK)
-				goto failed;
-			html = vcache_piece_data(whole, &len);
-			kind = decor_needs_fonts(html, len) ? DECOR_FONTS : DECOR_NONE;
-			decor_kind_learnt(q.course, bundle_count(q.b), q.index, kind);
-		}
-		if (kind == DECOR_FONTS || q.course->unsigned_preview) {
-			ui = l10n_choose(request_arg(rq, "lang"),
-			                 request_header(rq, "Accept-Language"));
-			page = decorated_page(&q, ui, &whole, &err, &st);
-			if (st != BUNDLE_OK)
-				goto failed;
-			if (page) {
-				vcache_piece_data(page, &len);
-				rs.size = len;
-				rs.gzip = false;
-				if (q.course->unsigned_preview) {
-					snprintf(variant, sizeof(variant), "p-%s", ui);
-					vary_more = "Accept-Language";
-				} else {
-					snprintf(variant, sizeof(variant), "d");
-				}
-				rs.variant = variant;
-			}
+	if (strcmp(q.e.media_type, "text/html") == 0 && q.e.size <= INFLATE_MAX &&
+	    decor_kind_of(q.course, q.index) != DECOR_CANNOT) {
+		/*
+		 * A page with the player's chrome is another representation, in the
+		 * interface language, of the course as this manifest has it: its own
+		 * ETag, and gzip made by the player.
+		 */
+		ui = l10n_choose(request_arg(rq, "lang"), request_header(rq, "Accept-Language"));
+		page = decorated_page(&q, ui, &whole, &err, &st);
+		if (st != BUNDLE_OK)
+			goto failed;
+		if (page) {
+			vcache_piece_data(page, &len);
+			rs.size = len;
+			rs.gzip = true;
+			snprintf(page_tag, sizeof(page_tag), "%s-%s%s-%02x%02x%02x%02x", tag,
+			         q.course->unsigned_preview ? "p" : "c", ui,
+			         q.course->manifest_digest[0], q.course->manifest_digest[1],
+			         q.course->manifest_digest[2], q.course->manifest_digest[3]);
+			rs.tag = page_tag;
+			vary_more = "Accept-Language";
+		} else {
+			decor_kind_learnt(q.course, bundle_count(q.b), q.index, DECOR_CANNOT);
 		}
 	}
 	represent_facts(rq, &hrq);
@@ -374,11 +412,21 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 		r->failed = true;
 		goto done;
 	}
+	if (page && a.rep == HTTPCOND_GZIP) {
+		struct vcache_piece *gz = decorated_gzip(&q, ui, page);
+		if (!gz) {
+			r->failed = true;
+			goto done;
+		}
+		vcache_release(vc, page);
+		page = gz;
+	}
 	if (rq->head) {
 		/* what a GET would get, without reading it */
 		r->status = a.status;
 		r->body = REPLY_HEAD;
 		r->len = a.status == 206          ? a.last - a.first + 1
+		         : page                   ? (vcache_piece_data(page, &len), len)
 		         : a.rep == HTTPCOND_GZIP ? q.e.comp_size + 18
 		                                  : rs.size;
 		represent_body_headers(r, &a, &rs, type, ENTRY_CACHE, vary_more);

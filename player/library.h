@@ -46,7 +46,7 @@ struct lib_course {
 	unsigned users; /* responses using b (lock) */
 	/*
 	 * What the server learnt of each HTML entry once it was checked (lock):
-	 * 0 not known yet, 1 served as it is, 2 needs the player's fonts.
+	 * enum decor_kind (decor.h): 0 decorated, 1 served as it is.
 	 * Indexed by entry; NULL until first needed.
 	 */
 	unsigned char *page_kind;

@@ -37,6 +37,9 @@ struct request {
 	const char *(*header)(const struct request *rq, const char *name);
 	const char *(*arg)(const struct request *rq, const char *name);
 	void *ctx; /* the caller's, for the two functions */
+	/* The client's address (4 bytes IPv4, 16 IPv6, network order), for presence.h; 0: none. */
+	unsigned char peer[16];
+	size_t peer_len;
 };
 
 const char *request_header(const struct request *rq, const char *name);

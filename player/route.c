@@ -15,7 +15,10 @@
 #include "fonts.h"
 #include "httputil.h"
 #include "l10n.h"
+#include "monotime.h"
+#include "presence.h"
 #include "search.h"
+#include "strfmt.h"
 #include "watch.h"
 
 #define CSP                                                                               \
@@ -38,9 +41,11 @@ enum bundle_status site_open(const struct site_options *opt, struct site **out,
 	s->opt = *opt;
 	s->vc = vcache_new(opt->cache_bytes);
 	s->fonts = fonts_new(opt->fonts_dir);
-	if (!s->vc || !s->fonts) {
+	s->presence = presence_new();
+	if (!s->vc || !s->fonts || !s->presence) {
 		vcache_free(s->vc);
 		fonts_free(s->fonts);
+		presence_free(s->presence);
 		free(s);
 		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
 	}
@@ -77,6 +82,7 @@ void site_close(struct site *s)
 	site_stop_search(s);
 	pthread_rwlock_destroy(&s->search_lock);
 	fonts_free(s->fonts);
+	presence_free(s->presence);
 	vcache_free(s->vc);
 	free(s);
 }
@@ -182,6 +188,39 @@ static void route_catalog(struct site *s, const struct request *rq, const char *
 	               "no-cache");
 }
 
+/* /join: the page for the projector. */
+static void route_join(struct site *s, const struct request *rq, const char *rest, struct reply *r)
+{
+	struct catalog_view v;
+	char *html;
+
+	(void)rest;
+	memset(&v, 0, sizeof(v));
+	v.ui_lang = ui_lang(rq);
+	v.address = s->opt.address;
+	v.qr_svg = s->opt.qr_svg;
+	html = catalog_join_html(&v, presence_count(s->presence, monotime_now()));
+	reply_text(r, 200, "text/html; charset=utf-8", html, "no-store");
+}
+
+/* /api/join.json: the devices seen lately, for the projector page to show without reloading. */
+static void route_join_json(struct site *s, const struct request *rq, const char *rest,
+                            struct reply *r)
+{
+	size_t n = presence_count(s->presence, monotime_now());
+	char *text = catalog_devices_text(ui_lang(rq), n);
+	char *json = NULL;
+
+	(void)rest;
+	if (text) {
+		/* the text is the player's own (po/), with no quote or backslash in any language */
+		if (!strchr(text, '"') && !strchr(text, '\\'))
+			json = strfmt("{\"devices\": %zu, \"text\": \"%s\"}\n", n, text);
+	}
+	free(text);
+	reply_text(r, 200, "application/json; charset=utf-8", json, "no-store");
+}
+
 static void route_catalog_json(struct site *s, const struct request *rq, const char *rest,
                                struct reply *r)
 {
@@ -279,6 +318,8 @@ static const struct route {
 } routes[] = {
 	{ "/", false, route_catalog },
 	{ "/api/catalog.json", false, route_catalog_json },
+	{ "/join", false, route_join },
+	{ "/api/join.json", false, route_join_json },
 	{ "/search", false, route_search_page },
 	{ "/api/search.json", false, route_search_json },
 	{ "/api/suggest.json", false, route_suggest },
@@ -294,6 +335,8 @@ void route_request(struct site *s, const struct request *rq, struct reply *r)
 	const char *url = rq->url ? rq->url : "";
 	size_t i;
 
+	if (rq->peer_len)
+		presence_seen(s->presence, rq->peer, rq->peer_len, monotime_now());
 	if (rq->framing_ambiguous) {
 		/*
 		 * A GET or HEAD has no use for a body.  One framed by Transfer-Encoding

@@ -5,6 +5,8 @@
  *
  *	/                      the catalog (catalog.h)
  *	/api/catalog.json      the catalog as JSON
+ *	/join, /api/join.json  the address for the projector, and the devices seen lately
+ *	                       (presence.h)
  *	/search, /api/search.json, /api/suggest.json
  *	                       a search job (searchsvc.h, searchpage.h)
  *	/watch                 a video from a cue's time (watch.h)
@@ -25,6 +27,7 @@
 #include "error.h"
 #include "indexer.h"
 #include "library.h"
+#include "presence.h"
 #include "represent.h"
 #include "searchsvc.h"
 #include "vcache.h"
@@ -43,6 +46,7 @@ struct site {
 	struct site_options opt;
 	struct vcache *vc; /* checked bytes of the courses, shared by every connection */
 	struct fonts *fonts;
+	struct presence *presence; /* the devices seen lately */
 	char qr_tag[REPRESENT_TAG_SIZE];
 	/* Searches: NULL without an index; held for reading while a job is handed over. */
 	pthread_rwlock_t search_lock;

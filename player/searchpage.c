@@ -268,7 +268,7 @@ static void put_form(struct sbuf *b, const struct search_view *v)
 	put(b, "</label>\n<input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" "
 	       "maxlength=\"200\" value=\"");
 	put_html(b, v->q ? v->q : "");
-	put(b, "\">\n<label for=\"course\">");
+	put(b, "\">\n<span class=\"scope\"><label for=\"course\">");
 	/* TRANSLATORS: the label of the list of courses to search in. */
 	put_html(b, l10n_get(ui, "search", "Course"));
 	put(b, "</label>\n<select id=\"course\" name=\"course\">\n<option value=\"\">");
@@ -282,7 +282,7 @@ static void put_form(struct sbuf *b, const struct search_view *v)
 		put_html(b, course_title(c, ui));
 		put(b, "</option>\n");
 	}
-	put(b, "</select>\n<input type=\"hidden\" name=\"lang\" value=\"");
+	put(b, "</select></span>\n<input type=\"hidden\" name=\"lang\" value=\"");
 	put_html(b, ui);
 	put(b, "\">\n");
 	if (v->lang && *v->lang) {

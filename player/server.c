@@ -83,6 +83,21 @@ static void read_request(struct MHD_Connection *c, const char *url, const char *
 	rq->header = conn_header;
 	rq->arg = conn_arg;
 	rq->ctx = c;
+	rq->peer_len = 0;
+	{
+		const union MHD_ConnectionInfo *ci =
+		        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+		if (sa && sa->sa_family == AF_INET) {
+			memcpy(rq->peer, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			       4);
+			rq->peer_len = 4;
+		} else if (sa && sa->sa_family == AF_INET6) {
+			memcpy(rq->peer,
+			       &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+			rq->peer_len = 16;
+		}
+	}
 }
 
 /* ---- a struct reply as a response ---- */

@@ -1,11 +1,11 @@
 #!/bin/bash
 # t3200-player-conditional.sh - a browser revalidating what it has gets 304
 # for every representation sampan-play sends: entries as they are and
-# gzipped, pages with the player's fonts linked, the player's own
-# stylesheets, script, QR code and fonts, the catalog; with ETag lists and
-# weak tags, If-Modified-Since where there is a date, If-Range for a resumed
-# video, and 412 for a failed If-Match (RFC 9110 §13).  The real binary over
-# real HTTP on loopback.
+# gzipped, pages under the player's bar in each language and with its fonts
+# linked, the player's own stylesheets, scripts, QR code and fonts, the
+# catalog; with ETag lists and weak tags, If-Modified-Since where there is a
+# date, If-Range for a resumed video, and 412 for a failed If-Match (RFC 9110
+# §13).  The real binary over real HTTP on loopback.
 source "$(dirname "$0")/../lib/test-lib.sh"
 
 N=0
@@ -54,6 +54,12 @@ test_expect_success 'a lesson page gzipped (as every browser asks): its ETag, th
 test_expect_success "a page with the player's fonts linked: its ETag, then 304" '
 	revalidates "$K/lessons/01-welcome.html"
 '
+test_expect_success 'a page with the bar in Thai: its ETag, then 304' '
+	revalidates "$C/lessons/01-welcome.html" -H "Accept-Language: th"
+'
+test_expect_success "the projector page's JavaScript: its ETag, then 304" '
+	revalidates "${URL}_sampan/join.js"
+'
 test_expect_success '... asked with gzip: its ETag, then 304' '
 	revalidates "$K/lessons/01-welcome.html" -H "Accept-Encoding: gzip"
 '
@@ -61,26 +67,28 @@ test_expect_success 'a stored video: its ETag, then 304' 'revalidates "$C/media/
 test_expect_success 'a picture: its ETag, then 304' '
 	revalidates "$C/media/example.svg" -H "Accept-Encoding: gzip"
 '
-test_setup 'the ETags of the page gzipped, plain, and decorated' '
+test_setup 'the ETags of the page gzipped, plain, and with the bar in Thai' '
 	fetch "$C/lessons/01-welcome.html" -H "Accept-Encoding: gzip"; a=$R;
 	fetch "$C/lessons/01-welcome.html"; b=$R;
-	fetch "$K/lessons/01-welcome.html" -H "Accept-Encoding: gzip"; k=$R;
-	gz=$(header "$a" ETag) plain=$(header "$b" ETag) dec=$(header "$k" ETag);
-	echo "$gz $plain $dec" && test -n "$gz" && test -n "$plain" && test -n "$dec"
+	fetch "$C/lessons/01-welcome.html" -H "Accept-Language: th"; k=$R;
+	fetch "$C/media/example.svg" -H "Accept-Encoding: gzip"; s=$R;
+	gz=$(header "$a" ETag) plain=$(header "$b" ETag) th=$(header "$k" ETag);
+	echo "$gz $plain $th" && test -n "$gz" && test -n "$plain" && test -n "$th"
 '
-test_expect_success 'each representation has its own ETag' '
-	echo "$gz|$plain|$dec" &&
-	case "$gz|$plain|$dec" in *-gz\"\|*[0-9a-f]\"\|*-d\") true ;; *) false ;; esac
+test_expect_success "each representation has its own ETag, the bar's language too" '
+	echo "$gz|$plain|$th" &&
+	case "$gz|$plain|$th" in *-cen-????????-gz\"\|*-cen-????????\"\|*-cth-????????\") true ;; *) false ;; esac
 '
-test_expect_success 'gzip and plain answers say Vary: Accept-Encoding' '
+test_expect_success 'pages say Vary: Accept-Encoding, Accept-Language (the bar); other entries Accept-Encoding' '
 	test_equal gzip "$(header "$a" Content-Encoding)" &&
-	test_equal Accept-Encoding "$(header "$a" Vary)" &&
-	test_equal Accept-Encoding "$(header "$b" Vary)"
+	test_equal "Accept-Encoding, Accept-Language" "$(header "$a" Vary)" &&
+	test_equal "Accept-Encoding, Accept-Language" "$(header "$b" Vary)" &&
+	test_equal Accept-Encoding "$(header "$s" Vary)"
 '
 test_expect_success 'a 304 carries ETag, Vary and Cache-Control' '
 	fetch "$C/lessons/01-welcome.html" -H "Accept-Encoding: gzip" -H "If-None-Match: $gz"; r=$R;
 	cat "head.$r" && test_equal 304 "$(status "$r")" &&
-	test_equal Accept-Encoding "$(header "$r" Vary)" && test -n "$(header "$r" Cache-Control)"
+	test_equal "Accept-Encoding, Accept-Language" "$(header "$r" Vary)" && test -n "$(header "$r" Cache-Control)"
 '
 test_expect_success "the tag of the other representation gets that one's 200" '
 	fetch "$C/lessons/01-welcome.html" -H "Accept-Encoding: gzip" -H "If-None-Match: $plain"; r=$R;
@@ -140,7 +148,7 @@ test_expect_success 'If-Modified-Since on an entry (no date to compare): 200' '
 '
 
 # --- the player's own files ------------------------------------------------------------------
-for f in player.css decor.css search.js qr.svg; do
+for f in player.css decor.css search.js progress.js qr.svg; do
 	test_expect_success "/_sampan/$f: its ETag, then 304" "revalidates \"\${URL}_sampan/$f\""
 done
 test_expect_success 'the catalog: its ETag, then 304' 'revalidates "$URL"'

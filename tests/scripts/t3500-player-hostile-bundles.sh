@@ -86,10 +86,17 @@ test_expect_success 'serve lists every vector with structural damage as refused,
 
 # --- serve: damaged bytes are never sent as if they were good ---------------------------
 # fetch_all URL BUNDLE: every entry the manifest lists, plain and as gzip: a
-# complete 200 must carry exactly the signed bytes; the damaged entry must fail.
+# complete 200 must carry exactly the signed bytes under the player's bar; the
+# damaged entry must fail.
 fetch_all() {
 	"$PYTHON" - "$1" "$2" <<'PY'
-import gzip, hashlib, http.client, json, struct, sys, urllib.parse, zipfile, zlib
+import gzip, hashlib, http.client, json, re, struct, sys, urllib.parse, zipfile, zlib
+HEAD = b'<link rel="stylesheet" href="/_sampan/decor.css">\n<script src="/_sampan/progress.js" defer></script>\n'
+def signed_part(name, body):  # a page without the player's bar, stylesheet and script
+    if not name.endswith(".html"):
+        return body
+    body = body.replace(HEAD, b"", 1)
+    return re.sub(rb'\n<nav class="sampan-bar".*?</nav>\n', b"", body, count=1, flags=re.S)
 url = urllib.parse.urlsplit(sys.argv[1])
 def raw(z, name):  # an entry's bytes, even when its CRC-32 is the damage
     info = z.getinfo(name)
@@ -121,7 +128,7 @@ for name, digest in digests.items():
                 continue
             if r.getheader("Content-Encoding") == "gzip":
                 body = gzip.decompress(body)
-            if hashlib.sha256(body).hexdigest() != digest:
+            if hashlib.sha256(signed_part(name, body)).hexdigest() != digest:
                 bad.append(name)
         except (http.client.HTTPException, OSError, EOFError, gzip.BadGzipFile) as e:
             failed.append((name, type(e).__name__))

@@ -276,11 +276,59 @@ static void html_shows_address_and_qr(void **state)
 	assert_contains(html, "<div class=\"qr\"><svg viewBox=");
 	/* The only "http" is the address people read. */
 	assert_int_equal(count(html, "http"), 1);
-	/* The QR code is inline: the one src is the player's own search script. */
-	assert_int_equal(count(html, "src=\""), 1);
+	/* The QR code is inline: the only src are the player's own scripts. */
+	assert_int_equal(count(html, "src=\""), 2);
 	assert_contains(html, "<script src=\"/_sampan/search.js\"");
+	assert_contains(html, "<script src=\"/_sampan/progress.js\"");
+	/* folded, so that a phone sees the courses first; the projector page a tap away */
+	assert_contains(html, "<details class=\"join\">\n<summary>Address and QR code</summary>");
+	assert_contains(html, "<a href=\"/join?lang=en\">Show on a projector</a>");
+	assert_true(strstr(html, "<details class=\"join\">") <
+	            strstr(html, "<ul class=\"courses\">"));
 	free(html);
 	free_snapshot(s);
+}
+
+static void html_has_room_for_progress_kept_on_the_phone(void **state)
+{
+	(void)state;
+	struct lib_snapshot *s = make_snapshot();
+	char *html = render(s, "th", NULL, NULL, NULL);
+
+	/* each course: a hidden line for the script, in the interface language */
+	assert_contains(html, "<li class=\"course\" data-course=\"");
+	assert_contains(html, "<p class=\"progress\" hidden data-lessons=\"");
+	assert_contains(html, "data-label=\"เปิดแล้ว {n} จาก ");
+	/* and the button that forgets it, hidden until there is something to forget */
+	assert_contains(html, "<div class=\"progress-clear\" hidden>");
+	assert_contains(html, "<button type=\"button\" class=\"clear\">ล้าง</button>");
+	free(html);
+	free_snapshot(s);
+}
+
+static void the_projector_page_shows_the_address_and_devices(void **state)
+{
+	(void)state;
+	struct catalog_view v;
+	char *html;
+
+	memset(&v, 0, sizeof(v));
+	v.ui_lang = "en";
+	v.address = "http://192.168.1.5:8080/";
+	v.qr_svg = "<svg viewBox=\"0 0 33 33\"></svg>";
+	html = catalog_join_html(&v, 1);
+	assert_non_null(html);
+	assert_contains(html, "<body class=\"projector\">");
+	assert_contains(
+	        html, "<p class=\"url\" dir=\"ltr\" translate=\"no\">http://192.168.1.5:8080/</p>");
+	assert_contains(html, "role=\"img\" aria-label=\"QR code of the address\"><svg");
+	assert_contains(html, "1 device seen in the last 5 minutes");
+	free(html);
+	v.ui_lang = "vi";
+	html = catalog_join_html(&v, 27);
+	assert_non_null(html);
+	assert_contains(html, "27 thiết bị trong 5 phút qua");
+	free(html);
 }
 
 static void html_filter_hides_other_languages(void **state)
@@ -498,6 +546,8 @@ int main(void)
 		cmocka_unit_test(html_unknown_interface_language_is_english),
 		cmocka_unit_test(html_shows_address_and_qr),
 		cmocka_unit_test(html_filter_hides_other_languages),
+		cmocka_unit_test(html_has_room_for_progress_kept_on_the_phone),
+		cmocka_unit_test(the_projector_page_shows_the_address_and_devices),
 		cmocka_unit_test(html_filter_without_match_says_so),
 		cmocka_unit_test(html_empty_library),
 		cmocka_unit_test(html_percent_encodes_ids_and_formats_sizes),

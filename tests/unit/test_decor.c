@@ -1,14 +1,17 @@
 /*
- * test_decor.c - what the player adds to a course's pages (player/decor.c): the
- * fonts' stylesheet for Khmer, Lao and Burmese pages, a preview's banner
- * escaped at the top of the body, pages it cannot decorate left alone, and
- * what it learnt of each page remembered.
+ * test_decor.c - what the player adds to a course's pages (player/decor.c):
+ * the chrome (the way back, the lesson's place, search, the interface
+ * language) first thing in the body with the page's own bytes unchanged
+ * after it, the stylesheet and script, a preview's banner escaped at the
+ * top of the body, pages it cannot decorate left alone, and what it learnt
+ * of each page remembered.
  */
 #include "testutil.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "course.h"
 #include "decor.h"
 
 static const unsigned char *u(const char *s)
@@ -16,44 +19,116 @@ static const unsigned char *u(const char *s)
 	return (const unsigned char *)s;
 }
 
-static void pages_in_scripts_phones_lack(void **state)
+/* A course of three lessons, the second titled with markup and in Thai as well. */
+static const char course_json[] =
+        "{\"sampan-bundle\": 1, \"id\": \"org.example.pump\", \"version\": \"1.0\","
+        " \"language\": \"en\", \"languages\": [\"en\"], \"title\": {\"en\": \"Pumps\"},"
+        " \"publisher\": {\"name\": \"P\"}, \"licence\": \"CC-BY-4.0\", \"start\": \"index.html\","
+        " \"lessons\": ["
+        "  {\"id\": \"01\", \"title\": {\"en\": \"Safety first\"}, \"page\": \"lessons/01.html\"},"
+        "  {\"id\": \"02\", \"title\": {\"en\": \"Pumps <&> valves\", \"th\": \"ปั๊มและวาล์ว\"},"
+        "   \"page\": \"lessons/02 pumps.html\"},"
+        "  {\"id\": \"03\", \"title\": {\"en\": \"Checks\"}, \"page\": \"lessons/03.html\"}]}";
+static struct course *course;
+
+static int setup(void **state)
+{
+	struct bundle_error err;
+
+	(void)state;
+	assert_ok(course_parse(course_json, strlen(course_json), &course, &err), err);
+	return 0;
+}
+
+static int teardown(void **state)
 {
 	(void)state;
-	static const struct {
-		const char *html;
-		bool fonts;
-	} table[] = {
-		{ "<!doctype html><html lang=\"km\"><head>", true },
-		{ "<!DOCTYPE html>\n<HTML LANG=\"lo\">", true },
-		{ "<html lang=\"my-MM\">", true },
-		{ "<html lang=\"th\">", false },
-		{ "<html lang=\"kmr\">", false }, /* Kurmanji, not Khmer */
-		{ "<html lang=\"en\"><p lang=\"km\">", false }, /* the page's own language counts */
-		{ "<html>", false },
-		{ "<html lang=\"k", false },
-		{ "", false },
-	};
+	course_free(course);
+	return 0;
+}
 
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (decor_needs_fonts(u(table[i].html), strlen(table[i].html)) != table[i].fonts)
-			fail_msg("'%s': %s", table[i].html, table[i].fonts ? "no fonts" : "fonts");
-	/* only the first 2 kB are looked at */
-	{
-		size_t n = 5000;
-		char *big = malloc(n + 32);
-		assert_non_null(big);
-		memset(big, ' ', n);
-		memcpy(big + n, "<html lang=\"km\">", 17);
-		assert_false(decor_needs_fonts(u(big), n + 16));
-		free(big);
-	}
+static const char page[] = "<!doctype html><html lang=\"en\"><head><title>t</title></HEAD>"
+                           "<body class=\"lesson\"><h1>x</h1></body></html>";
+
+static void the_chrome_says_where_the_lesson_is(void **state)
+{
+	(void)state;
+	struct decor_view v = { "en", NULL, "org.example.pump", course, "lessons/03.html" };
+	char *c = decor_chrome(&v);
+
+	assert_non_null(c);
+	/* the way back, in the interface language, and the search box scoped to the course */
+	assert_non_null(strstr(c, "<a class=\"sampan-home\" href=\"/?lang=en\">Courses</a>"));
+	assert_non_null(strstr(c, "action=\"/search\""));
+	assert_non_null(strstr(c, "name=\"course\" value=\"org.example.pump\""));
+	assert_non_null(strstr(c, "name=\"q\" type=\"search\""));
+	/* the last lesson: its place, the one before (path encoded, title escaped), no next */
+	assert_non_null(strstr(c, "Lesson 3 of 3"));
+	assert_non_null(strstr(c, "rel=\"prev\" href=\"/c/org.example.pump/lessons/02%20pumps.html"
+	                          "?lang=en\" title=\"Pumps &lt;&amp;&gt; valves\""));
+	assert_null(strstr(c, "rel=\"next\""));
+	assert_non_null(strstr(c, "data-page=\"lessons/03.html\""));
+	/* every interface language, this one current */
+	assert_non_null(strstr(c, "href=\"?lang=th\" lang=\"th\" hreflang=\"th\">ไทย</a>"));
+	assert_non_null(strstr(c, "hreflang=\"en\" aria-current=\"true\">English</a>"));
+	free(c);
+
+	/* the first lesson in Thai: the labels in Thai, the next lesson's Thai title */
+	v.ui = "th";
+	v.page = "lessons/01.html";
+	c = decor_chrome(&v);
+	assert_non_null(c);
+	assert_non_null(strstr(c, "lang=\"th\""));
+	assert_non_null(strstr(c, "href=\"/?lang=th\""));
+	assert_null(strstr(c, ">Courses<"));
+	assert_null(strstr(c, "rel=\"prev\""));
+	assert_non_null(strstr(c, "title=\"ปั๊มและวาล์ว\""));
+	assert_null(strstr(c, "Lesson 1 of 3"));
+	assert_non_null(strstr(c, "1") && strstr(c, "3"));
+	free(c);
+
+	/* a page that is no lesson (the home page): the way back and search, no place */
+	v.ui = "en";
+	v.page = "index.html";
+	c = decor_chrome(&v);
+	assert_non_null(c);
+	assert_non_null(strstr(c, "sampan-home"));
+	assert_null(strstr(c, "sampan-pos"));
+	assert_null(strstr(c, "data-page"));
+	free(c);
+}
+
+static void the_chrome_goes_around_the_page_left_as_it_is(void **state)
+{
+	(void)state;
+	struct decor_view v = { "en", NULL, "org.example.pump", course, "lessons/01.html" };
+	size_t len = 0;
+	char *d = decor_page(u(page), sizeof(page) - 1, &v, &len), *bar = decor_chrome(&v);
+	const char *at;
+
+	assert_non_null(d);
+	assert_non_null(bar);
+	assert_int_equal(len, strlen(d));
+	assert_non_null(strstr(d, "<title>t</title><link rel=\"stylesheet\" "
+	                          "href=\"/_sampan/decor.css\">\n<script "
+	                          "src=\"/_sampan/progress.js\" defer></script>\n</HEAD>"));
+	at = strstr(d, "<body class=\"lesson\">\n<nav class=\"sampan-bar\"");
+	assert_non_null(at);
+	/* the page's own bytes follow the chrome unchanged, and nothing else was added */
+	assert_non_null(strstr(d, "</nav>\n<h1>x</h1></body></html>"));
+	assert_int_equal(len,
+	                 sizeof(page) - 1 + strlen(bar) + 1 +
+	                         strlen("<link rel=\"stylesheet\" href=\"/_sampan/decor.css\">\n"
+	                                "<script src=\"/_sampan/progress.js\" defer>"
+	                                "</script>\n"));
+	free(bar);
+	free(d);
 }
 
 static void the_stylesheet_and_banner_go_where_they_belong(void **state)
 {
 	(void)state;
-	static const char page[] = "<!doctype html><html lang=\"km\"><head><title>t</title></HEAD>"
-	                           "<body class=\"lesson\"><h1>x</h1></body></html>";
+	struct decor_view v = { "en", "Preview <b>&</b>", NULL, NULL, NULL };
 	size_t len = 0;
 	char *d = decor_page(u(page), sizeof(page) - 1, NULL, &len);
 
@@ -67,7 +142,7 @@ static void the_stylesheet_and_banner_go_where_they_belong(void **state)
 	                                     "href=\"/_sampan/decor.css\">\n"));
 	free(d);
 
-	d = decor_page(u(page), sizeof(page) - 1, "Preview <b>&</b>", &len);
+	d = decor_page(u(page), sizeof(page) - 1, &v, &len);
 	assert_non_null(d);
 	assert_non_null(strstr(d, "<body class=\"lesson\">\n<p class=\"sampan-preview\" "
 	                          "role=\"alert\">Preview &lt;b&gt;&amp;&lt;/b&gt;</p><h1>x</h1>"));
@@ -81,12 +156,17 @@ static void pages_it_cannot_decorate_are_left_alone(void **state)
 	static const char no_head[] = "<!doctype html><title>t</title><p>x";
 	static const char body_first[] = "<body><p>x</p></head>";
 	static const char no_body[] = "<html><head></head>";
+	struct decor_view banner = { "en", "p", NULL, NULL, NULL };
+	struct decor_view chrome = { "en", NULL, "org.example.pump", course, "lessons/01.html" };
 	size_t len;
 
 	assert_null(decor_page(u(no_head), sizeof(no_head) - 1, NULL, &len));
-	/* a banner needs a <body> after </head> */
-	assert_null(decor_page(u(body_first), sizeof(body_first) - 1, "p", &len));
-	assert_null(decor_page(u(no_body), sizeof(no_body) - 1, "p", &len));
+	assert_null(decor_page(u(no_head), sizeof(no_head) - 1, &chrome, &len));
+	/* a banner or the chrome needs a <body> after </head> */
+	assert_null(decor_page(u(body_first), sizeof(body_first) - 1, &banner, &len));
+	assert_null(decor_page(u(no_body), sizeof(no_body) - 1, &banner, &len));
+	assert_null(decor_page(u(body_first), sizeof(body_first) - 1, &chrome, &len));
+	assert_null(decor_page(u(no_body), sizeof(no_body) - 1, &chrome, &len));
 	/* fonts alone need only </head> */
 	{
 		char *d = decor_page(u(no_body), sizeof(no_body) - 1, NULL, &len);
@@ -103,11 +183,10 @@ static void what_a_page_needs_is_remembered(void **state)
 	memset(&c, 0, sizeof(c));
 	pthread_mutex_init(&c.lock, NULL);
 	assert_int_equal(decor_kind_of(&c, 3), DECOR_UNKNOWN);
-	decor_kind_learnt(&c, 5, 3, DECOR_FONTS);
-	decor_kind_learnt(&c, 5, 1, DECOR_NONE);
-	decor_kind_learnt(&c, 5, 9, DECOR_FONTS); /* past the entries: not kept */
-	assert_int_equal(decor_kind_of(&c, 3), DECOR_FONTS);
-	assert_int_equal(decor_kind_of(&c, 1), DECOR_NONE);
+	decor_kind_learnt(&c, 5, 3, DECOR_CANNOT);
+	decor_kind_learnt(&c, 5, 9, DECOR_CANNOT); /* past the entries: not kept */
+	assert_int_equal(decor_kind_of(&c, 3), DECOR_CANNOT);
+	assert_int_equal(decor_kind_of(&c, 1), DECOR_UNKNOWN);
 	assert_int_equal(decor_kind_of(&c, 0), DECOR_UNKNOWN);
 	assert_int_equal(decor_kind_of(&c, 9), DECOR_UNKNOWN);
 	free(c.page_kind);
@@ -117,11 +196,12 @@ static void what_a_page_needs_is_remembered(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(pages_in_scripts_phones_lack),
+		cmocka_unit_test(the_chrome_says_where_the_lesson_is),
+		cmocka_unit_test(the_chrome_goes_around_the_page_left_as_it_is),
 		cmocka_unit_test(the_stylesheet_and_banner_go_where_they_belong),
 		cmocka_unit_test(pages_it_cannot_decorate_are_left_alone),
 		cmocka_unit_test(what_a_page_needs_is_remembered),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

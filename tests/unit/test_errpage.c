@@ -81,7 +81,8 @@ static void error_reply_speaks_the_request_language(void **state)
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		struct request rq = {
-			"GET", "/x", false, false, fake_header, fake_arg, (void *)&table[i].f
+			"GET", "/x", false, false, fake_header, fake_arg, (void *)&table[i].f,
+			{ 0 }, 0
 		};
 		struct reply r;
 		char want[64];

@@ -3,8 +3,10 @@
  * serve, without a socket (player/route.c, entry.c, represent.c): a table of
  * requests against a library of one signed course, each with the status, the
  * headers and the body a browser would get; what every answer carries; a
- * search handed over as a job; HEAD, Range, gzip, ETags and 304; a page in
- * Khmer with the player's fonts linked.
+ * search handed over as a job; HEAD, Range, gzip, ETags and 304; every
+ * course page with the player's chrome before its own bytes, in the
+ * visitor's language, a representation of its own; the projector page and
+ * the devices it counts.
  */
 #include "testutil.h"
 
@@ -46,6 +48,7 @@ static void make_course(const char *path)
 	        "<!doctype html>\n<html lang=\"en\">\n<head>\n<title>Pumps</title>\n</head>\n"
 	        "<body>\n<h1>Pumps</h1>\n<p>A pump moves water. A pump moves water.</p>\n</body>\n"
 	        "</html>\n";
+	static const char style[] = "body { margin: 0; } body { margin: 0; } body { margin: 0; }\n";
 	unsigned char *v = malloc(VIDEO_SIZE);
 
 	assert_non_null(v);
@@ -61,6 +64,8 @@ static void make_course(const char *path)
 	          err);
 	assert_ok(bundle_writer_add_data(w, "lessons/km.html", lesson_km, sizeof(lesson_km) - 1,
 	                                 &err),
+	          err);
+	assert_ok(bundle_writer_add_data(w, "_sampan/style.css", style, sizeof(style) - 1, &err),
 	          err);
 	assert_ok(bundle_writer_add_data(w, "media/video.mp4", v, VIDEO_SIZE, &err), err);
 	assert_ok(bundle_writer_write(w, sk, path, NULL, &err), err);
@@ -267,7 +272,21 @@ static void every_address_answers_as_a_browser_expects(void **state)
 		  "public, max-age=86400", NULL },
 		{ "GET", "/c/" ID "/lessons/km.html", NULL, 200, REPLY_PIECE,
 		  "text/html; charset=utf-8", "public, max-age=86400",
-		  "<link rel=\"stylesheet\" href=\"/_sampan/decor.css\">\n</head>" },
+		  "<link rel=\"stylesheet\" href=\"/_sampan/decor.css\">\n<script "
+		  "src=\"/_sampan/progress.js\" defer></script>\n</head>" },
+		{ "GET", "/c/" ID "/lessons/01-intro.html", &thai, 200, REPLY_PIECE,
+		  "text/html; charset=utf-8", "public, max-age=86400",
+		  "<nav class=\"sampan-bar\" aria-label=\"Sampan\" dir=\"ltr\" lang=\"th\"" },
+		{ "GET", "/c/" ID "/_sampan/style.css", NULL, 200, REPLY_PIECE,
+		  "text/css; charset=utf-8", "public, max-age=86400", "body { margin: 0; }" },
+		{ "GET", "/join", NULL, 200, REPLY_BUFFER, "text/html; charset=utf-8", "no-store",
+		  "http://10.0.0.5:8080/" },
+		{ "GET", "/api/join.json", &thai, 200, REPLY_BUFFER,
+		  "application/json; charset=utf-8", "no-store", "{\"devices\": 0, \"text\": \"" },
+		{ "GET", "/_sampan/progress.js", NULL, 200, REPLY_BUFFER,
+		  "text/javascript; charset=utf-8", "public, max-age=3600", "localStorage" },
+		{ "GET", "/_sampan/join.js", NULL, 200, REPLY_BUFFER,
+		  "text/javascript; charset=utf-8", "public, max-age=3600", "/api/join.json" },
 		{ "GET", "/c/" ID "/media/video.mp4", NULL, 200, REPLY_STREAM, "video/mp4",
 		  "public, max-age=86400", NULL },
 		{ "GET", "/c/" ID "/media/video.mp4", &range, 206, REPLY_PIECE, "video/mp4",
@@ -335,7 +354,7 @@ static void entries_keep_their_representations_apart(void **state)
 	uLongf out_len = sizeof(out);
 
 	/* as it is: the entry's strong ETag, Accept-Ranges, Vary on the encoding */
-	ask(f, "GET", "/c/" ID "/index.html", NULL, &r);
+	ask(f, "GET", "/c/" ID "/_sampan/style.css", NULL, &r);
 	snprintf(etag, sizeof(etag), "%s", reply_get_header(&r, "ETag"));
 	assert_true(etag[0] == '"' && strlen(etag) == 34);
 	assert_header(&r, "Accept-Ranges", "bytes");
@@ -343,7 +362,7 @@ static void entries_keep_their_representations_apart(void **state)
 	assert_header(&r, "Content-Encoding", NULL);
 	reply_release(&r);
 	/* gzip: the deflate bytes as they are in the bundle, in a gzip member of their own tag */
-	ask(f, "GET", "/c/" ID "/index.html", &gzip, &r);
+	ask(f, "GET", "/c/" ID "/_sampan/style.css", &gzip, &r);
 	assert_header(&r, "Content-Encoding", "gzip");
 	snprintf(etag_gz, sizeof(etag_gz), "%s", reply_get_header(&r, "ETag"));
 	assert_true(strncmp(etag_gz, etag, 33) == 0 && strcmp(etag_gz + 33, "-gz\"") == 0);
@@ -361,13 +380,13 @@ static void entries_keep_their_representations_apart(void **state)
 		out_len = z.total_out;
 		inflateEnd(&z);
 	}
-	assert_non_null(strstr((const char *)out, "<h1>Pumps</h1>"));
+	assert_non_null(strstr((const char *)out, "body { margin: 0; }"));
 	free(body);
 	reply_release(&r);
 	/* revalidating either gets 304, with the validators again and no body */
 	{
 		struct fake inm = { { { "If-None-Match", etag } }, { { 0 } } };
-		ask(f, "GET", "/c/" ID "/index.html", &inm, &r);
+		ask(f, "GET", "/c/" ID "/_sampan/style.css", &inm, &r);
 		assert_int_equal(r.status, 304);
 		assert_int_equal(r.body, REPLY_NONE);
 		assert_header(&r, "ETag", etag);
@@ -377,14 +396,14 @@ static void entries_keep_their_representations_apart(void **state)
 	{
 		struct fake inm = { { { "If-None-Match", etag_gz }, { "Accept-Encoding", "gzip" } },
 			            { { 0 } } };
-		ask(f, "GET", "/c/" ID "/index.html", &inm, &r);
+		ask(f, "GET", "/c/" ID "/_sampan/style.css", &inm, &r);
 		assert_int_equal(r.status, 304);
 		assert_header(&r, "ETag", etag_gz);
 		reply_release(&r);
 	}
 	{
 		struct fake im = { { { "If-Match", "\"other\"" } }, { { 0 } } };
-		ask(f, "GET", "/c/" ID "/index.html", &im, &r);
+		ask(f, "GET", "/c/" ID "/_sampan/style.css", &im, &r);
 		assert_int_equal(r.status, 412);
 		reply_release(&r);
 	}
@@ -397,11 +416,72 @@ static void entries_keep_their_representations_apart(void **state)
 		assert_header(&r, "Content-Range", want);
 		reply_release(&r);
 	}
-	/* a decorated page is another representation: its own ETag, never gzip */
-	ask(f, "GET", "/c/" ID "/lessons/km.html", &gzip, &r);
-	assert_header(&r, "Content-Encoding", NULL);
-	assert_true(strstr(reply_get_header(&r, "ETag"), "-d\"") != NULL);
-	reply_release(&r);
+	/* a decorated page is another representation, one per interface language */
+	{
+		static const struct fake th = { { { "Accept-Language", "th" } }, { { 0 } } };
+		static const struct fake th_gz = {
+			{ { "Accept-Language", "th" }, { "Accept-Encoding", "gzip" } }, { { 0 } }
+		};
+		char etag_en[128], etag_th[128];
+		unsigned char *plain;
+		size_t plain_len;
+
+		ask(f, "GET", "/c/" ID "/lessons/km.html", NULL, &r);
+		snprintf(etag_en, sizeof(etag_en), "%s", reply_get_header(&r, "ETag"));
+		assert_non_null(strstr(etag_en, "-cen-"));
+		assert_header(&r, "Vary", "Accept-Encoding, Accept-Language");
+		assert_header(&r, "Content-Encoding", NULL);
+		reply_release(&r);
+		ask(f, "GET", "/c/" ID "/lessons/km.html", &th, &r);
+		snprintf(etag_th, sizeof(etag_th), "%s", reply_get_header(&r, "ETag"));
+		assert_non_null(strstr(etag_th, "-cth-"));
+		assert_string_not_equal(etag_en, etag_th);
+		plain = body_of(&r, &plain_len);
+		/* the page's own bytes, unchanged, after what the player put in */
+		assert_non_null(
+		        strstr((const char *)plain, "</nav>\n\n<p>\xe1\x9e\x80</p>\n</body>"));
+		reply_release(&r);
+		/* gzip made by the player: the same page */
+		ask(f, "GET", "/c/" ID "/lessons/km.html", &th_gz, &r);
+		assert_header(&r, "Content-Encoding", "gzip");
+		snprintf(etag_gz, sizeof(etag_gz), "%s", reply_get_header(&r, "ETag"));
+		assert_true(strncmp(etag_gz, etag_th, strlen(etag_th) - 1) == 0);
+		body = body_of(&r, &len);
+		{
+			z_stream z;
+			unsigned char big[16384];
+			memset(&z, 0, sizeof(z));
+			assert_int_equal(inflateInit2(&z, 16 + 15), Z_OK);
+			z.next_in = body;
+			z.avail_in = (uInt)len;
+			z.next_out = big;
+			z.avail_out = sizeof(big);
+			assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+			assert_int_equal(z.total_out, plain_len);
+			assert_memory_equal(big, plain, plain_len);
+			inflateEnd(&z);
+		}
+		free(body);
+		free(plain);
+		reply_release(&r);
+		/* HEAD tells the gzip member's length */
+		{
+			struct fake head_gz = th_gz;
+			ask(f, "HEAD", "/c/" ID "/lessons/km.html", &head_gz, &r);
+			assert_int_equal(r.body, REPLY_HEAD);
+			assert_int_equal(r.len, len);
+			reply_release(&r);
+		}
+		/* revalidating: 304 */
+		{
+			struct fake inm = { { { "If-None-Match", etag_th },
+				              { "Accept-Language", "th" } },
+				            { { 0 } } };
+			ask(f, "GET", "/c/" ID "/lessons/km.html", &inm, &r);
+			assert_int_equal(r.status, 304);
+			reply_release(&r);
+		}
+	}
 }
 
 static void video_ranges_and_head_send_the_right_bytes(void **state)
@@ -535,6 +615,44 @@ static void a_search_is_a_job_answered_apart(void **state)
 	search_job_free(j);
 }
 
+static void the_projector_counts_the_devices_that_asked(void **state)
+{
+	struct fixture *f = *state;
+	static const unsigned char phones[3][4] = { { 10, 0, 0, 21 },
+		                                    { 10, 0, 0, 22 },
+		                                    { 10, 0, 0, 21 } };
+	struct request rq;
+	struct reply r;
+
+	for (size_t i = 0; i < 3; i++) {
+		memset(&rq, 0, sizeof(rq));
+		rq.method = "GET";
+		rq.url = i == 2 ? "/c/" ID "/media/video.mp4" : "/";
+		memcpy(rq.peer, phones[i], 4);
+		rq.peer_len = 4;
+		reply_init(&r);
+		route_request(f->site, &rq, &r);
+		reply_release(&r);
+	}
+	/* the projector on this machine itself is no device in the room */
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.url = "/join";
+	rq.peer[0] = 127;
+	rq.peer[3] = 1;
+	rq.peer_len = 4;
+	reply_init(&r);
+	route_request(f->site, &rq, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr((const char *)r.data, "2 devices seen in the last 5 minutes"));
+	reply_release(&r);
+	ask(f, "GET", "/api/join.json", NULL, &r);
+	assert_string_equal(
+	        (const char *)r.data,
+	        "{\"devices\": 2, \"text\": \"2 devices seen in the last 5 minutes\"}\n");
+	reply_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -546,6 +664,8 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(redirects_refusals_and_framing, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_search_is_a_job_answered_apart, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_projector_counts_the_devices_that_asked, setup,
+		                                teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -143,8 +143,9 @@ static void served_for_a_video_of_the_course(void **state)
 	assert_ok(library_open(&lo, &lib, &err), err);
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-		struct request rq = { "GET",    "/watch",           false, false, NULL,
-			              fake_arg, (void *)&table[i].f };
+		struct request rq = {
+			"GET", "/watch", false, false, NULL, fake_arg, (void *)&table[i].f, { 0 }, 0
+		};
 		struct reply r;
 
 		reply_init(&r);
