@@ -122,6 +122,7 @@ char *decor_chrome(const struct decor_view *v)
 	const struct course *c = v->course;
 	size_t at = (size_t)-1, count = c ? c->lessons_count : 0;
 	struct out o;
+	char primary[16]; /* a language tag's first subtag, "zh" of zh-Hans */
 
 	for (size_t i = 0; c && v->page && i < count; i++)
 		if (strcmp(c->lessons[i].page, v->page) == 0) {
@@ -185,9 +186,13 @@ char *decor_chrome(const struct decor_view *v)
 	put(&o, "</button>\n</form>\n<details class=\"sampan-langs\">\n<summary><span "
 	        "class=\"sampan-hide\">");
 	put_html(&o, l10n_get(ui, "catalog", "Interface language"));
-	put(&o, " </span>");
+	/* the language's name, or on a narrow screen its primary subtag in capitals (decor.css; the name still read aloud) */
+	put(&o, " </span><span class=\"sampan-langname\">");
 	put_html(&o, langname_of(ui) ? langname_of(ui) : ui);
-	put(&o, "</summary>\n<ul>\n");
+	put(&o, "</span><span class=\"sampan-langtag\" aria-hidden=\"true\">");
+	snprintf(primary, sizeof(primary), "%.*s", (int)strcspn(ui, "-_"), ui);
+	put_html(&o, primary);
+	put(&o, "</span></summary>\n<ul>\n");
 	for (size_t i = 0; i < l10n_languages_count; i++) {
 		const char *tag = l10n_languages[i];
 		const char *name = langname_of(tag);

@@ -2,12 +2,9 @@
 // catalog and on every page of every sample course, in light and dark colours; every page
 // is usable by keyboard alone (Tab reaches every link, focus is visible, Enter follows).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
-import { BASE, COURSES, TIMEOUT, VIEWPORTS, courseUrl, focused, launch, tabThrough, tabTo, url, withPage } from './lib/classroom.mjs';
+import { BASE, COURSES, TIMEOUT, VIEWPORTS, axeProblems, courseUrl, focused, launch, tabThrough, tabTo, url, withPage } from './lib/classroom.mjs';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SAMPLES = ['electrical', 'pump', 'gem', 'shell'];
 
 let browser;
@@ -17,15 +14,6 @@ before(async () => {
 after(async () => {
 	await browser?.close();
 });
-
-/** axe-core's serious and critical violations on the page, one line each. */
-async function axeProblems(page) {
-	await page.evaluate(AXE); // evaluated, not injected: the player's CSP allows no inline script
-	const result = await page.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));
-	return result.violations
-		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-		.map((v) => `${page.url()}: ${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
-}
 
 /** The course's home page and every lesson it lists. */
 async function coursePages(page, course) {

@@ -3,12 +3,12 @@
 // docs/screenshots/.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, VIEWPORTS, courseUrl, launch, withPage } from './lib/classroom.mjs';
+import { BASE, courseUrl, launch, withPage } from './lib/classroom.mjs';
 
 const dir = path.join(process.env.SAMPAN_TOP || '.', 'docs', 'screenshots');
 mkdirSync(dir, { recursive: true });
 // A phone's screen is sharp: two device pixels to a CSS pixel.
-const phone = { viewport: VIEWPORTS.phone, deviceScaleFactor: 2 };
+const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 };
 
 const browser = await launch();
 try {
@@ -16,8 +16,12 @@ try {
 	await withPage(browser, 'screenshot catalog', phone, async ({ page }) => {
 		await page.goto(BASE);
 		await page.evaluate(() => document.fonts.ready.then(() => true));
-		// Two screens' height: the address, its QR code, the filter and the first courses.
-		await page.screenshot({ path: path.join(dir, 'catalog-phone.png'), fullPage: true, clip: { x: 0, y: 0, width: 360, height: 1280 } });
+		// A student who opened two lessons of the pump course: the first screen, as the phone shows it.
+		await page.goto(courseUrl('pump', 'lessons/01-cau-tao.html'));
+		await page.goto(courseUrl('pump', 'lessons/02-an-toan.html'));
+		await page.goto(BASE);
+		await page.evaluate(() => document.fonts.ready.then(() => true));
+		await page.screenshot({ path: path.join(dir, 'catalog-phone.png') });
 	});
 
 	// The pump course's video lesson, playing step 2 with its Vietnamese subtitle.
@@ -53,7 +57,21 @@ try {
 			const cmd = [...document.querySelectorAll('pre code.language-bash')].find((c) => c.textContent.includes('| sort -n | head -n 1'));
 			return cmd.closest('pre').getBoundingClientRect().top + window.scrollY - 12;
 		});
-		await page.screenshot({ path: path.join(dir, 'carpentries-phone.png'), fullPage: true, clip: { x: 0, y: top, width: 360, height: 1400 } });
+		await page.screenshot({ path: path.join(dir, 'carpentries-phone.png'), fullPage: true, clip: { x: 0, y: top, width: phone.viewport.width, height: 1400 } });
+	});
+
+	// A lesson with the player's bar: the way back, its place in the course, search, the language.
+	await withPage(browser, 'screenshot chrome', phone, async ({ page }) => {
+		await page.goto(courseUrl('electrical', 'lessons/03-safe-isolation.html'));
+		await page.evaluate(() => document.fonts.ready.then(() => true));
+		await page.screenshot({ path: path.join(dir, 'lesson-chrome-phone.png') });
+	});
+
+	// The projector page on a 1920x1080 screen, for the wall.
+	await withPage(browser, 'screenshot projector', { viewport: { width: 1920, height: 1080 } }, async ({ page }) => {
+		await page.goto(new URL('join', BASE).href);
+		await page.evaluate(() => document.fonts.ready.then(() => true));
+		await page.screenshot({ path: path.join(dir, 'projector.png') });
 	});
 
 	// Search results for a Thai word, in a Thai interface, waiting for the index first.
@@ -65,9 +83,9 @@ try {
 	await withPage(browser, 'screenshot search', { ...phone, locale: 'th-TH' }, async ({ page }) => {
 		await page.goto(new URL(`search?q=${encodeURIComponent('ไฟฟ้า')}&lang=th`, BASE).href);
 		await page.evaluate(() => document.fonts.ready.then(() => true));
-		await page.screenshot({ path: path.join(dir, 'search-phone.png'), fullPage: true, clip: { x: 0, y: 0, width: 360, height: 1280 } });
+		await page.screenshot({ path: path.join(dir, 'search-phone.png'), fullPage: true, clip: { x: 0, y: 0, width: 390, height: 1280 } });
 	});
 } finally {
 	await browser.close();
 }
-console.log('screenshots: docs/screenshots/catalog-phone.png, lesson-video-phone.png, carpentries-phone.png and search-phone.png');
+console.log('screenshots: docs/screenshots/catalog-phone.png, lesson-chrome-phone.png, lesson-video-phone.png, carpentries-phone.png, search-phone.png and projector.png');

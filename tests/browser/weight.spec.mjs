@@ -1,5 +1,5 @@
-// weight.spec.mjs - what a phone pays for a page on the classroom's network: the catalog
-// and every page of every sample course, each with all its pictures but without its audio
+// weight.spec.mjs - what a phone pays for a page on the classroom's network: the catalog,
+// the projector page, and every page of every sample course, each with all its pictures but without its audio
 // and video, under 100 KB transferred (a fresh browser each, so nothing comes from cache).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -39,9 +39,9 @@ function overBudget(results) {
 		.map((r) => `${r.address}: ${r.total} bytes (${r.parts.join(', ')})`);
 }
 
-test('the catalog, in English and in the languages with their own scripts, is under 100 KB', TIMEOUT, async () => {
+test('the catalog and the projector page, in English and in the languages with their own scripts, are under 100 KB', TIMEOUT, async () => {
 	const results = [];
-	for (const address of [BASE, url('/?lang=th'), url('/?lang=km'), url('/?lang=lo'), url('/?lang=my'), url('/?lang=zh-Hans')])
+	for (const address of [BASE, url('/?lang=th'), url('/?lang=km'), url('/?lang=lo'), url('/?lang=my'), url('/?lang=zh-Hans'), url('/join'), url('/join?lang=my')])
 		results.push(await weigh(address));
 	assert.deepEqual(overBudget(results), [], 'over 100 KB');
 	assert.ok(results.every((r) => r.total > 1000), 'every page was weighed');

@@ -4,6 +4,7 @@
 // player's origin, broke the Content-Security-Policy, or was answered with an error.
 import { createHash } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -60,6 +61,18 @@ export function sha256File(file) {
 
 /** One test's timeout: generous for a 2-core machine, short of hanging CI. */
 export const TIMEOUT = { timeout: 90_000 };
+
+/** axe-core's script, for a page to evaluate. */
+export const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page, one line each. */
+export async function axeProblems(page) {
+	await page.evaluate(AXE); // evaluated, not injected: the player's CSP allows no inline script
+	const result = await page.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));
+	return result.violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${page.url()}: ${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+}
 
 /**
  * Debian's Chromium, headless.  Host names other than the loopback address resolve to
