@@ -384,6 +384,22 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 		 * ETag, and gzip made by the player.
 		 */
 		ui = l10n_choose(request_arg(rq, "lang"), request_header(rq, "Accept-Language"));
+		snprintf(page_tag, sizeof(page_tag), "%s-%s%s-%02x%02x%02x%02x", tag,
+		         q.course->unsigned_preview ? "p" : "c", ui, q.course->manifest_digest[0],
+		         q.course->manifest_digest[1], q.course->manifest_digest[2],
+		         q.course->manifest_digest[3]);
+		/* A phone whose copy is current gets its 304 before anything is read or made. */
+		if (!request_header(rq, "Range")) {
+			struct httpcond_resource prs = rs;
+			prs.tag = page_tag;
+			prs.gzip = true;
+			represent_facts(rq, &hrq);
+			httpcond_decide(&hrq, &prs, &a);
+			if (a.status == 304 || a.status == 412) {
+				represent_bodiless(r, &a, &prs, ENTRY_CACHE, "Accept-Language");
+				goto done;
+			}
+		}
 		page = decorated_page(&q, ui, &whole, &err, &st);
 		if (st != BUNDLE_OK)
 			goto failed;
@@ -391,10 +407,6 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 			vcache_piece_data(page, &len);
 			rs.size = len;
 			rs.gzip = true;
-			snprintf(page_tag, sizeof(page_tag), "%s-%s%s-%02x%02x%02x%02x", tag,
-			         q.course->unsigned_preview ? "p" : "c", ui,
-			         q.course->manifest_digest[0], q.course->manifest_digest[1],
-			         q.course->manifest_digest[2], q.course->manifest_digest[3]);
 			rs.tag = page_tag;
 			vary_more = "Accept-Language";
 		} else {

@@ -479,6 +479,29 @@ static void entries_keep_their_representations_apart(void **state)
 				            { { 0 } } };
 			ask(f, "GET", "/c/" ID "/lessons/km.html", &inm, &r);
 			assert_int_equal(r.status, 304);
+			assert_header(&r, "ETag", etag_th);
+			reply_release(&r);
+		}
+		/* a 304 for a page in a language never made yet: nothing read, nothing made */
+		{
+			char etag_vi[128];
+			struct vcache_stats before, later;
+			struct fake inm = { { { "If-None-Match", etag_vi },
+				              { "Accept-Language", "vi" } },
+				            { { 0 } } };
+			snprintf(etag_vi, sizeof(etag_vi), "%s", etag_th);
+			memcpy(strstr(etag_vi, "-cth-"), "-cvi-", 5);
+			vcache_get_stats(f->site->vc, &before);
+			ask(f, "GET", "/c/" ID "/lessons/km.html", &inm, &r);
+			vcache_get_stats(f->site->vc, &later);
+			assert_int_equal(r.status, 304);
+			assert_header(&r, "ETag", etag_vi);
+			assert_int_equal(later.fills, before.fills);
+			assert_int_equal(later.hits, before.hits);
+			reply_release(&r);
+			/* the same tag for another page is not its copy: a 200 */
+			ask(f, "GET", "/c/" ID "/lessons/01-intro.html", &inm, &r);
+			assert_int_equal(r.status, 200);
 			reply_release(&r);
 		}
 	}
