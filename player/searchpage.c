@@ -132,6 +132,24 @@ static const char *lesson_title(const struct lib_course *c, const char *lesson, 
 	return lesson;
 }
 
+/* Whether heading (marks aside) is one of the lesson's titles: the page's own first heading. */
+static bool is_lesson_title(const struct lib_course *c, const char *lesson, const char *heading)
+{
+	char *plain = unmarked(heading);
+	bool same = false;
+
+	for (size_t i = 0; plain && c && i < c->course->lessons_count; i++) {
+		const struct course_lesson *l = &c->course->lessons[i];
+		if (strcmp(l->id, lesson) != 0)
+			continue;
+		for (size_t k = 0; k < l->title.count; k++)
+			if (strcmp(l->title.text[k], plain) == 0)
+				same = true;
+	}
+	free(plain);
+	return same;
+}
+
 char *searchpage_hit_url(const struct search_hit *h)
 {
 	struct sbuf b;
@@ -310,7 +328,12 @@ static void put_hit(struct sbuf *b, const struct search_view *v, const struct se
 	put(b, "</span><span class=\"hit-lesson\">");
 	put_html(b, lesson_title(c, h->lesson, v->ui_lang));
 	put(b, "</span>");
-	if (h->heading && *h->heading) {
+	/*
+	 * Where in the lesson: its section (a heading the search did not match that
+	 * only repeats the lesson's title says nothing more).
+	 */
+	if (h->heading && *h->heading &&
+	    (strchr(h->heading, '\x01') || !is_lesson_title(c, h->lesson, h->heading))) {
 		put(b, " \xe2\x80\xba <span class=\"hit-heading\">");
 		put_marked(b, h->heading);
 		put(b, "</span>");
