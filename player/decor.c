@@ -148,7 +148,13 @@ char *decor_chrome(const struct decor_view *v)
 	put(&o, "\" data-opened-label=\"");
 	/* TRANSLATORS: read aloud after a lesson in the course's contents that this phone has opened. */
 	put_html(&o, l10n_get(ui, "progress", "opened"));
-	put(&o, "\">\n<a class=\"sampan-home\" href=\"/?lang=");
+	/* first, so that a keyboard's first Tab can pass the chrome by */
+	put(&o, "\">\n<a class=\"sampan-skip\" href=\"#");
+	put(&o, v->skip_to ? v->skip_to : "sampan-after");
+	put(&o, "\">");
+	/* TRANSLATORS: a link for keyboards and screen readers, first on a lesson: past the player's bar to the lesson itself. */
+	put_html(&o, l10n_get(ui, "chrome", "Skip to content"));
+	put(&o, "</a>\n<a class=\"sampan-home\" href=\"/?lang=");
 	put(&o, ui);
 	put(&o, "\">");
 	put_html(&o, l10n_get(ui, "catalog", "Courses"));
@@ -208,6 +214,8 @@ char *decor_chrome(const struct decor_view *v)
 		put(&o, "</a></li>\n");
 	}
 	put(&o, "</ul>\n</details>\n</nav>\n");
+	if (!v->skip_to)
+		put(&o, "<span id=\"sampan-after\" tabindex=\"-1\"></span>\n");
 	if (o.failed) {
 		sbuf_release(&o.b);
 		return NULL;
@@ -228,11 +236,18 @@ char *decor_page(const unsigned char *html, size_t len, const struct decor_view 
 	        body ? memchr(body, '>', len - (size_t)(body - html)) : NULL;
 	bool chrome = v && v->course_id;
 	char *escaped = v && v->banner ? html_escape(v->banner) : NULL;
-	char *bar = chrome ? decor_chrome(v) : NULL;
-	bool in_body = escaped || bar;
+	struct decor_view with_skip;
+	char *bar = NULL;
+	bool in_body;
 	size_t cap, o = 0;
 	char *out = NULL;
 
+	if (chrome) {
+		with_skip = *v;
+		with_skip.skip_to = find_tag(html, len, "id=\"main\"") ? "main" : NULL;
+		bar = decor_chrome(&with_skip);
+	}
+	in_body = escaped || bar;
 	if (!head || (in_body && !body_end) || (v && v->banner && !escaped) || (chrome && !bar))
 		goto done;
 	cap = len + sizeof(link) + sizeof(script) + (escaped ? strlen(escaped) + 80 : 0) +

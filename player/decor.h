@@ -40,6 +40,12 @@ struct decor_view {
 	const char *course_id; /* NULL: no chrome, no script (the fonts, and the banner alone) */
 	const struct course *course; /* its lessons, for the page's place; or NULL */
 	const char *page; /* this page's entry name, e.g. "lessons/03.html" */
+	/*
+	 * Where the chrome's skip link goes: "main" for a page with <main
+	 * id="main"> (every page sampan-build makes), else NULL: to just after
+	 * the chrome.  decor_page finds it.
+	 */
+	const char *skip_to;
 };
 
 /*

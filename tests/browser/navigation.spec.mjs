@@ -92,7 +92,13 @@ for (const [device, viewport] of Object.entries(VIEWPORTS)) {
 			await page.locator('nav.contents summary').click();
 			const current = page.locator('nav.contents a[aria-current=page]');
 			assert.ok(await current.isVisible(), 'the contents open and show the current lesson');
-			assert.equal((await current.innerText()).trim(), nextTitle);
+			// (its text without the player's mark of a lesson opened on this phone)
+			const currentText = await current.evaluate((a) => {
+				const copy = a.cloneNode(true);
+				copy.querySelectorAll('.sampan-tick, .sampan-hide').forEach((el) => el.remove());
+				return copy.textContent.trim();
+			});
+			assert.equal(currentText, nextTitle);
 
 			// "Previous" goes back one lesson.
 			await page.locator('nav.pager a[rel=prev]').click();

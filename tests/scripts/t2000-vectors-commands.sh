@@ -153,7 +153,7 @@ for path in sys.argv[2:]:
             # body, its stylesheet and script in the head; the rest is signed.
             if name.endswith(".html") and hashlib.sha256(body).hexdigest() != digest:
                 body = body.replace(DECOR, b"", 1)
-                body = re.sub(rb"\n<nav class=\"sampan-bar\".*?</nav>\n", b"", body, count=1, flags=re.S)
+                body = re.sub(rb"\n<nav class=\"sampan-bar\".*?</nav>\n(<span id=\"sampan-after\" tabindex=\"-1\"></span>\n)?", b"", body, count=1, flags=re.S)
             if r.status != 200 or hashlib.sha256(body).hexdigest() != digest:
                 problems.append("%s %s (%s): status %d" % (cid, name, enc, r.status))
             fetched += 1

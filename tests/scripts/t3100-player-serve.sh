@@ -7,7 +7,7 @@ code() { curl -s --path-as-is --max-time 10 -o /dev/null -w '%{http_code}' "$@";
 etag() { sed -n 's/^ETag: //Ip' "$1" | tr -d '\r'; }
 # A page carries the player's bar; taken away, what is left is the signed entry, exactly.
 unchrome() {
-	perl -0pe 's{<link rel="stylesheet" href="/_sampan/decor.css">\n<script src="/_sampan/progress.js" defer></script>\n}{}; s{\n<nav class="sampan-bar".*?</nav>\n}{}s'
+	perl -0pe 's{<link rel="stylesheet" href="/_sampan/decor.css">\n<script src="/_sampan/progress.js" defer></script>\n}{}; s{\n<nav class="sampan-bar".*?</nav>\n(<span id="sampan-after" tabindex="-1"></span>\n)?}{}s'
 }
 # in_catalog ID: until the served catalog lists ID (5 s, times TAP_SLOW).
 in_catalog() {

@@ -96,7 +96,7 @@ def signed_part(name, body):  # a page without the player's bar, stylesheet and 
     if not name.endswith(".html"):
         return body
     body = body.replace(HEAD, b"", 1)
-    return re.sub(rb'\n<nav class="sampan-bar".*?</nav>\n', b"", body, count=1, flags=re.S)
+    return re.sub(rb'\n<nav class="sampan-bar".*?</nav>\n(<span id="sampan-after" tabindex="-1"></span>\n)?', b"", body, count=1, flags=re.S)
 url = urllib.parse.urlsplit(sys.argv[1])
 def raw(z, name):  # an entry's bytes, even when its CRC-32 is the damage
     info = z.getinfo(name)

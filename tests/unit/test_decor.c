@@ -53,10 +53,14 @@ static const char page[] = "<!doctype html><html lang=\"en\"><head><title>t</tit
 static void the_chrome_says_where_the_lesson_is(void **state)
 {
 	(void)state;
-	struct decor_view v = { "en", NULL, "org.example.pump", course, "lessons/03.html" };
+	struct decor_view v = { "en", NULL, "org.example.pump", course, "lessons/03.html", NULL };
 	char *c = decor_chrome(&v);
 
 	assert_non_null(c);
+	/* first a way past it for keyboards: to just after it, for a page without <main id="main"> */
+	assert_non_null(strstr(c, "data-opened-label=\"opened\">\n<a class=\"sampan-skip\" "
+	                          "href=\"#sampan-after\">Skip to content</a>"));
+	assert_non_null(strstr(c, "</nav>\n<span id=\"sampan-after\" tabindex=\"-1\"></span>\n"));
 	/* the way back, in the interface language, and the search box scoped to the course */
 	assert_non_null(strstr(c, "<a class=\"sampan-home\" href=\"/?lang=en\">Courses</a>"));
 	assert_non_null(strstr(c, "action=\"/search\""));
@@ -104,7 +108,7 @@ static void the_chrome_says_where_the_lesson_is(void **state)
 static void the_chrome_goes_around_the_page_left_as_it_is(void **state)
 {
 	(void)state;
-	struct decor_view v = { "en", NULL, "org.example.pump", course, "lessons/01.html" };
+	struct decor_view v = { "en", NULL, "org.example.pump", course, "lessons/01.html", NULL };
 	size_t len = 0;
 	char *d = decor_page(u(page), sizeof(page) - 1, &v, &len), *bar = decor_chrome(&v);
 	const char *at;
@@ -118,7 +122,8 @@ static void the_chrome_goes_around_the_page_left_as_it_is(void **state)
 	at = strstr(d, "<body class=\"lesson\">\n<nav class=\"sampan-bar\"");
 	assert_non_null(at);
 	/* the page's own bytes follow the chrome unchanged, and nothing else was added */
-	assert_non_null(strstr(d, "</nav>\n<h1>x</h1></body></html>"));
+	assert_non_null(strstr(d, "</nav>\n<span id=\"sampan-after\" "
+	                          "tabindex=\"-1\"></span>\n<h1>x</h1></body></html>"));
 	assert_int_equal(len,
 	                 sizeof(page) - 1 + strlen(bar) + 1 +
 	                         strlen("<link rel=\"stylesheet\" href=\"/_sampan/decor.css\">\n"
@@ -126,12 +131,23 @@ static void the_chrome_goes_around_the_page_left_as_it_is(void **state)
 	                                "</script>\n"));
 	free(bar);
 	free(d);
+	/* a page made by sampan-build: the skip link goes to its <main> */
+	{
+		static const char built[] =
+		        "<html><head></head><body>\n<a class=\"skip\" "
+		        "href=\"#main\">Skip</a><main id=\"main\">x</main></body>";
+		d = decor_page(u(built), sizeof(built) - 1, &v, &len);
+		assert_non_null(d);
+		assert_non_null(strstr(d, "<a class=\"sampan-skip\" href=\"#main\">"));
+		assert_null(strstr(d, "sampan-after"));
+		free(d);
+	}
 }
 
 static void the_stylesheet_and_banner_go_where_they_belong(void **state)
 {
 	(void)state;
-	struct decor_view v = { "en", "Preview <b>&</b>", NULL, NULL, NULL };
+	struct decor_view v = { "en", "Preview <b>&</b>", NULL, NULL, NULL, NULL };
 	size_t len = 0;
 	char *d = decor_page(u(page), sizeof(page) - 1, NULL, &len);
 
@@ -159,8 +175,10 @@ static void pages_it_cannot_decorate_are_left_alone(void **state)
 	static const char no_head[] = "<!doctype html><title>t</title><p>x";
 	static const char body_first[] = "<body><p>x</p></head>";
 	static const char no_body[] = "<html><head></head>";
-	struct decor_view banner = { "en", "p", NULL, NULL, NULL };
-	struct decor_view chrome = { "en", NULL, "org.example.pump", course, "lessons/01.html" };
+	struct decor_view banner = { "en", "p", NULL, NULL, NULL, NULL };
+	struct decor_view chrome = {
+		"en", NULL, "org.example.pump", course, "lessons/01.html", NULL
+	};
 	size_t len;
 
 	assert_null(decor_page(u(no_head), sizeof(no_head) - 1, NULL, &len));
