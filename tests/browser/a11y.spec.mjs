@@ -105,7 +105,8 @@ for (const [device, viewport] of Object.entries(VIEWPORTS)) {
 			await page.waitForURL(courseUrl('pump', 'lessons/01-cau-tao.html'));
 
 			// The folded contents open from the keyboard, and their links are then reachable.
-			await tabTo(page, (f) => f.tag === 'summary', 'the contents');
+			const contents = (await page.locator('nav.contents summary').innerText()).trim();
+			await tabTo(page, (f) => f.tag === 'summary' && f.text === contents, 'the contents');
 			await page.keyboard.press('Enter');
 			assert.equal(await page.locator('nav.contents details').getAttribute('open'), '', 'Enter opens the contents');
 			const listed = await tabTo(page, () => true, 'anything');
