@@ -16,9 +16,9 @@ try {
 	await withPage(browser, 'screenshot catalog', phone, async ({ page }) => {
 		await page.goto(BASE);
 		await page.evaluate(() => document.fonts.ready.then(() => true));
-		// A student who opened two lessons of the pump course: the first screen, as the phone shows it.
-		await page.goto(courseUrl('pump', 'lessons/01-cau-tao.html'));
-		await page.goto(courseUrl('pump', 'lessons/02-an-toan.html'));
+		// A student who opened two lessons of the first course: the first screen, as the phone shows it.
+		await page.goto(courseUrl('electrical', 'lessons/01-hazards.html'));
+		await page.goto(courseUrl('electrical', 'lessons/02-ppe-and-tools.html'));
 		await page.goto(BASE);
 		await page.evaluate(() => document.fonts.ready.then(() => true));
 		await page.screenshot({ path: path.join(dir, 'catalog-phone.png') });
