@@ -14,6 +14,7 @@ int cmd_build(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /*
  * Load the secret key at path; when it is password-protected, the password

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "courseyml.h"
+#include "layout.h"
 #include "path.h"
 #include "pathname.h"
 #include "utf8.h"
@@ -356,12 +357,20 @@ static bool load_yml(struct course_src *c, struct problems *p, bool *found)
 	size_t len;
 
 	if (lstat(path, &sb) != 0) {
-		if (errno == ENOENT)
+		int e = errno;
+		const char *marker = NULL;
+		enum layout l = e == ENOENT ? layout_detect(c->root, &marker) : LAYOUT_NONE;
+		if (l != LAYOUT_NONE)
+			problems_add(p, PROBLEM_ERROR, COURSE_SRC_YML, 0, 0,
+			             "no such file: the folder holds a %s (%s), not a Sampan "
+			             "course: run `sampan-build import` on it first",
+			             layout_name(l), marker);
+		else if (e == ENOENT)
 			problems_add(p, PROBLEM_ERROR, COURSE_SRC_YML, 0, 0,
 			             "no such file: a course folder has course.yml at its top");
 		else
 			problems_add(p, PROBLEM_ERROR, COURSE_SRC_YML, 0, 0, "cannot read: %s",
-			             strerror(errno));
+			             strerror(e));
 		goto cleanup;
 	}
 	*found = true;

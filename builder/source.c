@@ -18,6 +18,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "layout.h"
 #include "path.h"
 
 #define MAX_ENTRIES 200000
@@ -53,15 +54,20 @@ static bool has_course_yml(const char *dir)
 	return ok;
 }
 
+static bool has_layout(const char *dir)
+{
+	return layout_detect(dir, NULL) != LAYOUT_NONE;
+}
+
 /* The course folder inside an extracted archive: its root, or its single top folder. */
-static char *course_root(const char *tmp)
+static char *course_root(const char *tmp, bool (*is_root)(const char *))
 {
 	DIR *d;
 	struct dirent *de;
 	char *only = NULL;
 	int n = 0;
 
-	if (has_course_yml(tmp))
+	if (is_root(tmp))
 		return strdup(tmp);
 	d = opendir(tmp);
 	if (!d)
@@ -74,7 +80,7 @@ static char *course_root(const char *tmp)
 		only = path_join(tmp, de->d_name);
 	}
 	closedir(d);
-	if (n == 1 && only && has_course_yml(only))
+	if (n == 1 && only && is_root(only))
 		return only;
 	free(only);
 	return NULL;
@@ -189,7 +195,8 @@ done:
 	return st;
 }
 
-enum bundle_status source_open(const char *src, struct source *s, struct bundle_error *err)
+static enum bundle_status open_with(const char *src, struct source *s, struct bundle_error *err,
+                                    bool (*is_root)(const char *))
 {
 	struct stat sb;
 	const char *base = getenv("TMPDIR");
@@ -243,14 +250,41 @@ enum bundle_status source_open(const char *src, struct source *s, struct bundle_
 		free(abs_src);
 	}
 	if (st == BUNDLE_OK) {
-		s->dir = course_root(s->tmp);
-		if (!s->dir)
-			st = bundle_error_set(
-			        err, BUNDLE_INVALID, RULE_INPUT_INVALID, NULL, 0,
-			        "no course.yml at the archive's root or in its single "
-			        "top folder");
+		s->dir = course_root(s->tmp, is_root);
+		if (!s->dir && is_root == has_layout) {
+			st = bundle_error_set(err, BUNDLE_INVALID, RULE_INPUT_INVALID, NULL, 0,
+			                      "no config.yaml, book.toml or mkdocs.yml at the "
+			                      "archive's root or in its single top folder");
+		} else if (!s->dir) {
+			char *other = course_root(s->tmp, has_layout);
+			const char *marker = NULL;
+			enum layout l = other ? layout_detect(other, &marker) : LAYOUT_NONE;
+			if (l != LAYOUT_NONE)
+				st = bundle_error_set(
+				        err, BUNDLE_INVALID, RULE_INPUT_INVALID, NULL, 0,
+				        "no course.yml: the archive holds a %s (%s), not a Sampan "
+				        "course: run `sampan-build import` on it first",
+				        layout_name(l), marker);
+			else
+				st = bundle_error_set(
+				        err, BUNDLE_INVALID, RULE_INPUT_INVALID, NULL, 0,
+				        "no course.yml at the archive's root or in its single "
+				        "top folder");
+			free(other);
+		}
 	}
 	if (st != BUNDLE_OK)
 		source_close(s);
 	return st;
+}
+
+enum bundle_status source_open(const char *src, struct source *s, struct bundle_error *err)
+{
+	return open_with(src, s, err, has_course_yml);
+}
+
+enum bundle_status source_open_import(const char *src, struct source *s,
+                                      struct bundle_error *err)
+{
+	return open_with(src, s, err, has_layout);
 }

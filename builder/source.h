@@ -26,4 +26,12 @@ struct source {
 enum bundle_status source_open(const char *src, struct source *s, struct bundle_error *err);
 void source_close(struct source *s);
 
+/*
+ * The same for `import`: the source folder is the archive's root, or its
+ * single top folder, when it holds the file of a layout.h layout
+ * (config.yaml, book.toml, mkdocs.yml, course.yml).
+ */
+enum bundle_status source_open_import(const char *src, struct source *s,
+                                      struct bundle_error *err);
+
 #endif

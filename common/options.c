@@ -64,7 +64,11 @@ void opts_print_help(const struct opt *opts, const struct opts_help *help)
 	for (const struct opt *o = opts; o->kind != OPT_KIND_END; o++)
 		print_option(stdout, o);
 	print_option(stdout, &help_opt);
+	for (const struct opt *o = opts; o->kind != OPT_KIND_END; o++)
+		if (o->long_name && strcmp(o->long_name, "version") == 0)
+			goto after;
 	print_option(stdout, &version_opt);
+after:
 	if (help->after)
 		printf("\n%s", help->after);
 }
@@ -151,12 +155,19 @@ static int take(const struct opt *o, const char *arg)
 	}
 }
 
-/* "--help" and "--version", and every prefix of them no option of the table shares. */
+/*
+ * "--help" and "--version", and every prefix of them no option of the table
+ * shares; a table with an option of that very name takes it instead
+ * (`import --version VERSION` is the course's version).
+ */
 static bool is_builtin(const struct opt *opts, const char *s, size_t n, const char *name)
 {
 	size_t len = strlen(name);
 	bool ambiguous;
 
+	for (const struct opt *o = opts; o->kind != OPT_KIND_END; o++)
+		if (o->long_name && strcmp(o->long_name, name) == 0)
+			return false;
 	return n > 0 && n <= len && strncmp(name, s, n) == 0 &&
 	       (n == len || !find_long(opts, s, n, &ambiguous));
 }
