@@ -560,13 +560,67 @@ enum top_key {
 	K_SUBJECTS,
 	K_ALLOW_HTML,
 	K_LESSONS,
+	K_IMPORTED,
 	K_COUNT
 };
 
 static const char *const top_keys[K_COUNT] = {
 	"id",        "version", "language", "languages", "title",      "description",
 	"publisher", "licence", "level",    "subjects",  "allow_html", "lessons",
+	"imported",
 };
+
+/*
+ * `imported:` (written by `sampan-build import`): `from`, the tool, and
+ * `guessed`, the values import made up; each one still as guessed is a
+ * warning, so that the producer sets it.
+ */
+static void parse_imported(struct ctx *x, const yaml_node_t *n)
+{
+	const struct course_src *c = x->c;
+	const yaml_node_t *g;
+	char q[PROBLEMS_QUOTE_SIZE];
+
+	if (!n || n->type != YAML_MAPPING_NODE)
+		return;
+	g = map_get(x, n, "guessed");
+	if (!g || g->type != YAML_MAPPING_NODE)
+		return;
+	for (yaml_node_pair_t *pair = g->data.mapping.pairs.start; pair < g->data.mapping.pairs.top;
+	     pair++) {
+		const yaml_node_t *k = yaml_document_get_node(x->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(x->doc, pair->value);
+		const char *key, *now = NULL, *flag = NULL;
+		if (!k || !v || k->type != YAML_SCALAR_NODE || v->type != YAML_SCALAR_NODE)
+			continue;
+		key = scalar_value(k);
+		if (strcmp(key, "id") == 0) {
+			now = c->id;
+			flag = " (import --id)";
+		} else if (strcmp(key, "version") == 0) {
+			now = c->version;
+			flag = " (import --version)";
+		} else if (strcmp(key, "language") == 0) {
+			now = c->language;
+			flag = " (import --language)";
+		} else if (strcmp(key, "publisher") == 0) {
+			now = c->publisher_name;
+			flag = " (import --publisher)";
+		} else if (strcmp(key, "licence") == 0) {
+			now = c->licence;
+			flag = " (import --licence)";
+		} else if (strcmp(key, "title") == 0) {
+			for (size_t i = 0; i < c->title.count; i++)
+				if (c->language && strcmp(c->title.lang[i], c->language) == 0)
+					now = c->title.text[i];
+			flag = "";
+		}
+		if (now && strcmp(now, scalar_value(v)) == 0)
+			report(x, PROBLEM_WARNING, k,
+			       "%s '%s' was guessed by import: set the course's own%s", key,
+			       problems_quote(now, q), flag);
+	}
+}
 
 static void parse_languages(struct ctx *x, const yaml_node_t *n)
 {
@@ -696,6 +750,7 @@ static void parse_root(struct ctx *x, const yaml_node_t *root)
 		free(s);
 	}
 	parse_lessons(x, k[K_LESSONS]);
+	parse_imported(x, k[K_IMPORTED]);
 	if (!c->id || !c->version || !c->language || c->title.count == 0 || !c->publisher_name ||
 	    !c->licence)
 		x->fatal = true;
