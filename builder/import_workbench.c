@@ -182,8 +182,10 @@ bool import_workbench(struct import *im)
 		b = end;
 		while (b > v && b[-1] != '/')
 			b--;
-		if (end > b)
+		if (end > b) {
+			free(im->name_hint);
 			im->name_hint = xstrndup(b, (size_t)(end - b));
+		}
 	}
 	if (import_is_file(im, "links.md"))
 		im->append = xstrdup("links.md");
