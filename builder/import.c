@@ -1448,13 +1448,15 @@ bool import_write(struct import *im, const char *out, const struct import_opts *
 	if (!o->licence && !im->licence)
 		guessed(&g, "licence", licence);
 
-	sbuf_addf(&y, "# Imported by sampan-build import from a %s (%s).\n"
-	              "# Check it with `sampan-build check`; the values under `imported: guessed:`\n"
-	              "# are import's guesses: set your own, and check stops warning.\n",
+	sbuf_addf(&y, "# Imported by sampan-build import from a %s (%s).\n",
 	          layout_name(im->layout),
 	          im->layout == LAYOUT_WORKBENCH ? "config.yaml"
 	          : im->layout == LAYOUT_MDBOOK  ? "book.toml"
 	                                         : "mkdocs.yml");
+	sbuf_adds(&y, g.len ? "# Check it with `sampan-build check`: it warns about each value "
+	                      "import\n# guessed (under `imported:` at the end) until you set "
+	                      "your own.\n"
+	                    : "# Check it with `sampan-build check`, then build it.\n");
 	sbuf_adds(&y, "id: ");
 	yaml_q(&y, id);
 	sbuf_adds(&y, "\nversion: ");

@@ -1,0 +1,154 @@
+#!/bin/bash
+# t1300-import.sh - sampan-build import end to end: a real Carpentries
+# Workbench lesson (the fixture, unmodified) from its archive and from its
+# unpacked folder, to the same course folder; its episodes, figures and
+# links; the source never touched; OUT made whole or not at all; check and
+# build on a source of another tool say to import it first.
+source "$(dirname "$0")/../lib/test-lib.sh"
+FIXTURE=$TOP/tests/fixtures/shell-novice.tar.xz # unmodified: tests/fixtures/README.md
+
+# A digest of a folder: every file's path, mode and bytes, and its folders.
+tree_sum() {
+	(cd "$1" && find . -printf '%p %y %m %s %T@\n' | LC_ALL=C sort &&
+		find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum
+}
+
+test_setup 'the fixture, unpacked, and its digests' '
+	test -f "$FIXTURE" &&
+	cp "$FIXTURE" shell.tar.xz &&
+	sha256sum shell.tar.xz >archive.sum &&
+	mkdir shell && tar -C shell -xJf shell.tar.xz &&
+	tree_sum shell >shell.sum
+'
+test_setup 'imported from the archive and from the folder' '
+	"$B" import shell.tar.xz from-archive >archive.out 2>archive.err &&
+	"$B" import shell from-folder >folder.out 2>folder.err
+'
+
+test_expect_success 'the archive and the folder give the same course, byte for byte' '
+	diff -r from-archive from-folder
+'
+test_expect_success 'imported again: the same bytes' '
+	"$B" import -q shell again &&
+	diff -r from-folder again
+'
+test_expect_success 'the source is untouched: the archive and every file of the folder' '
+	sha256sum -c --quiet archive.sum &&
+	tree_sum shell >shell.after && test_cmp shell.sum shell.after
+'
+test_expect_success 'every episode is a lesson, in config.yaml order' '
+	sed -n "/^episodes:/,/^[a-z]/p" shell/config.yaml | sed -n "s/^- *\([^ ]*\.md\).*/lessons\/\1/p" >want &&
+	test "$(wc -l <want)" -eq 7 &&
+	sed -n "s/^  - file: \"\(lessons\/[0-9][^\"]*\)\"$/\1/p" from-folder/course.yml >got &&
+	test_cmp want got &&
+	while read -r f; do test -s "from-folder/$f" || exit 1; done <want
+'
+test_expect_success 'the summary and setup come first, the learners pages after the episodes' '
+	sed -n "s/^  - file: \"\([^\"]*\)\"$/\1/p" from-folder/course.yml >all &&
+	test_equal lessons/index.md "$(sed -n 1p all)" &&
+	test_equal lessons/setup.md "$(sed -n 2p all)" &&
+	test_equal lessons/07-find.md "$(sed -n 9p all)" &&
+	test_grep -x lessons/reference.md all
+'
+test_expect_success 'every figure a page shows is copied into media/, byte for byte' '
+	grep -ho "fig/[A-Za-z0-9_.-]*\.\(svg\|png\)" shell/episodes/*.md shell/learners/*.md |
+		sort -u >figs &&
+	test "$(wc -l <figs)" -ge 8 &&
+	test "$(wc -l <figs)" -eq "$(ls from-folder/media/fig | wc -l)" &&
+	while read -r f; do cmp "shell/episodes/$f" "from-folder/media/$f" || exit 1; done <figs
+'
+test_expect_success 'links are fixed: figures, the setup page, the data' '
+	! grep -n "](fig/" from-folder/lessons/*.md &&
+	test_grep -F "](../media/fig/filesystem.svg)" from-folder/lessons/02-filedir.md &&
+	test_grep -F "](setup.md)" from-folder/lessons/02-filedir.md &&
+	! grep -n "learners/setup.md" from-folder/lessons/*.md &&
+	test_grep -F "]: ../media/data/shell-lesson-data.zip" from-folder/lessons/setup.md &&
+	cmp shell/episodes/data/shell-lesson-data.zip from-folder/media/data/shell-lesson-data.zip
+'
+test_expect_success 'the conversion is listed at file:line' '
+	test_grep -F "episodes/02-filedir.md:94: link '"'"'fig/filesystem.svg'"'"' -> '"'"'../media/fig/filesystem.svg'"'"'" folder.out &&
+	test_grep -F "episodes/02-filedir.md:414: link '"'"'../learners/setup.md'"'"' -> '"'"'setup.md'"'"'" folder.out &&
+	test_grep "13 lessons, 9 files in media/, 2 teachers" folder.err
+'
+test_expect_success 'the lessons keep their Markdown: front matter, fenced divs, attributes' '
+	head -5 from-folder/lessons/04-pipefilter.md | test_grep -x "title: Pipes and Filters" - &&
+	test "$(grep -c "^:::" from-folder/lessons/04-pipefilter.md)" = "$(grep -c "^:::" shell/episodes/04-pipefilter.md)" &&
+	diff <(grep -v "fig/" shell/episodes/04-pipefilter.md) <(grep -v "media/fig/" from-folder/lessons/04-pipefilter.md)
+'
+test_expect_success 'instructors pages are kept apart, never lessons' '
+	test -s from-folder/instructors/instructor-notes.md &&
+	test -s from-folder/instructors/learner-profiles.md &&
+	! grep -n instructor from-folder/course.yml &&
+	test_grep -F "](../lessons/setup.md)" from-folder/instructors/instructor-notes.md
+'
+test_expect_success 'course.yml has the lesson metadata, and what import guessed' '
+	test_grep -x "title: \"The Unix Shell\"" from-folder/course.yml &&
+	test_grep -x "licence: \"CC-BY-4.0\"" from-folder/course.yml &&
+	test_grep -x "language: \"en\"" from-folder/course.yml &&
+	test_grep -x "  contact: \"team@carpentries.org\"" from-folder/course.yml &&
+	test_grep -x "    id: \"shell-novice\"" from-folder/course.yml
+'
+test_expect_success 'check names the guessed values to set' '
+	"$B" check from-folder >check.out 2>&1
+	test_grep "course.yml:[0-9]+:[0-9]+: warning: id .shell-novice. was guessed by import" check.out &&
+	test_grep "warning: version .1. was guessed by import" check.out
+'
+test_expect_success '--id, --version and --language set them: nothing guessed' '
+	"$B" import -q shell given --id org.example.shell --version 2.1 --language en &&
+	test_grep -x "id: \"org.example.shell\"" given/course.yml &&
+	test_grep -x "version: \"2.1\"" given/course.yml &&
+	! grep -n "guessed" given/course.yml
+'
+test_expect_success 'a bad --id or --version is a usage error, nothing written' '
+	expect_exit 2 "not a course id" "$B" import shell bad --id Bad_Id &&
+	expect_exit 2 "not a course version" "$B" import shell bad --version v1 &&
+	test ! -e bad
+'
+test_expect_success 'a non-empty OUT is refused without --force, and left as it was' '
+	mkdir full && echo keep >full/mine.txt &&
+	expect_exit 1 "not empty" "$B" import shell full &&
+	test_equal keep "$(cat full/mine.txt)" && test ! -e full/course.yml
+'
+test_expect_success '--force replaces a non-empty OUT with the whole course' '
+	mkdir forced && echo old >forced/old.txt &&
+	"$B" import -q --force shell forced &&
+	test ! -e forced/old.txt && diff -r from-folder forced
+'
+test_expect_success 'an empty OUT folder is filled' '
+	mkdir empty && "$B" import -q shell empty && diff -r from-folder empty
+'
+test_expect_success 'OUT inside SRC is refused, SRC untouched' '
+	expect_exit 2 "outside SRC" "$B" import shell shell/out &&
+	tree_sum shell >shell.after2 && test_cmp shell.sum shell.after2
+'
+test_expect_success 'nothing to import: an error, no OUT, no temporary folder left' '
+	mkdir -p nothing/episodes && printf "title: x\n" >nothing/config.yaml &&
+	expect_exit 1 "no episode to import" "$B" import nothing no-out &&
+	test ! -e no-out && ! ls -a | grep -q "import-"
+'
+test_expect_success 'a folder of no known layout is refused' '
+	mkdir plain && echo hi >plain/a.md &&
+	expect_exit 1 "not a layout import reads" "$B" import plain plain-out && test ! -e plain-out
+'
+test_expect_success 'an archive entry that climbs out is refused, nothing written outside' '
+	"$PYTHON" -c "import io, tarfile
+t = tarfile.open(\"evil.tar.gz\", \"w:gz\")
+for name, data in ((\"config.yaml\", b\"title: x\\n\"), (\"episodes/a.md\", b\"# A\\n\"), (\"../escape.txt\", b\"x\")):
+    i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+t.close()" &&
+	expect_exit 1 "escape.txt" "$B" import evil.tar.gz evil-out &&
+	test ! -e evil-out && test ! -e ../escape.txt
+'
+test_expect_success 'check on the unimported lesson says to import it first' '
+	expect_exit 1 "Carpentries Workbench lesson \(config.yaml\).*run .sampan-build import" "$B" check shell
+'
+test_expect_success 'build on the unimported archive says to import it first' '
+	"$B" keygen -o k --no-password >/dev/null &&
+	expect_exit 1 "Carpentries Workbench lesson \(config.yaml\).*run .sampan-build import" \
+		"$B" build shell.tar.xz -k k.key -o x.sampan &&
+	test ! -e x.sampan
+'
+test_expect_success 'import --help says what it does' '
+	expect_exit 0 "usage: sampan-build import SRC OUT" "$B" import --help
+'
+test_done
