@@ -158,8 +158,9 @@ int cmd_import(int argc, char **argv)
 	src = argv[0];
 	out = argv[1];
 	if (o.id && !manifest_id_valid(o.id, strlen(o.id)))
-		return opts_usage_error(&help, "import: --id '%s': not a course id (lowercase "
-		                               "letters, digits and '-', parts joined by dots)",
+		return opts_usage_error(&help,
+		                        "import: --id '%s': not a course id (lowercase "
+		                        "letters, digits and '-', parts joined by dots)",
 		                        o.id);
 	if (o.version && !manifest_version_valid(o.version, strlen(o.version)))
 		return opts_usage_error(&help,
@@ -167,8 +168,9 @@ int cmd_import(int argc, char **argv)
 		                        "numbers joined by dots: 1, 1.2, 2.0.10)",
 		                        o.version);
 	if (o.language && !course_lang_valid(o.language))
-		return opts_usage_error(&help, "import: --language '%s': not a language tag (en, "
-		                               "th, vi, zh-Hans...)",
+		return opts_usage_error(&help,
+		                        "import: --language '%s': not a language tag (en, "
+		                        "th, vi, zh-Hans...)",
 		                        o.language);
 	if (stat(src, &sb) != 0) {
 		cli_error("%s: %s", src, strerror(errno));
@@ -223,14 +225,16 @@ int cmd_import(int argc, char **argv)
 	}
 	l = layout_detect(s.dir, &marker);
 	if (l == LAYOUT_SAMPAN) {
-		cli_error("%s: already a Sampan course (course.yml): check and build it as it is", src);
+		cli_error("%s: already a Sampan course (course.yml): check and build it as it is",
+		          src);
 		rc = EXIT_NO;
 		goto done;
 	}
 	if (l == LAYOUT_NONE) {
-		cli_error("%s: not a layout import reads: no config.yaml with episodes/ (Carpentries "
-		          "Workbench), book.toml (mdBook) or mkdocs.yml (MkDocs) at its top",
-		          src);
+		cli_error(
+		        "%s: not a layout import reads: no config.yaml with episodes/ (Carpentries "
+		        "Workbench), book.toml (mdBook) or mkdocs.yml (MkDocs) at its top",
+		        src);
 		rc = EXIT_NO;
 		goto done;
 	}

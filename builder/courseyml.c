@@ -565,9 +565,8 @@ enum top_key {
 };
 
 static const char *const top_keys[K_COUNT] = {
-	"id",        "version", "language", "languages", "title",      "description",
-	"publisher", "licence", "level",    "subjects",  "allow_html", "lessons",
-	"imported",
+	"id",      "version", "language", "languages",  "title",   "description", "publisher",
+	"licence", "level",   "subjects", "allow_html", "lessons", "imported",
 };
 
 /*

@@ -196,8 +196,8 @@ bool import_is_dir(const struct import *im, const char *rel)
 	return ok;
 }
 
-char *import_read_file(const struct import *im, const char *rel, size_t max, size_t *len,
-                       char *err, size_t err_size)
+char *import_read_file(const struct import *im, const char *rel, size_t max, size_t *len, char *err,
+                       size_t err_size)
 {
 	struct stat sb;
 	char *full = inside(im, rel, &sb), *text = NULL;
@@ -223,8 +223,7 @@ char *import_read_file(const struct import *im, const char *rel, size_t max, siz
 		goto done;
 	}
 	text = xmalloc((size_t)sb.st_size + 1);
-	while (got < (size_t)sb.st_size &&
-	       (r = read(fd, text + got, (size_t)sb.st_size - got)) > 0)
+	while (got < (size_t)sb.st_size && (r = read(fd, text + got, (size_t)sb.st_size - got)) > 0)
 		got += (size_t)r;
 	if (got != (size_t)sb.st_size) {
 		snprintf(err, err_size, "cannot read: %s",
@@ -301,8 +300,8 @@ static void list_md(const struct import *im, const char *dir, bool recurse, int 
 			if (pass == 0 && first && import_is_file(im, rel)) {
 				strv_push(out, rel);
 				rel = NULL;
-			} else if (pass == 1 && !is_index(names.v[i]) && ends_with(names.v[i], ".md") &&
-			           import_is_file(im, rel)) {
+			} else if (pass == 1 && !is_index(names.v[i]) &&
+			           ends_with(names.v[i], ".md") && import_is_file(im, rel)) {
 				strv_push(out, rel);
 				rel = NULL;
 			} else if (pass == 2 && recurse && import_is_dir(im, rel)) {
@@ -429,7 +428,8 @@ struct import_page *import_add_page(struct import *im, const char *src, const ch
 	}
 	if (import_page_by_src(im, src)) {
 		problems_add(im->problems, PROBLEM_WARNING, listed_in ? listed_in : src,
-		             listed_in ? line : 0, 0, "'%s' is listed twice; the first is kept", src);
+		             listed_in ? line : 0, 0, "'%s' is listed twice; the first is kept",
+		             src);
 		return NULL;
 	}
 	if (im->pages_count >= IMPORT_PAGES_MAX) {
@@ -504,7 +504,8 @@ char *import_page_title(const char *text, size_t len)
 			    (l == 3 || (l == 4 && e[3] == '\r'))) {
 				unsigned line;
 				char msg[256];
-				struct ydoc *d = yamldoc_parse(b, (size_t)(e - b), &line, msg, sizeof msg);
+				struct ydoc *d =
+				        yamldoc_parse(b, (size_t)(e - b), &line, msg, sizeof msg);
 				const char *t = d ? ynode_str(yamldoc_root(d), "title") : NULL;
 				char *title = t ? xstrdup(t) : NULL;
 				yamldoc_free(d);
@@ -539,8 +540,9 @@ char *import_page_title(const char *text, size_t len)
 
 char *import_spdx(const char *licence)
 {
-	static const char *const kinds[] = { "BY-NC-SA", "BY-NC-ND", "BY-SA", "BY-NC", "BY-ND",
-		                             "BY" };
+	static const char *const kinds[] = {
+		"BY-NC-SA", "BY-NC-ND", "BY-SA", "BY-NC", "BY-ND", "BY"
+	};
 	char up[64];
 	size_t n = 0;
 
@@ -783,7 +785,8 @@ static char *rewrite_target(struct conv *cv, const char *dest, size_t n, const c
 			             url);
 		else
 			problems_add(im->problems, PROBLEM_WARNING, file, line, 0,
-			             "link to '%s': no such file in the source; left as written", url);
+			             "link to '%s': no such file in the source; left as written",
+			             url);
 		goto done;
 	}
 	if (teacher && cv->page->role == IMPORT_LESSON)
@@ -791,9 +794,8 @@ static char *rewrite_target(struct conv *cv, const char *dest, size_t n, const c
 		             "link to '%s': a page for teachers, which students do not get", url);
 	{
 		char *rel = link_relative(cv->page->out, out, NULL);
-		result = xasprintf("%s%s", strcmp(cv->page->out, out) == 0 && *suffix == '#'
-		                                   ? ""
-		                                   : rel,
+		result = xasprintf("%s%s",
+		                   strcmp(cv->page->out, out) == 0 && *suffix == '#' ? "" : rel,
 		                   suffix);
 		free(rel);
 	}
@@ -894,8 +896,8 @@ static void emit_tag(struct conv *cv, const char *s, size_t b, size_t e, const c
 	}
 }
 
-static void convert_text(struct conv *cv, const char *text, size_t len, const char *file,
-                         bool code, int depth);
+static void convert_text(struct conv *cv, const char *text, size_t len, const char *file, bool code,
+                         int depth);
 
 /* mdBook's lines from..to (1-based, inclusive; 0: open) of text, joined by "\n". */
 static void take_lines(struct sbuf *b, const char *text, size_t len, size_t from, size_t to)
@@ -960,7 +962,8 @@ static bool take_anchor(struct sbuf *b, const char *text, size_t len, const char
 			}
 		} else if (anchor_line(s, sl, "ANCHOR_END:", name)) {
 			break;
-		} else if (!anchor_line(s, sl, "ANCHOR:", "") && !anchor_line(s, sl, "ANCHOR_END:", "")) {
+		} else if (!anchor_line(s, sl, "ANCHOR:", "") &&
+		           !anchor_line(s, sl, "ANCHOR_END:", "")) {
 			if (!first)
 				sbuf_add(b, "\n", 1);
 			sbuf_add(b, s, sl);
@@ -1013,10 +1016,11 @@ static bool directive(struct conv *cv, const char *d, size_t n, const char *file
 	for (char *e = args + strlen(args); e > args && (e[-1] == ' ' || e[-1] == '\t'); e--)
 		e[-1] = '\0';
 	if (strcmp(name, "title") == 0) {
-		problems_add(im->log, PROBLEM_WARNING, file, line, 0,
-		             "{{#title %s}}: the browser's title of an mdBook page; the lesson keeps "
-		             "its title",
-		             args);
+		problems_add(
+		        im->log, PROBLEM_WARNING, file, line, 0,
+		        "{{#title %s}}: the browser's title of an mdBook page; the lesson keeps "
+		        "its title",
+		        args);
 		done = true;
 	} else if (strcmp(name, "include") == 0 || strcmp(name, "rustdoc_include") == 0 ||
 	           strcmp(name, "playground") == 0 || strcmp(name, "playpen") == 0) {
@@ -1037,13 +1041,15 @@ static bool directive(struct conv *cv, const char *d, size_t n, const char *file
 		}
 		rel = import_resolve(file, args);
 		if (depth >= IMPORT_INCLUDE_DEPTH) {
-			problems_add(im->problems, PROBLEM_WARNING, file, line, 0,
-			             "{{#%s %s}}: includes nested more than %d deep; left as written",
-			             name, args, IMPORT_INCLUDE_DEPTH);
+			problems_add(
+			        im->problems, PROBLEM_WARNING, file, line, 0,
+			        "{{#%s %s}}: includes nested more than %d deep; left as written",
+			        name, args, IMPORT_INCLUDE_DEPTH);
 			free(rel);
 			goto out;
 		}
-		text = rel ? import_read_file(im, rel, IMPORT_PAGE_MAX, &len, err, sizeof err) : NULL;
+		text = rel ? import_read_file(im, rel, IMPORT_PAGE_MAX, &len, err, sizeof err)
+		           : NULL;
 		if (!text) {
 			problems_add(im->problems, PROBLEM_WARNING, file, line, 0,
 			             "{{#%s %s}}: %s; left as written", name, args,
@@ -1066,8 +1072,8 @@ static bool directive(struct conv *cv, const char *d, size_t n, const char *file
 		if (ok) {
 			size_t plen = part.len;
 			char *ptext = sbuf_take(&part, &plen);
-			problems_add(im->log, PROBLEM_WARNING, file, line, 0, "{{#%s}}: %s included",
-			             name, rel);
+			problems_add(im->log, PROBLEM_WARNING, file, line, 0,
+			             "{{#%s}}: %s included", name, rel);
 			convert_text(cv, ptext, plen, rel, code, depth + 1);
 			free(ptext);
 		}
@@ -1123,8 +1129,8 @@ static void convert_line(struct conv *cv, const char *s, size_t b, size_t e, con
 		}
 		if (mdbook && c == '{' && i + 2 < e && s[i + 1] == '{' && s[i + 2] == '#') {
 			const char *close = memmem(s + i, e - i, "}}", 2);
-			if (close && directive(cv, s + i + 2, (size_t)(close - s) - i - 2, file, line,
-			                       code, depth)) {
+			if (close && directive(cv, s + i + 2, (size_t)(close - s) - i - 2, file,
+			                       line, code, depth)) {
 				i = (size_t)(close - s) + 2;
 				continue;
 			}
@@ -1166,7 +1172,8 @@ static void convert_line(struct conv *cv, const char *s, size_t b, size_t e, con
 			continue;
 		}
 		if (!code && c == '<' && i + 1 < e &&
-		    ((s[i + 1] >= 'a' && s[i + 1] <= 'z') || (s[i + 1] >= 'A' && s[i + 1] <= 'Z'))) {
+		    ((s[i + 1] >= 'a' && s[i + 1] <= 'z') ||
+		     (s[i + 1] >= 'A' && s[i + 1] <= 'Z'))) {
 			const char *gt = memchr(s + i, '>', e - i);
 			if (gt) {
 				emit_tag(cv, s, i, (size_t)(gt - s) + 1, file, line);
@@ -1205,8 +1212,8 @@ static bool fence_line(const char *s, size_t b, size_t e, char *ch, size_t *n, b
 	return true;
 }
 
-static void convert_text(struct conv *cv, const char *text, size_t len, const char *file,
-                         bool code, int depth)
+static void convert_text(struct conv *cv, const char *text, size_t len, const char *file, bool code,
+                         int depth)
 {
 	size_t i = 0;
 	unsigned line = 1;
@@ -1367,7 +1374,8 @@ static bool convert_page(struct import *im, struct import_page *pg, const char *
 	sbuf_init(&cv.out, IMPORT_PAGE_MAX);
 	convert_text(&cv, text, len, pg->src, false, 0);
 	if (im->append && pg->role == IMPORT_LESSON) {
-		char *more = import_read_file(im, im->append, IMPORT_PAGE_MAX, &len, err, sizeof err);
+		char *more =
+		        import_read_file(im, im->append, IMPORT_PAGE_MAX, &len, err, sizeof err);
 		if (more) {
 			if (cv.out.len && cv.out.data[cv.out.len - 1] != '\n')
 				emit(&cv, "\n", 1);
@@ -1442,7 +1450,7 @@ bool import_write(struct import *im, const char *out, const struct import_opts *
 	publisher = o->publisher ? o->publisher : im->publisher ? im->publisher : "Unknown";
 	if (!o->publisher && !im->publisher)
 		guessed(&g, "publisher", publisher);
-	licence = o->licence   ? xstrdup(o->licence)
+	licence = o->licence    ? xstrdup(o->licence)
 	          : im->licence ? import_spdx(im->licence)
 	                        : xstrdup("All rights reserved");
 	if (!o->licence && !im->licence)

@@ -99,8 +99,8 @@ struct import_page *import_page_by_src(const struct import *im, const char *src)
  * bytes, a regular file inside the folder reached through no symbolic link.
  * NULL when it cannot be (why in err).  malloc'd, NUL-terminated.
  */
-char *import_read_file(const struct import *im, const char *rel, size_t max, size_t *len,
-                       char *err, size_t err_size);
+char *import_read_file(const struct import *im, const char *rel, size_t max, size_t *len, char *err,
+                       size_t err_size);
 /* rel names a regular file (exists, inside, no link); dir: a folder instead. */
 bool import_is_file(const struct import *im, const char *rel);
 bool import_is_dir(const struct import *im, const char *rel);

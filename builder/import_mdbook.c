@@ -79,7 +79,8 @@ static void read_book_toml(struct import *im, char **src_dir)
 		if (*p == '[') {
 			in_book = strncmp(p, "[book]", 6) == 0;
 		} else if (in_book) {
-			while (k + 1 < sizeof key && ((*p >= 'a' && *p <= 'z') || *p == '-' || *p == '_'))
+			while (k + 1 < sizeof key &&
+			       ((*p >= 'a' && *p <= 'z') || *p == '-' || *p == '_'))
 				key[k++] = *p++;
 			key[k] = '\0';
 			while (*p == ' ' || *p == '\t')
@@ -112,11 +113,12 @@ static void read_book_toml(struct import *im, char **src_dir)
 					}
 					sbuf_release(&b);
 				} else if ((v = toml_string(&p)) != NULL) {
-					char **to = strcmp(key, "title") == 0         ? &im->title
-					            : strcmp(key, "description") == 0 ? &im->description
-					            : strcmp(key, "language") == 0    ? &im->language
-					            : strcmp(key, "src") == 0         ? src_dir
-					                                              : NULL;
+					char **to = strcmp(key, "title") == 0 ? &im->title
+					            : strcmp(key, "description") == 0
+					                    ? &im->description
+					            : strcmp(key, "language") == 0 ? &im->language
+					            : strcmp(key, "src") == 0      ? src_dir
+					                                           : NULL;
 					if (to) {
 						free(*to);
 						*to = v;
@@ -125,8 +127,9 @@ static void read_book_toml(struct import *im, char **src_dir)
 					}
 				} else if (strcmp(key, "title") == 0 || strcmp(key, "src") == 0 ||
 				           strcmp(key, "language") == 0) {
-					problems_add(im->problems, PROBLEM_WARNING, "book.toml", line,
-					             0, "'%s': not a string on one line; not read", key);
+					problems_add(
+					        im->problems, PROBLEM_WARNING, "book.toml", line, 0,
+					        "'%s': not a string on one line; not read", key);
 				}
 			}
 		}
@@ -182,9 +185,11 @@ static char *decode(const char *s)
 	for (; *s; s++) {
 		int hi, lo;
 		if (*s == '%' && s[1] && s[2] &&
-		    (hi = (s[1] >= '0' && s[1] <= '9') ? s[1] - '0' : (s[1] | 32) - 'a' + 10) >= 0 &&
+		    (hi = (s[1] >= '0' && s[1] <= '9') ? s[1] - '0' : (s[1] | 32) - 'a' + 10) >=
+		            0 &&
 		    hi < 16 &&
-		    (lo = (s[2] >= '0' && s[2] <= '9') ? s[2] - '0' : (s[2] | 32) - 'a' + 10) >= 0 &&
+		    (lo = (s[2] >= '0' && s[2] <= '9') ? s[2] - '0' : (s[2] | 32) - 'a' + 10) >=
+		            0 &&
 		    lo < 16) {
 			out[n++] = (char)(hi * 16 + lo);
 			s += 2;
@@ -237,13 +242,14 @@ bool import_mdbook(struct import *im)
 				             "chapters follow in order",
 				             (int)(end - t), t);
 			first_heading = false;
-		} else if (end - p >= 3 && (strspn(p, "-") >= 3 || strspn(p, "*") >= 3 ||
-		                            strspn(p, "_") >= 3) &&
+		} else if (end - p >= 3 &&
+		           (strspn(p, "-") >= 3 || strspn(p, "*") >= 3 || strspn(p, "_") >= 3) &&
 		           !summary_link(p, end, &(char *){ NULL }, &(char *){ NULL })) {
 			problems_add(im->log, PROBLEM_WARNING, summary, line, 0,
 			             "separator: left out (a course's list of lessons has none)");
 		} else if (p < end) {
-			bool item = (*p == '-' || *p == '*' || *p == '+') && p + 1 < end && p[1] == ' ';
+			bool item =
+			        (*p == '-' || *p == '*' || *p == '+') && p + 1 < end && p[1] == ' ';
 			char *title = NULL, *target = NULL;
 			const char *q = item ? p + 2 : p;
 			while (q < end && *q == ' ')
@@ -253,8 +259,9 @@ bool import_mdbook(struct import *im)
 			if (summary_link(q, end, &title, &target)) {
 				first_heading = false;
 				if (!target[0]) {
-					problems_add(im->problems, PROBLEM_WARNING, summary, line, 0,
-					             "draft chapter '%s' (no file): left out", title);
+					problems_add(im->problems, PROBLEM_WARNING, summary, line,
+					             0, "draft chapter '%s' (no file): left out",
+					             title);
 				} else {
 					char *path = decode(target), *hash = strchr(path, '#');
 					char *rel;
@@ -266,23 +273,26 @@ bool import_mdbook(struct import *im)
 					                           IMPORT_LESSON, summary, line)
 					         : NULL;
 					if (!rel)
-						problems_add(im->problems, PROBLEM_WARNING, summary,
-						             line, 0,
-						             "'%s' leaves the book's folder; left out",
-						             target);
+						problems_add(
+						        im->problems, PROBLEM_WARNING, summary,
+						        line, 0,
+						        "'%s' leaves the book's folder; left out",
+						        target);
 					if (pg) {
 						pg->title = title;
 						title = NULL;
 						if (item && indent)
-							problems_add(im->log, PROBLEM_WARNING, summary,
-							             line, 0,
-							             "'%s' nested: follows its chapter",
-							             pg->title);
+							problems_add(
+							        im->log, PROBLEM_WARNING, summary,
+							        line, 0,
+							        "'%s' nested: follows its chapter",
+							        pg->title);
 						else if (!item)
-							problems_add(im->log, PROBLEM_WARNING, summary,
-							             line, 0, "%s chapter '%s'",
-							             list_seen ? "suffix" : "prefix",
-							             pg->title);
+							problems_add(
+							        im->log, PROBLEM_WARNING, summary,
+							        line, 0, "%s chapter '%s'",
+							        list_seen ? "suffix" : "prefix",
+							        pg->title);
 					}
 					free(rel);
 					free(path);

@@ -38,8 +38,8 @@ static void add(struct import *im, const char *rel, const char *title, unsigned 
 	char err[256], *text;
 	size_t len;
 
-	pg = import_add_page(im, rel, im->content, "lessons", IMPORT_LESSON, line ? "mkdocs.yml" : NULL,
-	                     line);
+	pg = import_add_page(im, rel, im->content, "lessons", IMPORT_LESSON,
+	                     line ? "mkdocs.yml" : NULL, line);
 	if (!pg)
 		return;
 	if (title) {
@@ -105,8 +105,9 @@ static void nav_list(struct import *im, const struct ynode *nav, int depth)
 				const struct ynode *key = it->items[k], *v = it->items[k + 1];
 				const char *title = key->kind == YNODE_SCALAR ? key->value : NULL;
 				if (v->kind == YNODE_SEQ) {
-					problems_add(im->log, PROBLEM_WARNING, "mkdocs.yml", key->line,
-					             0, "section '%s': its pages follow in order",
+					problems_add(im->log, PROBLEM_WARNING, "mkdocs.yml",
+					             key->line, 0,
+					             "section '%s': its pages follow in order",
 					             title ? title : "");
 					nav_list(im, v, depth + 1);
 				} else {
@@ -186,8 +187,8 @@ bool import_mkdocs(struct import *im)
 	}
 	yamldoc_free(doc);
 	if (!im->pages_count) {
-		problems_add(im->problems, PROBLEM_ERROR, cfg_name, 0, 0,
-		             "no page to import in %s", im->content);
+		problems_add(im->problems, PROBLEM_ERROR, cfg_name, 0, 0, "no page to import in %s",
+		             im->content);
 		return false;
 	}
 	return true;

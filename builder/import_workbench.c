@@ -17,9 +17,12 @@
 static const char *publisher_of(const char *carpentry)
 {
 	static const char *const names[][2] = {
-		{ "swc", "Software Carpentry" },     { "dc", "Data Carpentry" },
-		{ "lc", "Library Carpentry" },       { "cp", "The Carpentries" },
-		{ "incubator", "The Carpentries Incubator" }, { "lab", "The Carpentries Lab" },
+		{ "swc", "Software Carpentry" },
+		{ "dc", "Data Carpentry" },
+		{ "lc", "Library Carpentry" },
+		{ "cp", "The Carpentries" },
+		{ "incubator", "The Carpentries Incubator" },
+		{ "lab", "The Carpentries Lab" },
 	};
 
 	for (size_t i = 0; carpentry && i < sizeof names / sizeof *names; i++)
@@ -90,8 +93,9 @@ static void add_folder(struct import *im, const struct ynode *cfg, const char *f
 			char *text, err[256];
 			size_t len;
 			if (it->kind != YNODE_SCALAR) {
-				problems_add(im->problems, PROBLEM_WARNING, "config.yaml", it->line, 0,
-				             "%s: an item that is not a file name; left out", folder);
+				problems_add(im->problems, PROBLEM_WARNING, "config.yaml", it->line,
+				             0, "%s: an item that is not a file name; left out",
+				             folder);
 				continue;
 			}
 			snprintf(rel, sizeof rel, "%s/%s", folder, it->value);
@@ -110,11 +114,13 @@ static void add_folder(struct import *im, const struct ynode *cfg, const char *f
 			size_t n;
 			char **all = import_list_md(im, folder, false, &n);
 			for (size_t i = 0; i < n; i++)
-				if (!import_page_by_src(im, all[i]) && (!skip || strcmp(all[i], skip)))
-					problems_add(im->problems, PROBLEM_WARNING, all[i], 0, 0,
-					             "not in config.yaml's %s: list; left out, as the "
-					             "Workbench does",
-					             folder);
+				if (!import_page_by_src(im, all[i]) &&
+				    (!skip || strcmp(all[i], skip)))
+					problems_add(
+					        im->problems, PROBLEM_WARNING, all[i], 0, 0,
+					        "not in config.yaml's %s: list; left out, as the "
+					        "Workbench does",
+					        folder);
 			import_strv_free(all, n);
 		}
 		return;
@@ -210,8 +216,10 @@ bool import_workbench(struct import *im)
 		free(text);
 	}
 	if (import_is_file(im, "learners/setup.md")) {
-		pg = import_add_page(im, "learners/setup.md", NULL, "lessons", IMPORT_LESSON, NULL, 0);
-		text = import_read_file(im, "learners/setup.md", IMPORT_PAGE_MAX, &len, err, sizeof err);
+		pg = import_add_page(im, "learners/setup.md", NULL, "lessons", IMPORT_LESSON, NULL,
+		                     0);
+		text = import_read_file(im, "learners/setup.md", IMPORT_PAGE_MAX, &len, err,
+		                        sizeof err);
 		if (pg && text)
 			pg->title = import_page_title(text, len);
 		free(text);
@@ -219,7 +227,8 @@ bool import_workbench(struct import *im)
 	add_folder(im, cfg, "episodes", "lessons", IMPORT_LESSON, NULL);
 	add_folder(im, cfg, "learners", "lessons", IMPORT_LESSON, "learners/setup.md");
 	for (int i = 0; i < 3; i++) {
-		static const char *const extra[] = { "LICENSE.md", "CODE_OF_CONDUCT.md", "CITATION.md" };
+		static const char *const extra[] = { "LICENSE.md", "CODE_OF_CONDUCT.md",
+			                             "CITATION.md" };
 		if (!import_is_file(im, extra[i]))
 			continue;
 		pg = import_add_page(im, extra[i], NULL, "lessons", IMPORT_LESSON, NULL, 0);

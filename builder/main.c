@@ -9,8 +9,7 @@
 
 static const struct cli_command commands[] = {
 	{ "init", cmd_init, "start a new course in a folder, with a short guide" },
-	{ "import", cmd_import,
-	  "write a Carpentries, mdBook or MkDocs source as a course folder" },
+	{ "import", cmd_import, "write a Carpentries, mdBook or MkDocs source as a course folder" },
 	{ "check", cmd_check, "check a course folder (or archive) and list every problem" },
 	{ "build", cmd_build, "check, render, sign and write a course as one .sampan bundle" },
 	{ "keygen", cmd_keygen, "make a key pair for signing courses" },

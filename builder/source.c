@@ -283,8 +283,7 @@ enum bundle_status source_open(const char *src, struct source *s, struct bundle_
 	return open_with(src, s, err, has_course_yml);
 }
 
-enum bundle_status source_open_import(const char *src, struct source *s,
-                                      struct bundle_error *err)
+enum bundle_status source_open_import(const char *src, struct source *s, struct bundle_error *err)
 {
 	return open_with(src, s, err, has_layout);
 }

@@ -31,7 +31,6 @@ void source_close(struct source *s);
  * single top folder, when it holds the file of a layout.h layout
  * (config.yaml, book.toml, mkdocs.yml, course.yml).
  */
-enum bundle_status source_open_import(const char *src, struct source *s,
-                                      struct bundle_error *err);
+enum bundle_status source_open_import(const char *src, struct source *s, struct bundle_error *err);
 
 #endif

@@ -90,8 +90,7 @@ fail:
 	return NULL;
 }
 
-struct ydoc *yamldoc_parse(const char *text, size_t len, unsigned *line, char *msg,
-                           size_t msg_size)
+struct ydoc *yamldoc_parse(const char *text, size_t len, unsigned *line, char *msg, size_t msg_size)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
@@ -105,7 +104,8 @@ struct ydoc *yamldoc_parse(const char *text, size_t len, unsigned *line, char *m
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		*line = (unsigned)parser.problem_mark.line + 1;
-		snprintf(msg, msg_size, "%s", parser.problem ? parser.problem : "YAML syntax error");
+		snprintf(msg, msg_size, "%s",
+		         parser.problem ? parser.problem : "YAML syntax error");
 		yaml_parser_delete(&parser);
 		return NULL;
 	}

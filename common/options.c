@@ -61,14 +61,16 @@ void opts_print_help(const struct opt *opts, const struct opts_help *help)
 	if (help->about)
 		printf("\n%s", help->about);
 	fputc('\n', stdout);
-	for (const struct opt *o = opts; o->kind != OPT_KIND_END; o++)
+	bool own_version = false;
+
+	for (const struct opt *o = opts; o->kind != OPT_KIND_END; o++) {
 		print_option(stdout, o);
-	print_option(stdout, &help_opt);
-	for (const struct opt *o = opts; o->kind != OPT_KIND_END; o++)
 		if (o->long_name && strcmp(o->long_name, "version") == 0)
-			goto after;
-	print_option(stdout, &version_opt);
-after:
+			own_version = true;
+	}
+	print_option(stdout, &help_opt);
+	if (!own_version)
+		print_option(stdout, &version_opt);
 	if (help->after)
 		printf("\n%s", help->after);
 }

@@ -79,20 +79,20 @@ static bool has(const struct problems *p, const char *file, unsigned line, const
 	return false;
 }
 
-#define assert_has(p, f_, l_, part)                                                    \
-	do {                                                                              \
-		if (!has((p), (f_), (l_), (part))) {                                  \
-			for (size_t i_ = 0; i_ < (p)->count; i_++)                        \
-				print_message("  %s:%u: %s\n", (p)->v[i_].file,           \
-				              (p)->v[i_].line, (p)->v[i_].message);       \
-			fail_msg("no '%s' at %s:%u", (part), (f_), (unsigned)(l_));   \
-		}                                                                         \
+#define assert_has(p, f_, l_, part)                                                              \
+	do {                                                                                     \
+		if (!has((p), (f_), (l_), (part))) {                                             \
+			for (size_t i_ = 0; i_ < (p)->count; i_++)                               \
+				print_message("  %s:%u: %s\n", (p)->v[i_].file, (p)->v[i_].line, \
+				              (p)->v[i_].message);                               \
+			fail_msg("no '%s' at %s:%u", (part), (f_), (unsigned)(l_));              \
+		}                                                                                \
 	} while (0)
 
-#define assert_contains(text, part)                                                 \
-	do {                                                                       \
-		if (!strstr((text), (part)))                                       \
-			fail_msg("'%s' not in:\n%s", (part), (text));              \
+#define assert_contains(text, part)                                   \
+	do {                                                          \
+		if (!strstr((text), (part)))                          \
+			fail_msg("'%s' not in:\n%s", (part), (text)); \
 	} while (0)
 
 /* Import src into out; the lessons' files in order into files (a "|"-joined list). */
@@ -109,12 +109,11 @@ static void run(enum layout l, struct problems *p, struct problems *log, char *f
 	assert_true(import_read(&im));
 	assert_true(import_write(&im, out, &o));
 	files[0] = '\0';
-	for (size_t i = 0; i < im.pages_count; i++) {
+	for (size_t i = 0, n = 0; i < im.pages_count; i++) {
 		if (im.pages[i].role != IMPORT_LESSON)
 			continue;
-		if (files[0])
-			strncat(files, "|", size - strlen(files) - 1);
-		strncat(files, im.pages[i].out, size - strlen(files) - 1);
+		n += (size_t)snprintf(files + n, size - n, "%s%s", n ? "|" : "", im.pages[i].out);
+		assert_true(n < size);
 	}
 	import_release(&im);
 }
@@ -150,17 +149,20 @@ static void workbench_lesson(void **state)
 	                   "source: 'https://example.org/shell-novice'\n"
 	                   "episodes:\n- 02-second.md\n- 01-first.md\n"
 	                   "learners:\ninstructors:\nprofiles:\n");
-	put("index.md", "---\nsite: sandpaper::sandpaper_site\n---\n\nThe shell is old.\nIt lives.\n");
+	put("index.md",
+	    "---\nsite: sandpaper::sandpaper_site\n---\n\nThe shell is old.\nIt lives.\n");
 	put("episodes/01-first.md", "---\ntitle: First\nteaching: 5\n---\n\n"
 	                            "::: challenge\n![](fig/a.svg){alt='A'}\n:::\n"
 	                            "See [setup](../learners/setup.md#linux) and [next][n].\n"
 	                            "```bash\n[not](fig/a.svg)\n```\n`[code](fig/a.svg)`\n");
-	put("episodes/02-second.md", "---\ntitle: Second\n---\n\n<img src=\"fig/b.png\" alt=\"B\">\n");
+	put("episodes/02-second.md",
+	    "---\ntitle: Second\n---\n\n<img src=\"fig/b.png\" alt=\"B\">\n");
 	put("episodes/99-unlisted.md", "---\ntitle: Unlisted\n---\n");
 	put("episodes/fig/a.svg", "<svg/>");
 	put("episodes/fig/b.png", "png");
 	put("episodes/fig/unused.odg", "odg");
-	put("learners/setup.md", "---\ntitle: Setup\n---\n\n## Linux\n[data][z]\n\n[z]: data/d.zip\n");
+	put("learners/setup.md",
+	    "---\ntitle: Setup\n---\n\n## Linux\n[data][z]\n\n[z]: data/d.zip\n");
 	put("learners/reference.md", "---\ntitle: Glossary\n---\n![](fig/a.svg)\n");
 	put("episodes/data/d.zip", "zip");
 	put("instructors/notes.md", "---\ntitle: Notes\n---\n[ep](../episodes/01-first.md)\n");
@@ -231,7 +233,8 @@ static void mdbook_summary_order_nesting_drafts(void **state)
 	assert_has(&p, "src/SUMMARY.md", 9, "draft chapter 'Draft'");
 	assert_has(&log, "src/orphan.md", 0, "not in SUMMARY.md");
 	assert_has(&log, "src/SUMMARY.md", 5, "part 'Part one'");
-	assert_contains(got("lessons/ch1/index.md"), "[two](../ch2.md#top) ![p](../../media/ch1/img/p.png)");
+	assert_contains(got("lessons/ch1/index.md"),
+	                "[two](../ch2.md#top) ![p](../../media/ch1/img/p.png)");
 	assert_true(exists("media/ch1/img/p.png"));
 	assert_contains(got("course.yml"), "title: \"Pump \\\"book\\\"\"\n");
 	assert_contains(got("course.yml"), "language: \"vi\"\n");
@@ -261,8 +264,9 @@ static void mdbook_includes_ranges_anchors_escapes(void **state)
 	                    "{{#title The window title}}\n"
 	                    "{{#include part.md}}\n"
 	                    "{{#include missing.md}}\n");
-	put("text/lines.txt", "one\ntwo\nthree\nfour\n// ANCHOR: part\nin part\n"
-	                      "// ANCHOR: other\nalso\n// ANCHOR_END: other\n// ANCHOR_END: part\n");
+	put("text/lines.txt",
+	    "one\ntwo\nthree\nfour\n// ANCHOR: part\nin part\n"
+	    "// ANCHOR: other\nalso\n// ANCHOR_END: other\n// ANCHOR_END: part\n");
 	put("text/part.md", "![fig](fig.png) {{#include deeper/d.md}}\n");
 	put("text/deeper/d.md", "deep");
 	put("text/fig.png", "png");
@@ -317,7 +321,8 @@ static void mkdocs_nav_sections_folders(void **state)
 	assert_contains(got("course.yml"), "    title: \"Start\"\n");
 	assert_contains(got("course.yml"), "language: \"th\"\n");
 	assert_contains(got("course.yml"), "name: \"Team\"\n");
-	assert_contains(got("lessons/index.md"), "[Start](guide/start.md) [folder](guide/more/index.md)");
+	assert_contains(got("lessons/index.md"),
+	                "[Start](guide/start.md) [folder](guide/more/index.md)");
 	assert_has(&p, "mkdocs.yml", 16, "another site");
 	assert_has(&p, "pages/left-over.md", 0, "not in mkdocs.yml's nav");
 	problems_release(&p);
@@ -336,7 +341,8 @@ static void mkdocs_without_nav(void **state)
 	put("docs/a/x.md", "# X\n");
 	put("docs/c_page.md", "plain\n");
 	run(LAYOUT_MKDOCS, &p, &log, files, sizeof files);
-	assert_string_equal(files, "lessons/readme.md|lessons/b.md|lessons/c-page.md|lessons/a/x.md");
+	assert_string_equal(files,
+	                    "lessons/readme.md|lessons/b.md|lessons/c-page.md|lessons/a/x.md");
 	assert_contains(got("course.yml"), "    title: \"C page\"\n");
 	assert_contains(got("course.yml"), "    version: \"1\"\n    language: \"en\"\n");
 	problems_release(&p);
@@ -370,7 +376,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(layouts_are_told_by_their_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(workbench_lesson, setup, teardown),
-		cmocka_unit_test_setup_teardown(mdbook_summary_order_nesting_drafts, setup, teardown),
+		cmocka_unit_test_setup_teardown(mdbook_summary_order_nesting_drafts, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(mdbook_includes_ranges_anchors_escapes, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(mkdocs_nav_sections_folders, setup, teardown),

@@ -219,6 +219,34 @@ static void help_and_version_end_the_command(void **state)
 	free(out);
 }
 
+/* A table with an option named version (import's course version) takes --version itself. */
+static void a_table_of_its_own_version(void **state)
+{
+	const char *version = NULL;
+	const struct opt opts[] = {
+		OPT_STRING(0, "version", &version, "VERSION", "the course's version"),
+		OPT_END(),
+	};
+	char *argv[] = { word("import"), word("--version"), word("1.2"), word("src"), NULL };
+	char *argv2[] = { word("import"), word("--help"), NULL };
+	char *out;
+	int code, n;
+
+	(void)state;
+	n = opts_parse(4, argv, opts, &help, &code);
+	assert_int_equal(n, 1);
+	assert_string_equal(version, "1.2");
+	assert_string_equal(argv[0], "src");
+	tu_capture_begin(STDOUT_FILENO);
+	n = opts_parse(2, argv2, opts, &help, &code);
+	out = tu_capture_end(STDOUT_FILENO);
+	assert_int_equal(n, -1);
+	/* its help names it once, as the table says it */
+	assert_non_null(strstr(out, "--version VERSION"));
+	assert_null(strstr(out, "the program's version"));
+	free(out);
+}
+
 static void a_trusted_key_file_and_folder(void **state)
 {
 	char *dir = tu_tempdir(), *keys = tu_path(dir, "keys"), *pub = tu_path(dir, "k1.pub");
@@ -294,6 +322,7 @@ int main(void)
 		cmocka_unit_test(mistakes_are_usage_errors),
 		cmocka_unit_test(the_count_of_operands_is_checked_when_asked),
 		cmocka_unit_test(help_and_version_end_the_command),
+		cmocka_unit_test(a_table_of_its_own_version),
 		cmocka_unit_test(a_trusted_key_file_and_folder),
 	};
 	return cmocka_run_group_tests(tests, tu_sodium_setup, NULL);
