@@ -315,6 +315,44 @@ static void list_md(const struct import *im, const char *dir, bool recurse, int 
 	free(names.v);
 }
 
+/* Every regular file below dir that is not Markdown, sorted; hidden ones left out. */
+static void list_other(const struct import *im, const char *dir, int depth, struct strv *out)
+{
+	struct stat sb;
+	char *full = inside(im, dir, &sb);
+	struct strv names = { 0 };
+	struct dirent *e;
+	DIR *d;
+
+	if (!full || !S_ISDIR(sb.st_mode) || depth > 64 || out->n >= LIST_MAX) {
+		free(full);
+		return;
+	}
+	d = opendir(full);
+	free(full);
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL && names.n < LIST_MAX)
+		if (e->d_name[0] != '.')
+			strv_push(&names, xstrdup(e->d_name));
+	closedir(d);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+	for (size_t i = 0; i < names.n; i++) {
+		char *rel = dir[0] ? path_join(dir, names.v[i]) : xstrdup(names.v[i]);
+		if (import_is_dir(im, rel))
+			list_other(im, rel, depth + 1, out);
+		else if (import_is_file(im, rel) && !ends_with(rel, ".md") &&
+		         !ends_with(rel, ".Rmd") && out->n < LIST_MAX) {
+			strv_push(out, rel);
+			rel = NULL;
+		}
+		free(rel);
+		free(names.v[i]);
+	}
+	free(names.v);
+}
+
 char **import_list_md(const struct import *im, const char *dir, bool recurse, size_t *count)
 {
 	struct strv out = { 0 };
@@ -444,7 +482,15 @@ struct import_page *import_add_page(struct import *im, const char *src, const ch
 		rel = slash ? slash + 1 : src;
 	}
 	name = lesson_name(rel);
-	if (!ends_with(name, ".md")) {
+	if (ends_with(name, ".rmd")) {
+		/* R Markdown: the Workbench runs its code; the lesson shows it. */
+		name[strlen(name) - 3] = 'm';
+		name[strlen(name) - 2] = 'd';
+		name[strlen(name) - 1] = '\0';
+		problems_add(im->problems, PROBLEM_WARNING, src, 0, 0,
+		             "R Markdown: its R code is shown as written, not run (render it "
+		             "to Markdown first to keep its output)");
+	} else if (!ends_with(name, ".md")) {
 		char *with = xasprintf("%s.md", name);
 		free(name);
 		name = with;
@@ -1432,6 +1478,25 @@ bool import_write(struct import *im, const char *out, const struct import_opts *
 	}
 	if (!ok)
 		return false;
+	/* The files the tool would have served that no page uses: not copied, said. */
+	{
+		struct strv other = { 0 };
+		if (im->layout == LAYOUT_WORKBENCH)
+			for (size_t i = 0; i < 4; i++)
+				list_other(im, workbench_dirs[i], 0, &other);
+		else
+			list_other(im, im->content, 0, &other);
+		for (size_t i = 0; i < other.n; i++) {
+			bool used = false;
+			for (size_t k = 0; k < im->media_count && !used; k++)
+				used = strcmp(im->media[k].src, other.v[i]) == 0;
+			if (!used)
+				problems_add(im->log, PROBLEM_WARNING, other.v[i], 0, 0,
+				             "not copied: no page uses it");
+			free(other.v[i]);
+		}
+		free(other.v);
+	}
 
 	sbuf_init(&y, 16u << 20);
 	sbuf_init(&g, 1u << 20);

@@ -68,7 +68,8 @@ test_expect_success 'links are fixed: figures, the setup page, the data' '
 test_expect_success 'the conversion is listed at file:line' '
 	test_grep -F "episodes/02-filedir.md:94: link '"'"'fig/filesystem.svg'"'"' -> '"'"'../media/fig/filesystem.svg'"'"'" folder.out &&
 	test_grep -F "episodes/02-filedir.md:414: link '"'"'../learners/setup.md'"'"' -> '"'"'setup.md'"'"'" folder.out &&
-	test_grep "13 lessons, 9 files in media/, 2 teachers" folder.err
+	test_grep "13 lessons, 9 files in media/, 2 teachers" folder.err &&
+	test_grep -x "episodes/fig/find-file-tree.odg: not copied: no page uses it" folder.out
 '
 test_expect_success 'the lessons keep their Markdown: front matter, fenced divs, attributes' '
 	head -5 from-folder/lessons/04-pipefilter.md | test_grep -x "title: Pipes and Filters" - &&

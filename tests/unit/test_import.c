@@ -147,7 +147,7 @@ static void workbench_lesson(void **state)
 	put("config.yaml", "carpentry: 'swc'\ntitle: 'The Unix Shell'\nlicense: 'CC-BY 4.0'\n"
 	                   "contact: 'team@example.org'\nlang: es\n"
 	                   "source: 'https://example.org/shell-novice'\n"
-	                   "episodes:\n- 02-second.md\n- 01-first.md\n"
+	                   "episodes:\n- 02-second.md\n- 01-first.md\n- 03-r.Rmd\n"
 	                   "learners:\ninstructors:\nprofiles:\n");
 	put("index.md",
 	    "---\nsite: sandpaper::sandpaper_site\n---\n\nThe shell is old.\nIt lives.\n");
@@ -158,6 +158,7 @@ static void workbench_lesson(void **state)
 	put("episodes/02-second.md",
 	    "---\ntitle: Second\n---\n\n<img src=\"fig/b.png\" alt=\"B\">\n");
 	put("episodes/99-unlisted.md", "---\ntitle: Unlisted\n---\n");
+	put("episodes/03-r.Rmd", "---\ntitle: R\n---\n```{r}\n1 + 1\n```\n");
 	put("episodes/fig/a.svg", "<svg/>");
 	put("episodes/fig/b.png", "png");
 	put("episodes/fig/unused.odg", "odg");
@@ -172,7 +173,9 @@ static void workbench_lesson(void **state)
 
 	/* config.yaml's order, summary and setup first, learners' pages after */
 	assert_string_equal(files, "lessons/index.md|lessons/setup.md|lessons/02-second.md|"
-	                           "lessons/01-first.md|lessons/reference.md");
+	                           "lessons/01-first.md|lessons/03-r.md|lessons/reference.md");
+	assert_has(&p, "episodes/03-r.Rmd", 0, "R Markdown");
+	assert_contains(got("lessons/03-r.md"), "```{r}\n1 + 1\n```\n");
 	t = got("lessons/01-first.md");
 	/* Markdown kept as written; only targets change */
 	assert_contains(t, "---\ntitle: First\nteaching: 5\n---\n\n::: challenge\n");
@@ -189,6 +192,7 @@ static void workbench_lesson(void **state)
 	assert_true(exists("media/fig/b.png"));
 	assert_true(exists("media/data/d.zip"));
 	assert_false(exists("media/fig/unused.odg"));
+	assert_has(&log, "episodes/fig/unused.odg", 0, "not copied: no page uses it");
 	/* teachers' pages apart, their links to lessons fixed */
 	assert_contains(got("instructors/notes.md"), "[ep](../lessons/01-first.md)");
 	assert_true(exists("instructors/who.md"));
