@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <ftw.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -48,6 +49,14 @@ static const struct opts_help help = {
 	.operands_min = 2,
 	.operands_max = 2,
 };
+
+static volatile sig_atomic_t interrupted_by, stop;
+
+static void on_signal(int sig)
+{
+	interrupted_by = sig;
+	stop = 1;
+}
 
 static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -145,7 +154,8 @@ int cmd_import(int argc, char **argv)
 	struct bundle_error err;
 	struct problems problems, log;
 	struct import im;
-	struct stat sb;
+	struct stat sb, src_sb;
+	struct sigaction sa;
 	const char *src, *out, *marker = NULL;
 	char *real_src = NULL, *parent = NULL, *real_parent = NULL, *base = NULL, *tmp = NULL;
 	bool existed = false, imported = false;
@@ -172,10 +182,14 @@ int cmd_import(int argc, char **argv)
 		                        "import: --language '%s': not a language tag (en, "
 		                        "th, vi, zh-Hans...)",
 		                        o.language);
-	if (stat(src, &sb) != 0) {
+	if (stat(src, &src_sb) != 0) {
 		cli_error("%s: %s", src, strerror(errno));
 		return EXIT_USAGE;
 	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	real_src = realpath(src, NULL);
 	/* OUT: absent or an empty folder (or --force); never inside SRC, never holding it. */
 	{
@@ -256,6 +270,7 @@ int cmd_import(int argc, char **argv)
 	problems_init(&problems);
 	problems_init(&log);
 	import_init(&im, s.dir, l, &problems, &log);
+	im.stop = &stop;
 	{
 		/* The id's default: the source's own name, else the folder's or archive's. */
 		const char *name = src + strlen(src);
@@ -269,7 +284,7 @@ int cmd_import(int argc, char **argv)
 				size_t len = strcspn(name, "/");
 				char *nm = xstrndup(name, len);
 				char *dot = strchr(nm, '.');
-				if (dot && dot != nm && S_ISREG(sb.st_mode))
+				if (dot && dot != nm && S_ISREG(src_sb.st_mode))
 					*dot = '\0';
 				im.name_hint = nm;
 			}
@@ -282,7 +297,7 @@ int cmd_import(int argc, char **argv)
 	if (!cli_quiet)
 		print_log(&log);
 	problems_print(&problems, stderr, cli_color(stderr));
-	if (imported) {
+	if (imported && !interrupted_by) {
 		rc = put_in_place(tmp, out, existed);
 		if (rc == EXIT_YES) {
 			free(tmp);
@@ -319,5 +334,10 @@ done:
 	free(real_parent);
 	free(parent);
 	free(base);
+	if (interrupted_by) {
+		cli_error("interrupted: nothing written");
+		signal(interrupted_by, SIG_DFL);
+		raise(interrupted_by);
+	}
 	return rc;
 }

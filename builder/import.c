@@ -658,6 +658,8 @@ struct conv {
 	struct sbuf out;
 	bool overflow;
 	unsigned links; /* targets rewritten */
+	unsigned includes; /* mdBook includes done */
+	bool too_deep; /* reported once */
 };
 
 static void emit(struct conv *cv, const char *s, size_t n)
@@ -1086,11 +1088,22 @@ static bool directive(struct conv *cv, const char *d, size_t n, const char *file
 				*parts[2]++ = '\0';
 		}
 		rel = import_resolve(file, args);
+		if (++cv->includes > IMPORT_INCLUDES_MAX) {
+			if (cv->includes == IMPORT_INCLUDES_MAX + 1)
+				problems_add(im->problems, PROBLEM_WARNING, file, line, 0,
+				             "more than %d includes in one page: the rest left as "
+				             "written",
+				             IMPORT_INCLUDES_MAX);
+			free(rel);
+			goto out;
+		}
 		if (depth >= IMPORT_INCLUDE_DEPTH) {
-			problems_add(
-			        im->problems, PROBLEM_WARNING, file, line, 0,
-			        "{{#%s %s}}: includes nested more than %d deep; left as written",
-			        name, args, IMPORT_INCLUDE_DEPTH);
+			if (!cv->too_deep)
+				problems_add(im->problems, PROBLEM_WARNING, file, line, 0,
+				             "{{#%s %s}}: includes nested more than %d deep; left "
+				             "as written",
+				             name, args, IMPORT_INCLUDE_DEPTH);
+			cv->too_deep = true;
 			free(rel);
 			goto out;
 		}
@@ -1118,8 +1131,9 @@ static bool directive(struct conv *cv, const char *d, size_t n, const char *file
 		if (ok) {
 			size_t plen = part.len;
 			char *ptext = sbuf_take(&part, &plen);
-			problems_add(im->log, PROBLEM_WARNING, file, line, 0,
-			             "{{#%s}}: %s included", name, rel);
+			if (depth == 0)
+				problems_add(im->log, PROBLEM_WARNING, file, line, 0,
+				             "{{#%s}}: %s included", name, rel);
 			convert_text(cv, ptext, plen, rel, code, depth + 1);
 			free(ptext);
 		}
@@ -1365,7 +1379,7 @@ static bool copy_file(const struct import *im, const char *src, const char *out,
 		cli_error("%s: cannot write it: %s", to, strerror(errno));
 		goto done;
 	}
-	while ((r = read(in, buf, sizeof buf)) > 0)
+	while ((r = read(in, buf, sizeof buf)) > 0 && !(im->stop && *im->stop))
 		if (!write_all(fd, buf, (size_t)r)) {
 			cli_error("%s: cannot write it: %s", to, strerror(errno));
 			goto done;
@@ -1374,7 +1388,7 @@ static bool copy_file(const struct import *im, const char *src, const char *out,
 		cli_error("%s: cannot read it: %s", src, strerror(errno));
 		goto done;
 	}
-	ok = true;
+	ok = !(im->stop && *im->stop);
 done:
 	if (in >= 0)
 		close(in);
@@ -1468,9 +1482,13 @@ bool import_write(struct import *im, const char *out, const struct import_opts *
 	bool ok = true;
 
 	for (size_t i = 0; i < im->pages_count && ok; i++)
-		ok = convert_page(im, &im->pages[i], out);
+		ok = !(im->stop && *im->stop) && convert_page(im, &im->pages[i], out);
 	/* Pages first: they say which files are used. */
 	for (size_t i = 0; i < im->media_count && ok; i++) {
+		if (im->stop && *im->stop) {
+			ok = false;
+			break;
+		}
 		ok = copy_file(im, im->media[i].src, out, im->media[i].out);
 		if (ok)
 			problems_add(im->log, PROBLEM_WARNING, im->media[i].src, 0, 0, "%s",

@@ -16,6 +16,7 @@
 #define SAMPAN_BUILDER_IMPORT_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stddef.h>
 
 #include "layout.h"
@@ -24,6 +25,7 @@
 #define IMPORT_PAGE_MAX (16u << 20) /* a page after its includes, as a lesson's limit */
 #define IMPORT_PAGES_MAX 10000
 #define IMPORT_INCLUDE_DEPTH 10 /* mdBook's own limit on nested includes */
+#define IMPORT_INCLUDES_MAX 10000 /* includes done in one page, nested ones counted */
 
 enum import_role {
 	IMPORT_LESSON, /* a lesson, in course.yml's list */
@@ -59,6 +61,8 @@ struct import {
 	size_t media_count;
 	struct problems *problems; /* what could not be converted */
 	struct problems *log; /* what was converted (level unused) */
+	/* When set and non-zero (a signal came), import_write stops and returns false. */
+	volatile const sig_atomic_t *stop;
 };
 
 /* What the producer said on the command line; NULL for "the source's, else a default". */

@@ -292,6 +292,33 @@ static void mdbook_includes_ranges_anchors_escapes(void **state)
 	problems_release(&log);
 }
 
+/* Includes that would never end, or reach outside the source: bounded and reported. */
+static void mdbook_hostile_includes(void **state)
+{
+	struct problems p, log;
+	char files[256], many[1024] = "";
+	const char *t;
+
+	(void)state;
+	for (int i = 0; i < 20; i++)
+		snprintf(many + strlen(many), sizeof many - strlen(many), "{{#include loop.md}}");
+	put("book.toml", "[book]\ntitle = \"B\"\n");
+	put("src/SUMMARY.md", "- [A](a.md)\n- [B](b.md)\n");
+	put("src/a.md", "{{#include ../../../etc/passwd}}\n{{#include loop.md}}\n");
+	put("src/loop.md", many);
+	put("src/b.md", "{{#include self.md}}\n");
+	put("src/self.md", "x{{#include self.md}}");
+	run(LAYOUT_MDBOOK, &p, &log, files, sizeof files);
+	assert_has(&p, "src/loop.md", 1, "more than 10000 includes in one page");
+	assert_has(&p, "src/a.md", 1, "outside the source folder");
+	assert_contains(got("lessons/a.md"), "{{#include ../../../etc/passwd}}\n");
+	assert_has(&p, "src/self.md", 1, "nested more than 10 deep");
+	t = got("lessons/b.md");
+	assert_contains(t, "xxxxxxxxxx{{#include self.md}}");
+	problems_release(&p);
+	problems_release(&log);
+}
+
 static void mkdocs_nav_sections_folders(void **state)
 {
 	struct problems p, log;
@@ -384,6 +411,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(mdbook_includes_ranges_anchors_escapes, setup,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(mdbook_hostile_includes, setup, teardown),
 		cmocka_unit_test_setup_teardown(mkdocs_nav_sections_folders, setup, teardown),
 		cmocka_unit_test_setup_teardown(mkdocs_without_nav, setup, teardown),
 		cmocka_unit_test(spdx_ids_and_course_ids),
