@@ -146,28 +146,30 @@ char *import_resolve(const char *from, const char *path)
 /* The full path of rel, when it is inside the source folder through no symbolic link. */
 static char *inside(const struct import *im, const char *rel, struct stat *sb)
 {
-	char *full, *cut;
+	char *full;
 
 	if (rel[0] == '/' || strstr(rel, "..") == rel || strstr(rel, "/../") ||
 	    ends_with(rel, "/.."))
 		return NULL;
-	full = rel[0] ? path_join(im->root, rel) : xstrdup(im->root);
+	if (!rel[0]) {
+		if (stat(im->root, sb) != 0)
+			return NULL;
+		return xstrdup(im->root);
+	}
+	full = path_join(im->root, rel);
 	/* Every folder on the way, and the file, must be what it says: no link. */
-	cut = full + strlen(im->root);
-	for (;;) {
-		char *next = strchr(cut + 1, '/');
+	for (char *s = full + strlen(full) - strlen(rel);; s++) {
+		char *next = strchr(s, '/');
 		if (next)
 			*next = '\0';
 		if (lstat(full, sb) != 0 || S_ISLNK(sb->st_mode)) {
-			if (next)
-				*next = '/';
 			free(full);
 			return NULL;
 		}
 		if (!next)
 			break;
 		*next = '/';
-		cut = next;
+		s = next;
 		if (!S_ISDIR(sb->st_mode)) {
 			free(full);
 			return NULL;
