@@ -367,7 +367,7 @@ static void mkdocs_without_nav(void **state)
 
 	(void)state;
 	put("mkdocs.yml", "site_name: Site\n");
-	put("docs/README.md", "# Read me\n");
+	put("docs/README.md", "# Read me\n[top](../) [b](./b.md) [x](a/)\n");
 	put("docs/b.md", "# B\n");
 	put("docs/a/x.md", "# X\n");
 	put("docs/c_page.md", "plain\n");
@@ -375,6 +375,10 @@ static void mkdocs_without_nav(void **state)
 	assert_string_equal(files,
 	                    "lessons/readme.md|lessons/b.md|lessons/c-page.md|lessons/a/x.md");
 	assert_contains(got("course.yml"), "    title: \"C page\"\n");
+	/* the source's own top is no page: reported, kept */
+	assert_contains(got("lessons/readme.md"), "[top](../) [b](b.md) [x](a/)\n");
+	assert_has(&p, "docs/README.md", 2, "link to '../': no such file");
+	assert_has(&p, "docs/README.md", 2, "link to 'a/': no such file");
 	assert_contains(got("course.yml"), "    version: \"1\"\n    language: \"en\"\n");
 	problems_release(&p);
 	problems_release(&log);
