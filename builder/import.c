@@ -24,8 +24,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "course.h"
 #include "courseyml.h"
 #include "links.h"
+#include "manifest.h"
 #include "path.h"
 #include "sbuf.h"
 #include "xalloc.h"
@@ -645,7 +647,7 @@ char *import_id_of(const char *name)
 	while (n && out[n - 1] == '-')
 		n--;
 	out[n] = '\0';
-	if (!n) {
+	if (!n || !manifest_id_valid(out, n)) {
 		free(out);
 		return xstrdup("course");
 	}
@@ -1526,6 +1528,14 @@ bool import_write(struct import *im, const char *out, const struct import_opts *
 	version = o->version ? o->version : "1";
 	if (!o->version)
 		guessed(&g, "version", version);
+	if (!o->language && im->language && !course_lang_valid(im->language)) {
+		problems_add(im->problems, PROBLEM_WARNING, ".", 0, 0,
+		             "the source's language '%s' is not a language tag: 'en' guessed "
+		             "(--language sets it)",
+		             im->language);
+		free(im->language);
+		im->language = NULL;
+	}
 	language = o->language ? o->language : im->language ? im->language : "en";
 	if (!o->language && !im->language)
 		guessed(&g, "language", language);

@@ -279,20 +279,31 @@ bool import_mdbook(struct import *im)
 						        "'%s' leaves the book's folder; left out",
 						        target);
 					if (pg) {
-						pg->title = title;
-						title = NULL;
+						/* an empty link text: the page's own heading */
+						if (title[0]) {
+							pg->title = title;
+							title = NULL;
+						} else {
+							size_t plen;
+							char *pt = import_read_file(
+							        im, rel, IMPORT_PAGE_MAX, &plen,
+							        err, sizeof err);
+							pg->title = pt ? import_page_title(pt, plen)
+							               : NULL;
+							free(pt);
+						}
 						if (item && indent)
 							problems_add(
 							        im->log, PROBLEM_WARNING, summary,
 							        line, 0,
 							        "'%s' nested: follows its chapter",
-							        pg->title);
+							        pg->src);
 						else if (!item)
 							problems_add(
 							        im->log, PROBLEM_WARNING, summary,
 							        line, 0, "%s chapter '%s'",
 							        list_seen ? "suffix" : "prefix",
-							        pg->title);
+							        pg->src);
 					}
 					free(rel);
 					free(path);

@@ -42,7 +42,7 @@ static void add(struct import *im, const char *rel, const char *title, unsigned 
 	                     line ? "mkdocs.yml" : NULL, line);
 	if (!pg)
 		return;
-	if (title) {
+	if (title && title[0]) {
 		pg->title = xstrdup(title);
 		return;
 	}

@@ -292,6 +292,27 @@ static void mdbook_includes_ranges_anchors_escapes(void **state)
 	problems_release(&log);
 }
 
+/* What the source gets wrong: a language that is no tag, a chapter without a name. */
+static void mdbook_bad_metadata(void **state)
+{
+	struct problems p, log;
+	char files[256];
+	const char *t;
+
+	(void)state;
+	put("book.toml", "[book]\ntitle = \"B\"\nlanguage = \"English\"\n");
+	put("src/SUMMARY.md", "- [](a.md)\n");
+	put("src/a.md", "# Heading of A\n");
+	run(LAYOUT_MDBOOK, &p, &log, files, sizeof files);
+	assert_has(&p, ".", 0, "the source's language 'English' is not a language tag");
+	t = got("course.yml");
+	assert_contains(t, "language: \"en\"\n");
+	assert_contains(t, "    title: \"Heading of A\"\n");
+	assert_contains(t, "    language: \"en\"\n");
+	problems_release(&p);
+	problems_release(&log);
+}
+
 /* Includes that would never end, or reach outside the source: bounded and reported. */
 static void mdbook_hostile_includes(void **state)
 {
@@ -416,6 +437,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mdbook_includes_ranges_anchors_escapes, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(mdbook_hostile_includes, setup, teardown),
+		cmocka_unit_test_setup_teardown(mdbook_bad_metadata, setup, teardown),
 		cmocka_unit_test_setup_teardown(mkdocs_nav_sections_folders, setup, teardown),
 		cmocka_unit_test_setup_teardown(mkdocs_without_nav, setup, teardown),
 		cmocka_unit_test(spdx_ids_and_course_ids),
