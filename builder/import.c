@@ -67,6 +67,7 @@ void import_release(struct import *im)
 	free(im->licence);
 	free(im->publisher);
 	free(im->contact);
+	free(im->keywords);
 	free(im->name_hint);
 	free(im->append);
 	for (size_t i = 0; i < im->pages_count; i++) {
@@ -1580,6 +1581,27 @@ bool import_write(struct import *im, const char *out, const struct import_opts *
 	}
 	sbuf_adds(&y, "\nlicence: ");
 	yaml_q(&y, licence);
+	if (im->keywords) {
+		bool any = false;
+		for (const char *k = im->keywords; *k;) {
+			size_t n = strcspn(k, ",");
+			const char *b = k, *e = k + n;
+			while (b < e && (*b == ' ' || *b == '\t'))
+				b++;
+			while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			if (e > b) {
+				char *word = xstrndup(b, (size_t)(e - b));
+				sbuf_adds(&y, any ? "\n  - " : "\nsubjects:\n  - ");
+				yaml_q(&y, word);
+				free(word);
+				any = true;
+			}
+			k += n;
+			if (*k == ',')
+				k++;
+		}
+	}
 	/* The source's tool shows raw HTML; the builder keeps it through its allowlist. */
 	sbuf_adds(&y, "\nallow_html: true\nlessons:\n");
 	for (size_t i = 0; i < im->pages_count; i++) {

@@ -53,6 +53,7 @@ struct import {
 	char *content; /* the source's folder of pages ("src", "docs"; "" for the top) */
 	/* The source's own metadata; NULL where it has none. */
 	char *title, *description, *language, *licence, *publisher, *contact;
+	char *keywords; /* comma-separated, for course.yml's subjects */
 	char *name_hint; /* a name for the id when the source gives none */
 	char *append; /* a file whose text every page gets at its end (Workbench links.md), or NULL */
 	struct import_page *pages;

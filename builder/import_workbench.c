@@ -177,6 +177,8 @@ bool import_workbench(struct import *im)
 		im->contact = xstrdup(v);
 	if ((v = ynode_str(cfg, "license")) != NULL)
 		im->licence = xstrdup(v);
+	if ((v = ynode_str(cfg, "keywords")) != NULL)
+		im->keywords = xstrdup(v);
 	if ((v = ynode_str(cfg, "lang")) != NULL)
 		im->language = xstrdup(v);
 	if ((v = publisher_of(ynode_str(cfg, "carpentry"))) != NULL)

@@ -146,6 +146,7 @@ static void workbench_lesson(void **state)
 	(void)state;
 	put("config.yaml", "carpentry: 'swc'\ntitle: 'The Unix Shell'\nlicense: 'CC-BY 4.0'\n"
 	                   "contact: 'team@example.org'\nlang: es\n"
+	                   "keywords: 'software, data,, The Carpentries '\n"
 	                   "source: 'https://example.org/shell-novice'\n"
 	                   "episodes:\n- 02-second.md\n- 01-first.md\n- 03-r.Rmd\n"
 	                   "learners:\ninstructors:\nprofiles:\n");
@@ -202,6 +203,7 @@ static void workbench_lesson(void **state)
 	assert_contains(t, "title: \"The Unix Shell\"\n");
 	assert_contains(t, "language: \"es\"\n");
 	assert_contains(t, "licence: \"CC-BY-4.0\"\n");
+	assert_contains(t, "subjects:\n  - \"software\"\n  - \"data\"\n  - \"The Carpentries\"\n");
 	assert_contains(t, "name: \"Software Carpentry\"\n  contact: \"team@example.org\"\n");
 	assert_contains(t, "description: \"The shell is old. It lives.\"\n");
 	assert_contains(t, "  - file: \"lessons/02-second.md\"\n    title: \"Second\"\n");
