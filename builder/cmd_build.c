@@ -797,7 +797,8 @@ static int write_bundle(struct build *b, const struct minisign_seckey *sk, const
 		if (strncmp(c->files[i].path, "media/", 6) == 0 &&
 		    !pathset_has(&b->files, c->files[i].path))
 			pathset_add(&b->files, c->files[i].path);
-	qsort(b->files.v, b->files.n, sizeof(*b->files.v), cmp_str);
+	if (b->files.n > 1) /* a course without media has none: qsort(NULL, 0) is undefined */
+		qsort(b->files.v, b->files.n, sizeof(*b->files.v), cmp_str);
 	for (size_t i = 0; i < b->files.n; i++) {
 		if (i > 0 && strcmp(b->files.v[i - 1], b->files.v[i]) == 0)
 			continue;
