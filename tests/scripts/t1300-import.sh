@@ -149,6 +149,41 @@ test_expect_success 'build on the unimported archive says to import it first' '
 		"$B" build shell.tar.xz -k k.key -o x.sampan &&
 	test ! -e x.sampan
 '
+# --- an mdBook book and a MkDocs site, made here, to a bundle ----------------
+test_setup 'an mdBook book and a MkDocs site, and a key' '
+	mkdir -p book/src/ch1 site/docs/guide &&
+	printf "[book]\ntitle = \"Pumps\"\nauthors = [\"Ann\"]\nlanguage = \"en\"\n" >book/book.toml &&
+	printf "# Summary\n\n[Intro](README.md)\n\n- [Parts](ch1/parts.md)\n    - [Seal](ch1/seal.md)\n    - [Later]()\n" >book/src/SUMMARY.md &&
+	printf "# Intro\n\nSee [the parts](ch1/parts.md#the-parts).\n" >book/src/README.md &&
+	printf "# The parts\n\n![A pump](pump.svg)\n\n\`\`\`\n{{#include steps.txt:2:3}}\n\`\`\`\n\nWrite \\\\{{#include x}} for mdBook.\n" >book/src/ch1/parts.md &&
+	printf "one\ntwo\nthree\nfour\n" >book/src/ch1/steps.txt &&
+	printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>\n" >book/src/ch1/pump.svg &&
+	printf "# Seal\n\nBack to [the intro](../README.md).\n" >book/src/ch1/seal.md &&
+	printf "site_name: Site\nsite_author: Team\nnav:\n  - Home: index.md\n  - guide/\n" >site/mkdocs.yml &&
+	printf "# Home\n\n[Guide](guide/)\n" >site/docs/index.md &&
+	printf "# Guide\n" >site/docs/guide/index.md &&
+	printf "# B\n\n[home](../index.md)\n" >site/docs/guide/b.md &&
+	"$B" keygen -o bk --no-password >/dev/null
+'
+test_expect_success 'mdBook: imported, checked without error, built and verified' '
+	tar -C book -czf book.tar.gz . &&
+	"$B" import book.tar.gz book-course --id org.example.pumps --version 1.0 >book.out 2>book.err &&
+	test_grep "draft chapter .Later." book.err &&
+	test_grep -F "two" book-course/lessons/ch1/parts.md &&
+	! grep -q "{{#include steps" book-course/lessons/ch1/parts.md &&
+	test_grep -F "Write {{#include x}} for mdBook." book-course/lessons/ch1/parts.md &&
+	test_grep -F "](../../media/ch1/pump.svg)" book-course/lessons/ch1/parts.md &&
+	"$B" check book-course >check.out 2>&1 && test_grep "^0 errors" check.out &&
+	"$B" build book-course -k bk.key -o book.sampan -q &&
+	"$B" verify book.sampan --trust bk.pub -q
+'
+test_expect_success 'MkDocs: a folder in nav expanded, checked without error, built' '
+	"$B" import site site-course --id org.example.site --version 1 >site.out 2>site.err &&
+	test_grep -x "  - file: \"lessons/guide/b.md\"" site-course/course.yml &&
+	test_grep -F "[Guide](guide/index.md)" site-course/lessons/index.md &&
+	"$B" check site-course >check2.out 2>&1 && test_grep "^0 errors" check2.out &&
+	"$B" build site-course -k bk.key -o site.sampan -q
+'
 test_expect_success 'import --help says what it does' '
 	expect_exit 0 "usage: sampan-build import SRC OUT" "$B" import --help
 '
