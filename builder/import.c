@@ -288,7 +288,7 @@ static void list_md(const struct import *im, const char *dir, bool recurse, int 
 	if (!d)
 		return;
 	while ((e = readdir(d)) != NULL && names.n < LIST_MAX)
-		if (e->d_name[0] != '.' && e->d_name[0] != '_')
+		if (e->d_name[0] != '.')
 			strv_push(&names, xstrdup(e->d_name));
 	closedir(d);
 	if (names.n)
@@ -810,6 +810,14 @@ static char *rewrite_target(struct conv *cv, const char *dest, size_t n, const c
 	if (!target) {
 		problems_add(im->problems, PROBLEM_WARNING, file, line, 0,
 		             "link to '%s' leaves the source folder; left as written", url);
+		goto done;
+	}
+	if (target[0] == '.' || strstr(target, "/.")) {
+		/* .git/, .env...: never part of a course (section 1), never copied */
+		problems_add(im->problems, PROBLEM_WARNING, file, line, 0,
+		             "link to '%s': a hidden file, never copied into a course; left as "
+		             "written",
+		             url);
 		goto done;
 	}
 	out = target_out(cv, target, &teacher);

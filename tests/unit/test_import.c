@@ -390,7 +390,8 @@ static void mkdocs_without_nav(void **state)
 
 	(void)state;
 	put("mkdocs.yml", "site_name: Site\n");
-	put("docs/README.md", "# Read me\n[top](../) [b](./b.md) [x](a/)\n");
+	put("docs/README.md", "# Read me\n[top](../) [b](./b.md) [x](a/)\n[s](.secret/key)\n");
+	put("docs/.secret/key", "secret");
 	put("docs/b.md", "# B\n");
 	put("docs/a/x.md", "# X\n");
 	put("docs/c_page.md", "plain\n");
@@ -402,6 +403,8 @@ static void mkdocs_without_nav(void **state)
 	assert_contains(got("lessons/readme.md"), "[top](../) [b](b.md) [x](a/)\n");
 	assert_has(&p, "docs/README.md", 2, "link to '../': no such file");
 	assert_has(&p, "docs/README.md", 2, "link to 'a/': no such file");
+	assert_has(&p, "docs/README.md", 3, "a hidden file, never copied");
+	assert_false(exists("media/.secret/key"));
 	assert_contains(got("course.yml"), "    version: \"1\"\n    language: \"en\"\n");
 	problems_release(&p);
 	problems_release(&log);
