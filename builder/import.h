@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <signal.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "layout.h"
 #include "problems.h"
@@ -106,6 +107,12 @@ struct import_page *import_page_by_src(const struct import *im, const char *src)
  */
 char *import_read_file(const struct import *im, const char *rel, size_t max, size_t *len, char *err,
                        size_t err_size);
+/*
+ * The path on disk of rel (relative to the source folder) with its lstat in
+ * *sb, when it exists inside the folder and neither it nor a folder on the
+ * way is a symbolic link; else NULL.  malloc'd.
+ */
+char *import_path(const struct import *im, const char *rel, struct stat *sb);
 /* rel names a regular file (exists, inside, no link); dir: a folder instead. */
 bool import_is_file(const struct import *im, const char *rel);
 bool import_is_dir(const struct import *im, const char *rel);
@@ -117,7 +124,20 @@ bool import_is_dir(const struct import *im, const char *rel);
  * array of malloc'd strings (free with import_strv_free).
  */
 char **import_list_md(const struct import *im, const char *dir, bool recurse, size_t *count);
+/* Every regular file below dir that is not a page (.md, .Rmd), sorted; hidden ones left out. */
+char **import_list_files(const struct import *im, const char *dir, size_t *count);
 void import_strv_free(char **v, size_t count);
+
+/* The Workbench's four folders of pages: episodes, learners, instructors, profiles. */
+extern const char *const import_workbench_dirs[4];
+
+/*
+ * The text of page pg as the course has it (import_links.c): its links
+ * fixed, mdBook's directives done, im->append added; what changed goes to
+ * im->log.  NULL when the page cannot be read or is too large (reported).
+ * malloc'd, *len bytes.
+ */
+char *import_convert(struct import *im, const struct import_page *pg, size_t *len);
 
 /*
  * The title a page gives itself: its YAML front matter's `title`, else its
