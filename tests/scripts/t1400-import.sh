@@ -1,5 +1,5 @@
 #!/bin/bash
-# t1300-import.sh - sampan-build import end to end: a real Carpentries
+# t1400-import.sh - sampan-build import end to end: a real Carpentries
 # Workbench lesson (the fixture, unmodified) from its archive and from its
 # unpacked folder, to the same course folder; its episodes, figures and
 # links; the source never touched; OUT made whole or not at all; check and
