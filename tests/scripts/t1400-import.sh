@@ -2,8 +2,9 @@
 # t1400-import.sh - sampan-build import end to end: a real Carpentries
 # Workbench lesson (the fixture, unmodified) from its archive and from its
 # unpacked folder, to the same course folder; its episodes, figures and
-# links; the source never touched; OUT made whole or not at all; check and
-# build on a source of another tool say to import it first.
+# links; the source never touched; OUT made whole or not at all; the
+# course checked, built and served; check and build on a source of another
+# tool say to import it first; an mdBook book and a MkDocs site to bundles.
 source "$(dirname "$0")/../lib/test-lib.sh"
 FIXTURE=$TOP/tests/fixtures/shell-novice.tar.xz # unmodified: tests/fixtures/README.md
 
@@ -149,6 +150,44 @@ test_expect_success 'build on the unimported archive says to import it first' '
 		"$B" build shell.tar.xz -k k.key -o x.sampan &&
 	test ! -e x.sampan
 '
+# --- the imported lesson, checked, built and served --------------------------
+test_expect_success 'check: no error but the glossary anchors (Pandoc [term]{#id} spans, not supported yet)' '
+	"$B" check from-folder >check-all.out 2>&1
+	grep "error:" check-all.out >errors
+	! grep -v "lessons/reference.md:[0-9]*:[0-9]*: error: link to .#[a-z-]*.: no heading" errors
+'
+test_setup 'the imported lesson without its glossary, checked and built' '
+	cp -R from-folder noglossary &&
+	sed -i "/^  - file: \"lessons\/reference.md\"\$/,+1d" noglossary/course.yml &&
+	rm noglossary/lessons/reference.md noglossary/media/fig/standard-filesystem-hierarchy.svg &&
+	"$B" keygen -o sk --no-password >/dev/null &&
+	"$B" build noglossary -k sk.key -o shell.sampan -q
+'
+test_expect_success 'check on it: no error' '
+	expect_exit 0 "^0 errors" "$B" check noglossary
+'
+test_expect_success 'the bundle: every lesson a page, the figures in media/, no instructor page' '
+	mkdir x && (cd x && unzip -q ../shell.sampan) &&
+	for f in index setup 01-intro 02-filedir 03-create 04-pipefilter 05-loop 06-script 07-find discuss resources license; do
+		test -s "x/lessons/$f.html" || exit 1
+	done &&
+	test -s x/media/fig/filesystem.svg &&
+	! find x -path "*instructor*" | grep -q . &&
+	! grep -l ":::" x/lessons/*.html &&
+	test_grep -F "href=\"setup.html\"" x/lessons/02-filedir.html
+'
+test_setup 'served' '
+	mkdir lib && cp shell.sampan lib/ &&
+	serve_start server lib --trust sk.pub --cache "$WORK/cache" &&
+	C=${SERVED_URL}c/shell-novice/
+'
+test_expect_success 'sampan-play serves the imported lessons and their figures' '
+	curl -s --max-time 10 "${C}lessons/02-filedir.html" >page.html &&
+	test_grep "<details class=\"box solution\">" page.html &&
+	test_grep -F "src=\"../media/fig/filesystem.svg\"" page.html &&
+	test_equal 200 "$(curl -s --max-time 10 -o /dev/null -w "%{http_code}" "${C}media/fig/filesystem.svg")"
+'
+
 # --- an mdBook book and a MkDocs site, made here, to a bundle ----------------
 test_setup 'an mdBook book and a MkDocs site, and a key' '
 	mkdir -p book/src/ch1 site/docs/guide &&
