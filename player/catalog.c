@@ -21,15 +21,13 @@
 #include "course.h"
 #include "error.h"
 #include "html.h"
+#include "json.h"
 #include "l10n.h"
 #include "langname.h"
 #include "sbuf.h"
-#include "utf8.h"
 
 /* A page or document is never larger than this (a library of thousands of courses fits). */
 #define CATALOG_MAX (64u * 1024 * 1024)
-
-#define REPLACEMENT "\xEF\xBF\xBD"
 
 /* ---- output with escaping ---- */
 
@@ -80,55 +78,6 @@ static void put_html(struct out *o, const char *s)
 {
 	if (!o->failed && !html_escape_into(&o->b, s))
 		o->failed = true;
-}
-
-/* A JSON string, quoted: the escapes JSON requires, U+FFFD for bytes that are not UTF-8. */
-static void put_json(struct out *o, const char *s)
-{
-	size_t len, pos = 0, run = 0;
-
-	if (!s) {
-		put(o, "null");
-		return;
-	}
-	put(o, "\"");
-	len = strlen(s);
-	while (pos < len) {
-		size_t at = pos;
-		uint32_t cp = 0;
-		char esc[8];
-		const char *rep = NULL;
-
-		if (!utf8_next(s, len, &pos, &cp)) {
-			pos = at + 1;
-			rep = REPLACEMENT;
-		} else if (cp == '"') {
-			rep = "\\\"";
-		} else if (cp == '\\') {
-			rep = "\\\\";
-		} else if (cp == '\b') {
-			rep = "\\b";
-		} else if (cp == '\f') {
-			rep = "\\f";
-		} else if (cp == '\n') {
-			rep = "\\n";
-		} else if (cp == '\r') {
-			rep = "\\r";
-		} else if (cp == '\t') {
-			rep = "\\t";
-		} else if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029) {
-			/* U+2028 and U+2029 too: valid JSON, but they end a line in JavaScript. */
-			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
-			rep = esc;
-		}
-		if (rep) {
-			put_n(o, s + run, at - run);
-			put(o, rep);
-			run = pos;
-		}
-	}
-	put_n(o, s + run, len - run);
-	put(o, "\"");
 }
 
 /* Percent-encode for a path segment or a query value: only A-Z a-z 0-9 - . _ ~ stay. */
@@ -654,67 +603,68 @@ char *catalog_html(const struct catalog_view *v)
 
 /* ---- JSON ---- */
 
-static void put_json_course(struct out *o, const struct lib_course *lc)
+/* A course's address, "/c/ID/", percent-encoded; NULL when out of memory. */
+static char *course_href(const char *id)
+{
+	struct out o;
+
+	out_init(&o, CATALOG_MAX);
+	put(&o, "/c/");
+	put_pct(&o, id);
+	put(&o, "/");
+	return out_take(&o);
+}
+
+static struct json_t *json_course(struct json_out *o, const struct lib_course *lc)
 {
 	const struct course *c = lc->course;
+	struct json_t *j = json_out_object(o), *title = json_out_object(o),
+	              *langs = json_out_array(o);
+	char *href = course_href(lc->id);
 
-	put(o, "    {\n      \"id\": ");
-	put_json(o, lc->id);
-	put(o, ",\n      \"version\": ");
-	put_json(o, lc->version);
-	put(o, ",\n      \"title\": {");
-	for (size_t i = 0; c && i < c->title.count; i++) {
-		put(o, i ? ", " : "");
-		put_json(o, c->title.lang[i]);
-		put(o, ": ");
-		put_json(o, c->title.text[i]);
-	}
-	put(o, "},\n      \"languages\": [");
-	for (size_t i = 0; c && i < c->languages_count; i++) {
-		put(o, i ? ", " : "");
-		put_json(o, c->languages[i]);
-	}
-	put(o, "],\n      \"language\": ");
-	put_json(o, c ? c->language : NULL);
-	put(o, ",\n      \"lessons\": ");
-	put_u64(o, c ? (uint64_t)c->lessons_count : 0);
-	put(o, ",\n      \"size\": ");
-	put_u64(o, lc->bytes);
-	put(o, ",\n      \"publisher\": ");
-	put_json(o, c ? c->publisher_name : NULL);
-	put(o, ",\n      \"href\": \"/c/");
-	put_pct(o, lc->id);
-	put(o, "/\",\n      \"preview\": ");
-	put(o, lc->unsigned_preview ? "true" : "false");
-	put(o, "\n    }");
+	json_out_set(o, j, "id", json_out_string(o, lc->id));
+	json_out_set(o, j, "version", json_out_string(o, lc->version));
+	for (size_t i = 0; c && i < c->title.count; i++)
+		json_out_set(o, title, c->title.lang[i], json_out_string(o, c->title.text[i]));
+	json_out_set(o, j, "title", title);
+	for (size_t i = 0; c && i < c->languages_count; i++)
+		json_out_append(o, langs, json_out_string(o, c->languages[i]));
+	json_out_set(o, j, "languages", langs);
+	json_out_set(o, j, "language", json_out_string(o, c ? c->language : NULL));
+	json_out_set(o, j, "lessons", json_out_integer(o, c ? (int64_t)c->lessons_count : 0));
+	json_out_set(o, j, "size", json_out_integer(o, (int64_t)lc->bytes));
+	json_out_set(o, j, "publisher", json_out_string(o, c ? c->publisher_name : NULL));
+	if (!href)
+		o->failed = true;
+	json_out_set(o, j, "href", href ? json_out_string(o, href) : NULL);
+	json_out_set(o, j, "preview", json_out_bool(o, lc->unsigned_preview));
+	free(href);
+	return j;
 }
 
 char *catalog_json(const struct lib_snapshot *snap)
 {
 	static const struct lib_snapshot empty = { 0 };
 	const struct lib_snapshot *s = snap ? snap : &empty;
-	struct out o;
+	struct json_out o = { 0 };
+	struct json_t *root = json_out_object(&o), *courses = json_out_array(&o),
+	              *refused = json_out_array(&o);
 
-	out_init(&o, CATALOG_MAX);
-	put(&o, "{\n  \"generation\": ");
-	put_u64(&o, s->generation);
-	put(&o, ",\n  \"courses\": [");
-	for (size_t i = 0; i < s->count; i++) {
-		put(&o, i ? ",\n" : "\n");
-		put_json_course(&o, s->courses[i]);
-	}
-	put(&o, s->count ? "\n  ],\n  \"refused\": [" : "],\n  \"refused\": [");
+	json_out_set(&o, root, "generation", json_out_integer(&o, (int64_t)s->generation));
+	for (size_t i = 0; i < s->count; i++)
+		json_out_append(&o, courses, json_course(&o, s->courses[i]));
+	json_out_set(&o, root, "courses", courses);
 	for (size_t i = 0; i < s->refused_count; i++) {
 		const struct lib_refused *r = &s->refused[i];
+		struct json_t *j = json_out_object(&o);
 
-		put(&o, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
-		put_json(&o, base_name(r->path));
-		put(&o, ", \"reason\": ");
-		put_json(&o, r->reason);
-		put(&o, ", \"rule\": ");
-		put_json(&o, r->rule == RULE_NONE ? NULL : bundle_rule_name(r->rule));
-		put(&o, "}");
+		json_out_set(&o, j, "file", json_out_string(&o, base_name(r->path)));
+		json_out_set(&o, j, "reason", json_out_string(&o, r->reason));
+		json_out_set(&o, j, "rule",
+		             json_out_string(&o, r->rule == RULE_NONE ? NULL
+		                                                      : bundle_rule_name(r->rule)));
+		json_out_append(&o, refused, j);
 	}
-	put(&o, s->refused_count ? "\n  ]\n}\n" : "]\n}\n");
-	return out_take(&o);
+	json_out_set(&o, root, "refused", refused);
+	return json_out_dump(&o, root);
 }

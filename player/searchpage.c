@@ -10,11 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "course.h"
 #include "html.h"
 #include "httputil.h"
+#include "json.h"
 #include "l10n.h"
 #include "sbuf.h"
 
@@ -74,7 +73,7 @@ static char *unmarked(const char *s)
 	return d;
 }
 
-static json_t *jstr(const char *s);
+static struct json_t *jstr(struct json_out *jo, const char *s);
 
 /* A pattern of the interface with {n}, {m} or {t} replaced, escaped. */
 static void put_pattern(struct sbuf *b, const char *p, const char *n, const char *m, const char *t)
@@ -243,13 +242,13 @@ static void put_did_you_mean(struct sbuf *b, const struct search_view *v)
 }
 
 /* The same sentence as text, and the link, for JSON. */
-static json_t *did_you_mean_json(const struct search_view *v)
+static struct json_t *did_you_mean_json(struct json_out *jo, const struct search_view *v)
 {
 	/* TRANSLATORS: {t} is the words offered, a link: keep {t} as it is. */
 	const char *p = l10n_get(v->ui_lang, "search", "Did you mean {t}?"), *t = strstr(p, "{t}");
 	struct search_view dv = *v;
 	struct sbuf b;
-	json_t *o = json_object();
+	struct json_t *o = json_out_object(jo);
 	char *s;
 
 	dv.q = v->r->did_you_mean;
@@ -262,8 +261,8 @@ static json_t *did_you_mean_json(const struct search_view *v)
 		sbuf_adds(&b, p);
 	}
 	s = sbuf_take(&b, NULL);
-	json_object_set_new(o, "q", jstr(dv.q));
-	json_object_set_new(o, "text", jstr(s));
+	json_out_set(jo, o, "q", jstr(jo, dv.q));
+	json_out_set(jo, o, "text", jstr(jo, s));
 	free(s);
 	sbuf_init(&b, 8192);
 	put_search_link(&b, &dv, 1);
@@ -271,7 +270,7 @@ static json_t *did_you_mean_json(const struct search_view *v)
 	/* put_search_link writes for an attribute: the link itself has bare ampersands. */
 	for (char *a = s ? strstr(s, "&amp;") : NULL; a; a = strstr(a + 1, "&amp;"))
 		memmove(a + 1, a + 5, strlen(a + 5) + 1);
-	json_object_set_new(o, "url", jstr(s));
+	json_out_set(jo, o, "url", jstr(jo, s));
 	free(s);
 	return o;
 }
@@ -446,112 +445,90 @@ char *searchpage_html(const struct search_view *v)
 	return sbuf_take(&b, NULL);
 }
 
-static char *dump(json_t *j)
+/* A string for JSON: NULL is "" here. */
+static struct json_t *jstr(struct json_out *jo, const char *s)
 {
-	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-
-	json_decref(j);
-	return s;
+	return json_out_string(jo, s ? s : "");
 }
 
-/* JSON strings must be UTF-8: anything else from a request becomes U+FFFD first. */
-static json_t *jstr(const char *s)
-{
-	json_t *j = json_string(s ? s : "");
-	char *clean;
-
-	if (j)
-		return j;
-	clean = html_escape(s ? s : ""); /* never fails to make valid UTF-8 */
-	j = json_string(clean ? clean : "");
-	free(clean);
-	return j;
-}
-
-static json_t *marked_html(const char *s)
+static struct json_t *marked_html(struct json_out *jo, const char *s)
 {
 	struct sbuf b;
-	json_t *j;
+	struct json_t *j;
 	char *t;
 
 	sbuf_init(&b, PAGE_MAX);
 	put_marked(&b, s);
 	sbuf_add(&b, "", 1);
 	t = sbuf_take(&b, NULL);
-	j = jstr(t);
+	j = jstr(jo, t);
 	free(t);
 	return j;
 }
 
 char *searchpage_json(const struct search_view *v)
 {
-	json_t *o = json_object(), *list = json_array();
+	struct json_out jo = { 0 };
+	struct json_t *o = json_out_object(&jo), *list = json_out_array(&jo);
 	size_t page = v->page ? v->page : 1;
 
-	if (!o || !list) {
-		json_decref(o);
-		json_decref(list);
-		return NULL;
-	}
-	json_object_set_new(o, "query", jstr(v->q));
-	json_object_set_new(o, "page", json_integer((json_int_t)page));
+	json_out_set(&jo, o, "query", jstr(&jo, v->q));
+	json_out_set(&jo, o, "page", json_out_integer(&jo, (int64_t)page));
 	for (size_t i = 0; v->r && i < v->r->count; i++) {
 		const struct search_hit *h = &v->r->hits[i];
 		const struct lib_course *c = find_course(v->snap, h->course);
-		json_t *hit = json_object();
+		struct json_t *hit = json_out_object(&jo);
 		char *url = searchpage_hit_url(h), *heading = unmarked(h->heading),
 		     *snippet = unmarked(h->snippet);
 
-		json_object_set_new(hit, "course", jstr(h->course));
-		json_object_set_new(hit, "course_title", jstr(course_title(c, v->ui_lang)));
-		json_object_set_new(hit, "lesson", jstr(h->lesson));
-		json_object_set_new(hit, "lesson_title",
-		                    jstr(lesson_title(c, h->lesson, v->ui_lang)));
-		json_object_set_new(hit, "heading", jstr(heading));
-		json_object_set_new(hit, "lang", jstr(h->lang));
-		json_object_set_new(hit, "snippet", jstr(snippet));
-		json_object_set_new(hit, "snippet_html", marked_html(h->snippet));
-		json_object_set_new(hit, "url", jstr(url));
-		json_object_set_new(hit, "approximate", json_boolean(h->approximate));
+		json_out_set(&jo, hit, "course", jstr(&jo, h->course));
+		json_out_set(&jo, hit, "course_title", jstr(&jo, course_title(c, v->ui_lang)));
+		json_out_set(&jo, hit, "lesson", jstr(&jo, h->lesson));
+		json_out_set(&jo, hit, "lesson_title",
+		             jstr(&jo, lesson_title(c, h->lesson, v->ui_lang)));
+		json_out_set(&jo, hit, "heading", jstr(&jo, heading));
+		json_out_set(&jo, hit, "lang", jstr(&jo, h->lang));
+		json_out_set(&jo, hit, "snippet", jstr(&jo, snippet));
+		json_out_set(&jo, hit, "snippet_html", marked_html(&jo, h->snippet));
+		json_out_set(&jo, hit, "url", jstr(&jo, url));
+		json_out_set(&jo, hit, "approximate", json_out_bool(&jo, h->approximate));
 		if (h->media) {
-			json_object_set_new(hit, "media", jstr(h->media));
-			json_object_set_new(hit, "track", jstr(h->track));
-			json_object_set_new(hit, "start", json_real((double)h->start_ms / 1000.0));
-			json_object_set_new(hit, "end", json_real((double)h->end_ms / 1000.0));
+			json_out_set(&jo, hit, "media", jstr(&jo, h->media));
+			json_out_set(&jo, hit, "track", jstr(&jo, h->track));
+			json_out_set(&jo, hit, "start",
+			             json_out_real(&jo, (double)h->start_ms / 1000.0));
+			json_out_set(&jo, hit, "end",
+			             json_out_real(&jo, (double)h->end_ms / 1000.0));
 		}
-		json_array_append_new(list, hit);
+		json_out_append(&jo, list, hit);
 		free(url);
 		free(heading);
 		free(snippet);
 	}
-	json_object_set_new(o, "results", list);
-	json_object_set_new(o, "more", json_boolean(v->r && v->r->more));
-	json_object_set_new(o, "timed_out", json_boolean(v->r && v->r->timed_out));
+	json_out_set(&jo, o, "results", list);
+	json_out_set(&jo, o, "more", json_out_bool(&jo, v->r && v->r->more));
+	json_out_set(&jo, o, "timed_out", json_out_bool(&jo, v->r && v->r->timed_out));
 	if (v->r && v->r->did_you_mean)
-		json_object_set_new(o, "did_you_mean", did_you_mean_json(v));
-	json_object_set_new(o, "corrected", json_boolean(v->r && v->r->corrected));
-	json_object_set_new(o, "indexed", json_integer((json_int_t)v->indexed));
-	json_object_set_new(o, "courses", json_integer((json_int_t)v->total));
+		json_out_set(&jo, o, "did_you_mean", did_you_mean_json(&jo, v));
+	json_out_set(&jo, o, "corrected", json_out_bool(&jo, v->r && v->r->corrected));
+	json_out_set(&jo, o, "indexed", json_out_integer(&jo, (int64_t)v->indexed));
+	json_out_set(&jo, o, "courses", json_out_integer(&jo, (int64_t)v->total));
 	if (v->problem != SEARCH_FINE)
-		json_object_set_new(
-		        o, "problem",
-		        json_string(v->problem == SEARCH_BUSY ? "busy" : "unavailable"));
-	return dump(o);
+		json_out_set(
+		        &jo, o, "problem",
+		        json_out_string(&jo, v->problem == SEARCH_BUSY ? "busy" : "unavailable"));
+	return json_out_dump(&jo, o);
 }
 
 char *searchpage_suggest_json(const struct search_view *v)
 {
-	json_t *o = json_object(), *list = json_array();
+	struct json_out jo = { 0 };
+	struct json_t *o = json_out_object(&jo), *list = json_out_array(&jo);
 
-	if (!o || !list) {
-		json_decref(o);
-		json_decref(list);
-		return NULL;
-	}
 	for (size_t i = 0; v->r && i < v->r->count; i++) {
 		const struct search_hit *h = &v->r->hits[i];
 		const struct lib_course *c = find_course(v->snap, h->course);
-		json_t *s = json_object();
+		struct json_t *s = json_out_object(&jo);
 		char *url = searchpage_hit_url(h), *heading = unmarked(h->heading);
 		const char *lesson = lesson_title(c, h->lesson, v->ui_lang);
 		char title[1024];
@@ -566,18 +543,18 @@ char *searchpage_suggest_json(const struct search_view *v)
 			clock_text(h->start_ms, t);
 			snprintf(title + n, sizeof(title) - n, " \xe2\x96\xb6 %s", t);
 		}
-		json_object_set_new(s, "title", jstr(title));
-		json_object_set_new(s, "course", jstr(course_title(c, v->ui_lang)));
-		json_object_set_new(s, "lang", jstr(h->lang));
-		json_object_set_new(s, "url", jstr(url));
-		json_object_set_new(s, "approximate", json_boolean(h->approximate));
-		json_array_append_new(list, s);
+		json_out_set(&jo, s, "title", jstr(&jo, title));
+		json_out_set(&jo, s, "course", jstr(&jo, course_title(c, v->ui_lang)));
+		json_out_set(&jo, s, "lang", jstr(&jo, h->lang));
+		json_out_set(&jo, s, "url", jstr(&jo, url));
+		json_out_set(&jo, s, "approximate", json_out_bool(&jo, h->approximate));
+		json_out_append(&jo, list, s);
 		free(url);
 		free(heading);
 	}
-	json_object_set_new(o, "query", jstr(v->q));
+	json_out_set(&jo, o, "query", jstr(&jo, v->q));
 	if (v->r && v->r->did_you_mean)
-		json_object_set_new(o, "did_you_mean", did_you_mean_json(v));
-	json_object_set_new(o, "suggestions", list);
-	return dump(o);
+		json_out_set(&jo, o, "did_you_mean", did_you_mean_json(&jo, v));
+	json_out_set(&jo, o, "suggestions", list);
+	return json_out_dump(&jo, o);
 }

@@ -9,7 +9,7 @@
 # it links), those of libsampan-common.a nothing of the programs;
 #
 # from the sources: every #include "..." of a folder names a header of that
-# folder or of a floor below it.
+# folder or of a floor below it, and only the doors include <jansson.h>.
 #
 # Prints each breach and exits 1 when there is one.
 set -u
@@ -88,5 +88,16 @@ for dir in bundle common builder player; do
 			fi
 		done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$src")
 	done
+done
+
+# Doors: jansson is the format's own in bundle/ (course.json) and the
+# programs' in common/json.c; nothing else of the four folders includes it.
+for src in "$top"/builder/*.[ch] "$top"/common/*.[ch] "$top"/player/*.[ch]; do
+	[ -e "$src" ] || continue
+	case $src in */common/json.c) continue ;; esac
+	if grep -Eq '^[[:space:]]*#[[:space:]]*include[[:space:]]*<jansson\.h>' "$src"; then
+		rel=${src#"$top"/}
+		breach "$rel includes <jansson.h>: JSON is written through common/json.h"
+	fi
 done
 exit $status

@@ -260,7 +260,8 @@ test_setup 'a server with --allow-unsigned' '
 	PREVIEW=$SERVED_PID PURL=$SERVED_URL SERVED_PID=$S
 '
 test_expect_success '--allow-unsigned serves a bundle no trusted key signed, every page marked as a preview' '
-	get "${PURL}api/catalog.json" | grep -q "\"preview\": true" &&
+	get "${PURL}api/catalog.json" >preview.json &&
+	"$PYTHON" -c "import json, sys; assert json.load(open(sys.argv[1]))[\"courses\"][0][\"preview\"] is True" preview.json &&
 	get "${PURL}c/org.example.fuses/lessons/01-welcome.html" >preview.html &&
 	test_grep -F "class=\"sampan-preview\"" preview.html
 '

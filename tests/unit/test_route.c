@@ -246,7 +246,7 @@ static void every_address_answers_as_a_browser_expects(void **state)
 		{ "HEAD", "/", NULL, 200, REPLY_BUFFER, "text/html; charset=utf-8", "no-cache",
 		  NULL },
 		{ "GET", "/api/catalog.json", NULL, 200, REPLY_BUFFER,
-		  "application/json; charset=utf-8", "no-cache", "\"id\": \"" ID "\"" },
+		  "application/json; charset=utf-8", "no-cache", "\"id\":\"" ID "\"" },
 		{ "GET", "/favicon.ico", NULL, 204, REPLY_NONE, NULL, "public, max-age=604800",
 		  NULL },
 		{ "GET", "/_sampan/player.css", NULL, 200, REPLY_BUFFER, "text/css; charset=utf-8",
