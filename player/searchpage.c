@@ -1,7 +1,7 @@
 /*
  * searchpage.c - the results page, its JSON, suggestions and the watch
  * page (searchpage.h).  Everything that came from a bundle or a request is
- * escaped on its way out: HTML by common/html.c, JSON by jansson, URLs by
+ * escaped on its way out: HTML by common/html.c, JSON by common/json.c, URLs by
  * urlpath_encode.
  */
 #include "searchpage.h"
@@ -15,29 +15,8 @@
 #include "httputil.h"
 #include "json.h"
 #include "l10n.h"
+#include "pagebuf.h"
 #include "sbuf.h"
-
-#define PAGE_MAX (4 * 1024 * 1024)
-
-static void put(struct sbuf *b, const char *s)
-{
-	sbuf_adds(b, s);
-}
-
-static void put_html(struct sbuf *b, const char *s)
-{
-	html_escape_into(b, s);
-}
-
-/* s percent-encoded for a URL ('/' kept), then escaped for an attribute. */
-static void put_url_part(struct sbuf *b, const char *s)
-{
-	char *e = urlpath_encode(s ? s : "");
-
-	if (e)
-		put_html(b, e);
-	free(e);
-}
 
 /* Text with \x01 ... \x02 around matches: escaped, the matches in <mark>. */
 static void put_marked(struct sbuf *b, const char *s)

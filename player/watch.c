@@ -13,32 +13,11 @@
 #include "html.h"
 #include "httputil.h"
 #include "l10n.h"
+#include "pagebuf.h"
 #include "represent.h"
 #include "sbuf.h"
 #include "search.h"
 #include "subtitle.h"
-
-#define PAGE_MAX (4 * 1024 * 1024)
-
-static void put(struct sbuf *b, const char *s)
-{
-	sbuf_adds(b, s);
-}
-
-static void put_html(struct sbuf *b, const char *s)
-{
-	html_escape_into(b, s);
-}
-
-/* s percent-encoded for a URL ('/' kept), then escaped for an attribute. */
-static void put_url_part(struct sbuf *b, const char *s)
-{
-	char *e = urlpath_encode(s ? s : "");
-
-	if (e)
-		put_html(b, e);
-	free(e);
-}
 
 char *watch_html(const struct watch_view *w)
 {
