@@ -90,6 +90,14 @@ bool langname_primary_is(const char *tag, const char *primary)
 	return tag[i] == '\0' || tag[i] == '-' || tag[i] == '_';
 }
 
+bool langname_same_primary(const char *a, const char *b)
+{
+	for (; *a && *a != '-' && *a != '_'; a++, b++)
+		if (fold(*a) != fold(*b))
+			return false;
+	return *b == '\0' || *b == '-' || *b == '_';
+}
+
 const char *langname_of(const char *tag)
 {
 	size_t n = sizeof(names) / sizeof(names[0]);

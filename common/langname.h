@@ -25,4 +25,7 @@ bool langname_same_tag(const char *a, const char *b);
  */
 bool langname_primary_is(const char *tag, const char *primary);
 
+/* Whether a and b have one primary subtag, ASCII case ignored ("zh-Hans" and "ZH_tw"). */
+bool langname_same_primary(const char *a, const char *b);
+
 #endif

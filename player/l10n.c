@@ -14,10 +14,10 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "embedded.h"
 #include "httputil.h"
+#include "langname.h"
 #include "mo.h"
 
 const char *const l10n_languages[] = { "en", "zh-Hans", "th", "vi", "km",
@@ -59,29 +59,19 @@ static void load(void)
 	}
 }
 
-/* The length of a tag's first subtag ("zh" of "zh-Hans"). */
-static size_t primary_len(const char *tag)
-{
-	return strcspn(tag, "-_");
-}
-
+/* The language of tag: the same tag, else the same primary language; Tagalog's is Filipino. */
 static size_t language_index(const char *tag)
 {
-	size_t n;
-
 	if (!tag || !*tag)
 		return 0;
 	for (size_t i = 0; i < L10N_COUNT; i++)
-		if (strcasecmp(l10n_languages[i], tag) == 0)
+		if (langname_same_tag(l10n_languages[i], tag))
 			return i;
-	n = primary_len(tag);
-	if (n == 2 && strncasecmp(tag, "tl", 2) == 0)
+	if (langname_primary_is(tag, "tl"))
 		return language_index("fil");
-	for (size_t i = 0; i < L10N_COUNT; i++) {
-		const char *t = l10n_languages[i];
-		if (primary_len(t) == n && strncasecmp(t, tag, n) == 0)
+	for (size_t i = 0; i < L10N_COUNT; i++)
+		if (langname_same_primary(l10n_languages[i], tag))
 			return i;
-	}
 	return 0;
 }
 

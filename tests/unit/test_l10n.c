@@ -205,6 +205,12 @@ static void unknown_language_is_english_and_variants_match(void **state)
 	assert_string_equal(l10n_language("ZH-hans"), "zh-Hans");
 	assert_string_equal(l10n_language("tl"), "fil");
 	assert_string_equal(l10n_language("en_GB"), "en");
+	assert_string_equal(l10n_language("TL-ph"), "fil");
+	assert_string_equal(l10n_language("zh_Hans"), "zh-Hans");
+	/* A primary language is matched whole: Finnish is not Filipino, Khmer's km not "k". */
+	assert_string_equal(l10n_language("fi"), "en");
+	assert_string_equal(l10n_language("k"), "en");
+	assert_string_equal(l10n_language("mya"), "en");
 	assert_string_equal(l10n_get("xx", "catalog", "Courses"), "Courses");
 	assert_string_equal(l10n_get("th-TH", "catalog", "Courses"),
 	                    l10n_get("th", "catalog", "Courses"));

@@ -84,6 +84,13 @@ static void tags_compare_whole_or_by_their_primary_language(void **state)
 	assert_false(langname_primary_is("english", "en"));
 	assert_false(langname_primary_is("e", "en"));
 	assert_false(langname_primary_is("", "en"));
+	assert_true(langname_same_primary("zh-Hans", "ZH_tw"));
+	assert_true(langname_same_primary("fil", "FIL-ph"));
+	assert_true(langname_same_primary("th", "th"));
+	assert_false(langname_same_primary("zh-Hans", "z"));
+	assert_false(langname_same_primary("en", "eng"));
+	assert_false(langname_same_primary("fil", "fi"));
+	assert_false(langname_same_primary("en", ""));
 }
 
 int main(void)
