@@ -7,16 +7,27 @@
 
 #include "xalloc.h"
 
-char *path_join(const char *dir, const char *name)
+char *path_join_try(const char *dir, const char *name)
 {
 	size_t nd = strlen(dir), nn = strlen(name);
 	bool slash = nd > 0 && dir[nd - 1] != '/';
-	char *p = xmalloc(nd + slash + nn + 1);
+	char *p = malloc(nd + slash + nn + 1);
 
+	if (!p)
+		return NULL;
 	memcpy(p, dir, nd);
 	if (slash)
 		p[nd] = '/';
 	memcpy(p + nd + slash, name, nn + 1);
+	return p;
+}
+
+char *path_join(const char *dir, const char *name)
+{
+	char *p = path_join_try(dir, name);
+
+	if (!p)
+		xalloc_die();
 	return p;
 }
 

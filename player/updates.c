@@ -18,7 +18,9 @@
 #include "cmdutil.h"
 #include "format.h"
 #include "outfile.h"
+#include "path.h"
 #include "progress.h"
+#include "strfmt.h"
 
 bool player_is_update_name(const char *name)
 {
@@ -192,7 +194,7 @@ enum bundle_status player_update_for_serve(const char *path, const struct trust 
 	struct bundle_error err;
 	const struct update_info *in;
 	size_t found = n;
-	char *dir = NULL, *dest = NULL;
+	char *dir = NULL, *name, *dest = NULL;
 	enum bundle_status st;
 
 	*result = *reason = NULL;
@@ -212,17 +214,14 @@ enum bundle_status player_update_for_serve(const char *path, const struct trust 
 		                      "no cache folder to apply the update in");
 		goto refuse;
 	}
-	{
-		size_t dn = strlen(cache_dir) + 10, n2 = dn + strlen(in->id) + strlen(in->to) + 16;
-		dir = malloc(dn);
-		dest = malloc(n2);
-		if (!dir || !dest) {
-			st = BUNDLE_NOMEM;
-			goto done;
-		}
-		snprintf(dir, dn, "%s/updates", cache_dir);
-		/* the id and version grammars make a safe file name: [a-z0-9.-] */
-		snprintf(dest, n2, "%s/%s-%s.sampan", dir, in->id, in->to);
+	/* the id and version grammars make a safe file name: [a-z0-9.-] */
+	dir = path_join_try(cache_dir, "updates");
+	name = strfmt("%s-%s.sampan", in->id, in->to);
+	dest = dir && name ? path_join_try(dir, name) : NULL;
+	free(name);
+	if (!dest) {
+		st = BUNDLE_NOMEM;
+		goto done;
 	}
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
 		st = bundle_error_set(&err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: %s", dir,

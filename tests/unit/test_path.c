@@ -12,6 +12,11 @@ static void expect_join(const char *dir, const char *name, const char *want)
 
 	assert_string_equal(p, want);
 	free(p);
+	/* The serving side's join gives the same. */
+	p = path_join_try(dir, name);
+	assert_non_null(p);
+	assert_string_equal(p, want);
+	free(p);
 }
 
 static void joins_with_one_slash(void **state)
