@@ -231,11 +231,16 @@ char *tu_course_json(const char *id, const char *version)
 
 void tu_make_bundle(const char *path, int key, size_t big)
 {
+	tu_make_course(path, "org.example.pump", "1.2", key, big);
+}
+
+void tu_make_course(const char *path, const char *id, const char *version, int key, size_t big)
+{
 	struct minisign_seckey *sk;
 	struct minisign_pubkey pk;
 	struct bundle_writer *w;
 	struct bundle_error err;
-	char *cj = tu_course_json("org.example.pump", "1.2");
+	char *cj = tu_course_json(id, version);
 	static const char index_html[] = "<!doctype html><title>Pumps</title><h1>Pumps</h1>\n";
 	static const char lesson[] = "<!doctype html><title>Intro</title><p>A pump moves water.</p>"
 	                             "<p>A pump moves water.</p><p>A pump moves water.</p>\n";

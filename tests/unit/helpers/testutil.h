@@ -65,6 +65,8 @@ char *tu_course_json(const char *id, const char *version);
  * media/video.mp4 of big pseudo-random bytes.
  */
 void tu_make_bundle(const char *path, int key, size_t big);
+/* The same bundle for course id at version (org.example.pump 1.2 above). */
+void tu_make_course(const char *path, const char *id, const char *version, int key, size_t big);
 
 /* Assert a status and, when rule is not RULE_NONE, the rule of err. */
 #define assert_rule(st, want_st, err, want_rule)                                            \
