@@ -22,6 +22,7 @@
 #include <libstemmer.h>
 
 #include "hans-table.h" /* made at build time by tools/hans-table.c */
+#include "langname.h"
 #include "utf8.h"
 
 /* Debian's libstemmer0d. */
@@ -132,19 +133,14 @@ size_t variants_stem(struct variants *v, enum stem_lang lang, const char *word, 
 }
 
 /* Whether tag is lang or one of its subtags ("en", "en-GB"). */
-static bool tag_is(const char *tag, const char *lang)
-{
-	size_t n = strlen(lang);
-
-	return tag && strncmp(tag, lang, n) == 0 && (tag[n] == '\0' || tag[n] == '-');
-}
-
 bool variants_stems(enum stem_lang stem, const char *lang)
 {
+	if (!lang)
+		return false;
 	if (stem == STEM_EN)
-		return tag_is(lang, "en");
+		return langname_primary_is(lang, "en");
 	/* Filipino and Vietnamese are not stemmed: no Snowball stemmer fits them. */
-	return tag_is(lang, "id") || tag_is(lang, "ms");
+	return langname_primary_is(lang, "id") || langname_primary_is(lang, "ms");
 }
 
 /* The Simplified form of a Traditional character, or the character itself. */
@@ -300,7 +296,7 @@ size_t variants_distance(const char *a, size_t alen, const char *b, size_t blen,
 		d[1][j] = j;
 	for (size_t i = 1; i <= n; i++) {
 		size_t *row = d[(i + 1) % 3], *up = d[i % 3], *up2 = d[(i + 2) % 3];
-		size_t best = (size_t)-1;
+		size_t best = i; /* the row's smallest, row[0] included ("ab" to "" is 2) */
 		row[0] = i;
 		for (size_t j = 1; j <= m; j++) {
 			size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
