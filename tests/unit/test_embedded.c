@@ -22,73 +22,85 @@ static bool ends_with(const char *name, const char *suffix)
 	return n >= s && strcmp(name + n - s, suffix) == 0;
 }
 
-static void every_asset_is_carried_as_it_is(void **state)
+/* Call check(folder, name) for each file of the repository's folder whose name ends with one of
+ * the suffixes; how many. */
+static size_t each_file(const char *where, const char *const *suffixes,
+                        void (*check)(const char *folder, const char *name))
 {
-	char *folder = tu_path(tu_top(), "player/assets");
+	char *folder = tu_path(tu_top(), where);
 	DIR *d = opendir(folder);
 	struct dirent *de;
 	size_t seen = 0;
 
-	(void)state;
 	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		const struct embedded_file *f;
-		unsigned char *want;
-		size_t len;
-		char *path;
-
-		if (!ends_with(de->d_name, ".css") && !ends_with(de->d_name, ".js"))
-			continue;
-		f = embedded_find(embedded_assets, embedded_assets_count, de->d_name);
-		if (!f)
-			fail_msg("player/assets/%s is not carried by the player", de->d_name);
-		path = tu_path(folder, de->d_name);
-		want = tu_read(path, &len);
-		assert_int_equal(f->len, len);
-		assert_memory_equal(f->data, want, len);
-		/* a NUL after the bytes, for the code that reads them as text */
-		assert_int_equal(f->data[f->len], 0);
-		free(want);
-		free(path);
-		seen++;
-	}
+	while ((de = readdir(d)) != NULL)
+		for (const char *const *s = suffixes; *s; s++)
+			if (ends_with(de->d_name, *s)) {
+				check(folder, de->d_name);
+				seen++;
+				break;
+			}
 	closedir(d);
+	free(folder);
+	return seen;
+}
+
+static void asset_is_carried(const char *folder, const char *name)
+{
+	const struct embedded_file *f = embedded_find(embedded_assets, embedded_assets_count, name);
+	char *path = tu_path(folder, name);
+	unsigned char *want;
+	size_t len;
+
+	if (!f)
+		fail_msg("player/assets/%s is not carried by the player", name);
+	want = tu_read(path, &len);
+	assert_int_equal(f->len, len);
+	assert_memory_equal(f->data, want, len);
+	/* a NUL after the bytes, for the code that reads them as text */
+	assert_int_equal(f->data[f->len], 0);
+	free(want);
+	free(path);
+}
+
+static void every_asset_is_carried_as_it_is(void **state)
+{
+	static const char *const kinds[] = { ".css", ".js", NULL };
+	size_t seen;
+
+	(void)state;
+	seen = each_file("player/assets", kinds, asset_is_carried);
 	assert_true(seen >= 3);
 	assert_int_equal(embedded_assets_count, seen);
-	free(folder);
+}
+
+static void catalog_is_carried(const char *folder, const char *name)
+{
+	const struct embedded_file *f;
+	char mo[64];
+	uint32_t magic;
+
+	(void)folder;
+	snprintf(mo, sizeof(mo), "%.*s.mo", (int)(strlen(name) - 3), name);
+	f = embedded_find(embedded_catalogs, embedded_catalogs_count, mo);
+	if (!f)
+		fail_msg("po/%s: no %s in the player", name, mo);
+	/* what msgfmt writes: the GNU catalog's magic number, in this machine's order */
+	assert_true(f->len > 28);
+	memcpy(&magic, f->data, 4);
+	assert_int_equal(magic, 0x950412de);
 }
 
 static void every_translation_is_carried_compiled(void **state)
 {
-	char *folder = tu_path(tu_top(), "po");
-	DIR *d = opendir(folder);
-	struct dirent *de;
-	size_t seen = 0;
+	static const char *const kinds[] = { ".po", NULL };
+	size_t seen;
 
 	(void)state;
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		const struct embedded_file *f;
-		char mo[64];
-		uint32_t magic;
-
-		if (!ends_with(de->d_name, ".po"))
-			continue;
-		snprintf(mo, sizeof(mo), "%.*s.mo", (int)(strlen(de->d_name) - 3), de->d_name);
-		f = embedded_find(embedded_catalogs, embedded_catalogs_count, mo);
-		if (!f)
-			fail_msg("po/%s: no %s in the player", de->d_name, mo);
-		/* what msgfmt writes: the GNU catalog's magic number, in this machine's order */
-		assert_true(f->len > 28);
-		memcpy(&magic, f->data, 4);
-		assert_int_equal(magic, 0x950412de);
-		seen++;
-	}
-	closedir(d);
+	seen = each_file("po", kinds, catalog_is_carried);
 	/* ten interface languages: English is the strings themselves */
 	assert_int_equal(seen, 9);
 	assert_int_equal(embedded_catalogs_count, seen);
-	free(folder);
 }
 
 static void found_by_exact_name_only(void **state)

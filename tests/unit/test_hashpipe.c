@@ -26,17 +26,10 @@ static char *dir, *path;
 
 static int setup(void **state)
 {
-	uint32_t x = 88172645u;
-
 	(void)state;
 	bytes = malloc(FILE_SIZE);
 	assert_non_null(bytes);
-	for (size_t i = 0; i < FILE_SIZE; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		bytes[i] = (unsigned char)x;
-	}
+	tu_fill(bytes, FILE_SIZE, 88172645u);
 	dir = tu_tempdir();
 	path = tu_path(dir, "media.bin");
 	tu_write(path, bytes, FILE_SIZE);

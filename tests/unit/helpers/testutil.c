@@ -229,6 +229,18 @@ char *tu_course_json(const char *id, const char *version)
 	return s;
 }
 
+void tu_fill(unsigned char *p, size_t n, uint32_t seed)
+{
+	uint32_t x = seed ? seed : 1;
+
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		p[i] = (unsigned char)x;
+	}
+}
+
 void tu_make_bundle(const char *path, int key, size_t big)
 {
 	tu_make_course(path, "org.example.pump", "1.2", key, big);
@@ -255,14 +267,8 @@ void tu_make_course(const char *path, const char *id, const char *version, int k
 	          err);
 	if (big) {
 		unsigned char *v = malloc(big);
-		uint32_t x = 2463534242u;
 		assert_non_null(v);
-		for (size_t i = 0; i < big; i++) {
-			x ^= x << 13;
-			x ^= x >> 17;
-			x ^= x << 5;
-			v[i] = (unsigned char)x;
-		}
+		tu_fill(v, big, 2463534242u);
 		assert_ok(bundle_writer_add_data(w, "media/video.mp4", v, big, &err), err);
 		free(v);
 	}

@@ -56,6 +56,9 @@ int tu_sodium_setup(void **state);
 /* The deterministic test key pair number n (1 or 2). */
 void tu_key(int n, struct minisign_seckey **sk, struct minisign_pubkey *pk);
 
+/* n bytes that look random (xorshift from seed): the same for the same seed. */
+void tu_fill(unsigned char *p, size_t n, uint32_t seed);
+
 /* A minimal valid course.json for id/version with the given lesson pages. */
 char *tu_course_json(const char *id, const char *version);
 
