@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <zip.h>
 
@@ -229,6 +230,14 @@ enum bundle_status zipio_write(const char *path, const struct zipio_item *items,
 			zip_discard(za);
 			return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "interrupted");
 		}
+		/* libzip names only the archive: name the file to add that could not be read */
+		for (size_t i = 0; i < n; i++)
+			if (items[i].path && access(items[i].path, R_OK) != 0) {
+				int e = errno;
+				zip_discard(za);
+				return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
+				                        "%s: %s", items[i].path, strerror(e));
+			}
 		goto fail;
 	}
 	return BUNDLE_OK;
