@@ -14,11 +14,11 @@
 #include "errpage.h"
 #include "fonts.h"
 #include "httputil.h"
+#include "json.h"
 #include "l10n.h"
 #include "monotime.h"
 #include "presence.h"
 #include "search.h"
-#include "strfmt.h"
 #include "watch.h"
 
 #define CSP                                                                               \
@@ -209,16 +209,14 @@ static void route_join_json(struct site *s, const struct request *rq, const char
 {
 	size_t n = presence_count(s->presence, monotime_now());
 	char *text = catalog_devices_text(ui_lang(rq), n);
-	char *json = NULL;
+	struct json_out o = { 0 };
+	struct json_t *j = json_out_object(&o);
 
 	(void)rest;
-	if (text) {
-		/* the text is the player's own (po/), with no quote or backslash in any language */
-		if (!strchr(text, '"') && !strchr(text, '\\'))
-			json = strfmt("{\"devices\": %zu, \"text\": \"%s\"}\n", n, text);
-	}
+	json_out_set(&o, j, "devices", json_out_integer(&o, (int64_t)n));
+	json_out_set(&o, j, "text", text ? json_out_string(&o, text) : NULL);
 	free(text);
-	reply_text(r, 200, "application/json; charset=utf-8", json, "no-store");
+	reply_text(r, 200, "application/json; charset=utf-8", json_out_dump(&o, j), "no-store");
 }
 
 static void route_catalog_json(struct site *s, const struct request *rq, const char *rest,

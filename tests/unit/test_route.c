@@ -282,7 +282,7 @@ static void every_address_answers_as_a_browser_expects(void **state)
 		{ "GET", "/join", NULL, 200, REPLY_BUFFER, "text/html; charset=utf-8", "no-store",
 		  "http://10.0.0.5:8080/" },
 		{ "GET", "/api/join.json", &thai, 200, REPLY_BUFFER,
-		  "application/json; charset=utf-8", "no-store", "{\"devices\": 0, \"text\": \"" },
+		  "application/json; charset=utf-8", "no-store", "{\"devices\":0,\"text\":\"" },
 		{ "GET", "/_sampan/progress.js", NULL, 200, REPLY_BUFFER,
 		  "text/javascript; charset=utf-8", "public, max-age=3600", "localStorage" },
 		{ "GET", "/_sampan/join.js", NULL, 200, REPLY_BUFFER,
@@ -672,9 +672,8 @@ static void the_projector_counts_the_devices_that_asked(void **state)
 	assert_non_null(strstr((const char *)r.data, "2 devices seen in the last 5 minutes"));
 	reply_release(&r);
 	ask(f, "GET", "/api/join.json", NULL, &r);
-	assert_string_equal(
-	        (const char *)r.data,
-	        "{\"devices\": 2, \"text\": \"2 devices seen in the last 5 minutes\"}\n");
+	assert_string_equal((const char *)r.data,
+	                    "{\"devices\":2,\"text\":\"2 devices seen in the last 5 minutes\"}\n");
 	reply_release(&r);
 }
 
