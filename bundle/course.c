@@ -250,6 +250,55 @@ static enum bundle_status get_lessons(const json_t *root, struct course *c,
 	return BUNDLE_OK;
 }
 
+bool course_is_teacher_entry(const char *name)
+{
+	return strncmp(name, COURSE_TEACHER_DIR, sizeof(COURSE_TEACHER_DIR) - 1) == 0;
+}
+
+static enum bundle_status get_teacher(const json_t *root, struct course *c,
+                                      struct bundle_error *err)
+{
+	json_t *v = json_object_get(root, "teacher"), *t;
+	size_t i;
+	enum bundle_status st;
+
+	if (!v)
+		return BUNDLE_OK;
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return invalid(err, "'%s' is not a non-empty array", "teacher");
+	c->teacher = calloc(json_array_size(v), sizeof(*c->teacher));
+	if (!c->teacher)
+		return nomem(err);
+	json_array_foreach(v, i, t)
+	{
+		struct course_teacher *tp = &c->teacher[i];
+		bool found = false;
+
+		c->teacher_count = i + 1;
+		if (!json_is_object(t))
+			return invalid(err, "a teacher page is not an object");
+		if ((st = get_string(t, "page", true, &tp->page, err)) != BUNDLE_OK ||
+		    (st = get_string(t, "lesson", false, &tp->lesson, err)) != BUNDLE_OK ||
+		    (st = get_text(t, "title", true, c->language, &tp->title, err)) != BUNDLE_OK)
+			return st;
+		if (!course_is_teacher_entry(tp->page))
+			return invalid(err, "teacher page '%.300s' is not under %s", tp->page,
+			               COURSE_TEACHER_DIR);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->teacher[j].page, tp->page) == 0)
+				return invalid(err, "teacher page '%.300s' appears twice",
+				               tp->page);
+		for (size_t j = 0; tp->lesson && j < c->lessons_count; j++)
+			found = found || strcmp(c->lessons[j].id, tp->lesson) == 0;
+		if (tp->lesson && !found)
+			return invalid(
+			        err,
+			        "teacher page '%.300s' names no lesson of the course: '%.100s'",
+			        tp->page, tp->lesson);
+	}
+	return BUNDLE_OK;
+}
+
 enum bundle_status course_parse(const char *json, size_t len, struct course **out,
                                 struct bundle_error *err)
 {
@@ -349,7 +398,9 @@ enum bundle_status course_parse(const char *json, size_t len, struct course **ou
 	if ((st = get_string(pub, "name", true, &c->publisher_name, err)) != BUNDLE_OK ||
 	    (st = get_string(pub, "contact", false, &c->publisher_contact, err)) != BUNDLE_OK)
 		goto done;
-	st = get_lessons(root, c, err);
+	if ((st = get_lessons(root, c, err)) != BUNDLE_OK)
+		goto done;
+	st = get_teacher(root, c, err);
 done:
 	json_decref(root);
 	if (st != BUNDLE_OK)
@@ -365,6 +416,12 @@ static enum bundle_status check_name(const char *what, const char *name, bool me
 {
 	if (!meta_ok && strncmp(name, "META-INF/", 9) == 0)
 		return invalid(err, "'%s' names an entry under META-INF/: '%.300s'", what, name);
+	/* Students' entries never lie in the teacher folder (11.7). */
+	if (strcmp(what, "teacher page") != 0 && course_is_teacher_entry(name))
+		return invalid(
+		        err,
+		        "'%s' names an entry under %s, which students are not served: '%.300s'",
+		        what, COURSE_TEACHER_DIR, name);
 	if (!exists(ctx, name))
 		return invalid(err, "'%s' names an entry that is not in the bundle: '%.300s'", what,
 		               name);
@@ -395,6 +452,10 @@ enum bundle_status course_check(const struct course *c, const char *id, const ch
 		    (st = check_name("source", l->source, false, exists, ctx, err)) != BUNDLE_OK)
 			return st;
 	}
+	for (size_t i = 0; i < c->teacher_count; i++)
+		if ((st = check_name("teacher page", c->teacher[i].page, false, exists, ctx,
+		                     err)) != BUNDLE_OK)
+			return st;
 	return BUNDLE_OK;
 }
 
@@ -442,6 +503,12 @@ void course_free(struct course *c)
 		free(c->lessons[i].language);
 	}
 	free(c->lessons);
+	for (size_t i = 0; i < c->teacher_count; i++) {
+		course_text_release(&c->teacher[i].title);
+		free(c->teacher[i].page);
+		free(c->teacher[i].lesson);
+	}
+	free(c->teacher);
 	free(c);
 }
 
@@ -520,6 +587,16 @@ struct course *course_dup(const struct course *c)
 		ok = dup_str(&to->id, from->id) && dup_text(&to->title, &from->title) &&
 		     dup_str(&to->page, from->page) && dup_str(&to->source, from->source) &&
 		     dup_str(&to->language, from->language);
+	}
+	if (ok && c->teacher_count) {
+		d->teacher = calloc(c->teacher_count, sizeof(*d->teacher));
+		ok = d->teacher != NULL;
+	}
+	for (size_t i = 0; ok && i < c->teacher_count; i++) {
+		d->teacher_count = i + 1;
+		ok = dup_text(&d->teacher[i].title, &c->teacher[i].title) &&
+		     dup_str(&d->teacher[i].page, c->teacher[i].page) &&
+		     dup_str(&d->teacher[i].lesson, c->teacher[i].lesson);
 	}
 	if (!ok) {
 		course_free(d);
@@ -601,6 +678,20 @@ enum bundle_status course_format(const struct course *c, char **out, size_t *out
 	}
 	if (ok)
 		ok = json_object_set(root, "lessons", lessons) == 0;
+	if (ok && c->teacher_count) {
+		json_t *ta = json_array();
+		ok = ta != NULL;
+		for (size_t i = 0; ok && i < c->teacher_count; i++) {
+			const struct course_teacher *t = &c->teacher[i];
+			json_t *o = json_object();
+			ok = o && set(o, "title", text_json(&t->title)) &&
+			     set_str(o, "page", t->page) && set_str(o, "lesson", t->lesson) &&
+			     json_array_append(ta, o) == 0;
+			json_decref(o);
+		}
+		ok = ok && json_object_set(root, "teacher", ta) == 0;
+		json_decref(ta);
+	}
 	text = ok ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
 	json_decref(root);
 	json_decref(pub);

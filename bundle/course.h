@@ -26,6 +26,22 @@ struct course_lesson {
 	char *language; /* never NULL: the lesson's or the course's */
 };
 
+/*
+ * A teacher page (format-spec/bundle-v1.md 11.7): an entry under teacher/,
+ * served only to the class's teacher.
+ */
+struct course_teacher {
+	struct course_text title;
+	char *page; /* entry name, under teacher/ */
+	char *lesson; /* the id of the lesson it accompanies, or NULL */
+};
+
+/* The folder of teacher entries, "teacher/": no student is served what is in it. */
+#define COURSE_TEACHER_DIR "teacher/"
+
+/* Whether an entry name lies in the teacher folder. */
+bool course_is_teacher_entry(const char *name);
+
 struct course {
 	char *id;
 	char *version;
@@ -45,6 +61,8 @@ struct course {
 	char *created; /* or NULL; informational */
 	struct course_lesson *lessons;
 	size_t lessons_count;
+	struct course_teacher *teacher; /* teacher pages, in order; NULL when none */
+	size_t teacher_count;
 };
 
 /*

@@ -2532,6 +2532,81 @@ def i_course_source_empty():
     return build(base_files(), base_course(lessons=[lesson(source="")])).data
 
 
+TEACHER_HTML = (b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                b"<title>Teacher's notes: Introduction</title>\n</head>\n<body>\n"
+                b"<p><a href=\"../../lessons/01-intro.html\">Introduction</a></p>\n"
+                b"<p>Ask who has seen the pump fail before you start.</p>\n"
+                b"</body>\n</html>\n")
+
+
+def teacher_page(**changes):
+    item = {"title": {"en": "Introduction"}, "page": "teacher/lessons/01-intro.html",
+            "lesson": "01-intro"}
+    item.update(changes)
+    return item
+
+
+def teacher_files(add=()):
+    return base_files([("teacher/lessons/01-intro.html", TEACHER_HTML)] + list(add))
+
+
+@valid("teacher-pages", "A course with a teacher page (bundle-v1.md §11.7): "
+       "the entry teacher/lessons/01-intro.html, listed in the manifest like "
+       "every entry, and named in course.json's 'teacher' array with its "
+       "title and the lesson it goes with. A v1 writer writes exactly these "
+       "bytes; a reader that ignores 'teacher' still verifies it, and a "
+       "serving reader serves the entry to the teacher only.")
+def v_teacher_pages():
+    cid = "org.example.teacher-pages"
+    course = simple_course(cid, "1.0", "Teacher pages", [intro_lesson()])
+    course["teacher"] = [teacher_page()]
+    return reader_valid("teacher-pages", "Teacher pages",
+                        add=[("teacher/lessons/01-intro.html", TEACHER_HTML)],
+                        course=course)
+
+
+TEACHER_CASES = [
+    ("teacher-not-array", "gives 'teacher' an object instead of an array",
+     lambda: base_course(teacher={"page": "teacher/lessons/01-intro.html"})),
+    ("teacher-empty", "gives 'teacher' an empty array (a course without "
+     "teacher pages leaves the key out)", lambda: base_course(teacher=[])),
+    ("teacher-page-outside", "names lessons/01-intro.html, a page outside "
+     "the folder teacher/, as a teacher page",
+     lambda: base_course(teacher=[teacher_page(page="lessons/01-intro.html")])),
+    ("teacher-page-missing", "names teacher/lessons/02-more.html, which is "
+     "not an entry of the bundle, as a teacher page",
+     lambda: base_course(teacher=[teacher_page(),
+                                  teacher_page(page="teacher/lessons/02-more.html")])),
+    ("teacher-page-twice", "lists the teacher page "
+     "teacher/lessons/01-intro.html twice",
+     lambda: base_course(teacher=[teacher_page(), teacher_page()])),
+    ("teacher-lesson-unknown", "gives a teacher page the lesson '02-more', "
+     "which is no lesson of the course",
+     lambda: base_course(teacher=[teacher_page(lesson="02-more")])),
+    ("teacher-no-title", "gives a teacher page no 'title'",
+     lambda: base_course(teacher=[{"page": "teacher/lessons/01-intro.html"}])),
+    ("lesson-page-in-teacher", "gives the lesson the page "
+     "teacher/lessons/01-intro.html: a student's page in the teacher folder",
+     lambda: base_course(lessons=[lesson(page="teacher/lessons/01-intro.html")])),
+    ("start-in-teacher", "gives 'start' the entry "
+     "teacher/lessons/01-intro.html: the course's first page in the teacher "
+     "folder", lambda: base_course(start="teacher/lessons/01-intro.html")),
+]
+
+
+def make_teacher_case(slug, what, course_fn):
+    def fn():
+        return build(teacher_files(), course_fn()).data
+    invalid("course-invalid-" + slug, "COURSE_INVALID",
+            "bundle-v1.md §11.7: META-INF/course.json %s. The bundle holds "
+            "teacher/lessons/01-intro.html, and course.json is listed with "
+            "its correct digest in the signed manifest." % what)(fn)
+
+
+for _slug, _what, _fn in TEACHER_CASES:
+    make_teacher_case(_slug, _what, _fn)
+
+
 @valid("course-json-edges", "META-INF/course.json at the edges of "
        "bundle-v1.md §11.1 and §11.2: ignored x- keys hold the integers "
        "9223372036854775807 and -9223372036854775808 and -0, the numbers "

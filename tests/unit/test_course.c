@@ -657,6 +657,71 @@ static void check_refuses_pages_under_meta_inf_but_allows_search_there(void **st
 	assert_ok(check_json(course_with("search", "\"index.html\"", NULL), entries, 5, &err), err);
 }
 
+/* Teacher pages (bundle-v1.md 11.7): read, checked, written back, copied. */
+static void teacher_pages_are_read_checked_and_written(void **state)
+{
+	static const char *const entries[] = { "index.html", "lessons/01-intro.html",
+		                               "teacher/lessons/01-intro.html",
+		                               "teacher/index.html" };
+	static const char one[] = "[{\"title\": {\"en\": \"Notes\"}, \"lesson\": \"01-intro\", "
+	                          "\"page\": \"teacher/lessons/01-intro.html\"}]";
+	struct course *c = NULL, *d, *back = NULL;
+	struct bundle_error err;
+	char *json = course_with("teacher", one, NULL), *out = NULL;
+	size_t len;
+
+	(void)state;
+	assert_ok(course_parse(json, strlen(json), &c, &err), err);
+	assert_int_equal(c->teacher_count, 1);
+	assert_string_equal(c->teacher[0].page, "teacher/lessons/01-intro.html");
+	assert_string_equal(c->teacher[0].lesson, "01-intro");
+	assert_string_equal(course_text_get(&c->teacher[0].title, "en", NULL), "Notes");
+	assert_ok(course_format(c, &out, &len, &err), err);
+	assert_non_null(strstr(out, "\"teacher\": ["));
+	assert_ok(course_parse(out, len, &back, &err), err);
+	assert_int_equal(back->teacher_count, 1);
+	d = course_dup(c);
+	assert_non_null(d);
+	course_free(c);
+	assert_string_equal(d->teacher[0].page, "teacher/lessons/01-intro.html");
+	course_free(d);
+	course_free(back);
+	free(out);
+	free(json);
+	assert_true(course_is_teacher_entry("teacher/x.html"));
+	assert_false(course_is_teacher_entry("Teacher/x.html"));
+	assert_false(course_is_teacher_entry("teachers/x.html"));
+	assert_false(course_is_teacher_entry("lessons/teacher/x.html"));
+
+	assert_ok(check_json(course_with("teacher", one, NULL), entries, 4, &err), err);
+	/* missing from the bundle */
+	assert_rule(check_json(course_with("teacher", one, NULL), entries, 2, &err), BUNDLE_INVALID,
+	            err, RULE_COURSE_INVALID);
+	/* students' entries never in teacher/ */
+	assert_rule(
+	        check_json(course_with("start", "\"teacher/index.html\"", NULL), entries, 4, &err),
+	        BUNDLE_INVALID, err, RULE_COURSE_INVALID);
+	assert_non_null(strstr(err.message, "teacher/"));
+	assert_rule(check_json(course_with("lessons",
+	                                   "[{\"id\": \"a\", \"title\": {\"en\": \"A\"}, "
+	                                   "\"page\": \"teacher/index.html\"}]",
+	                                   NULL),
+	                       entries, 4, &err),
+	            BUNDLE_INVALID, err, RULE_COURSE_INVALID);
+	WITH_BAD("teacher", "[]");
+	WITH_BAD("teacher", "{}");
+	WITH_BAD("teacher", "[\"teacher/index.html\"]");
+	WITH_BAD("teacher", "[{\"title\": {\"en\": \"N\"}, \"page\": \"lessons/01-intro.html\"}]");
+	WITH_BAD("teacher", "[{\"page\": \"teacher/index.html\"}]");
+	WITH_BAD("teacher", "[{\"title\": {\"th\": \"N\"}, \"page\": \"teacher/index.html\"}]");
+	WITH_BAD("teacher", "[{\"title\": {\"en\": \"N\"}, \"page\": \"teacher/index.html\", "
+	                    "\"lesson\": \"02\"}]");
+	WITH_BAD("teacher", "[{\"title\": {\"en\": \"N\"}, \"page\": \"teacher/a.html\"}, "
+	                    "{\"title\": {\"en\": \"M\"}, \"page\": \"teacher/a.html\"}]");
+	WITH_OK("teacher", "[{\"title\": {\"en\": \"N\"}, \"page\": \"teacher/a.html\"}, "
+	                   "{\"title\": {\"en\": \"M\"}, \"page\": \"teacher/b.html\"}]");
+}
+
 /* ---- text and language tags ---- */
 
 static void text_get_falls_back_to_main_language_then_first(void **state)
@@ -787,6 +852,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(format_round_trips_and_is_deterministic),
 		cmocka_unit_test(dup_is_equal_and_independent),
+		cmocka_unit_test(teacher_pages_are_read_checked_and_written),
 		cmocka_unit_test(parses_every_field_of_a_full_course),
 		cmocka_unit_test(leaves_optional_fields_empty_when_absent),
 		cmocka_unit_test(refuses_text_that_is_not_json_with_line_and_column),
