@@ -406,6 +406,15 @@ int cmd_serve(int argc, char **argv)
 	}
 	for (size_t i = 0; i < naddr; i++)
 		printf("Serving at %s\n", addr[i]);
+	/* The teacher reads it here, or on /teacher opened on this machine. */
+	{
+		char at[16] = "";
+		if (port != 80)
+			snprintf(at, sizeof(at), ":%lu", port);
+		printf("Teachers' pages: http://localhost%s/teacher on this computer; on another, "
+		       "the code %s\n",
+		       at, server_teacher_code(srv));
+	}
 	fflush(stdout);
 	if (!cli_quiet && isatty(STDOUT_FILENO))
 		qr_terminal(addr[0], stdout);

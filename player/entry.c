@@ -345,6 +345,18 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 		errpage_reply(r, rq, 400, "not a valid path");
 		return;
 	}
+	if (course_is_teacher_entry(name) && !rq->teacher) {
+		/* teacher pages: only through the gate (teacher.h), whatever the course links */
+		free(name);
+		library_release_snapshot(lib, q.snap);
+		errpage_reply(r, rq, 403,
+		              l10n_get(l10n_choose(request_arg(rq, "lang"),
+		                                   request_header(rq, "Accept-Language")),
+		                       "teacher",
+		                       "This page is for the class's teacher: open "
+		                       "/teacher to enter the code."));
+		return;
+	}
 	/* The lock opens the bundle and counts this request; reads need no lock. */
 	pthread_mutex_lock(&q.course->lock);
 	st = library_use_course(lib, q.course, &err);

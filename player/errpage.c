@@ -16,6 +16,8 @@ static const char *title(const char *ui, unsigned status)
 	switch (status) {
 	case 400:
 		return l10n_get(ui, "error", "Bad request");
+	case 403:
+		return l10n_get(ui, "error", "For the teacher only");
 	case 404:
 		return l10n_get(ui, "error", "Not found");
 	case 405:

@@ -40,6 +40,8 @@ struct request {
 	/* The client's address (4 bytes IPv4, 16 IPv6, network order), for presence.h; 0: none. */
 	unsigned char peer[16];
 	size_t peer_len;
+	bool loopback; /* the peer is this machine (a loopback address) */
+	bool teacher; /* route_request's: the teacher's gate lets it read teacher pages */
 };
 
 const char *request_header(const struct request *rq, const char *name);

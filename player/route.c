@@ -42,10 +42,12 @@ enum bundle_status site_open(const struct site_options *opt, struct site **out,
 	s->vc = vcache_new(opt->cache_bytes);
 	s->fonts = fonts_new(opt->fonts_dir);
 	s->presence = presence_new();
-	if (!s->vc || !s->fonts || !s->presence) {
+	s->gate = teacher_gate_new();
+	if (!s->vc || !s->fonts || !s->presence || !s->gate) {
 		vcache_free(s->vc);
 		fonts_free(s->fonts);
 		presence_free(s->presence);
+		teacher_gate_free(s->gate);
 		free(s);
 		return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
 	}
@@ -83,8 +85,14 @@ void site_close(struct site *s)
 	pthread_rwlock_destroy(&s->search_lock);
 	fonts_free(s->fonts);
 	presence_free(s->presence);
+	teacher_gate_free(s->gate);
 	vcache_free(s->vc);
 	free(s);
+}
+
+const char *site_teacher_code(const struct site *s)
+{
+	return teacher_gate_code(s->gate);
 }
 
 /* ---- searches ---- */
@@ -309,6 +317,12 @@ static void route_course(struct site *s, const struct request *rq, const char *r
 	entry_serve(s->opt.lib, s->vc, rq, id, slash + 1, r);
 }
 
+static void route_teacher(struct site *s, const struct request *rq, const char *rest,
+                          struct reply *r)
+{
+	teacher_serve(s->gate, s->opt.lib, rq, rest, r);
+}
+
 static const struct route {
 	const char *path;
 	bool prefix; /* the path starts with it; the handler gets what follows */
@@ -326,15 +340,19 @@ static const struct route {
 	{ "/_sampan/fonts/", true, route_font },
 	{ "/_sampan/", true, route_own },
 	{ "/c/", true, route_course },
+	{ "/teacher", true, route_teacher },
 };
 
-void route_request(struct site *s, const struct request *rq, struct reply *r)
+void route_request(struct site *s, const struct request *rq_in, struct reply *r)
 {
-	const char *url = rq->url ? rq->url : "";
+	const char *url = rq_in->url ? rq_in->url : "";
+	struct request q = *rq_in;
+	const struct request *rq = &q;
 	size_t i;
 
 	if (rq->peer_len)
 		presence_seen(s->presence, rq->peer, rq->peer_len, monotime_now());
+	q.teacher = teacher_gate_allows(s->gate, rq_in);
 	if (rq->framing_ambiguous) {
 		/*
 		 * A GET or HEAD has no use for a body.  One framed by Transfer-Encoding

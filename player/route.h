@@ -10,7 +10,9 @@
  *	/search, /api/search.json, /api/suggest.json
  *	                       a search job (searchsvc.h, searchpage.h)
  *	/watch                 a video from a cue's time (watch.h)
- *	/c/ID/PATH             a course's files (entry.h); /c/ID redirects to /c/ID/
+ *	/c/ID/PATH             a course's files (entry.h); /c/ID redirects to /c/ID/;
+ *	                       those under teacher/ only through the teacher's gate
+ *	/teacher, /teacher/enter  the teacher pages of every course, behind the gate (teacher.h)
  *	/_sampan/fonts/NAME    the Noto fonts (fonts.h)
  *	/_sampan/NAME          the player's stylesheets and script (assets.h), its QR code
  *	/favicon.ico           nothing, for a week (204)
@@ -30,6 +32,7 @@
 #include "presence.h"
 #include "represent.h"
 #include "searchsvc.h"
+#include "teacher.h"
 #include "vcache.h"
 
 struct site_options {
@@ -47,6 +50,7 @@ struct site {
 	struct vcache *vc; /* checked bytes of the courses, shared by every connection */
 	struct fonts *fonts;
 	struct presence *presence; /* the devices seen lately */
+	struct teacher_gate *gate; /* who may read teacher pages */
 	char qr_tag[REPRESENT_TAG_SIZE];
 	/* Searches: NULL without an index; held for reading while a job is handed over. */
 	pthread_rwlock_t search_lock;
@@ -56,6 +60,8 @@ struct site {
 /* A site for opt (its strings must outlive it): BUNDLE_NOMEM. */
 enum bundle_status site_open(const struct site_options *opt, struct site **s,
                              struct bundle_error *err);
+/* The code for teacher pages, for the serving machine's screen. */
+const char *site_teacher_code(const struct site *s);
 /* Searches first: those waiting are answered (503), then nothing is left.  NULL is fine. */
 void site_stop_search(struct site *s);
 void site_close(struct site *s);

@@ -98,6 +98,8 @@ static void read_request(struct MHD_Connection *c, const char *url, const char *
 			rq->peer_len = 16;
 		}
 	}
+	rq->loopback = request_peer_is_loopback(rq->peer, rq->peer_len);
+	rq->teacher = false;
 }
 
 /* ---- a struct reply as a response ---- */
@@ -413,6 +415,11 @@ enum bundle_status server_start(const struct server_options *opt, struct server 
 unsigned server_port(const struct server *s)
 {
 	return s->port;
+}
+
+const char *server_teacher_code(const struct server *s)
+{
+	return site_teacher_code(s->site);
 }
 
 void server_stop(struct server *s)

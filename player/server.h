@@ -51,6 +51,8 @@ enum bundle_status server_start(const struct server_options *opt, struct server 
                                 struct bundle_error *err);
 /* The port actually bound (useful with port 0). */
 unsigned server_port(const struct server *s);
+/* The code that opens teacher pages on other devices (teacher.h). */
+const char *server_teacher_code(const struct server *s);
 void server_stop(struct server *s);
 
 #endif

@@ -122,7 +122,8 @@ static void served_with_their_tag_and_revalidated(void **state)
 	char etag[64];
 	struct fake f = { NULL };
 	struct request rq = {
-		"GET", "/_sampan/player.css", false, false, fake_header, NULL, &f, { 0 }, 0
+		"GET", "/_sampan/player.css", false, false, fake_header, NULL, &f, { 0 }, 0, false,
+		false
 	};
 	struct reply r;
 

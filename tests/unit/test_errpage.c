@@ -82,7 +82,7 @@ static void error_reply_speaks_the_request_language(void **state)
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		struct request rq = {
 			"GET", "/x", false, false, fake_header, fake_arg, (void *)&table[i].f,
-			{ 0 }, 0
+			{ 0 }, 0,    false, false
 		};
 		struct reply r;
 		char want[64];

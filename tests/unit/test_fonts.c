@@ -31,7 +31,8 @@ static const char *fake_header(const struct request *rq, const char *name)
 static bool serve(struct fonts *f, const struct fake *fk, const char *name, struct reply *r)
 {
 	struct request rq = { "GET", "/_sampan/fonts/x", false, false, fake_header,
-		              NULL,  (void *)fk,         { 0 }, 0 };
+		              NULL,  (void *)fk,         { 0 }, 0,     false,
+		              false };
 
 	reply_init(r);
 	return fonts_serve(f, &rq, name, r);

@@ -53,7 +53,7 @@ static void made_bodies_answer_conditional_requests(void **state)
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		struct request rq = {
 			"GET", "/x", table[i].head, false, fake_header, NULL, (void *)&table[i].f,
-			{ 0 }, 0
+			{ 0 }, 0,    false,         false
 		};
 		struct reply r;
 
@@ -81,7 +81,8 @@ static void a_made_body_without_a_tag_gets_one_from_its_bytes(void **state)
 {
 	(void)state;
 	struct fake none = { { { NULL, NULL } } };
-	struct request rq = { "GET", "/x", false, false, fake_header, NULL, &none, { 0 }, 0 };
+	struct request rq = { "GET", "/x",  false, false, fake_header, NULL,
+		              &none, { 0 }, 0,     false, false };
 	struct reply r, r2;
 	char *body = strdup("<p>catalog</p>");
 
@@ -93,9 +94,8 @@ static void a_made_body_without_a_tag_gets_one_from_its_bytes(void **state)
 	/* the same bytes, the same tag; revalidated: 304, and the body freed */
 	{
 		struct fake inm = { { { "If-None-Match", reply_get_header(&r, "ETag") } } };
-		struct request rq2 = {
-			"GET", "/x", false, false, fake_header, NULL, &inm, { 0 }, 0
-		};
+		struct request rq2 = { "GET", "/x",  false, false, fake_header, NULL,
+			               &inm,  { 0 }, 0,     false, false };
 		reply_init(&r2);
 		represent_made(&r2, &rq2, "text/html", strdup("<p>catalog</p>"), 14, true, NULL,
 		               "no-cache");

@@ -144,7 +144,8 @@ static void served_for_a_video_of_the_course(void **state)
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		struct request rq = {
-			"GET", "/watch", false, false, NULL, fake_arg, (void *)&table[i].f, { 0 }, 0
+			"GET", "/watch", false, false, NULL, fake_arg, (void *)&table[i].f,
+			{ 0 }, 0,        false, false
 		};
 		struct reply r;
 
