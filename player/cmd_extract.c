@@ -15,6 +15,10 @@
  * confined to DIR besides: relative to DIR's descriptor, each folder opened
  * with O_NOFOLLOW, each file created with O_EXCL|O_NOFOLLOW, so that a
  * symbolic link planted in DIR cannot redirect a write.
+ *
+ * Teacher pages (entries under teacher/, bundle-v1.md 11.7) land in their
+ * own folder, DIR/teacher/, which a copy for students leaves out; with
+ * --no-teacher they are not written at all.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,6 +33,7 @@
 #include "bundle.h"
 #include "cli.h"
 #include "cmdutil.h"
+#include "course.h"
 #include "format.h"
 #include "path.h"
 #include "pathname.h"
@@ -48,7 +53,11 @@ static const struct opts_help help = {
 	         "which must not exist or be empty.  META-INF/ is written too, so that\n"
 	         "`sha256sum -c --strict META-INF/MANIFEST` in DIR checks the files against\n"
 	         "the signed manifest.  An invalid bundle is refused and nothing is\n"
-	         "written; a failure midway removes what was written.\n",
+	         "written; a failure midway removes what was written.\n"
+	         "\n"
+	         "The course's teacher pages (its teachers' notes) go into DIR/teacher/:\n"
+	         "leave that folder out of a copy for students, or extract with\n"
+	         "--no-teacher (the manifest check then needs --ignore-missing).\n",
 	.after = "Exit status: 0 extracted, 1 refused (invalid bundle, DIR not empty), 2 usage,\n"
 	         "3 system error.\n",
 	.operands = "extract needs one FILE.sampan and one DIR",
@@ -73,6 +82,8 @@ struct extract {
 	char *cur_path; /* its path relative to DIR */
 	size_t cur_len;
 	size_t files;
+	size_t teacher; /* teacher entries written */
+	bool no_teacher; /* --no-teacher: none written */
 	uint64_t done, total;
 	struct progress progress;
 };
@@ -322,7 +333,7 @@ static int make_root(struct extract *x)
 	return EXIT_YES;
 }
 
-static int extract(const char *path, const char *dir, const struct trust *trust)
+static int extract(const char *path, const char *dir, const struct trust *trust, bool no_teacher)
 {
 	struct extract x;
 	sigset_t stop, old;
@@ -332,6 +343,7 @@ static int extract(const char *path, const char *dir, const struct trust *trust)
 	x.dir = dir;
 	x.root = -1;
 	x.cur = -1;
+	x.no_teacher = no_teacher;
 	rc = check_target(dir);
 	if (rc != EXIT_YES)
 		return rc;
@@ -347,7 +359,8 @@ static int extract(const char *path, const char *dir, const struct trust *trust)
 	for (size_t i = 0; i < bundle_count(x.b); i++) {
 		struct bundle_entry e;
 		bundle_entry(x.b, i, &e);
-		x.total += e.size;
+		if (!(no_teacher && course_is_teacher_entry(e.name)))
+			x.total += e.size;
 	}
 	progress_start(&x.progress, "Extracting");
 	for (size_t i = 0; i < bundle_count(x.b) && rc == EXIT_YES; i++) {
@@ -356,6 +369,13 @@ static int extract(const char *path, const char *dir, const struct trust *trust)
 			cli_error("%s: interrupted", dir);
 			rc = EXIT_SYSTEM;
 			break;
+		}
+		struct bundle_entry e;
+		bundle_entry(x.b, i, &e);
+		if (course_is_teacher_entry(e.name)) {
+			if (no_teacher)
+				continue;
+			x.teacher++;
 		}
 		rc = extract_entry(&x, i);
 	}
@@ -366,6 +386,11 @@ static int extract(const char *path, const char *dir, const struct trust *trust)
 	}
 	if (!cli_quiet)
 		printf("Extracted %zu files from %s into %s\n", x.files, path, dir);
+	if (!cli_quiet && x.teacher)
+		printf("%zu of them are for the teacher, in %s/teacher/: leave that folder out of "
+		       "a "
+		       "copy for students\n",
+		       x.teacher, dir);
 done:
 	extract_release(&x);
 	bundle_close(x.b);
@@ -378,15 +403,18 @@ done:
 int cmd_extract(int argc, char **argv)
 {
 	struct trust_opts t;
+	bool no_teacher = false;
 	const struct opt opts[] = {
 		OPT_TRUSTED_KEYS(&t),
+		OPT_BOOL(0, "no-teacher", &no_teacher,
+		         "leave out the teacher pages (teacher/): a copy for students"),
 		OPT_QUIET("print nothing but errors"),
 		OPT_END(),
 	};
 	int rc;
 
 	if (trust_opts_parse(&t, TRUST_NEED_KEY, argc, argv, opts, &help, &rc) == 2)
-		rc = extract(argv[0], argv[1], &t.trust);
+		rc = extract(argv[0], argv[1], &t.trust, no_teacher);
 	trust_opts_release(&t);
 	return rc;
 }
