@@ -185,6 +185,8 @@ struct lesson_work {
 	char *title; /* the page's title */
 	bool title_from_body;
 	char *html; /* the whole page */
+	char *teacher_page; /* its teacher page's entry (teacher/ and the page's name), or NULL */
+	char *teacher_html; /* that page: the lesson's instructor notes */
 };
 
 struct build {
@@ -198,6 +200,7 @@ struct build {
 	char **track_hrefs;
 	size_t tracks_count;
 	const struct src_lesson *current;
+	const char *from; /* the page links are made relative to, when not current's own */
 };
 
 static void free_tracks(struct build *b)
@@ -240,6 +243,7 @@ static void resolve(void *ctx, enum md_ref_kind kind, const char *url, struct md
 {
 	struct build *b = ctx;
 	const struct src_lesson *lesson = b->current;
+	const char *from = b->from ? b->from : lesson->page;
 	struct link l;
 
 	free_tracks(b);
@@ -247,10 +251,10 @@ static void resolve(void *ctx, enum md_ref_kind kind, const char *url, struct md
 	out->kind = MD_EMBED_KEEP;
 	link_resolve(b->c, lesson->file, url, &l);
 	if (l.kind == LINK_LESSON) {
-		out->href = link_relative(lesson->page, l.lesson->page, l.fragment);
+		out->href = link_relative(from, l.lesson->page, l.fragment);
 	} else if (l.kind == LINK_FILE) {
 		char *disk = path_join(b->c->root, l.path);
-		out->href = link_relative(lesson->page, l.path, l.fragment);
+		out->href = link_relative(from, l.path, l.fragment);
 		pathset_add(&b->files, l.path);
 		if (kind == MD_REF_IMAGE && media_is_video(l.path)) {
 			out->kind = MD_EMBED_VIDEO;
@@ -259,8 +263,7 @@ static void resolve(void *ctx, enum md_ref_kind kind, const char *url, struct md
 			b->tracks = xcalloc(b->tracks_count + 1, sizeof(*b->tracks));
 			b->track_hrefs = xcalloc(b->tracks_count + 1, sizeof(*b->track_hrefs));
 			for (size_t i = 0; i < b->tracks_count; i++) {
-				b->track_hrefs[i] =
-				        link_relative(lesson->page, b->media[i].path, NULL);
+				b->track_hrefs[i] = link_relative(from, b->media[i].path, NULL);
 				b->tracks[i].src = b->track_hrefs[i];
 				b->tracks[i].lang = b->media[i].lang;
 				b->tracks[i].label = langname_of(b->media[i].lang);
@@ -334,6 +337,79 @@ static int load_lesson(struct build *b, struct lesson_work *w)
 	return EXIT_YES;
 }
 
+static void add_escaped(struct sbuf *s, const char *text);
+static void add_str(struct sbuf *s, const char *text);
+
+/* "../" for every folder of page: the way from it to the bundle's root.  malloc'd. */
+static char *root_of(const char *page)
+{
+	size_t depth = 0;
+	char *root;
+
+	for (const char *p = page; *p; p++)
+		depth += *p == '/';
+	root = xmalloc(depth * 3 + 1);
+	for (size_t k = 0; k < depth; k++)
+		memcpy(root + 3 * k, "../", 3);
+	root[depth * 3] = '\0';
+	return root;
+}
+
+/*
+ * The teacher page of lesson w, when it has instructor notes: its title, a
+ * link to the lesson, the notes in their order (rendered again from the
+ * teacher page's place, so that their links and pictures work there).  No
+ * student page links to it (format-spec/bundle-v1.md 11.7).
+ */
+static void render_teacher_page(struct build *b, struct lesson_work *w, const char *course_title)
+{
+	const struct course_src *c = b->c;
+	struct page_info pi;
+	struct sbuf s;
+	char *again, *root, *href, *body, *title;
+	const char *notes;
+
+	if (!md_teacher_html(w->doc))
+		return;
+	w->teacher_page = xasprintf("%s%s", COURSE_TEACHER_DIR, w->src->page);
+	b->current = w->src;
+	b->from = w->teacher_page;
+	again = md_render(w->doc, w->src->language, resolve, b);
+	free_tracks(b);
+	b->from = NULL;
+	if (!again)
+		xalloc_die();
+	notes = md_teacher_html(w->doc);
+	href = link_relative(w->teacher_page, w->src->page, NULL);
+	sbuf_init(&s, 64u << 20);
+	add_str(&s, "<p class=\"lesson-link\"><a href=\"");
+	add_escaped(&s, href);
+	add_str(&s, "\">");
+	add_escaped(&s, w->title);
+	add_str(&s, "</a></p>\n");
+	add_str(&s, notes ? notes : "");
+	body = sbuf_take(&s, NULL);
+	if (!body)
+		xalloc_die();
+	title = xasprintf("%s: %s", page_label(c->language, "instructor"), w->title);
+	root = root_of(w->teacher_page);
+	memset(&pi, 0, sizeof(pi));
+	pi.lang = w->src->language;
+	pi.ui_lang = c->language;
+	pi.title = title;
+	pi.course_title = course_title;
+	pi.root = root;
+	pi.current = (size_t)-1;
+	w->teacher_html = page_render(&pi, body);
+	if (!w->teacher_html)
+		xalloc_die();
+	free(title);
+	free(root);
+	free(body);
+	free(href);
+	free(again);
+}
+
 static int render_lessons(struct build *b)
 {
 	const struct course_src *c = b->c;
@@ -389,6 +465,7 @@ static int render_lessons(struct build *b)
 		free(root);
 		if (!w->html)
 			xalloc_die();
+		render_teacher_page(b, w, course_title);
 	}
 	for (size_t j = 0; j < c->lessons_count; j++)
 		free(hrefs[j]);
@@ -577,6 +654,7 @@ static char *render_course_json(struct build *b, size_t *len)
 	const struct course_src *c = b->c;
 	struct course cj;
 	struct course_lesson *ls = xcalloc(c->lessons_count, sizeof(*ls));
+	struct course_teacher *tp;
 	struct bundle_error err;
 	char *out = NULL;
 
@@ -624,6 +702,22 @@ static char *render_course_json(struct build *b, size_t *len)
 	}
 	cj.lessons = ls;
 	cj.lessons_count = c->lessons_count;
+	/* A teacher page for each lesson with instructor notes, in the lessons' order. */
+	tp = xcalloc(c->lessons_count + 1, sizeof(*tp));
+	for (size_t i = 0; i < c->lessons_count; i++) {
+		struct course_teacher *t = &tp[cj.teacher_count];
+		if (!b->lessons[i].teacher_page)
+			continue;
+		t->title.lang = xcalloc(1, sizeof(char *));
+		t->title.text = xcalloc(1, sizeof(char *));
+		t->title.lang[0] = c->language;
+		t->title.text[0] = b->lessons[i].title;
+		t->title.count = 1;
+		t->page = b->lessons[i].teacher_page;
+		t->lesson = c->lessons[i].id;
+		cj.teacher_count++;
+	}
+	cj.teacher = cj.teacher_count ? tp : NULL;
 	if (course_format(&cj, &out, len, &err) != BUNDLE_OK) {
 		cli_bundle_error("META-INF/course.json", &err);
 		out = NULL;
@@ -632,6 +726,11 @@ static char *render_course_json(struct build *b, size_t *len)
 		free(ls[i].title.lang);
 		free(ls[i].title.text);
 	}
+	for (size_t i = 0; i < cj.teacher_count; i++) {
+		free(tp[i].title.lang);
+		free(tp[i].title.text);
+	}
+	free(tp);
 	free(ls);
 	return out;
 }
@@ -790,7 +889,10 @@ static int write_bundle(struct build *b, const struct minisign_seckey *sk, const
 	for (size_t i = 0; i < c->lessons_count; i++)
 		if (!add_data(w, c->lessons[i].page, b->lessons[i].html,
 		              strlen(b->lessons[i].html)) ||
-		    !add_file(w, c, c->lessons[i].file))
+		    !add_file(w, c, c->lessons[i].file) ||
+		    (b->lessons[i].teacher_html &&
+		     !add_data(w, b->lessons[i].teacher_page, b->lessons[i].teacher_html,
+		               strlen(b->lessons[i].teacher_html))))
 			goto done;
 	/* Every file under media/, and every other file a lesson refers to. */
 	for (size_t i = 0; i < c->files_count; i++)
@@ -926,6 +1028,8 @@ done:
 		md_free(b.lessons[i].doc);
 		free(b.lessons[i].title);
 		free(b.lessons[i].html);
+		free(b.lessons[i].teacher_page);
+		free(b.lessons[i].teacher_html);
 	}
 	free(b.lessons);
 	free_tracks(&b);

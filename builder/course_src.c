@@ -191,6 +191,11 @@ static void check_reserved(const struct named *n, struct problems *p, const stru
 	else if (seg < n->key_len && key_is(n->key, seg, rsv[3].key, rsv[3].key_len))
 		problems_add(p, PROBLEM_ERROR, n->name, 0, 0,
 		             "folder 'META-INF' is reserved for the bundle's metadata");
+	else if (seg < n->key_len && key_is(n->key, seg, rsv[4].key, rsv[4].key_len))
+		problems_add(
+		        p, PROBLEM_ERROR, n->name, 0, 0,
+		        "folder 'teacher' is reserved for the teacher pages the builder writes "
+		        "(teachers' notes go in '::: instructor' divs)");
 }
 
 /*
@@ -200,15 +205,15 @@ static void check_reserved(const struct named *n, struct problems *p, const stru
 static void check_names(struct course_src *c, struct problems *p)
 {
 	static const char *const reserved[] = { "index.html", "mimetype", COURSE_SRC_ASSETS,
-		                                "META-INF" };
-	struct named rsv[4], *v = xcalloc(c->files_count + c->lessons_count + 1, sizeof(*v));
+		                                "META-INF", "teacher" };
+	struct named rsv[5], *v = xcalloc(c->files_count + c->lessons_count + 1, sizeof(*v));
 	const char **names = xcalloc(c->files_count + c->lessons_count + 1, sizeof(*names));
 	size_t *lens = xcalloc(c->files_count + c->lessons_count + 1, sizeof(*lens));
 	size_t n = 0, before = p->errors;
 	struct bundle_error err;
 	char reason[BUNDLE_ERROR_MESSAGE_MAX];
 
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 5; i++)
 		rsv[i].key = fold(reserved[i], &rsv[i].key_len);
 	for (size_t i = 0; i < c->files_count; i++) {
 		const char *path = c->files[i].path;
@@ -299,7 +304,7 @@ static void check_names(struct course_src *c, struct problems *p)
 	}
 	for (size_t i = 0; i < n; i++)
 		free(v[i].key);
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 5; i++)
 		free(rsv[i].key);
 	free(v);
 	free(names);
