@@ -187,6 +187,7 @@ struct lesson_work {
 	char *html; /* the whole page */
 	char *teacher_page; /* its teacher page's entry (teacher/ and the page's name), or NULL */
 	char *teacher_html; /* that page: the lesson's instructor notes */
+	char *teacher_source; /* the Markdown's entry then: it holds the notes too */
 };
 
 struct build {
@@ -340,6 +341,16 @@ static int load_lesson(struct build *b, struct lesson_work *w)
 static void add_escaped(struct sbuf *s, const char *text);
 static void add_str(struct sbuf *s, const char *text);
 
+/*
+ * The entry of lesson i's Markdown source: its own path, or under teacher/
+ * when it holds instructor notes, which no student may read
+ * (format-spec/bundle-v1.md 11.7).
+ */
+static const char *lesson_source(const struct build *b, size_t i)
+{
+	return b->lessons[i].teacher_source ? b->lessons[i].teacher_source : b->c->lessons[i].file;
+}
+
 /* "../" for every folder of page: the way from it to the bundle's root.  malloc'd. */
 static char *root_of(const char *page)
 {
@@ -372,6 +383,7 @@ static void render_teacher_page(struct build *b, struct lesson_work *w, const ch
 	if (!md_teacher_html(w->doc))
 		return;
 	w->teacher_page = xasprintf("%s%s", COURSE_TEACHER_DIR, w->src->page);
+	w->teacher_source = xasprintf("%s%s", COURSE_TEACHER_DIR, w->src->file);
 	b->current = w->src;
 	b->from = w->teacher_page;
 	again = md_render(w->doc, w->src->language, resolve, b);
@@ -697,7 +709,7 @@ static char *render_course_json(struct build *b, size_t *len)
 		}
 		ls[i].id = l->id;
 		ls[i].page = l->page;
-		ls[i].source = l->file;
+		ls[i].source = (char *)lesson_source(b, i);
 		ls[i].language = l->language;
 	}
 	cj.lessons = ls;
@@ -789,16 +801,23 @@ static bool add_data(struct bundle_writer *w, const char *name, const char *data
 	return true;
 }
 
-static bool add_file(struct bundle_writer *w, const struct course_src *c, const char *name)
+/* The course's file path, as the entry name. */
+static bool add_file_as(struct bundle_writer *w, const struct course_src *c, const char *name,
+                        const char *path)
 {
 	struct bundle_error err;
-	char *disk = path_join(c->root, name);
+	char *disk = path_join(c->root, path);
 	bool ok = bundle_writer_add_file(w, name, disk, &err) == BUNDLE_OK;
 
 	if (!ok)
 		cli_bundle_error(name, &err);
 	free(disk);
 	return ok;
+}
+
+static bool add_file(struct bundle_writer *w, const struct course_src *c, const char *name)
+{
+	return add_file_as(w, c, name, name);
 }
 
 #define FAT32_FILE_MAX 4294967295ull /* the largest file FAT32 holds */
@@ -889,7 +908,7 @@ static int write_bundle(struct build *b, const struct minisign_seckey *sk, const
 	for (size_t i = 0; i < c->lessons_count; i++)
 		if (!add_data(w, c->lessons[i].page, b->lessons[i].html,
 		              strlen(b->lessons[i].html)) ||
-		    !add_file(w, c, c->lessons[i].file) ||
+		    !add_file_as(w, c, lesson_source(b, i), c->lessons[i].file) ||
 		    (b->lessons[i].teacher_html &&
 		     !add_data(w, b->lessons[i].teacher_page, b->lessons[i].teacher_html,
 		               strlen(b->lessons[i].teacher_html))))
@@ -1030,6 +1049,7 @@ done:
 		free(b.lessons[i].html);
 		free(b.lessons[i].teacher_page);
 		free(b.lessons[i].teacher_html);
+		free(b.lessons[i].teacher_source);
 	}
 	free(b.lessons);
 	free_tracks(&b);

@@ -416,8 +416,12 @@ static enum bundle_status check_name(const char *what, const char *name, bool me
 {
 	if (!meta_ok && strncmp(name, "META-INF/", 9) == 0)
 		return invalid(err, "'%s' names an entry under META-INF/: '%.300s'", what, name);
-	/* Students' entries never lie in the teacher folder (11.7). */
-	if (strcmp(what, "teacher page") != 0 && course_is_teacher_entry(name))
+	/*
+	 * Students' entries never lie in the teacher folder (11.7); a lesson's
+	 * source may, when it holds teachers' notes.
+	 */
+	if (strcmp(what, "teacher page") != 0 && strcmp(what, "source") != 0 &&
+	    course_is_teacher_entry(name))
 		return invalid(
 		        err,
 		        "'%s' names an entry under %s, which students are not served: '%.300s'",

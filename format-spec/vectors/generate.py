@@ -2553,16 +2553,22 @@ def teacher_files(add=()):
 @valid("teacher-pages", "A course with a teacher page (bundle-v1.md §11.7): "
        "the entry teacher/lessons/01-intro.html, listed in the manifest like "
        "every entry, and named in course.json's 'teacher' array with its "
-       "title and the lesson it goes with. A v1 writer writes exactly these "
-       "bytes; a reader that ignores 'teacher' still verifies it, and a "
-       "serving reader serves the entry to the teacher only.")
+       "title and the lesson it goes with; the lesson's Markdown source, "
+       "which holds the teacher's notes, is teacher/lessons/01-intro.md. A "
+       "v1 writer writes exactly these bytes; a reader that ignores "
+       "'teacher' still verifies it, and a serving reader serves the two "
+       "teacher entries to the teacher only.")
 def v_teacher_pages():
     cid = "org.example.teacher-pages"
-    course = simple_course(cid, "1.0", "Teacher pages", [intro_lesson()])
+    course = simple_course(cid, "1.0", "Teacher pages",
+                           [lesson(source="teacher/lessons/01-intro.md")])
     course["teacher"] = [teacher_page()]
-    return reader_valid("teacher-pages", "Teacher pages",
-                        add=[("teacher/lessons/01-intro.html", TEACHER_HTML)],
-                        course=course)
+    files = [("index.html", index_html("Teacher pages", [("lessons/01-intro.html",
+                                                         "Introduction")])),
+             ("lessons/01-intro.html", INTRO_HTML),
+             ("teacher/lessons/01-intro.md", INTRO_MD),
+             ("teacher/lessons/01-intro.html", TEACHER_HTML)]
+    return build(files, course)
 
 
 TEACHER_CASES = [

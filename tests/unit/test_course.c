@@ -708,6 +708,14 @@ static void teacher_pages_are_read_checked_and_written(void **state)
 	                                   NULL),
 	                       entries, 4, &err),
 	            BUNDLE_INVALID, err, RULE_COURSE_INVALID);
+	/* a lesson's source may be there: it holds the notes too */
+	assert_ok(check_json(course_with("lessons",
+	                                 "[{\"id\": \"a\", \"title\": {\"en\": \"A\"}, "
+	                                 "\"page\": \"lessons/01-intro.html\", "
+	                                 "\"source\": \"teacher/index.html\"}]",
+	                                 NULL),
+	                     entries, 4, &err),
+	          err);
 	WITH_BAD("teacher", "[]");
 	WITH_BAD("teacher", "{}");
 	WITH_BAD("teacher", "[\"teacher/index.html\"]");
