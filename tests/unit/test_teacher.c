@@ -249,9 +249,8 @@ static void make_course(const char *path)
 	head = (size_t)(at - cj);
 	json = malloc(strlen(cj) + sizeof(teacher_key));
 	assert_non_null(json);
-	memcpy(json, cj, head);
-	strcpy(json + head, teacher_key);
-	strcat(json, at + strlen("  \"lessons\": ["));
+	snprintf(json, strlen(cj) + sizeof(teacher_key), "%.*s%s%s", (int)head, cj, teacher_key,
+	         at + strlen("  \"lessons\": ["));
 	tu_key(1, &sk, &pk);
 	assert_ok(bundle_writer_new(&w, &err), err);
 	assert_ok(bundle_writer_add_data(w, "META-INF/course.json", json, strlen(json), &err), err);
