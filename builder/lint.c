@@ -136,8 +136,8 @@ static void load_lessons(struct lint *L)
 			size_t nd;
 			const struct md_dropped *d = md_dropped(L->docs[i], &nd);
 			for (size_t k = 0; k < nd; k++)
-				problems_add(L->p, PROBLEM_WARNING, l->file, d[k].line, d[k].col,
-				             "%s", d[k].message);
+				problems_add(L->p, d[k].error ? PROBLEM_ERROR : PROBLEM_WARNING,
+				             l->file, d[k].line, d[k].col, "%s", d[k].message);
 		}
 		if (l->title.count == 0 && !md_title(L->docs[i]))
 			problems_add(L->p, PROBLEM_ERROR, COURSE_SRC_YML, l->line, 0,

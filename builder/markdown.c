@@ -266,7 +266,8 @@ static void feed(cmark_parser *p, const struct md_doc *doc)
 enum div_how {
 	DIV_BOX, /* a box with its label */
 	DIV_FOLD, /* folded: <details> with the label (or its heading) as <summary> */
-	DIV_TEACHER /* not on the page: the teachers' notes (md_teacher_html) */
+	DIV_TEACHER, /* not on the page: the teachers' notes (md_teacher_html) */
+	DIV_QUIZ /* a self-check quiz (quiz_build) */
 };
 
 struct div_kind {
@@ -288,6 +289,7 @@ static const struct div_kind div_kinds[] = {
 	{ "solution", "solution", DIV_FOLD },
 	{ "spoiler", "spoiler", DIV_FOLD },
 	{ "instructor", "instructor", DIV_TEACHER },
+	{ "quiz", "quiz", DIV_QUIZ },
 };
 
 /* The kind of a div of that class, or NULL (a plain box). */
@@ -311,6 +313,164 @@ static bool is_teacher_div(cmark_node *n)
 	a = mdext_attrs_of(n);
 	k = div_kind_of(a ? a->cls : NULL);
 	return k && k->how == DIV_TEACHER;
+}
+
+/* ---- self-check quizzes: what a quiz div holds ---- */
+
+/*
+ * A `quiz` div holds questions.  A question is a paragraph (the prompt),
+ * maybe after other blocks that go with it (a picture), followed by a list
+ * of its answers: "- [x]" a right choice, "- [ ]" a wrong one, "- [=]" an
+ * accepted short answer.  A choice question wants one answer unless its
+ * prompt ends with "{.multiple}".  A "> " quote inside an item is that
+ * answer's feedback.  md_parse checks them (quiz_check), md_render builds
+ * them (quiz_build) from the same reading.
+ */
+enum answer_mark { MARK_NONE, MARK_RIGHT, MARK_WRONG, MARK_ACCEPT };
+
+#define QUIZ_MULTIPLE "{.multiple}"
+
+struct question {
+	cmark_node *first; /* the question's first block */
+	cmark_node *prompt; /* its last paragraph before the list, or NULL */
+	cmark_node *list; /* the answers, or NULL (a question with none) */
+	bool multiple; /* the prompt ends with {.multiple} */
+	bool short_answer; /* its items are "[=]" */
+	size_t right, wrong, accepted, unmarked;
+	cmark_node *unmarked_item; /* the first item with no mark */
+};
+
+static bool is_quiz_div(cmark_node *n)
+{
+	const struct mdext_attrs *a;
+
+	if (!n || cmark_node_get_type(n) != mdext_div_type())
+		return false;
+	a = mdext_attrs_of(n);
+	return a && a->cls && strcmp(a->cls, "quiz") == 0;
+}
+
+/* The plain text of a node, malloc'd (xalloc_die when out of memory). */
+static char *node_text(cmark_node *n)
+{
+	struct text t;
+	char *s;
+
+	text_init(&t);
+	if (n)
+		plain_text(n, &t);
+	s = text_take(&t);
+	if (!s)
+		xalloc_die();
+	return s;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+
+	return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+/* What an item says of its answer; *text gets its text (malloc'd) without the mark. */
+static enum answer_mark item_mark(cmark_node *item, char **text)
+{
+	cmark_node *para = cmark_node_first_child(item);
+	char *t = NULL;
+	enum answer_mark m = MARK_NONE;
+
+	if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH)
+		t = node_text(para);
+	else
+		t = xstrdup("");
+	if (strcmp(cmark_node_get_type_string(item), "tasklist") == 0) {
+		m = cmark_gfm_extensions_get_tasklist_item_checked(item) ? MARK_RIGHT : MARK_WRONG;
+	} else if (strncmp(t, "[=]", 3) == 0) {
+		size_t skip = 3;
+
+		while (t[skip] == ' ')
+			skip++;
+		memmove(t, t + skip, strlen(t + skip) + 1);
+		m = MARK_ACCEPT;
+	}
+	if (text)
+		*text = t;
+	else
+		free(t);
+	return m;
+}
+
+static void read_answers(struct question *q)
+{
+	cmark_node *item;
+
+	for (item = cmark_node_first_child(q->list); item; item = cmark_node_next(item)) {
+		char *t = NULL;
+
+		switch (item_mark(item, &t)) {
+		case MARK_RIGHT:
+			q->right++;
+			break;
+		case MARK_WRONG:
+			q->wrong++;
+			break;
+		case MARK_ACCEPT:
+			if (*t)
+				q->accepted++;
+			q->short_answer = true;
+			break;
+		case MARK_NONE:
+			if (!q->unmarked_item)
+				q->unmarked_item = item;
+			q->unmarked++;
+			break;
+		}
+		free(t);
+	}
+	if (q->prompt) {
+		char *p = node_text(q->prompt);
+
+		q->multiple = ends_with(p, QUIZ_MULTIPLE);
+		free(p);
+	}
+}
+
+/*
+ * The questions of a quiz div, in order (malloc'd, *count of them; the
+ * last one may have no list: blocks after the last answers).
+ */
+static struct question *quiz_questions(cmark_node *quiz, size_t *count)
+{
+	struct question *qs = NULL, cur;
+	size_t n = 0, cap = 0;
+	cmark_node *c;
+
+	memset(&cur, 0, sizeof cur);
+	for (c = cmark_node_first_child(quiz); c; c = cmark_node_next(c)) {
+		cmark_node_type t = cmark_node_get_type(c);
+
+		if (!cur.first)
+			cur.first = c;
+		if (t == CMARK_NODE_PARAGRAPH)
+			cur.prompt = c;
+		if (t != CMARK_NODE_LIST)
+			continue;
+		cur.list = c;
+		read_answers(&cur);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			qs = xreallocarray(qs, cap, sizeof *qs);
+		}
+		qs[n++] = cur;
+		memset(&cur, 0, sizeof cur);
+	}
+	if (cur.first) {
+		if (n == cap)
+			qs = xreallocarray(qs, ++cap, sizeof *qs);
+		qs[n++] = cur;
+	}
+	*count = n;
+	return qs;
 }
 
 /* ---- md_parse ---- */
@@ -543,7 +703,8 @@ struct raw_check {
 };
 
 /* One more warning about the Markdown, for `check`; false when out of memory. */
-static bool doc_vwarn(struct md_doc *d, unsigned line, unsigned col, const char *fmt, va_list ap)
+static bool doc_vwarn(struct md_doc *d, unsigned line, unsigned col, bool error, const char *fmt,
+                      va_list ap)
 {
 	struct md_dropped *x;
 
@@ -552,6 +713,7 @@ static bool doc_vwarn(struct md_doc *d, unsigned line, unsigned col, const char 
 	x = &d->dropped[d->dropped_count];
 	x->line = line;
 	x->col = col;
+	x->error = error;
 	x->message = vstrfmt(fmt, ap);
 	if (!x->message)
 		return false;
@@ -567,7 +729,21 @@ static void pc_warn(struct parse_ctx *pc, unsigned line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (!doc_vwarn(pc->doc, line, 0, fmt, ap))
+	if (!doc_vwarn(pc->doc, line, 0, false, fmt, ap))
+		pc->oom = true;
+	va_end(ap);
+}
+
+/* One error in the Markdown: `check` fails on it, and so does `build`. */
+static void pc_error(struct parse_ctx *pc, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static void pc_error(struct parse_ctx *pc, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (!doc_vwarn(pc->doc, line, 0, true, fmt, ap))
 		pc->oom = true;
 	va_end(ap);
 }
@@ -585,7 +761,7 @@ static void add_dropped(struct raw_check *rc, unsigned line, unsigned col, const
 	else
 		c = rc->later_cols ? col : 0;
 	va_start(ap, fmt);
-	if (!doc_vwarn(rc->pc->doc, l, c, fmt, ap))
+	if (!doc_vwarn(rc->pc->doc, l, c, false, fmt, ap))
 		rc->pc->oom = true;
 	va_end(ap);
 }
@@ -849,10 +1025,101 @@ static void check_div(struct parse_ctx *pc, cmark_node *n)
 		        "fenced div class '%s' is unknown: shown as a plain box (known: "
 		        "objectives, "
 		        "questions, keypoints, callout, challenge, exercise, hint, discussion, "
-		        "testimonial, solution, spoiler, instructor)",
+		        "testimonial, solution, spoiler, instructor, quiz)",
 		        problems_quote(a->cls, q));
 	else if (!k)
 		pc_warn(pc, line, "fenced div without a class: shown as a plain box");
+}
+
+/* A question's words for a message: its prompt, shortened. */
+static const char *question_words(const struct question *q, char *buf)
+{
+	char *p = node_text(q->prompt);
+	size_t n = strlen(p);
+
+	if (q->multiple) {
+		n -= strlen(QUIZ_MULTIPLE);
+		while (n > 0 && is_ws(p[n - 1]))
+			n--;
+		p[n] = '\0';
+	}
+	problems_quote(p, buf);
+	free(p);
+	return buf;
+}
+
+static unsigned node_line(struct parse_ctx *pc, cmark_node *n)
+{
+	int l = n ? cmark_node_get_start_line(n) : 0;
+
+	return l > 0 ? (unsigned)l : pc->cur_line;
+}
+
+/* Errors in a quiz div, at the line of the question they are about. */
+static void check_quiz(struct parse_ctx *pc, cmark_node *quiz)
+{
+	size_t count = 0, i;
+	struct question *qs = quiz_questions(quiz, &count);
+	char w[PROBLEMS_QUOTE_SIZE];
+
+	if (count == 0)
+		pc_error(pc, node_line(pc, quiz),
+		         "quiz has no question: write a question, then a list of its answers "
+		         "('- [x]' right, '- [ ]' wrong, '- [=]' an accepted short answer)");
+	for (i = 0; i < count; i++) {
+		const struct question *q = &qs[i];
+		unsigned line = node_line(pc, q->prompt ? q->prompt : q->first);
+
+		if (!q->list) {
+			if (q->prompt)
+				pc_error(pc, line,
+				         "quiz question '%s' has no answers: follow it with a list "
+				         "('- [x]' right, '- [ ]' wrong, '- [=]' an accepted short "
+				         "answer)",
+				         question_words(q, w));
+			continue;
+		}
+		if (!q->prompt) {
+			pc_error(pc, node_line(pc, q->list),
+			         "quiz answers with no question: write the question in a paragraph "
+			         "before them");
+			continue;
+		}
+		if (q->unmarked) {
+			char *t = node_text(q->unmarked_item);
+
+			pc_error(pc, node_line(pc, q->unmarked_item),
+			         "quiz answer '%s' is not marked: start it with '[x]' (right), '[ "
+			         "]' "
+			         "(wrong) or '[=]' (an accepted short answer)",
+			         problems_quote(t, w));
+			free(t);
+			continue;
+		}
+		if (q->short_answer && (q->right || q->wrong)) {
+			pc_error(pc, line,
+			         "quiz question '%s' mixes choices ('[x]', '[ ]') and short "
+			         "answers ('[=]'): ask them as two questions",
+			         question_words(q, w));
+		} else if (q->short_answer) {
+			if (q->accepted == 0)
+				pc_error(pc, line,
+				         "quiz question '%s' is a short answer with no accepted "
+				         "answer: write one after '- [=]'",
+				         question_words(q, w));
+		} else if (q->right == 0) {
+			pc_error(pc, line,
+			         "quiz question '%s' has no right answer: mark it '- [x]'",
+			         question_words(q, w));
+		} else if (q->right > 1 && !q->multiple) {
+			pc_error(pc, line,
+			         "quiz question '%s' has %zu right answers where one is expected: "
+			         "mark one '- [x]', or end the question with " QUIZ_MULTIPLE
+			         " to ask for every right one",
+			         question_words(q, w), q->right);
+		}
+	}
+	free(qs);
 }
 
 /* A paragraph that starts with ":::" is a fence that closes nothing. */
@@ -903,6 +1170,8 @@ static void walk(struct parse_ctx *pc, cmark_node *root)
 			pc->cur_line = (unsigned)l;
 		if (type == mdext_div_type()) {
 			check_div(pc, n);
+			if (is_quiz_div(n))
+				check_quiz(pc, n);
 			continue;
 		}
 		switch (type) {
@@ -1456,6 +1725,8 @@ static bool label_task(cmark_node *item)
 	cmark_node *label, *child;
 	const char *open;
 
+	if (!cmark_node_get_syntax_extension(item))
+		return true; /* a quiz's choice: labelled already */
 	if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH ||
 	    !cmark_node_first_child(para))
 		return true;
@@ -1582,6 +1853,331 @@ static cmark_node *transform_div(struct render_ctx *rc, cmark_node *div)
 	return box;
 }
 
+/* ---- self-check quizzes: the page ---- */
+
+static cmark_node *custom_block(const char *open, const char *close)
+{
+	cmark_node *b = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+
+	if (!b || !cmark_node_set_on_enter(b, open) || !cmark_node_set_on_exit(b, close))
+		xalloc_die();
+	return b;
+}
+
+static void append(cmark_node *parent, cmark_node *child)
+{
+	if (!cmark_node_append_child(parent, child))
+		xalloc_die();
+}
+
+/* "{.multiple}" off the end of the prompt's text (it may span text nodes). */
+static void strip_multiple(cmark_node *prompt)
+{
+	size_t left = strlen(QUIZ_MULTIPLE);
+	cmark_node *n = cmark_node_last_child(prompt), *prev;
+
+	while (n && cmark_node_get_type(n) == CMARK_NODE_TEXT) {
+		const char *t = cmark_node_get_literal(n);
+		size_t len = t ? strlen(t) : 0;
+		char *keep;
+
+		while (left == strlen(QUIZ_MULTIPLE) && len > 0 && is_ws(t[len - 1]))
+			len--;
+		if (left > 0) {
+			size_t cut = len < left ? len : left;
+
+			len -= cut;
+			left -= cut;
+		}
+		while (left == 0 && len > 0 && is_ws(t[len - 1]))
+			len--;
+		prev = cmark_node_previous(n);
+		if (len == 0) {
+			cmark_node_free(n);
+		} else {
+			keep = xstrndup(t, len);
+			cmark_node_set_literal(n, keep);
+			free(keep);
+			if (left == 0)
+				break;
+		}
+		n = prev;
+	}
+}
+
+/* The feedback quotes of an item ("> " inside it), moved into fb (created on demand). */
+static cmark_node *take_feedback(cmark_node *item, cmark_node *fb)
+{
+	cmark_node *c, *next, *q;
+
+	for (c = cmark_node_first_child(item); c; c = next) {
+		next = cmark_node_next(c);
+		if (cmark_node_get_type(c) != CMARK_NODE_BLOCK_QUOTE)
+			continue;
+		if (!fb)
+			fb = custom_block("<div class=\"feedback\">", "</div>");
+		while ((q = cmark_node_first_child(c)) != NULL)
+			append(fb, q);
+		cmark_node_free(c);
+	}
+	return fb;
+}
+
+/* An item's mark and text: <label><input ...> text</label>, as label_task does. */
+static void choice_input(cmark_node *item, const char *type, const char *name, size_t k, bool right)
+{
+	cmark_node *para = cmark_node_first_child(item), *label, *child;
+	struct sbuf b;
+	char *open;
+
+	sbuf_init(&b, MD_TEXT_MAX);
+	if (!sbuf_addf(&b, "<label><input type=\"%s\" name=\"", type) ||
+	    !html_escape_into(&b, name) ||
+	    !sbuf_addf(&b, "\" value=\"%zu\"%s> ", k, right ? " data-right" : ""))
+		xalloc_die();
+	open = sbuf_take(&b, NULL);
+	if (!open)
+		xalloc_die();
+	label = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	if (!label || !cmark_node_set_on_enter(label, open) ||
+	    !cmark_node_set_on_exit(label, "</label>"))
+		xalloc_die();
+	free(open);
+	if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) {
+		para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+		if (!para || !cmark_node_prepend_child(item, para))
+			xalloc_die();
+	}
+	append(para, label);
+	while ((child = cmark_node_first_child(para)) != label)
+		append(label, child);
+	cmark_node_set_syntax_extension(item, NULL); /* a plain <li>: label_task leaves it */
+}
+
+/* One line of the answer's key: <li class="right">Right: text</li>, and its feedback. */
+static cmark_node *key_line(const char *lang, bool right, const char *mark, const char *text,
+                            cmark_node *fb)
+{
+	struct sbuf b;
+	cmark_node *li;
+	char *open;
+
+	sbuf_init(&b, MD_TEXT_MAX);
+	if (!sbuf_addf(&b, "<li class=\"%s\"><p><span class=\"mark\">",
+	               right ? "right" : "wrong") ||
+	    !html_escape_into(&b, page_label(lang, mark)) || !sbuf_adds(&b, "</span> ") ||
+	    !html_escape_into(&b, text) || !sbuf_adds(&b, "</p>"))
+		xalloc_die();
+	open = sbuf_take(&b, NULL);
+	if (!open)
+		xalloc_die();
+	li = custom_block(open, "</li>");
+	free(open);
+	if (fb)
+		append(li, fb);
+	return li;
+}
+
+static cmark_node *answer_box(const char *lang)
+{
+	struct sbuf b;
+	cmark_node *box;
+	char *open;
+
+	sbuf_init(&b, MD_TEXT_MAX);
+	if (!sbuf_adds(&b, "<details class=\"answer\"><summary>") ||
+	    !html_escape_into(&b, page_label(lang, "check")) || !sbuf_adds(&b, "</summary>"))
+		xalloc_die();
+	open = sbuf_take(&b, NULL);
+	if (!open)
+		xalloc_die();
+	box = custom_block(open, "</details>");
+	free(open);
+	return box;
+}
+
+/* A short answer's field: the accepted answers, one a line, for the player's script. */
+static cmark_node *short_field(const char *lang, const char *name, const char *accepted)
+{
+	struct sbuf b;
+	cmark_node *field;
+	char *open;
+
+	sbuf_init(&b, MD_TEXT_MAX);
+	if (!sbuf_adds(&b, "<p class=\"short\"><label>") ||
+	    !html_escape_into(&b, page_label(lang, "your_answer")) ||
+	    !sbuf_adds(&b, " <input type=\"text\" name=\"") || !html_escape_into(&b, name) ||
+	    !sbuf_adds(&b, "\" autocomplete=\"off\" spellcheck=\"false\" data-accept=\"") ||
+	    !html_escape_into(&b, accepted) || !sbuf_adds(&b, "\"></label></p>"))
+		xalloc_die();
+	open = sbuf_take(&b, NULL);
+	if (!open)
+		xalloc_die();
+	field = custom_block(open, "");
+	free(open);
+	return field;
+}
+
+/*
+ * One question in place: <fieldset class="question"> with the prompt as
+ * its <legend>, the blocks that came with it, the choices (radio buttons,
+ * or checkboxes for {.multiple}) or a text field, and a <details> that
+ * unfolds the key: every answer marked right or wrong, with its feedback.
+ */
+static void build_question(const char *lang, const char *quiz_id, size_t number, struct question *q)
+{
+	const char *kind = q->short_answer ? "short" : q->multiple ? "multiple" : "single";
+	cmark_node *fs, *c, *next, *box, *key, *item, *fb_all = NULL;
+	char *open, *name;
+	struct sbuf accepted;
+	size_t k = 0;
+
+	name = xasprintf("%s-q%zu", quiz_id, number);
+	sbuf_init(&accepted, MD_TEXT_MAX);
+	if (!sbuf_addf(&accepted, "<fieldset class=\"question\" data-kind=\"%s\" id=\"", kind) ||
+	    !html_escape_into(&accepted, name) || !sbuf_adds(&accepted, "\">"))
+		xalloc_die();
+	open = sbuf_take(&accepted, NULL);
+	if (!open)
+		xalloc_die();
+	fs = custom_block(open, "</fieldset>");
+	free(open);
+	if (!cmark_node_insert_before(q->first, fs))
+		xalloc_die();
+	if (q->multiple)
+		strip_multiple(q->prompt);
+	append(fs, q->prompt);
+	if (!cmark_node_set_type(q->prompt, CMARK_NODE_CUSTOM_BLOCK) ||
+	    !cmark_node_set_on_enter(q->prompt, "<legend>") ||
+	    !cmark_node_set_on_exit(q->prompt, "</legend>"))
+		xalloc_die();
+	for (c = cmark_node_next(fs); c && c != q->list; c = next) {
+		next = cmark_node_next(c);
+		append(fs, c);
+	}
+	box = answer_box(lang);
+	key = custom_block("<ul class=\"key\">", "</ul>");
+	append(box, key);
+	sbuf_init(&accepted, MD_TEXT_MAX);
+	for (item = cmark_node_first_child(q->list); item; item = cmark_node_next(item)) {
+		char *text = NULL;
+		enum answer_mark m = item_mark(item, &text);
+		cmark_node *fb = take_feedback(item, NULL);
+
+		k++;
+		if (m == MARK_ACCEPT) {
+			if (*text && ((accepted.len && !sbuf_adds(&accepted, "\n")) ||
+			              !sbuf_adds(&accepted, text)))
+				xalloc_die();
+			if (fb) {
+				if (!fb_all)
+					fb_all = fb;
+				else {
+					cmark_node *x;
+
+					while ((x = cmark_node_first_child(fb)) != NULL)
+						append(fb_all, x);
+					cmark_node_free(fb);
+				}
+			}
+		} else {
+			choice_input(item, q->multiple ? "checkbox" : "radio", name, k,
+			             m == MARK_RIGHT);
+			append(key, key_line(lang, m == MARK_RIGHT,
+			                     m == MARK_RIGHT ? "right" : "wrong", text, fb));
+		}
+		free(text);
+	}
+	if (q->short_answer) {
+		char *acc = sbuf_take(&accepted, NULL);
+
+		if (!acc)
+			acc = xstrdup("");
+		append(fs, short_field(lang, name, acc));
+		{
+			/* the key: every accepted answer, one after the other */
+			struct sbuf shown;
+			const char *p;
+			char *line;
+
+			sbuf_init(&shown, MD_TEXT_MAX);
+			for (p = acc; *p; p++)
+				if (!(*p == '\n' ? sbuf_adds(&shown, " / ")
+				                 : sbuf_add(&shown, p, 1)))
+					xalloc_die();
+			line = sbuf_take(&shown, NULL);
+			if (!line)
+				line = xstrdup("");
+			append(key, key_line(lang, true, "accepted", line, NULL));
+			free(line);
+		}
+		free(acc);
+		cmark_node_free(q->list);
+		if (fb_all)
+			append(box, fb_all);
+	} else {
+		sbuf_release(&accepted);
+		c = custom_block("<div class=\"choices\">", "</div>");
+		append(fs, c);
+		append(c, q->list);
+	}
+	append(fs, box);
+	free(name);
+}
+
+/*
+ * A quiz div becomes <section class="quiz">, its label, its questions, and
+ * an empty line for the score that the player's script fills in (the
+ * words it needs are on the section, in the page's language).  Returns
+ * false when out of memory.
+ */
+static bool build_quiz(struct render_ctx *rc, cmark_node *div, unsigned number)
+{
+	const struct mdext_attrs *a = mdext_attrs_of(div);
+	char *id = a && a->id ? xstrdup(a->id) : xasprintf("quiz-%u", number);
+	size_t count = 0, i;
+	struct question *qs = quiz_questions(div, &count);
+	cmark_node *sec, *child;
+	struct sbuf b;
+	char *open;
+	static const char *const words[] = { "right", "wrong", "score" };
+	static const char *const keys[] = { "verdict_right", "verdict_wrong", "score" };
+
+	sbuf_init(&b, MD_TEXT_MAX);
+	if (!sbuf_adds(&b, "<section class=\"quiz\" id=\"") || !html_escape_into(&b, id) ||
+	    !sbuf_adds(&b, "\" aria-labelledby=\"") || !html_escape_into(&b, id) ||
+	    !sbuf_adds(&b, "-label\""))
+		xalloc_die();
+	for (i = 0; i < 3; i++)
+		if (!sbuf_addf(&b, " data-%s=\"", words[i]) ||
+		    !html_escape_into(&b, page_label(rc->lang, keys[i])) || !sbuf_adds(&b, "\""))
+			xalloc_die();
+	if (!sbuf_adds(&b, ">\n<p class=\"box-label\" id=\"") || !html_escape_into(&b, id) ||
+	    !sbuf_adds(&b, "-label\">") || !html_escape_into(&b, page_label(rc->lang, "quiz")) ||
+	    !sbuf_adds(&b, "</p>"))
+		xalloc_die();
+	open = sbuf_take(&b, NULL);
+	if (!open)
+		xalloc_die();
+	sec = wrapper_before(div, open,
+	                     "<p class=\"score\" role=\"status\" hidden></p>\n</section>");
+	free(open);
+	if (!sec) {
+		free(qs);
+		free(id);
+		return false;
+	}
+	for (i = 0; i < count; i++)
+		if (qs[i].list && qs[i].prompt && !qs[i].unmarked)
+			build_question(rc->lang, id, i + 1, &qs[i]);
+	while ((child = cmark_node_first_child(div)) != NULL)
+		append(sec, child);
+	cmark_node_free(div);
+	free(qs);
+	free(id);
+	return true;
+}
+
 /* Output, errors and warnings: their own look, and a label read aloud as the figure's name. */
 static bool label_code(struct render_ctx *rc, cmark_node *code)
 {
@@ -1648,6 +2244,7 @@ char *md_render(struct md_doc *doc, const char *lang, md_resolve_fn resolve, voi
 	struct sbuf notes;
 	char *html = NULL;
 	size_t i, detached = 0;
+	unsigned quizzes;
 
 	memset(&rc, 0, sizeof rc);
 	rc.doc = doc;
@@ -1688,6 +2285,13 @@ char *md_render(struct md_doc *doc, const char *lang, md_resolve_fn resolve, voi
 	for (i = 0; i < rc.tables_count; i++)
 		if (!wrap_table(rc.tables[i]))
 			goto done;
+	for (i = 0, quizzes = 0; i < rc.divs_count; i++) {
+		if (!is_quiz_div(rc.divs[i]))
+			continue;
+		if (!build_quiz(&rc, rc.divs[i], ++quizzes))
+			goto done;
+		rc.divs[i] = NULL; /* done: no box around it */
+	}
 	for (i = 0; i < rc.tasks_count; i++)
 		if (!label_task(rc.tasks[i]))
 			goto done;
@@ -1699,9 +2303,13 @@ char *md_render(struct md_doc *doc, const char *lang, md_resolve_fn resolve, voi
 	if (!teacher || !outermost)
 		goto done;
 	for (i = 0; i < rc.divs_count; i++)
-		outermost[i] = teacher_outermost(rc.divs[i]);
+		outermost[i] = rc.divs[i] && teacher_outermost(rc.divs[i]);
 	for (i = 0; i < rc.divs_count; i++) {
-		cmark_node *box = transform_div(&rc, rc.divs[i]);
+		cmark_node *box;
+
+		if (!rc.divs[i])
+			continue;
+		box = transform_div(&rc, rc.divs[i]);
 
 		if (!box)
 			goto done;

@@ -63,12 +63,14 @@ const struct md_section *md_sections(const struct md_doc *doc, size_t *count);
 /*
  * Raw HTML the page will not have, at its place in the Markdown: with
  * allow_html, each element and attribute the sanitizer removes; without,
- * each piece of raw HTML (comments and end tags aside).  For `check`.
+ * each piece of raw HTML (comments and end tags aside); and the other
+ * problems of the Markdown (fences, quizzes).  For `check`.
  */
 struct md_dropped {
 	unsigned line; /* 1-based */
 	unsigned col; /* 1-based, 0 when unknown */
 	char *message; /* e.g. "raw HTML <img>: attribute 'onerror' removed: ..." */
+	bool error; /* an error (a quiz that cannot be answered), not a warning */
 };
 
 const struct md_dropped *md_dropped(const struct md_doc *doc, size_t *count);

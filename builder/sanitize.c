@@ -134,14 +134,35 @@ static const struct attr_rule cite_attrs[] = { { "cite", URL_LINK }, { NULL, URL
 static const struct attr_rule edit_attrs[] = { { "cite", URL_LINK },
 	                                       { "datetime", URL_NONE },
 	                                       { NULL, URL_NONE } };
-/* Only the disabled checkbox of a task list (its type is checked apart). */
+/*
+ * The disabled checkbox of a task list, and a self-check quiz's radio
+ * buttons, checkboxes and text fields (its type is checked apart): with no
+ * <form> allowed, none of them can send anything anywhere.
+ */
 static const struct attr_rule input_attrs[] = {
-	{ "type", URL_NONE }, { "checked", URL_NONE }, { "disabled", URL_NONE }, { NULL, URL_NONE }
+	{ "type", URL_NONE },       { "checked", URL_NONE },    { "disabled", URL_NONE },
+	{ "name", URL_NONE },       { "value", URL_NONE },      { "autocomplete", URL_NONE },
+	{ "spellcheck", URL_NONE }, { "data-right", URL_NONE }, { "data-accept", URL_NONE },
+	{ NULL, URL_NONE }
 };
+/* A quiz (markdown.c): its label, and the words of the player's script. */
+static const struct attr_rule section_attrs[] = { { "aria-labelledby", URL_NONE },
+	                                          { "data-right", URL_NONE },
+	                                          { "data-wrong", URL_NONE },
+	                                          { "data-score", URL_NONE },
+	                                          { NULL, URL_NONE } };
+static const struct attr_rule fieldset_attrs[] = { { "data-kind", URL_NONE }, { NULL, URL_NONE } };
+/* A quiz's score line, filled in by the player's script. */
+static const struct attr_rule p_attrs[] = { { "role", URL_NONE },
+	                                    { "hidden", URL_NONE },
+	                                    { NULL, URL_NONE } };
 static const struct attr_rule no_attrs[] = { { NULL, URL_NONE } };
 
 static const struct element_rule elements[] = {
-	{ GUMBO_TAG_P, no_attrs },
+	{ GUMBO_TAG_P, p_attrs },
+	{ GUMBO_TAG_SECTION, section_attrs },
+	{ GUMBO_TAG_FIELDSET, fieldset_attrs },
+	{ GUMBO_TAG_LEGEND, no_attrs },
 	{ GUMBO_TAG_BR, no_attrs },
 	{ GUMBO_TAG_HR, no_attrs },
 	{ GUMBO_TAG_H1, no_attrs },
@@ -225,9 +246,9 @@ static const GumboTag drop_with_contents[] = {
 };
 
 /* Written without a value when set: the same as name="" to a browser, and the usual form. */
-static const char *const boolean_attrs[] = { "controls", "default",    "disabled", "checked",
-	                                     "open",     "reversed",   "muted",    "loop",
-	                                     "download", "playsinline" };
+static const char *const boolean_attrs[] = { "controls", "default",     "disabled", "checked",
+	                                     "open",     "reversed",    "muted",    "loop",
+	                                     "download", "playsinline", "hidden",   "data-right" };
 
 static const struct element_rule *element_rule(const GumboNode *n)
 {
@@ -477,12 +498,13 @@ static bool is_void(GumboTag t)
 	       t == GUMBO_TAG_INPUT;
 }
 
-/* A task list's checkbox, and nothing else a form could use. */
+/* A task list's checkbox, a quiz's radio button or text field: nothing a form could use. */
 static bool harmless_input(const GumboNode *n)
 {
 	const GumboAttribute *type = gumbo_get_attribute(&n->v.element.attributes, "type");
 
-	return type && strcmp(type->value, "checkbox") == 0;
+	return type && (strcmp(type->value, "checkbox") == 0 || strcmp(type->value, "radio") == 0 ||
+	                strcmp(type->value, "text") == 0);
 }
 
 static void write_element(struct san *s, const GumboNode *n, unsigned depth)
