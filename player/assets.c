@@ -18,6 +18,7 @@ static struct asset assets[] = {
 	{ "search.js", "text/javascript; charset=utf-8", NULL, 0, "" },
 	{ "progress.js", "text/javascript; charset=utf-8", NULL, 0, "" },
 	{ "join.js", "text/javascript; charset=utf-8", NULL, 0, "" },
+	{ "quiz.js", "text/javascript; charset=utf-8", NULL, 0, "" },
 };
 
 #define ASSET_COUNT (sizeof(assets) / sizeof(assets[0]))

@@ -12,7 +12,7 @@
 #include "represent.h"
 
 struct asset {
-	const char *name; /* "player.css", "decor.css", "search.js" */
+	const char *name; /* "player.css", "decor.css", "search.js", "quiz.js" */
 	const char *type; /* its Content-Type */
 	const char *data; /* its bytes, NUL-terminated */
 	size_t len;

@@ -1,8 +1,9 @@
 /*
- * decor.c - the chrome, the fonts and the preview banner added to a
- * course's pages (decor.h).  Lesson titles come from a signed course.json,
+ * decor.c - the chrome, the fonts, the preview banner and the scripts
+ * added to a course's pages (decor.h).  Lesson titles come from a signed course.json,
  * yet every text is escaped on the way out all the same.
  */
+#define _GNU_SOURCE /* memmem */
 #include "decor.h"
 
 #include <stdio.h>
@@ -225,10 +226,18 @@ char *decor_chrome(const struct decor_view *v)
 
 /* ---- the page ---- */
 
+bool decor_has_quiz(const unsigned char *html, size_t len)
+{
+	static const char mark[] = "<section class=\"quiz\"";
+
+	return len >= sizeof(mark) - 1 && memmem(html, len, mark, sizeof(mark) - 1) != NULL;
+}
+
 char *decor_page(const unsigned char *html, size_t len, const struct decor_view *v, size_t *out_len)
 {
 	static const char link[] = "<link rel=\"stylesheet\" href=\"/_sampan/decor.css\">\n";
 	static const char script[] = "<script src=\"/_sampan/progress.js\" defer></script>\n";
+	static const char quiz_script[] = "<script src=\"/_sampan/quiz.js\" defer></script>\n";
 	const unsigned char *head = find_tag(html, len, "</head");
 	const unsigned char *body =
 	        head ? find_tag(head, len - (size_t)(head - html), "<body") : NULL;
@@ -250,8 +259,8 @@ char *decor_page(const unsigned char *html, size_t len, const struct decor_view 
 	in_body = escaped || bar;
 	if (!head || (in_body && !body_end) || (v && v->banner && !escaped) || (chrome && !bar))
 		goto done;
-	cap = len + sizeof(link) + sizeof(script) + (escaped ? strlen(escaped) + 80 : 0) +
-	      (bar ? strlen(bar) : 0) + 1;
+	cap = len + sizeof(link) + sizeof(script) + sizeof(quiz_script) +
+	      (escaped ? strlen(escaped) + 80 : 0) + (bar ? strlen(bar) : 0) + 1;
 	out = malloc(cap);
 	if (!out)
 		goto done;
@@ -262,6 +271,10 @@ char *decor_page(const unsigned char *html, size_t len, const struct decor_view 
 	if (chrome) {
 		memcpy(out + o, script, sizeof(script) - 1);
 		o += sizeof(script) - 1;
+		if (decor_has_quiz(html, len)) {
+			memcpy(out + o, quiz_script, sizeof(quiz_script) - 1);
+			o += sizeof(quiz_script) - 1;
+		}
 	}
 	if (in_body) {
 		size_t mid = (size_t)(body_end + 1 - head);

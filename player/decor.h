@@ -10,7 +10,11 @@
  *    in those languages), which phones often lack;
  *  - on every page of a preview (--allow-unsigned), a banner that says so;
  *  - the player's small script (/_sampan/progress.js), which marks the
- *    lessons opened on this phone; the page works without it.
+ *    lessons opened on this phone; the page works without it;
+ *  - on a page with a self-check quiz, the player's quiz script
+ *    (/_sampan/quiz.js): a verdict at once, a score, and a quiz passed
+ *    recorded through progress.js; bundles carry no script of their own,
+ *    and the quiz works without it (its key unfolds).
  *
  * Styled by /_sampan/decor.css (player/assets/decor.css), linked from the
  * page's <head>: the Content-Security-Policy allows no inline style.  A
@@ -48,9 +52,12 @@ struct decor_view {
 	const char *skip_to;
 };
 
+/* Whether the page holds a quiz as sampan-build writes it (<section class="quiz"). */
+bool decor_has_quiz(const unsigned char *html, size_t len);
+
 /*
- * The page with the stylesheet (and, with a course, the script) linked
- * before </head>, and, first thing in the <body>, the banner (escaped) and
+ * The page with the stylesheet (and, with a course, the scripts: the quiz
+ * script too when the page holds a quiz) linked before </head>, and, first thing in the <body>, the banner (escaped) and
  * the chrome.  malloc'd, its length in *out_len; NULL when the page has no
  * </head>, or no <body> after it when something goes there, or memory ran
  * out: it is then served as it is.

@@ -32,8 +32,8 @@ static void assert_contains(const char *s, const char *part)
 static void the_files_carried_are_those_of_the_folder(void **state)
 {
 	(void)state;
-	static const char *const names[] = { "player.css", "decor.css", "search.js", "progress.js",
-		                             "join.js" };
+	static const char *const names[] = { "player.css",  "decor.css", "search.js",
+		                             "progress.js", "join.js",   "quiz.js" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char rel[64], tag[REPRESENT_TAG_SIZE];

@@ -169,6 +169,45 @@ static void the_stylesheet_and_banner_go_where_they_belong(void **state)
 	free(d);
 }
 
+/* A page with a quiz gets the player's quiz script; a page that only names one does not. */
+static void a_quiz_gets_the_quiz_script(void **state)
+{
+	(void)state;
+	static const char quiz_page[] =
+	        "<!doctype html><html lang=\"en\"><head><title>t</title></head>"
+	        "<body><section class=\"quiz\" id=\"quiz-1\"></section></body>"
+	        "</html>";
+	static const char text[] = "<!doctype html><html lang=\"en\"><head><title>t</title></head>"
+	                           "<body><p>class=\"quiz\" &lt;section class=&quot;quiz&quot;"
+	                           "</p></body></html>";
+	struct decor_view v = { "en", NULL, "org.example.pump", NULL, "lessons/03.html", NULL };
+	size_t len = 0;
+	char *d;
+
+	assert_true(decor_has_quiz(u(quiz_page), sizeof(quiz_page) - 1));
+	assert_false(decor_has_quiz(u(text), sizeof(text) - 1));
+	assert_false(decor_has_quiz(u(quiz_page), 10));
+	d = decor_page(u(quiz_page), sizeof(quiz_page) - 1, &v, &len);
+	assert_non_null(d);
+	assert_int_equal(len, strlen(d));
+	assert_non_null(strstr(d,
+	                       "<title>t</title><link rel=\"stylesheet\" "
+	                       "href=\"/_sampan/decor.css\">\n<script src=\"/_sampan/progress.js\" "
+	                       "defer></script>\n<script src=\"/_sampan/quiz.js\" "
+	                       "defer></script>\n</head>"));
+	free(d);
+	d = decor_page(u(text), sizeof(text) - 1, &v, &len);
+	assert_non_null(d);
+	assert_non_null(strstr(d, "progress.js"));
+	assert_null(strstr(d, "quiz.js"));
+	free(d);
+	/* no course (a page outside one): no script at all */
+	d = decor_page(u(quiz_page), sizeof(quiz_page) - 1, NULL, &len);
+	assert_non_null(d);
+	assert_null(strstr(d, "<script"));
+	free(d);
+}
+
 static void pages_it_cannot_decorate_are_left_alone(void **state)
 {
 	(void)state;
@@ -220,6 +259,7 @@ int main(void)
 		cmocka_unit_test(the_chrome_says_where_the_lesson_is),
 		cmocka_unit_test(the_chrome_goes_around_the_page_left_as_it_is),
 		cmocka_unit_test(the_stylesheet_and_banner_go_where_they_belong),
+		cmocka_unit_test(a_quiz_gets_the_quiz_script),
 		cmocka_unit_test(pages_it_cannot_decorate_are_left_alone),
 		cmocka_unit_test(what_a_page_needs_is_remembered),
 	};
