@@ -799,7 +799,8 @@ static const char *const stylesheet_parts[] = {
 	"@media (min-width:40rem){body{font-size:1.125rem}nav.pager "
 	".pos{order:0;flex-basis:auto}}\n",
 	"@media print{body{background:#fff;color:#000;font-size:11pt}"
-	".skip,nav.contents,nav.pager,video,audio,.quiz .answer{display:none}"
+	".skip,nav.contents,nav.pager,video,audio,.quiz .answer,.quiz .verdict,.quiz .score{"
+	"display:none}"
 	"header.site{border:0}a{color:inherit}"
 	".table{overflow:visible}pre{white-space:pre-wrap}"
 	"h1,h2,h3{break-after:avoid}img,figure,table,pre{break-inside:avoid}"

@@ -165,6 +165,21 @@ test('the Thai and Chinese quizzes answer in their own language', TIMEOUT, async
 	});
 });
 
+test('printed for a worksheet, a quiz keeps its questions and choices, not its key, verdicts or score', TIMEOUT, async () => {
+	await withPage(browser, 'quiz print', { viewport: PHONES['phone 390x844'] }, async ({ page }) => {
+		await page.goto(courseUrl('pump', PUMP));
+		await choose(page, 1, 'Khoá cầu dao');
+		await question(page, 1).locator('summary').click();
+		assert.ok(await question(page, 1).locator('p.verdict').isVisible());
+		await page.emulateMedia({ media: 'print' });
+		assert.ok(await question(page, 1).locator('legend').isVisible(), 'the question is printed');
+		assert.ok(await question(page, 1).locator('.choices label').first().isVisible(), 'the choices are printed');
+		for (const what of ['details.answer', 'p.verdict'])
+			assert.ok(!(await question(page, 1).locator(what).isVisible()), `${what} is printed`);
+		assert.ok(!(await page.locator('section.quiz p.score').isVisible()), 'the score is printed');
+	});
+});
+
 test('the quiz page is under 100 KB with its script, its pictures and fonts', TIMEOUT, async () => {
 	let weight = { total: 0, parts: [] };
 	let scripts = 0;
