@@ -3,7 +3,8 @@
  * (headings, references, sections) and rendered, teachers' notes too.  The
  * first byte chooses whether raw HTML is allowed; when it is not, no raw
  * tag may reach the page or the notes, whatever the Markdown (fenced divs'
- * classes and ids, attribute blocks, front matter included).
+ * classes and ids, attribute blocks, front matter, quizzes included); no
+ * page ever holds a form, which could send a quiz's answers anywhere.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -49,6 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (html && !allow_html &&
 	    (has_raw_tag(html, "script") || has_raw_tag(html, "iframe") ||
 	     has_raw_tag(html, "object") || has_raw_tag(html, "style")))
+		abort();
+	if (html && (has_raw_tag(html, "form") || has_raw_tag(html, "button")))
 		abort();
 	if (html && !allow_html && md_teacher_html(doc) &&
 	    (has_raw_tag(md_teacher_html(doc), "script") ||
