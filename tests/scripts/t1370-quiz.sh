@@ -1,5 +1,5 @@
 #!/bin/bash
-# t1360-quiz.sh - self-check quizzes in a lesson: check names each question that cannot be
+# t1370-quiz.sh - self-check quizzes in a lesson: check names each question that cannot be
 # answered at its file:line and build refuses the course; a good quiz builds into pages with
 # no form and no script, and sampan-play links its own quiz script into them (and only
 # them), which it serves from its own origin.
