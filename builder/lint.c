@@ -96,17 +96,6 @@ static size_t file_index(const struct course_src *c, const struct src_file *f)
 	return (size_t)(f - c->files);
 }
 
-static bool has_heading(const struct md_doc *doc, const char *slug)
-{
-	size_t n;
-	const struct md_heading *h = md_headings(doc, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(h[i].slug, slug) == 0)
-			return true;
-	return false;
-}
-
 /* Read and parse every listed lesson once; the links between them need all of them. */
 static void load_lessons(struct lint *L)
 {
@@ -277,7 +266,7 @@ static void check_ref(struct lint *L, size_t lesson, const struct md_ref *r)
 	link_resolve(c, file, r->url, &lk);
 	switch (lk.kind) {
 	case LINK_ANCHOR:
-		if (lk.fragment[0] && !has_heading(L->docs[lesson], lk.fragment))
+		if (lk.fragment[0] && !md_has_anchor(L->docs[lesson], lk.fragment, r->teacher))
 			problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
 			             "link to '#%s': no heading '%s' in this lesson",
 			             problems_quote(lk.fragment, q), q);
@@ -285,7 +274,7 @@ static void check_ref(struct lint *L, size_t lesson, const struct md_ref *r)
 	case LINK_LESSON: {
 		size_t t = (size_t)(lk.lesson - c->lessons);
 		if (lk.fragment && lk.fragment[0] && L->docs[t] &&
-		    !has_heading(L->docs[t], lk.fragment))
+		    !md_has_anchor(L->docs[t], lk.fragment, false))
 			problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
 			             "link to '%s#%s': no heading '%s' in %s", lk.path,
 			             problems_quote(lk.fragment, qf), qf, lk.path);

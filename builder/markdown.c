@@ -48,6 +48,13 @@ struct md_doc {
 	size_t sections_count, sections_cap;
 	struct md_dropped *dropped;
 	size_t dropped_count, dropped_cap;
+	struct md_anchor *anchors; /* bracketed spans' ids */
+	size_t anchors_count, anchors_cap;
+};
+
+struct md_anchor {
+	char *id;
+	bool teacher;
 };
 
 /* ---- small helpers ---- */
@@ -286,6 +293,7 @@ static const struct div_kind div_kinds[] = {
 	{ "hint", "hint", DIV_BOX },
 	{ "discussion", "discussion", DIV_BOX },
 	{ "testimonial", "testimonial", DIV_BOX },
+	{ "prereq", "prereq", DIV_BOX },
 	{ "solution", "solution", DIV_FOLD },
 	{ "spoiler", "spoiler", DIV_FOLD },
 	{ "instructor", "instructor", DIV_TEACHER },
@@ -553,6 +561,7 @@ static void add_ref(struct parse_ctx *pc, enum md_ref_kind kind, const char *url
 	r->url = u;
 	r->has_alt = has_alt;
 	r->bare = false;
+	r->teacher = pc->teacher_depth > 0;
 	r->line = line;
 	r->col = col;
 }
@@ -1001,6 +1010,7 @@ static void end_heading(struct parse_ctx *pc)
 	h->text = t;
 	h->slug = slug;
 	h->line = pc->heading_line;
+	h->teacher = pc->teacher_depth > 0;
 	if (pc->teacher_depth > 0)
 		return; /* not on the students' page: the section goes on */
 	end_section(pc);
@@ -1025,7 +1035,7 @@ static void check_div(struct parse_ctx *pc, cmark_node *n)
 		        "fenced div class '%s' is unknown: shown as a plain box (known: "
 		        "objectives, "
 		        "questions, keypoints, callout, challenge, exercise, hint, discussion, "
-		        "testimonial, solution, spoiler, instructor, quiz)",
+		        "testimonial, prereq, solution, spoiler, instructor, quiz)",
 		        problems_quote(a->cls, q));
 	else if (!k)
 		pc_warn(pc, line, "fenced div without a class: shown as a plain box");
@@ -1122,6 +1132,28 @@ static void check_quiz(struct parse_ctx *pc, cmark_node *quiz)
 	free(qs);
 }
 
+/* A bracketed span's id: a place "#id" links to. */
+static void add_span_anchor(struct parse_ctx *pc, const struct mdext_attrs *a)
+{
+	struct md_doc *d = pc->doc;
+	struct md_anchor *an;
+
+	if (!a->id)
+		return;
+	if (!grow((void **)&d->anchors, &d->anchors_cap, d->anchors_count, sizeof *d->anchors)) {
+		pc->oom = true;
+		return;
+	}
+	an = &d->anchors[d->anchors_count];
+	an->id = strdup(a->id);
+	if (!an->id) {
+		pc->oom = true;
+		return;
+	}
+	an->teacher = pc->teacher_depth > 0;
+	d->anchors_count++;
+}
+
 /* A paragraph that starts with ":::" is a fence that closes nothing. */
 static void check_stray_fence(struct parse_ctx *pc, cmark_node *para)
 {
@@ -1172,6 +1204,10 @@ static void walk(struct parse_ctx *pc, cmark_node *root)
 			check_div(pc, n);
 			if (is_quiz_div(n))
 				check_quiz(pc, n);
+			continue;
+		}
+		if (mdext_span_attrs(n)) {
+			add_span_anchor(pc, mdext_span_attrs(n));
 			continue;
 		}
 		switch (type) {
@@ -1289,6 +1325,9 @@ void md_free(struct md_doc *doc)
 		free(doc->sections[i].text);
 	for (i = 0; i < doc->dropped_count; i++)
 		free(doc->dropped[i].message);
+	for (i = 0; i < doc->anchors_count; i++)
+		free(doc->anchors[i].id);
+	free(doc->anchors);
 	free(doc->dropped);
 	free(doc->front_title);
 	free(doc->teacher);
@@ -1309,6 +1348,20 @@ const struct md_ref *md_refs(const struct md_doc *doc, size_t *count)
 {
 	*count = doc ? doc->refs_count : 0;
 	return doc ? doc->refs : NULL;
+}
+
+bool md_has_anchor(const struct md_doc *doc, const char *id, bool teacher)
+{
+	size_t i;
+
+	for (i = 0; doc && i < doc->headings_count; i++)
+		if ((teacher || !doc->headings[i].teacher) &&
+		    strcmp(doc->headings[i].slug, id) == 0)
+			return true;
+	for (i = 0; doc && i < doc->anchors_count; i++)
+		if ((teacher || !doc->anchors[i].teacher) && strcmp(doc->anchors[i].id, id) == 0)
+			return true;
+	return false;
 }
 
 const struct md_dropped *md_dropped(const struct md_doc *doc, size_t *count)
@@ -1380,6 +1433,8 @@ struct render_ctx {
 	size_t tasks_count, tasks_cap;
 	cmark_node **html;
 	size_t html_count, html_cap;
+	cmark_node **spans;
+	size_t spans_count, spans_cap;
 	struct render_item *items;
 	size_t items_count, items_cap;
 	bool oom;
@@ -1438,6 +1493,8 @@ static void collect_nodes(struct render_ctx *rc, cmark_node *root)
 			push_node(rc, &rc->codes, &rc->codes_count, &rc->codes_cap, n);
 		} else if (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE) {
 			push_node(rc, &rc->html, &rc->html_count, &rc->html_cap, n);
+		} else if (mdext_span_attrs(n)) {
+			push_node(rc, &rc->spans, &rc->spans_count, &rc->spans_cap, n);
 		} else if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
 			struct render_item *item;
 
@@ -2178,6 +2235,70 @@ static bool build_quiz(struct render_ctx *rc, cmark_node *div, unsigned number)
 	return true;
 }
 
+/*
+ * Span classes the stylesheet gives a look (page.c): Pandoc's own, and the
+ * page's quiet note.  Any other class would style nothing on the page.
+ */
+static const char *const span_classes[] = { "smallcaps", "underline", "mark", "note" };
+
+static bool span_class_known(const char *cls, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof span_classes / sizeof span_classes[0]; i++)
+		if (strlen(span_classes[i]) == len && strncmp(cls, span_classes[i], len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A bracketed span: <span id="..." class="..."> with its id and the
+ * classes the stylesheet knows; other classes and key=value pairs are not
+ * written.  A span with neither writes no tag, only its text.
+ */
+static bool span_tags(cmark_node *span)
+{
+	const struct mdext_attrs *a = mdext_span_attrs(span);
+	const char *c = a ? a->classes : NULL;
+	struct out o;
+	bool any_class = false, ok;
+
+	sbuf_init(&o.b, MD_TEXT_MAX);
+	o.oom = false;
+	out_add(&o, "<span");
+	if (a && a->id) {
+		out_add(&o, " id=\"");
+		out_esc(&o, a->id);
+		out_add(&o, "\"");
+	}
+	while (c && *c) {
+		size_t len = strcspn(c, " ");
+
+		if (span_class_known(c, len)) {
+			char *one = xstrndup(c, len);
+
+			out_add(&o, any_class ? " " : " class=\"");
+			out_esc(&o, one);
+			free(one);
+			any_class = true;
+		}
+		c += len;
+		c += *c == ' ';
+	}
+	if (any_class)
+		out_add(&o, "\"");
+	out_add(&o, ">");
+	if (o.oom) {
+		sbuf_release(&o.b);
+		return false;
+	}
+	ok = !(a && a->id) && !any_class ? true /* no tag: the inlines alone */
+	                                 : cmark_node_set_on_enter(span, o.b.data) &&
+	                                           cmark_node_set_on_exit(span, "</span>");
+	sbuf_release(&o.b);
+	return ok;
+}
+
 /* Output, errors and warnings: their own look, and a label read aloud as the figure's name. */
 static bool label_code(struct render_ctx *rc, cmark_node *code)
 {
@@ -2217,6 +2338,7 @@ static void render_release(struct render_ctx *rc)
 	free(rc->tables);
 	free(rc->tasks);
 	free(rc->html);
+	free(rc->spans);
 }
 
 /* An instructor div inside another is its notes already. */
@@ -2292,6 +2414,9 @@ char *md_render(struct md_doc *doc, const char *lang, md_resolve_fn resolve, voi
 			goto done;
 		rc.divs[i] = NULL; /* done: no box around it */
 	}
+	for (i = 0; i < rc.spans_count; i++)
+		if (!span_tags(rc.spans[i]))
+			goto done;
 	for (i = 0; i < rc.tasks_count; i++)
 		if (!label_task(rc.tasks[i]))
 			goto done;

@@ -25,6 +25,7 @@ struct md_heading {
 	char *text; /* plain text of the heading */
 	char *slug; /* its id in the page, unique in the document (slug.h) */
 	unsigned line; /* 1-based line in the Markdown file */
+	bool teacher; /* in an instructor div: not on the students' page */
 };
 
 enum md_ref_kind {
@@ -38,6 +39,7 @@ struct md_ref {
 	char *url; /* as written */
 	bool has_alt; /* images: non-empty alt text, or {alt="..."} */
 	bool bare; /* links: an address written as it is (autolink), text and URL alike */
+	bool teacher; /* in an instructor div: the teachers' notes, not the students' page */
 	unsigned line; /* 1-based */
 	unsigned col; /* 1-based, 0 when unknown */
 };
@@ -59,6 +61,14 @@ void md_free(struct md_doc *doc);
 const struct md_heading *md_headings(const struct md_doc *doc, size_t *count);
 const struct md_ref *md_refs(const struct md_doc *doc, size_t *count);
 const struct md_section *md_sections(const struct md_doc *doc, size_t *count);
+
+/*
+ * Whether "#id" reaches something on the lesson's page: a heading's id or
+ * a bracketed span's ("[term]{#id}").  Those inside instructor divs are on
+ * the teachers' notes only: they count when teacher is true (a link that
+ * is itself in the notes).
+ */
+bool md_has_anchor(const struct md_doc *doc, const char *id, bool teacher);
 
 /*
  * Raw HTML the page will not have, at its place in the Markdown: with

@@ -27,6 +27,9 @@
 /* An attribute block longer than this is not one: Pandoc's are a line or two. */
 #define ATTRS_MAX 8192
 
+/* Bracketed spans nest at most this deep; deeper ones keep their text, not their attributes. */
+#define SPAN_DEPTH_MAX 32
+
 struct mdext {
 	cmark_syntax_extension *div; /* owned: freed by mdext_free */
 	cmark_syntax_extension *attrs;
@@ -34,6 +37,8 @@ struct mdext {
 	struct mdext_attrs **all; /* every attribute set handed out */
 	size_t count, cap;
 	size_t scan_left; /* bytes attribute blocks may still read (ATTRS_BUDGET) */
+	size_t span_steps_left; /* inlines spans may still walk back over (ATTRS_BUDGET) */
+	size_t spans; /* bracketed spans made */
 };
 
 /* ---- attribute blocks ---- */
@@ -186,6 +191,135 @@ const struct mdext_attrs *mdext_attrs_of(cmark_node *node)
 	return node ? cmark_node_get_user_data(node) : NULL;
 }
 
+/* ---- bracketed spans ---- */
+
+/*
+ * Pandoc's bracketed spans, "[text]{#id .class}".  To CommonMark "[text]"
+ * with no link after it is text: cmark-gfm leaves a "[" and a "]" text
+ * node around the inlines between, siblings.  An attribute block right
+ * after such a "]" makes a span (a CMARK_NODE_CUSTOM_INLINE carrying the
+ * attributes) of what lies between it and the "[" it closes, found by
+ * walking back over the siblings, brackets balanced, as cmark-gfm paired
+ * them.  The brackets stay in the tree as empty text (cmark-gfm's bracket
+ * stack may still point at them); "![" keeps its "!", as in Pandoc.
+ */
+
+/* A "[", "![" or "]" cmark-gfm left as text, not escaped: a backslash widens its columns. */
+static bool bracket_text(cmark_node *n, const char *lit)
+{
+	const char *t;
+
+	if (!n || cmark_node_get_type(n) != CMARK_NODE_TEXT)
+		return false;
+	t = cmark_node_get_literal(n);
+	return t && strcmp(t, lit) == 0 &&
+	       cmark_node_get_end_column(n) - cmark_node_get_start_column(n) ==
+	               (int)strlen(lit) - 1;
+}
+
+static bool span_close(cmark_node *n)
+{
+	return bracket_text(n, "]");
+}
+
+static bool span_open(cmark_node *n)
+{
+	return bracket_text(n, "[") || bracket_text(n, "![");
+}
+
+static bool is_span_node(cmark_node *n)
+{
+	return cmark_node_get_type(n) == CMARK_NODE_CUSTOM_INLINE && cmark_node_get_user_data(n);
+}
+
+const struct mdext_attrs *mdext_span_attrs(cmark_node *node)
+{
+	return node && is_span_node(node) ? cmark_node_get_user_data(node) : NULL;
+}
+
+/*
+ * The span that close ends, with attributes a (kept by x), or NULL when
+ * close opens nothing (or the walk back would cost more than the lesson's
+ * budget: then the braces are text).
+ */
+static cmark_node *span_wrap(struct mdext *x, cmark_node *close, struct mdext_attrs *a)
+{
+	cmark_node *open, *span, *n, *next;
+	size_t depth = 0;
+
+	for (open = cmark_node_previous(close); open; open = cmark_node_previous(open)) {
+		if (x->span_steps_left == 0)
+			return NULL;
+		x->span_steps_left--;
+		if (span_close(open))
+			depth++;
+		else if (span_open(open) && depth-- == 0)
+			break;
+	}
+	if (!open)
+		return NULL;
+	span = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	if (!span || !cmark_node_set_on_enter(span, "") || !cmark_node_set_on_exit(span, "") ||
+	    !cmark_node_insert_after(open, span))
+		xalloc_die();
+	for (n = cmark_node_next(span); n && n != close; n = next) {
+		next = cmark_node_next(n);
+		if (!cmark_node_append_child(span, n))
+			xalloc_die();
+	}
+	if (!cmark_node_set_literal(open,
+	                            strcmp(cmark_node_get_literal(open), "![") == 0 ? "!" : "") ||
+	    !cmark_node_set_literal(close, ""))
+		xalloc_die();
+	cmark_node_set_user_data(span, keep(x, a));
+	x->spans++;
+	return span;
+}
+
+/* Spans deeper than SPAN_DEPTH_MAX give their inlines to their parent. */
+static cmark_node *spans_postprocess(cmark_syntax_extension *ext, cmark_parser *parser,
+                                     cmark_node *root)
+{
+	struct mdext *x = cmark_syntax_extension_get_private(ext);
+	cmark_iter *it;
+	cmark_node **deep = NULL, *child;
+	size_t depth = 0, count = 0, cap = 0, i;
+	cmark_event_type ev;
+
+	(void)parser;
+	if (x->spans == 0)
+		return root;
+	it = cmark_iter_new(root);
+	if (!it)
+		xalloc_die();
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+
+		if (!is_span_node(n))
+			continue;
+		if (ev == CMARK_EVENT_EXIT) {
+			depth--;
+			continue;
+		}
+		if (++depth <= SPAN_DEPTH_MAX)
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 16;
+			deep = xreallocarray(deep, cap, sizeof *deep);
+		}
+		deep[count++] = n;
+	}
+	cmark_iter_free(it);
+	for (i = 0; i < count; i++) {
+		while ((child = cmark_node_first_child(deep[i])) != NULL)
+			if (!cmark_node_insert_before(deep[i], child))
+				xalloc_die();
+		cmark_node_free(deep[i]);
+	}
+	free(deep);
+	return root;
+}
+
 /*
  * Inline: at '{' right after a link, an image or a code span, or ending a
  * heading's text, an attribute block goes onto that node and out of the
@@ -205,12 +339,13 @@ static cmark_node *attrs_match(cmark_syntax_extension *ext, cmark_parser *parser
 	struct sbuf b;
 	size_t used = 0;
 	bool quote1 = false, quote2 = false, escaped = false, whole = false;
+	bool span = before == ']' && span_close(prev);
 	char *s;
 
 	(void)parser;
 	if (c != '{')
 		return NULL;
-	if (!in_heading &&
+	if (!span && !in_heading &&
 	    !((pt == CMARK_NODE_LINK || pt == CMARK_NODE_IMAGE) &&
 	      (before == ')' || before == ']')) &&
 	    !(pt == CMARK_NODE_CODE && before == '`'))
@@ -247,6 +382,18 @@ static cmark_node *attrs_match(cmark_syntax_extension *ext, cmark_parser *parser
 		return NULL;
 	}
 	free(s);
+	a.line = (unsigned)cmark_inline_parser_get_line(ip);
+	if (span && span_wrap(x, prev, &a)) {
+		empty = cmark_node_new(CMARK_NODE_TEXT);
+		if (!empty || !cmark_node_set_literal(empty, ""))
+			xalloc_die();
+		return empty;
+	}
+	if (span && !in_heading) {
+		mdext_attrs_release(&a);
+		cmark_inline_parser_set_offset(ip, start);
+		return NULL;
+	}
 	if (in_heading) {
 		/* a heading's block ends its text: only spaces may follow */
 		while (!cmark_inline_parser_is_eof(ip) &&
@@ -673,6 +820,7 @@ struct mdext *mdext_new(void)
 	if (!x)
 		return NULL;
 	x->scan_left = ATTRS_BUDGET;
+	x->span_steps_left = ATTRS_BUDGET;
 	x->div = cmark_syntax_extension_new("sampan-fenced-div");
 	x->attrs = cmark_syntax_extension_new("sampan-attributes");
 	x->deflist = cmark_syntax_extension_new("sampan-definition-lists");
@@ -689,6 +837,7 @@ struct mdext *mdext_new(void)
 	chars = cmark_llist_append(cmark_get_default_mem_allocator(), NULL, (void *)(uintptr_t)'{');
 	cmark_syntax_extension_set_special_inline_chars(x->attrs, chars);
 	cmark_syntax_extension_set_match_inline_func(x->attrs, attrs_match);
+	cmark_syntax_extension_set_postprocess_func(x->attrs, spans_postprocess);
 	cmark_syntax_extension_set_postprocess_func(x->deflist, deflist_postprocess);
 	mdext_div_type();
 	return x;

@@ -3,8 +3,8 @@
  * syntax extensions: fenced divs (`::: challenge` ... `:::`, nested, with a
  * class word or an attribute block), attribute blocks
  * (`{#id .class key="value"}`) after a heading's text, an image, a link or
- * an inline code span, and definition lists (a term, then lines that start
- * with ": ").  markdown.c attaches them to every parser it makes.
+ * an inline code span, bracketed spans ("[text]{#id .class}"), and
+ * definition lists (a term, then lines that start with ": ").  markdown.c attaches them to every parser it makes.
  *
  * What the extensions find stays on the tree: a fenced div is a block of
  * mdext_div_type() holding its blocks; a node given an attribute block (or a
@@ -43,6 +43,13 @@ cmark_node_type mdext_div_type(void);
 
 /* The attributes of a node (a fenced div, or a node given a block), or NULL. */
 const struct mdext_attrs *mdext_attrs_of(cmark_node *node);
+
+/*
+ * A bracketed span, "[text]{#id .class key=value}": a CMARK_NODE_CUSTOM_INLINE
+ * around its inlines, writing nothing itself until the renderer sets its
+ * tags.  Its attributes when node is one, else NULL.
+ */
+const struct mdext_attrs *mdext_span_attrs(cmark_node *node);
 
 /*
  * Parse one attribute block, Pandoc's way: s[0] is '{'; on success returns

@@ -458,6 +458,174 @@ static void unclosed_attribute_blocks_are_bounded(void **state)
 	free(text);
 }
 
+/* The Workbench's prerequisite box: a box of its own, labelled in the course's language. */
+static void prerequisites_are_labelled_boxes(void **state)
+{
+	struct md_doc *doc = parse("::: prereq\n## Prerequisites\nA terminal.\n:::\n");
+	char *html;
+
+	(void)state;
+	assert_int_equal(warnings(doc), 0);
+	html = render(doc, "en");
+	assert_contains(html,
+	                "<div class=\"box prereq\">\n<p class=\"box-label\">Prerequisite</p>");
+	free(html);
+	html = render(doc, "th");
+	assert_contains(html, "ความรู้พื้นฐานที่ต้องมี");
+	free(html);
+	md_free(doc);
+}
+
+/* ---- bracketed spans ---- */
+
+static void spans_carry_an_id_and_the_classes_the_page_styles(void **state)
+{
+	const char *text = "[absolute path]{#absolute-path}\n"
+	                   ":   A [path](#path) from the root.\n"
+	                   "\n"
+	                   "[path]{#path .smallcaps .wide lang=en}\n"
+	                   ": Where a file is.\n"
+	                   "\n"
+	                   "A [quiet aside]{.note} and [**bold** `code`]{.mark}.\n"
+	                   "\n"
+	                   "[Nothing kept]{.wide key=value}.\n"
+	                   "\n"
+	                   "## See [the loop]{#loop-term} {#loops}\n";
+	struct md_doc *doc = parse(text);
+	const struct md_heading *h;
+	size_t n;
+	char *html;
+
+	(void)state;
+	assert_true(md_has_anchor(doc, "absolute-path", false));
+	assert_true(md_has_anchor(doc, "path", false));
+	assert_true(md_has_anchor(doc, "loop-term", false));
+	assert_true(md_has_anchor(doc, "loops", false));
+	assert_false(md_has_anchor(doc, "wide", false));
+	h = md_headings(doc, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(h[0].text, "See the loop");
+	html = render(doc, "en");
+	assert_contains(html, "<dt>\n<span id=\"absolute-path\">absolute path</span>\n</dt>");
+	assert_contains(html, "<a href=\"#path\">path</a>");
+	assert_contains(html, "<span id=\"path\" class=\"smallcaps\">path</span>");
+	assert_contains(html, "A <span class=\"note\">quiet aside</span> and <span "
+	                      "class=\"mark\"><strong>bold</strong> <code>code</code></span>.");
+	assert_contains(html, "<p>Nothing kept.</p>");
+	assert_contains(html, "<h2 id=\"loops\">See <span id=\"loop-term\">the loop</span></h2>");
+	assert_lacks(html, "wide");
+	assert_lacks(html, "value");
+	assert_lacks(html, "{");
+	assert_lacks(html, "[");
+	free(html);
+	md_free(doc);
+}
+
+static void brackets_without_a_block_escaped_or_unclosed_stay_text(void **state)
+{
+	char *html;
+
+	(void)state;
+	html = render_text("plain [text], a [link](to.md){#l .x} and [ref] text.\n\n"
+	                   "[ref]: ref.md\n",
+	                   "en");
+	assert_string_equal(html, "<p>plain [text], a <a href=\"to.md\">link</a> and <a "
+	                          "href=\"ref.md\">ref</a> text.</p>\n");
+	free(html);
+	/* escaped brackets, a block that never closes, a "]" that opens nothing */
+	html = render_text("\\[esc]{#a} [esc\\]{#b} [open]{#c and] x]{#d} [a]{#\n", "en");
+	assert_string_equal(html, "<p>[esc]{#a} [esc]{#b} [open]{#c and] x]{#d} [a]{#</p>\n");
+	free(html);
+	/* nested brackets pair as CommonMark pairs them; an image's "!" is kept */
+	html = render_text("[a [b] [c]{.mark} d]{#out} and ![no picture]{#p}\n", "en");
+	assert_string_equal(html, "<p><span id=\"out\">a [b] <span class=\"mark\">c</span> "
+	                          "d</span> and !<span id=\"p\">no picture</span></p>\n");
+	free(html);
+	/* a link inside a span, a span inside a link */
+	html = render_text("[see [it](x.md) here]{#s} and [the [term]{.mark}](y.md)\n", "en");
+	assert_string_equal(html,
+	                    "<p><span id=\"s\">see <a href=\"x.md\">it</a> here</span> and "
+	                    "<a href=\"y.md\">the <span class=\"mark\">term</span></a></p>\n");
+	free(html);
+}
+
+/* An anchor in the teachers' notes is no place a student's link can reach. */
+static void anchors_in_instructor_notes_are_the_notes_own(void **state)
+{
+	struct md_doc *doc = parse("# Page\n\n[here]{#seen}\n\n"
+	                           "::: instructor\n## Tip {#tip}\n\n[there]{#hidden}\n:::\n");
+
+	(void)state;
+	assert_true(md_has_anchor(doc, "seen", false));
+	assert_true(md_has_anchor(doc, "page", false));
+	assert_false(md_has_anchor(doc, "hidden", false));
+	assert_false(md_has_anchor(doc, "tip", false));
+	assert_true(md_has_anchor(doc, "hidden", true));
+	assert_true(md_has_anchor(doc, "tip", true));
+	md_free(doc);
+}
+
+/* Spans nested thousands deep: spans to a bound, the text always; in time. */
+static void deep_spans_are_bounded(void **state)
+{
+	struct sbuf b;
+	struct md_doc *doc;
+	char *text, *html;
+	size_t n;
+
+	(void)state;
+	sbuf_init(&b, 1 << 24);
+	for (int i = 0; i < 5000; i++)
+		assert_true(sbuf_adds(&b, "["));
+	assert_true(sbuf_adds(&b, "deep"));
+	for (int i = 0; i < 5000; i++)
+		assert_true(sbuf_adds(&b, "]{.mark}"));
+	text = sbuf_take(&b, &n);
+	doc = md_parse(text, n, false);
+	assert_non_null(doc);
+	html = md_render(doc, "en", NULL, NULL);
+	assert_non_null(html);
+	assert_int_equal(count_of(html, "<span class=\"mark\">"), 32);
+	assert_int_equal(count_of(html, "</span>"), 32);
+	assert_contains(html, "deep");
+	assert_lacks(html, "[");
+	free(html);
+	md_free(doc);
+	free(text);
+}
+
+/*
+ * "]" after "]" with no "[" to close, thousands of times: each walk back
+ * could cross the whole paragraph; the lesson's budget (a million inlines,
+ * as attribute blocks have a million bytes) keeps it linear, and past it
+ * the braces are text.
+ */
+static void spans_walking_back_are_bounded(void **state)
+{
+	struct sbuf b;
+	struct md_doc *doc;
+	char *text, *html;
+	size_t n;
+
+	(void)state;
+	sbuf_init(&b, 1 << 24);
+	for (int i = 0; i < 40000; i++)
+		assert_true(sbuf_adds(&b, "a]{#x} "));
+	assert_true(sbuf_adds(&b, "[last]{#end}\n"));
+	text = sbuf_take(&b, &n);
+	doc = md_parse(text, n, false);
+	assert_non_null(doc);
+	html = md_render(doc, "en", NULL, NULL);
+	assert_non_null(html);
+	assert_int_equal(count_of(html, "a]{#x}"), 40000);
+	assert_false(md_has_anchor(doc, "x", false));
+	/* the budget spent: the last span is text too */
+	assert_contains(html, "[last]{#end}");
+	free(html);
+	md_free(doc);
+	free(text);
+}
+
 /* ---- definition lists, footnotes ---- */
 
 static void definition_lists(void **state)
@@ -554,6 +722,12 @@ int main(void)
 		cmocka_unit_test(attribute_blocks_are_read_pandoc_s_way),
 		cmocka_unit_test(attributes_go_on_headings_images_links_and_code),
 		cmocka_unit_test(unclosed_attribute_blocks_are_bounded),
+		cmocka_unit_test(prerequisites_are_labelled_boxes),
+		cmocka_unit_test(spans_carry_an_id_and_the_classes_the_page_styles),
+		cmocka_unit_test(brackets_without_a_block_escaped_or_unclosed_stay_text),
+		cmocka_unit_test(anchors_in_instructor_notes_are_the_notes_own),
+		cmocka_unit_test(deep_spans_are_bounded),
+		cmocka_unit_test(spans_walking_back_are_bounded),
 		cmocka_unit_test(definition_lists),
 		cmocka_unit_test(footnotes),
 		cmocka_unit_test(output_and_errors_are_labelled),
