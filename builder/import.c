@@ -259,29 +259,42 @@ static void strv_push(struct strv *s, char *str)
 	s->v[s->n++] = str;
 }
 
-static void list_md(const struct import *im, const char *dir, bool recurse, int depth,
-                    struct strv *out)
+/*
+ * The names in folder dir of the source, sorted, hidden ones left out;
+ * false for what is not a folder, too deep, or when out is full.
+ */
+static bool folder_names(const struct import *im, const char *dir, int depth,
+                         const struct strv *out, struct strv *names)
 {
 	struct stat sb;
 	char *full = import_path(im, dir, &sb);
-	struct strv names = { 0 };
 	struct dirent *e;
 	DIR *d;
 
 	if (!full || !S_ISDIR(sb.st_mode) || depth > 64 || out->n >= LIST_MAX) {
 		free(full);
-		return;
+		return false;
 	}
 	d = opendir(full);
 	free(full);
 	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL && names.n < LIST_MAX)
+		return false;
+	while ((e = readdir(d)) != NULL && names->n < LIST_MAX)
 		if (e->d_name[0] != '.')
-			strv_push(&names, xstrdup(e->d_name));
+			strv_push(names, xstrdup(e->d_name));
 	closedir(d);
-	if (names.n)
-		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+	if (names->n)
+		qsort(names->v, names->n, sizeof(*names->v), cmp_str);
+	return true;
+}
+
+static void list_md(const struct import *im, const char *dir, bool recurse, int depth,
+                    struct strv *out)
+{
+	struct strv names = { 0 };
+
+	if (!folder_names(im, dir, depth, out, &names))
+		return;
 	/* index.md (or README.md) first, then files, then folders: MkDocs' order. */
 	bool has_index = false;
 	for (size_t i = 0; i < names.n; i++)
@@ -311,26 +324,10 @@ static void list_md(const struct import *im, const char *dir, bool recurse, int 
 
 static void list_other(const struct import *im, const char *dir, int depth, struct strv *out)
 {
-	struct stat sb;
-	char *full = import_path(im, dir, &sb);
 	struct strv names = { 0 };
-	struct dirent *e;
-	DIR *d;
 
-	if (!full || !S_ISDIR(sb.st_mode) || depth > 64 || out->n >= LIST_MAX) {
-		free(full);
+	if (!folder_names(im, dir, depth, out, &names))
 		return;
-	}
-	d = opendir(full);
-	free(full);
-	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL && names.n < LIST_MAX)
-		if (e->d_name[0] != '.')
-			strv_push(&names, xstrdup(e->d_name));
-	closedir(d);
-	if (names.n)
-		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
 	for (size_t i = 0; i < names.n; i++) {
 		char *rel = dir[0] ? path_join(dir, names.v[i]) : xstrdup(names.v[i]);
 		if (import_is_dir(im, rel))
