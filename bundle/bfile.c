@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "format.h"
 #include "outfile.h"
 
@@ -68,30 +69,6 @@ size_t bfile_part_at(const struct bfile *f, uint64_t off)
 	return lo;
 }
 
-static enum bundle_status read_fd(int fd, unsigned char *p, size_t len, uint64_t off,
-                                  uint64_t joined, struct bundle_error *err)
-{
-	while (len > 0) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
-			                        "read error at offset %llu: %s",
-			                        (unsigned long long)joined, strerror(errno));
-		if (n == 0)
-			return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
-			                        "file ended at offset %llu (it shrank while being "
-			                        "read?)",
-			                        (unsigned long long)joined);
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-		joined += (uint64_t)n;
-	}
-	return BUNDLE_OK;
-}
-
 enum bundle_status bfile_pread(const struct bfile *f, void *buf, size_t len, uint64_t off,
                                struct bundle_error *err)
 {
@@ -99,7 +76,7 @@ enum bundle_status bfile_pread(const struct bfile *f, void *buf, size_t len, uin
 	size_t k;
 
 	if (f->count == 1)
-		return read_fd(f->part[0].fd, p, len, off, off, err);
+		return container_pread_shown(f->part[0].fd, p, len, off, off, err);
 	if (len == 0)
 		return BUNDLE_OK;
 	if (off >= f->size || len > f->size - off)
@@ -111,7 +88,7 @@ enum bundle_status bfile_pread(const struct bfile *f, void *buf, size_t len, uin
 		const struct bfile_part *pt = &f->part[k];
 		uint64_t in = off - pt->start;
 		size_t n = pt->size - in < len ? (size_t)(pt->size - in) : len;
-		enum bundle_status st = read_fd(pt->fd, p, n, in, off, err);
+		enum bundle_status st = container_pread_shown(pt->fd, p, n, in, off, err);
 		if (st != BUNDLE_OK)
 			return st;
 		p += n;

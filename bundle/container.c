@@ -63,6 +63,12 @@ static uint64_t le64(const unsigned char *p)
 enum bundle_status container_pread(int fd, void *buf, size_t len, uint64_t off,
                                    struct bundle_error *err)
 {
+	return container_pread_shown(fd, buf, len, off, off, err);
+}
+
+enum bundle_status container_pread_shown(int fd, void *buf, size_t len, uint64_t off,
+                                         uint64_t shown, struct bundle_error *err)
+{
 	unsigned char *p = buf;
 
 	while (len > 0) {
@@ -72,15 +78,16 @@ enum bundle_status container_pread(int fd, void *buf, size_t len, uint64_t off,
 		if (n < 0)
 			return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
 			                        "read error at offset %llu: %s",
-			                        (unsigned long long)off, strerror(errno));
+			                        (unsigned long long)shown, strerror(errno));
 		if (n == 0)
 			return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
 			                        "file ended at offset %llu (it shrank while being "
 			                        "read?)",
-			                        (unsigned long long)off);
+			                        (unsigned long long)shown);
 		p += n;
 		len -= (size_t)n;
 		off += (uint64_t)n;
+		shown += (uint64_t)n;
 	}
 	return BUNDLE_OK;
 }

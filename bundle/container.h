@@ -71,4 +71,11 @@ size_t container_find(const struct container *c, const char *name, size_t len);
 enum bundle_status container_pread(int fd, void *buf, size_t len, uint64_t off,
                                    struct bundle_error *err);
 
+/*
+ * The same, for one part of a bundle in parts: messages name the offset
+ * in the whole bundle, shown, not the offset in the part.
+ */
+enum bundle_status container_pread_shown(int fd, void *buf, size_t len, uint64_t off,
+                                         uint64_t shown, struct bundle_error *err);
+
 #endif
