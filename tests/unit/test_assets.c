@@ -23,12 +23,6 @@ static size_t count(const char *s, const char *part)
 	return n;
 }
 
-static void assert_contains(const char *s, const char *part)
-{
-	if (!strstr(s, part))
-		fail_msg("'%s' not in the file", part);
-}
-
 static void the_files_carried_are_those_of_the_folder(void **state)
 {
 	(void)state;

@@ -157,18 +157,6 @@ static size_t count(const char *hay, const char *needle)
 	return n;
 }
 
-#define assert_contains(hay, needle)                                         \
-	do {                                                                 \
-		if (!strstr((hay), (needle)))                                \
-			fail_msg("'%s' not found in:\n%s", (needle), (hay)); \
-	} while (0)
-
-#define assert_lacks(hay, needle)                                        \
-	do {                                                             \
-		if (strstr((hay), (needle)))                             \
-			fail_msg("'%s' found in:\n%s", (needle), (hay)); \
-	} while (0)
-
 /* ---- the catalog page ---- */
 
 static void html_is_a_complete_escaped_document(void **state)

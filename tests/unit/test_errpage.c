@@ -12,12 +12,6 @@
 #include "errpage.h"
 #include "l10n.h"
 
-static void assert_contains(const char *s, const char *part)
-{
-	if (!strstr(s, part))
-		fail_msg("'%s' not in:\n%s", part, s);
-}
-
 static void error_page_in_the_interface_language(void **state)
 {
 	(void)state;

@@ -89,12 +89,6 @@ static bool has(const struct problems *p, const char *file, unsigned line, const
 		}                                                                                \
 	} while (0)
 
-#define assert_contains(text, part)                                   \
-	do {                                                          \
-		if (!strstr((text), (part)))                          \
-			fail_msg("'%s' not in:\n%s", (part), (text)); \
-	} while (0)
-
 /* Import src into out; the lessons' files in order into files (a "|"-joined list). */
 static void run(enum layout l, struct problems *p, struct problems *log, char *files, size_t size)
 {

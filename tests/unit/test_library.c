@@ -148,12 +148,6 @@ static const struct lib_refused *find_refused(const struct lib_snapshot *s, cons
 	return NULL;
 }
 
-static void assert_contains(const char *s, const char *part)
-{
-	if (!strstr(s, part))
-		fail_msg("'%s' does not contain '%s'", s, part);
-}
-
 /* Flip one byte of a file in place at off. */
 static void flip_byte(const char *path, uint64_t off)
 {

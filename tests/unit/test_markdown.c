@@ -36,27 +36,6 @@ static char *render_plain(const char *text, bool allow_html)
 	return html;
 }
 
-#define assert_contains(hay, needle)                                         \
-	do {                                                                 \
-		if (!strstr((hay), (needle)))                                \
-			fail_msg("'%s' not found in:\n%s", (needle), (hay)); \
-	} while (0)
-
-#define assert_lacks(hay, needle)                                                     \
-	do {                                                                          \
-		if (strstr((hay), (needle)))                                          \
-			fail_msg("'%s' unexpectedly found in:\n%s", (needle), (hay)); \
-	} while (0)
-
-static size_t count_of(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-		n++;
-	return n;
-}
-
 /* ---- headings and ids ---- */
 
 static void headings_get_unique_ids_and_lines(void **state)
@@ -130,7 +109,7 @@ static void heading_ids_are_rendered(void **state)
 	assert_contains(html, "<h2>Raw</h2>");
 	assert_contains(html, "<h2 id=\"safety-1\">Safety</h2>");
 	assert_contains(html, "<h2 id=\"ไฟฟ้า--น้ำ\">ไฟฟ้า &amp; น้ำ</h2>");
-	assert_int_equal(count_of(html, " id=\""), 4);
+	assert_int_equal(tu_count_of(html, " id=\""), 4);
 	free(html);
 }
 
@@ -521,7 +500,7 @@ static void resolver_decides_how_targets_are_shown(void **state)
 	                      "srclang=\"th\" label=\"ไทย\" default>");
 	assert_contains(html, "<track kind=\"subtitles\" src=\"../media/pump.en.vtt\" "
 	                      "srclang=\"en\" label=\"English\">");
-	assert_int_equal(count_of(html, " default>"), 1);
+	assert_int_equal(tu_count_of(html, " default>"), 1);
 	assert_contains(html, "</video><figcaption>Changing a seal</figcaption></figure>");
 	assert_lacks(html, "<p><figure");
 	/* audio */
@@ -566,8 +545,8 @@ static void task_list_checkboxes_are_labelled(void **state)
 	                      "locked</label></li>");
 	assert_contains(html, "<p><label><input type=\"checkbox\" disabled> Drain "
 	                      "open</label></p>\n<p>Then wait.</p>");
-	assert_int_equal(count_of(html, "<input"), 3);
-	assert_int_equal(count_of(html, "</label>"), 3);
+	assert_int_equal(tu_count_of(html, "<input"), 3);
+	assert_int_equal(tu_count_of(html, "</label>"), 3);
 	free(html);
 }
 
@@ -589,7 +568,7 @@ static void media_inside_tables_and_text_stay_inline(void **state)
 	                      "<span class=\"note\">(PDF, 120 KB)</span></td>");
 	assert_contains(html, "<p>Watch <video controls");
 	assert_lacks(html, "<figure");
-	assert_int_equal(count_of(html, "<track "), 4);
+	assert_int_equal(tu_count_of(html, "<track "), 4);
 	free(html);
 }
 

@@ -9,27 +9,6 @@
 #include "mdext.h"
 #include "sbuf.h"
 
-#define assert_contains(hay, needle)                                         \
-	do {                                                                 \
-		if (!strstr((hay), (needle)))                                \
-			fail_msg("'%s' not found in:\n%s", (needle), (hay)); \
-	} while (0)
-
-#define assert_lacks(hay, needle)                                                     \
-	do {                                                                          \
-		if (strstr((hay), (needle)))                                          \
-			fail_msg("'%s' unexpectedly found in:\n%s", (needle), (hay)); \
-	} while (0)
-
-static size_t count_of(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-		n++;
-	return n;
-}
-
 static struct md_doc *parse(const char *text)
 {
 	struct md_doc *doc = md_parse(text, strlen(text), false);
@@ -356,7 +335,7 @@ static void deep_nesting_is_bounded(void **state)
 	assert_non_null(doc);
 	html = md_render(doc, "en", NULL, NULL);
 	assert_non_null(html);
-	assert_int_equal(count_of(html, "<div class=\"box challenge\">"), 32);
+	assert_int_equal(tu_count_of(html, "<div class=\"box challenge\">"), 32);
 	free(html);
 	md_free(doc);
 	free(text);
@@ -452,7 +431,7 @@ static void unclosed_attribute_blocks_are_bounded(void **state)
 	assert_non_null(doc);
 	html = md_render(doc, "en", NULL, NULL);
 	assert_non_null(html);
-	assert_int_equal(count_of(html, "<a href=\"b\">a</a>{'"), 20000);
+	assert_int_equal(tu_count_of(html, "<a href=\"b\">a</a>{'"), 20000);
 	free(html);
 	md_free(doc);
 	free(text);
@@ -585,8 +564,8 @@ static void deep_spans_are_bounded(void **state)
 	assert_non_null(doc);
 	html = md_render(doc, "en", NULL, NULL);
 	assert_non_null(html);
-	assert_int_equal(count_of(html, "<span class=\"mark\">"), 32);
-	assert_int_equal(count_of(html, "</span>"), 32);
+	assert_int_equal(tu_count_of(html, "<span class=\"mark\">"), 32);
+	assert_int_equal(tu_count_of(html, "</span>"), 32);
 	assert_contains(html, "deep");
 	assert_lacks(html, "[");
 	free(html);
@@ -617,7 +596,7 @@ static void spans_walking_back_are_bounded(void **state)
 	assert_non_null(doc);
 	html = md_render(doc, "en", NULL, NULL);
 	assert_non_null(html);
-	assert_int_equal(count_of(html, "a]{#x}"), 40000);
+	assert_int_equal(tu_count_of(html, "a]{#x}"), 40000);
 	assert_false(md_has_anchor(doc, "x", false));
 	/* the budget spent: the last span is text too */
 	assert_contains(html, "[last]{#end}");

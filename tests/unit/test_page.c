@@ -6,27 +6,6 @@
 
 #include "page.h"
 
-#define assert_contains(hay, needle)                                         \
-	do {                                                                 \
-		if (!strstr((hay), (needle)))                                \
-			fail_msg("'%s' not found in:\n%s", (needle), (hay)); \
-	} while (0)
-
-#define assert_lacks(hay, needle)                                                     \
-	do {                                                                          \
-		if (strstr((hay), (needle)))                                          \
-			fail_msg("'%s' unexpectedly found in:\n%s", (needle), (hay)); \
-	} while (0)
-
-static size_t count_of(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-		n++;
-	return n;
-}
-
 static const struct page_link lessons[] = {
 	{ "01-safety.html", "Safety rules" },
 	{ "02-tools.html", "Tools" },
@@ -122,7 +101,7 @@ static void body_with_its_own_title_gets_no_second_h1(void **state)
 	(void)state;
 	pi.body_has_title = 1;
 	html = page_render(&pi, "<h1 id=\"tools\">Tools</h1>\n<p>x</p>\n");
-	assert_int_equal(count_of(html, "<h1"), 1);
+	assert_int_equal(tu_count_of(html, "<h1"), 1);
 	assert_contains(html, "<title>Tools · Water pump maintenance</title>");
 	free(html);
 }
@@ -164,7 +143,7 @@ static void contents_mark_the_current_lesson(void **state)
 	char *html = page_render(&pi, "");
 
 	(void)state;
-	assert_int_equal(count_of(html, "aria-current=\"page\""), 1);
+	assert_int_equal(tu_count_of(html, "aria-current=\"page\""), 1);
 	assert_contains(html, "<li><a href=\"02-tools.html\" aria-current=\"page\">Tools</a></li>");
 	assert_contains(html, "<li><a href=\"01-safety.html\">Safety rules</a></li>");
 	assert_contains(html, "<li><a href=\"03-repair.html\">Repair</a></li>");
@@ -198,7 +177,7 @@ static void every_text_is_escaped(void **state)
 	pi.next = &evil[1];
 	html = page_render(&pi, "<p>kept as is</p>");
 	assert_non_null(html);
-	assert_int_equal(count_of(html, "<script"), 0);
+	assert_int_equal(tu_count_of(html, "<script"), 0);
 	assert_lacks(html, "<i>");
 	assert_contains(html, "<html lang=\"en&quot;&gt;&lt;script&gt;\">");
 	assert_contains(html, "<title>&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; · A &amp; B "
@@ -294,7 +273,7 @@ static void stylesheet_is_small_local_and_responsive(void **state)
 	assert_contains(css, ":focus-visible{outline:");
 	assert_contains(css, "@media (prefers-color-scheme:dark)");
 	assert_contains(css, "@media print");
-	assert_int_equal(count_of(css, "{"), count_of(css, "}"));
+	assert_int_equal(tu_count_of(css, "{"), tu_count_of(css, "}"));
 }
 
 int main(void)

@@ -8,27 +8,6 @@
 
 #include "markdown.h"
 
-#define assert_contains(hay, needle)                                         \
-	do {                                                                 \
-		if (!strstr((hay), (needle)))                                \
-			fail_msg("'%s' not found in:\n%s", (needle), (hay)); \
-	} while (0)
-
-#define assert_lacks(hay, needle)                                                     \
-	do {                                                                          \
-		if (strstr((hay), (needle)))                                          \
-			fail_msg("'%s' unexpectedly found in:\n%s", (needle), (hay)); \
-	} while (0)
-
-static size_t count_of(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-		n++;
-	return n;
-}
-
 static struct md_doc *parse_html(const char *text, bool allow_html)
 {
 	struct md_doc *doc = md_parse(text, strlen(text), allow_html);
@@ -133,7 +112,7 @@ static void single_choice_is_radio_buttons_with_a_folded_key(void **state)
 	                      "yellow</p>\n<div class=\"feedback\">\n<p>Green and yellow is always "
 	                      "earth.</p>");
 	/* the feedback is in the key alone, not beside the choices */
-	assert_int_equal(count_of(html, "Blue is the neutral wire."), 1);
+	assert_int_equal(tu_count_of(html, "Blue is the neutral wire."), 1);
 	assert_lacks(html, "<blockquote>");
 	/* no form: nothing can be submitted, the answers stay on the phone */
 	assert_lacks(html, "<form");
@@ -152,10 +131,10 @@ static void multiple_choice_is_checkboxes(void **state)
 	                "<fieldset class=\"question\" data-kind=\"multiple\" id=\"quiz-1-q2\">");
 	assert_contains(html, "<legend>\nWhich steps isolate a pump?\n</legend>");
 	assert_lacks(html, "{.multiple}");
-	assert_int_equal(count_of(html, "type=\"checkbox\" name=\"quiz-1-q2\""), 3);
-	assert_int_equal(count_of(html, "name=\"quiz-1-q2\" value=\"1\" data-right"), 1);
-	assert_int_equal(count_of(html, "name=\"quiz-1-q2\" value=\"2\" data-right"), 1);
-	assert_int_equal(count_of(html, "name=\"quiz-1-q2\" value=\"3\">"), 1);
+	assert_int_equal(tu_count_of(html, "type=\"checkbox\" name=\"quiz-1-q2\""), 3);
+	assert_int_equal(tu_count_of(html, "name=\"quiz-1-q2\" value=\"1\" data-right"), 1);
+	assert_int_equal(tu_count_of(html, "name=\"quiz-1-q2\" value=\"2\" data-right"), 1);
+	assert_int_equal(tu_count_of(html, "name=\"quiz-1-q2\" value=\"3\">"), 1);
 	/* true or false: one right answer of two */
 	assert_contains(html, "<input type=\"radio\" name=\"quiz-1-q3\" value=\"1\" data-right> "
 	                      "True");

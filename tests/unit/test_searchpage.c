@@ -14,12 +14,6 @@
 #include "l10n.h"
 #include "searchpage.h"
 
-static void assert_contains(const char *s, const char *part)
-{
-	if (!strstr(s, part))
-		fail_msg("'%s' not in:\n%s", part, s);
-}
-
 static struct search_hit hits[2];
 
 static char *dup(const char *s)

@@ -15,12 +15,6 @@
 #include "watch.h"
 #include "writer.h"
 
-static void assert_contains(const char *s, const char *part)
-{
-	if (!strstr(s, part))
-		fail_msg("'%s' not in:\n%s", part, s);
-}
-
 static void the_page_plays_from_the_cue(void **state)
 {
 	(void)state;

@@ -277,3 +277,12 @@ void tu_make_course(const char *path, const char *id, const char *version, int k
 	minisign_seckey_free(sk);
 	free(cj);
 }
+
+size_t tu_count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -87,5 +88,21 @@ void tu_make_course(const char *path, const char *id, const char *version, int k
 		if (st_ != BUNDLE_OK)                                  \
 			fail_msg("status %d: %s", st_, (err).message); \
 	} while (0)
+
+/* Fail the test, showing the text, when needle is not in hay (or is, for assert_lacks). */
+#define assert_contains(hay, needle)                                         \
+	do {                                                                 \
+		if (!strstr((hay), (needle)))                                \
+			fail_msg("'%s' not found in:\n%s", (needle), (hay)); \
+	} while (0)
+
+#define assert_lacks(hay, needle)                                                     \
+	do {                                                                          \
+		if (strstr((hay), (needle)))                                          \
+			fail_msg("'%s' unexpectedly found in:\n%s", (needle), (hay)); \
+	} while (0)
+
+/* How many times needle stands in hay, overlapping ones counted. */
+size_t tu_count_of(const char *hay, const char *needle);
 
 #endif
