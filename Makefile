@@ -251,14 +251,16 @@ deps:
 $(O)/tests/failmalloc.so: tests/lib/failmalloc.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
-	$(Q)$(CC) -std=c11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+	$(Q)$(CC) -std=c11 $(WARNINGS) $(if $(filter 1,$(WERROR)),-Werror) $(CPPFLAGS) $(CFLAGS) -fPIC \
+		-shared -o $@ $< -ldl
 
 # Kills the real programs (SIGKILL) just before their Nth write, sync, rename or unlink
 # (tests/scripts/t3960-player-updates.sh: a power cut at every stage of applying an update).
 $(O)/tests/killat.so: tests/lib/killat.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
-	$(Q)$(CC) -std=c11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+	$(Q)$(CC) -std=c11 $(WARNINGS) $(if $(filter 1,$(WERROR)),-Werror) $(CPPFLAGS) $(CFLAGS) -fPIC \
+		-shared -o $@ $< -ldl
 
 # ---- fuzzing: tests/fuzz/*.c, one libFuzzer target each ----
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/*.c))

@@ -82,6 +82,16 @@ static unsigned long parse(const char *s, unsigned long dflt)
  * librsync's BLAKE2 library brings, does): dlsym's own allocations meanwhile
  * come from boot.
  */
+/* dlsym's object pointer into a function pointer, without a cast ISO C forbids. */
+static void resolve_one(void *fp, size_t size, const char *name)
+{
+	void *p = dlsym(RTLD_NEXT, name);
+
+	memcpy(fp, &p, size);
+}
+
+#define RESOLVE(name) resolve_one(&next_##name, sizeof(next_##name), #name)
+
 static void resolve(void)
 {
 	static bool resolving;
@@ -89,13 +99,13 @@ static void resolve(void)
 	if (resolving || next_malloc)
 		return;
 	resolving = true;
-	next_calloc = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "calloc");
-	next_realloc = (void *(*)(void *, size_t))dlsym(RTLD_NEXT, "realloc");
-	next_aligned_alloc = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "aligned_alloc");
-	next_posix_memalign = (int (*)(void **, size_t, size_t))dlsym(RTLD_NEXT, "posix_memalign");
-	next_memalign = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "memalign");
-	next_free = (void (*)(void *))dlsym(RTLD_NEXT, "free");
-	next_malloc = (void *(*)(size_t))dlsym(RTLD_NEXT, "malloc");
+	RESOLVE(calloc);
+	RESOLVE(realloc);
+	RESOLVE(aligned_alloc);
+	RESOLVE(posix_memalign);
+	RESOLVE(memalign);
+	RESOLVE(free);
+	RESOLVE(malloc); /* last: a set next_malloc says that all are found */
 }
 
 __attribute__((constructor)) static void init(void)
