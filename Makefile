@@ -135,7 +135,7 @@ endif
 $(O)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Icommon -Ibuilder -Itests/unit -Itests/unit/helpers -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Icommon -Ibuilder -Iplayer -Itests/unit -Itests/unit/helpers -c -o $@ $<
 
 $(O)/builder/%.o: builder/%.c
 	@mkdir -p $(dir $@)

@@ -9,6 +9,7 @@
  * the devices it counts.
  */
 #include "testutil.h"
+#include "tu_site.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,13 +29,6 @@
 static const char lesson_km[] =
         "<!doctype html>\n<html lang=\"km\">\n<head>\n<title>km</title>\n</head>\n<body>\n"
         "<p>\xe1\x9e\x80</p>\n</body>\n</html>\n";
-
-struct fixture {
-	char *dir, *books;
-	struct trust trust;
-	struct library *lib;
-	struct site *site;
-};
 
 /* The sample course, with a Khmer lesson and a video of VIDEO_SIZE bytes, signed with key 1. */
 static void make_course(const char *path)
@@ -77,53 +71,13 @@ static void make_course(const char *path)
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct minisign_seckey *sk;
-	struct minisign_pubkey pk;
-	struct library_options lo;
-	struct site_options so;
-	struct bundle_error err;
-	char *path;
-	const char *paths[1];
-
-	assert_non_null(f);
-	f->dir = tu_tempdir();
-	f->books = tu_path(f->dir, "books");
-	path = tu_path(f->books, "pump.sampan");
-	tu_write(path, "", 0);
-	make_course(path);
-	free(path);
-	tu_key(1, &sk, &pk);
-	minisign_seckey_free(sk);
-	trust_init(&f->trust);
-	assert_ok(trust_add(&f->trust, &pk, &err), err);
-	paths[0] = f->books;
-	memset(&lo, 0, sizeof(lo));
-	lo.paths = paths;
-	lo.paths_count = 1;
-	lo.trust = &f->trust;
-	assert_ok(library_open(&lo, &f->lib, &err), err);
-	memset(&so, 0, sizeof(so));
-	so.lib = f->lib;
-	so.address = "http://10.0.0.5:8080/";
-	so.qr_svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
-	so.cache_bytes = 8 << 20;
-	assert_ok(site_open(&so, &f->site, &err), err);
-	*state = f;
+	*state = tu_site_open(make_course, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	site_close(f->site);
-	library_close(f->lib);
-	trust_release(&f->trust);
-	tu_rmrf(f->dir);
-	free(f->dir);
-	free(f->books);
-	free(f);
+	tu_site_close(*state);
 	return 0;
 }
 
@@ -154,7 +108,7 @@ static const char *fake_arg(const struct request *rq, const char *name)
 	return NULL;
 }
 
-static void ask(struct fixture *f, const char *method, const char *url, const struct fake *fk,
+static void ask(struct tu_site *f, const char *method, const char *url, const struct fake *fk,
                 struct reply *r)
 {
 	static const struct fake none = { { { NULL, NULL } }, { { NULL, NULL } } };
@@ -225,7 +179,7 @@ static void assert_header(const struct reply *r, const char *name, const char *w
 
 static void every_address_answers_as_a_browser_expects(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_site *f = *state;
 	static const struct fake gzip = { { { "Accept-Encoding", "gzip, deflate" } }, { { 0 } } };
 	static const struct fake range = { { { "Range", "bytes=10-19" } }, { { 0 } } };
 	static const struct fake thai = { { { "Accept-Language", "th-TH,th;q=0.9" } }, { { 0 } } };
@@ -345,7 +299,7 @@ static void every_address_answers_as_a_browser_expects(void **state)
 
 static void entries_keep_their_representations_apart(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_site *f = *state;
 	static const struct fake gzip = { { { "Accept-Encoding", "gzip" } }, { { 0 } } };
 	struct reply r;
 	unsigned char *body, out[4096];
@@ -511,7 +465,7 @@ static void entries_keep_their_representations_apart(void **state)
 
 static void video_ranges_and_head_send_the_right_bytes(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_site *f = *state;
 	static const struct fake across = { { { "Range", "bytes=1048570-1048589" } }, { { 0 } } };
 	static const struct fake last = { { { "Range", "bytes=-5" } }, { { 0 } } };
 	struct reply r;
@@ -553,7 +507,7 @@ static void video_ranges_and_head_send_the_right_bytes(void **state)
 
 static void redirects_refusals_and_framing(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_site *f = *state;
 	struct reply r;
 	struct request rq;
 
@@ -589,7 +543,7 @@ static void redirects_refusals_and_framing(void **state)
 
 static void a_search_is_a_job_answered_apart(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_site *f = *state;
 	static const struct fake q = {
 		{ { "Accept-Language", "vi" } },
 		{ { "q", "b%C6%A1m" }, { "course", ID }, { "filter", "en" }, { "page", "3" } }
@@ -642,7 +596,7 @@ static void a_search_is_a_job_answered_apart(void **state)
 
 static void the_projector_counts_the_devices_that_asked(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_site *f = *state;
 	static const unsigned char phones[3][4] = { { 10, 0, 0, 21 },
 		                                    { 10, 0, 0, 22 },
 		                                    { 10, 0, 0, 21 } };

@@ -5,6 +5,7 @@
  * cookie do, how wrong codes are limited.
  */
 #include "testutil.h"
+#include "tu_site.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -223,13 +224,6 @@ static const char teacher_html[] = "<!doctype html>\n<html lang=\"en\">\n<head>\
                                    "</title>\n</head>\n<body>\n<p>" NOTE "</p>\n</body>\n"
                                    "</html>\n";
 
-struct fixture {
-	char *dir, *books;
-	struct trust trust;
-	struct library *lib;
-	struct site *site;
-};
-
 static void make_course(const char *path)
 {
 	static const char page[] = "<!doctype html>\n<html lang=\"en\">\n<head>\n<title>Pumps"
@@ -269,56 +263,13 @@ static void make_course(const char *path)
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct minisign_seckey *sk;
-	struct minisign_pubkey pk;
-	struct library_options lo;
-	struct site_options so;
-	struct bundle_error err;
-	struct lib_snapshot *snap;
-	char *path;
-	const char *paths[1];
-
-	assert_non_null(f);
-	f->dir = tu_tempdir();
-	f->books = tu_path(f->dir, "books");
-	path = tu_path(f->books, "pump.sampan");
-	tu_write(path, "", 0);
-	make_course(path);
-	free(path);
-	tu_key(1, &sk, &pk);
-	minisign_seckey_free(sk);
-	trust_init(&f->trust);
-	assert_ok(trust_add(&f->trust, &pk, &err), err);
-	paths[0] = f->books;
-	memset(&lo, 0, sizeof(lo));
-	lo.paths = paths;
-	lo.paths_count = 1;
-	lo.trust = &f->trust;
-	assert_ok(library_open(&lo, &f->lib, &err), err);
-	snap = library_snapshot(f->lib);
-	assert_int_equal(snap->count, 1); /* the course with its teacher page is valid */
-	library_release_snapshot(f->lib, snap);
-	memset(&so, 0, sizeof(so));
-	so.lib = f->lib;
-	so.address = "http://10.0.0.5:8080/";
-	so.cache_bytes = 8 << 20;
-	assert_ok(site_open(&so, &f->site, &err), err);
-	*state = f;
+	*state = tu_site_open(make_course, NULL);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	site_close(f->site);
-	library_close(f->lib);
-	trust_release(&f->trust);
-	tu_rmrf(f->dir);
-	free(f->dir);
-	free(f->books);
-	free(f);
+	tu_site_close(*state);
 	return 0;
 }
 
@@ -344,7 +295,7 @@ static const char *ask_arg(const struct request *rq, const char *name)
 }
 
 /* The reply to GET url as a; its body (a buffer or a piece) in *body, malloc'd. */
-static unsigned ask(struct fixture *f, const char *url, const struct ask *a, struct reply *r,
+static unsigned ask(struct tu_site *f, const char *url, const struct ask *a, struct reply *r,
                     char **body)
 {
 	struct request rq;
@@ -380,7 +331,7 @@ static unsigned ask(struct fixture *f, const char *url, const struct ask *a, str
 
 static void teacher_page_only_from_loopback_or_with_the_code(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_site *f = *state;
 	struct ask remote = { NULL, NULL, false, NULL }, local = { NULL, NULL, true, NULL };
 	struct reply r;
 	char *body, cookie[160];
@@ -453,7 +404,7 @@ static void teacher_page_only_from_loopback_or_with_the_code(void **state)
 
 static void wrong_codes_get_403_then_429(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_site *f = *state;
 	struct ask a = { NULL, NULL, false, "192.0.2.9" };
 	struct reply r;
 	char *body, bad[TEACHER_CODE_LEN + 1];
