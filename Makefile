@@ -116,6 +116,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 UNIT_HELPER_SRC := $(sort $(wildcard tests/unit/helpers/*.c))
 UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(O)/%.o)
+UNIT_HELPER_LIB := $(O)/tests/libtesthelpers.a
 
 .PHONY: all lib deps test check run-tests test-unit man service leakcheck format lint vectors pot install \
 	uninstall clean help deb kit test-kit test-arm64 demo bench bench-pi soak fuzz fuzz-build test-browser screenshots
@@ -232,15 +233,19 @@ $(SAMPAN_PLAY): $(O)/player/main.o $(PLAYER_LIB) $(COMMON_LIB) $(BUNDLE_LIB)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PLAYER_LIBS) $(PKG_LIBS)
 
-# Named in a rule of their own, the helpers' objects are kept: an object only a
-# pattern rule names is an intermediate file, which make removes after the build.
-$(UNIT_BIN): $(UNIT_HELPER_OBJ)
-$(O)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(COMMON_LIB) \
+# The helpers in an archive of their own: a test takes only the helpers it calls (and
+# tu_site's player code only where a test asks for a site).
+$(UNIT_HELPER_LIB): $(UNIT_HELPER_OBJ)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/tests/%: tests/unit/%.c $(UNIT_HELPER_LIB) $(PLAYER_LIB) $(BUILDER_LIB) $(COMMON_LIB) \
 		$(BUNDLE_LIB)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CCLD    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Ibundle -Ibuilder -Icommon -Iplayer -Itests/unit/helpers -o $@ $< \
-		$(UNIT_HELPER_OBJ) $(PLAYER_LIB) $(BUILDER_LIB) $(COMMON_LIB) $(BUNDLE_LIB) \
+		$(UNIT_HELPER_LIB) $(PLAYER_LIB) $(BUILDER_LIB) $(COMMON_LIB) $(BUNDLE_LIB) \
 		$(LDFLAGS) $(PLAYER_LIBS) $(BUILDER_LIBS) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 deps:
