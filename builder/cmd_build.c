@@ -583,13 +583,21 @@ static char *render_search(struct build *b)
 		const struct md_section *sec = md_sections(w->doc, &ns);
 
 		for (size_t k = 0; k < ns; k++) {
-			struct searchtext_section ss = { w->src->id,     w->src->page,
-				                         sec[k].slug,    w->src->language,
-				                         sec[k].heading, sec[k].text };
-			if (!sec[k].text[0] && !sec[k].heading[0])
-				continue;
+			struct searchtext_section ss;
+			char *place;
+
+			/* the heading field: where the page shows it, boxes labelled in its language */
+			place = md_section_place(&sec[k], w->src->language);
+			ss.lesson = w->src->id;
+			ss.page = w->src->page;
+			ss.anchor = sec[k].slug;
+			ss.lang = w->src->language;
+			ss.heading = place;
+			ss.text = sec[k].text;
+
 			if (searchtext_add_section(&s, &ss, &err) != BUNDLE_OK)
 				xalloc_die();
+			free(place);
 		}
 	}
 	/* Cues: every video embedded by a lesson, with the lesson that shows it first. */

@@ -46,6 +46,8 @@ struct md_doc {
 	size_t refs_count, refs_cap;
 	struct md_section *sections;
 	size_t sections_count, sections_cap;
+	char **kept; /* strings the sections point to: boxes' ids */
+	size_t kept_count, kept_cap;
 	struct md_dropped *dropped;
 	size_t dropped_count, dropped_cap;
 	struct md_anchor *anchors; /* bracketed spans' ids */
@@ -483,6 +485,20 @@ static struct question *quiz_questions(cmark_node *quiz, size_t *count)
 
 /* ---- md_parse ---- */
 
+/* Boxes nested deeper than this are read as the text of the one they are in. */
+#define ASIDE_DEPTH 8
+
+/* A search section being read: a heading's (level 0) or a box's. */
+struct level {
+	struct text text;
+	size_t index; /* its entry in doc->sections */
+	cmark_node *div; /* the box; NULL for a heading's */
+	const char *kind; /* the box's page_label key */
+	const char *title; /* the heading's text; a box's opening heading's, or NULL */
+	const char *slug; /* where the page opens at it */
+	cmark_node *title_node; /* the heading a box opens with, not read yet */
+};
+
 struct parse_ctx {
 	struct md_doc *doc;
 	size_t *line_start; /* byte offset of each line of doc->text */
@@ -494,14 +510,22 @@ struct parse_ctx {
 	int heading_level;
 	unsigned heading_line;
 	struct text heading;
-	struct text section;
+	struct level levels[ASIDE_DEPTH + 1]; /* [0] the heading's section, then the boxes open */
+	size_t depth; /* boxes open */
 	struct text scratch; /* text that goes nowhere */
-	const char *section_slug, *section_heading;
 	struct slug_set slugs;
 	cmark_node *heading_node;
 	unsigned teacher_depth; /* instructor divs open: their text is not the students' */
+	unsigned quiz_depth; /* quiz divs open: their text is read by quiz_text */
+	unsigned quizzes; /* quiz divs met: the page numbers them the same */
 	bool oom;
 };
+
+/* The text of the section being read. */
+static struct text *cur_text(struct parse_ctx *pc)
+{
+	return &pc->levels[pc->depth].text;
+}
 
 static bool index_lines(struct parse_ctx *pc)
 {
@@ -953,30 +977,80 @@ static void front_matter(struct parse_ctx *pc)
 
 /* ---- headings and sections ---- */
 
-static void end_section(struct parse_ctx *pc)
+/* A string the sections point to, kept until md_free (s is taken); NULL when out of memory. */
+static const char *keep(struct parse_ctx *pc, char *s)
 {
 	struct md_doc *d = pc->doc;
-	struct md_section *sec;
-	char *t = text_take(&pc->section);
+
+	if (!s || !grow((void **)&d->kept, &d->kept_cap, d->kept_count, sizeof *d->kept)) {
+		free(s);
+		pc->oom = true;
+		return NULL;
+	}
+	d->kept[d->kept_count++] = s;
+	return s;
+}
+
+/* A section begins: its entry, in the order the page starts them (its text comes at its end). */
+static bool start_level(struct parse_ctx *pc, struct level *lv)
+{
+	struct md_doc *d = pc->doc;
+
+	if (!grow((void **)&d->sections, &d->sections_cap, d->sections_count,
+	          sizeof *d->sections)) {
+		pc->oom = true;
+		return false;
+	}
+	lv->index = d->sections_count;
+	memset(&d->sections[d->sections_count++], 0, sizeof *d->sections);
+	return true;
+}
+
+/* The section of levels[depth] ends: its text, where it is and the boxes it is in. */
+static void end_level(struct parse_ctx *pc, size_t depth)
+{
+	struct level *lv = &pc->levels[depth];
+	struct md_section *sec = &pc->doc->sections[lv->index];
+	char *t = text_take(&lv->text);
+	struct md_aside *as;
+	size_t i;
 
 	if (!t) {
 		pc->oom = true;
 		return;
 	}
-	if (!*t) {
-		free(t); /* nothing to find there: the search text has no empty lines */
+	sec->text = t;
+	sec->slug = lv->slug ? lv->slug : "";
+	sec->heading = pc->levels[0].title ? pc->levels[0].title : "";
+	if (depth == 0)
 		return;
-	}
-	if (!grow((void **)&d->sections, &d->sections_cap, d->sections_count,
-	          sizeof *d->sections)) {
-		free(t);
+	as = calloc(depth, sizeof *as);
+	if (!as) {
 		pc->oom = true;
 		return;
 	}
-	sec = &d->sections[d->sections_count++];
-	sec->slug = pc->section_slug;
-	sec->heading = pc->section_heading;
-	sec->text = t;
+	for (i = 1; i <= depth; i++) {
+		as[i - 1].kind = pc->levels[i].kind;
+		as[i - 1].title = pc->levels[i].title;
+	}
+	sec->asides = as;
+	sec->asides_count = depth;
+}
+
+/* Sections with nothing to find are not listed: the search text has no empty lines. */
+static void drop_empty_sections(struct md_doc *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->sections_count; i++) {
+		if (d->sections[i].text && d->sections[i].text[0]) {
+			d->sections[n++] = d->sections[i];
+			continue;
+		}
+		free(d->sections[i].text);
+		free((void *)d->sections[i].asides);
+	}
+	d->sections_count = n;
 }
 
 static void end_heading(struct parse_ctx *pc)
@@ -1011,11 +1085,114 @@ static void end_heading(struct parse_ctx *pc)
 	h->slug = slug;
 	h->line = pc->heading_line;
 	h->teacher = pc->teacher_depth > 0;
-	if (pc->teacher_depth > 0)
-		return; /* not on the students' page: the section goes on */
-	end_section(pc);
-	pc->section_slug = slug;
-	pc->section_heading = t;
+	if (pc->teacher_depth > 0 || pc->quiz_depth > 0)
+		return; /* not on the students' page, or a quiz's: the section goes on */
+	if (pc->depth > 0) {
+		struct level *lv = &pc->levels[pc->depth];
+
+		if (lv->title_node == pc->heading_node) { /* the box's title: where it opens */
+			lv->title = t;
+			lv->slug = slug;
+		} else { /* a heading further in: words of the box */
+			text_space(&lv->text);
+			text_add(&lv->text, t);
+			text_space(&lv->text);
+		}
+		lv->title_node = NULL;
+		return;
+	}
+	end_level(pc, 0);
+	pc->levels[0].slug = slug;
+	pc->levels[0].title = t;
+	start_level(pc, &pc->levels[0]);
+}
+
+/* What a student can find of a quiz: what the page shows before they answer. */
+static void quiz_text(cmark_node *quiz, struct text *t)
+{
+	size_t count = 0, i;
+	struct question *qs = quiz_questions(quiz, &count);
+
+	for (i = 0; i < count; i++) {
+		cmark_node *c, *item;
+
+		for (c = qs[i].first; c && c != qs[i].list; c = cmark_node_next(c)) {
+			char *p = node_text(c);
+
+			if (c == qs[i].prompt && qs[i].multiple) {
+				size_t n = strlen(p) - strlen(QUIZ_MULTIPLE);
+
+				while (n > 0 && is_ws(p[n - 1]))
+					n--;
+				p[n] = '\0';
+			}
+			text_space(t);
+			text_add(t, p);
+			free(p);
+		}
+		/* the choices, not which is right; no feedback, no accepted short answer */
+		for (item = qs[i].list ? cmark_node_first_child(qs[i].list) : NULL; item;
+		     item = cmark_node_next(item)) {
+			char *p = NULL;
+			enum answer_mark m = item_mark(item, &p);
+
+			if (m == MARK_RIGHT || m == MARK_WRONG) {
+				text_space(t);
+				text_add(t, p);
+			}
+			free(p);
+		}
+	}
+	text_space(t);
+	free(qs);
+}
+
+/*
+ * A labelled box (challenge, solution, callout, quiz...) on the students'
+ * page: its own section, which the page opens at its heading or id, else at
+ * the one it is in.
+ */
+static void enter_aside(struct parse_ctx *pc, cmark_node *div)
+{
+	const struct mdext_attrs *a = mdext_attrs_of(div);
+	const struct div_kind *k = div_kind_of(a ? a->cls : NULL);
+	struct level *lv;
+	cmark_node *first = cmark_node_first_child(div);
+
+	if (!k || k->how == DIV_TEACHER || pc->teacher_depth > 0 || pc->quiz_depth > 0 ||
+	    pc->depth == ASIDE_DEPTH)
+		return;
+	lv = &pc->levels[pc->depth + 1];
+	memset(lv, 0, sizeof *lv);
+	text_init(&lv->text);
+	lv->div = div;
+	lv->kind = k->label;
+	if (a && a->id)
+		lv->slug = keep(pc, strdup(a->id));
+	else if (k->how == DIV_QUIZ)
+		lv->slug = keep(pc, xasprintf("quiz-%u", pc->quizzes)); /* as build_quiz names it */
+	else
+		lv->slug = pc->levels[pc->depth].slug;
+	if (first && cmark_node_get_type(first) == CMARK_NODE_HEADING)
+		lv->title_node = first;
+	if (pc->oom || !start_level(pc, lv))
+		return;
+	pc->depth++;
+	if (k->how == DIV_QUIZ) {
+		quiz_text(div, &lv->text);
+		pc->quiz_depth++;
+	}
+}
+
+/* The end of a div: the end of its section when it has one. */
+static void leave_aside(struct parse_ctx *pc, cmark_node *div)
+{
+	if (pc->depth == 0 || pc->levels[pc->depth].div != div)
+		return;
+	if (is_quiz_div(div))
+		pc->quiz_depth--;
+	end_level(pc, pc->depth);
+	pc->depth--;
 }
 
 static void check_div(struct parse_ctx *pc, cmark_node *n)
@@ -1183,17 +1360,20 @@ static void walk(struct parse_ctx *pc, cmark_node *root)
 	while (!pc->oom && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type type = cmark_node_get_type(n);
-		struct text *out = pc->in_heading ? &pc->heading : &pc->section;
+		struct text *out = pc->in_heading ? &pc->heading : cur_text(pc);
 		int l = cmark_node_get_start_line(n);
 
+		/* paragraphs, items, cells: words never run together */
 		if ((type & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK)
-			text_space(
-			        &pc->section); /* paragraphs, items, cells: words never run together */
-		if (pc->teacher_depth > 0 && !pc->in_heading)
-			out = &pc->scratch; /* teachers' notes: not in the students' search */
+			text_space(cur_text(pc));
+		/* teachers' notes: not in the students' search; a quiz's: quiz_text's */
+		if ((pc->teacher_depth > 0 || pc->quiz_depth > 0) && !pc->in_heading)
+			out = &pc->scratch;
 		if (ev == CMARK_EVENT_EXIT) {
 			if (type == CMARK_NODE_HEADING)
 				end_heading(pc);
+			if (type == mdext_div_type())
+				leave_aside(pc, n);
 			if (is_teacher_div(n))
 				pc->teacher_depth--;
 			continue;
@@ -1202,8 +1382,11 @@ static void walk(struct parse_ctx *pc, cmark_node *root)
 			pc->cur_line = (unsigned)l;
 		if (type == mdext_div_type()) {
 			check_div(pc, n);
-			if (is_quiz_div(n))
+			if (is_quiz_div(n)) {
 				check_quiz(pc, n);
+				pc->quizzes++;
+			}
+			enter_aside(pc, n);
 			continue;
 		}
 		if (mdext_span_attrs(n)) {
@@ -1242,12 +1425,16 @@ static void walk(struct parse_ctx *pc, cmark_node *root)
 		default:
 			break;
 		}
-		if (pc->heading.oom || pc->section.oom)
+		if (pc->heading.oom || cur_text(pc)->oom)
 			pc->oom = true;
 	}
 	cmark_iter_free(it);
+	while (!pc->oom && pc->depth > 0)
+		leave_aside(pc, pc->levels[pc->depth].div);
 	if (!pc->oom)
-		end_section(pc);
+		end_level(pc, 0);
+	if (!pc->oom)
+		drop_empty_sections(pc->doc);
 }
 
 struct md_doc *md_parse(const char *text, size_t len, bool allow_html)
@@ -1261,7 +1448,7 @@ struct md_doc *md_parse(const char *text, size_t len, bool allow_html)
 
 	memset(&pc, 0, sizeof pc);
 	text_init(&pc.heading);
-	text_init(&pc.section);
+	text_init(&pc.levels[0].text);
 	text_init(&pc.scratch);
 	if (!doc)
 		goto done;
@@ -1274,10 +1461,10 @@ struct md_doc *md_parse(const char *text, size_t len, bool allow_html)
 		memcpy(doc->text, text, len);
 	doc->text[len] = '\0';
 	pc.doc = doc;
-	pc.section_slug = "";
-	pc.section_heading = "";
+	pc.levels[0].slug = "";
+	pc.levels[0].title = "";
 	pc.cur_line = 1;
-	if (!index_lines(&pc))
+	if (!index_lines(&pc) || !start_level(&pc, &pc.levels[0]))
 		goto done;
 	front_matter(&pc);
 	if (pc.oom)
@@ -1301,7 +1488,8 @@ done:
 	slug_set_release(&pc.slugs); /* the ids themselves belong to the headings */
 	free(pc.line_start);
 	sbuf_release(&pc.heading.b);
-	sbuf_release(&pc.section.b);
+	for (size_t i = 0; i <= pc.depth; i++)
+		sbuf_release(&pc.levels[i].text.b);
 	if (!ok) {
 		md_free(doc);
 		return NULL;
@@ -1321,8 +1509,13 @@ void md_free(struct md_doc *doc)
 	}
 	for (i = 0; i < doc->refs_count; i++)
 		free(doc->refs[i].url);
-	for (i = 0; i < doc->sections_count; i++)
+	for (i = 0; i < doc->sections_count; i++) {
 		free(doc->sections[i].text);
+		free((void *)doc->sections[i].asides);
+	}
+	for (i = 0; i < doc->kept_count; i++)
+		free(doc->kept[i]);
+	free(doc->kept);
 	for (i = 0; i < doc->dropped_count; i++)
 		free(doc->dropped[i].message);
 	for (i = 0; i < doc->anchors_count; i++)
@@ -1374,6 +1567,64 @@ const struct md_section *md_sections(const struct md_doc *doc, size_t *count)
 {
 	*count = doc ? doc->sections_count : 0;
 	return doc ? doc->sections : NULL;
+}
+
+/* Whether a box's title names it already: "Solution", "Challenge: Loops" for "Challenge". */
+static bool names_itself(const char *title, const char *label)
+{
+	size_t i;
+
+	for (i = 0; label[i]; i++) {
+		char a = title[i], b = label[i];
+
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (char)(b - 'A' + 'a');
+		if (a != b)
+			return false;
+	}
+	return !((title[i] >= 'a' && title[i] <= 'z') || (title[i] >= 'A' && title[i] <= 'Z') ||
+	         (title[i] >= '0' && title[i] <= '9'));
+}
+
+char *md_section_place(const struct md_section *s, const char *lang)
+{
+	struct sbuf b;
+	char *place, *last = xstrdup(s->heading), *name;
+	size_t i;
+	bool ok;
+
+	sbuf_init(&b, MD_TEXT_MAX);
+	ok = sbuf_adds(&b, s->heading);
+	for (i = 0; ok && i < s->asides_count; i++) {
+		const struct md_aside *a = &s->asides[i];
+		const char *label = page_label(lang, a->kind);
+		const struct div_kind *k = NULL;
+		size_t j;
+
+		for (j = 0; j < sizeof div_kinds / sizeof div_kinds[0]; j++)
+			if (strcmp(div_kinds[j].label, a->kind) == 0)
+				k = &div_kinds[j];
+		/* as the page shows the box: a fold by its summary, a box by its label and title */
+		if (a->title && *a->title &&
+		    ((k && k->how == DIV_FOLD) || names_itself(a->title, label)))
+			name = xstrdup(a->title);
+		else if (a->title && *a->title)
+			name = xasprintf("%s: %s", label, a->title);
+		else
+			name = xstrdup(label);
+		/* a quiz under the heading "Quiz" is said once */
+		if (strcmp(name, last) != 0)
+			ok = (b.len == 0 || sbuf_adds(&b, " \xe2\x80\xba ")) && sbuf_adds(&b, name);
+		free(last);
+		last = name;
+	}
+	free(last);
+	place = ok ? sbuf_take(&b, NULL) : NULL;
+	if (!place)
+		xalloc_die();
+	return place;
 }
 
 const char *md_title(const struct md_doc *doc)

@@ -44,11 +44,27 @@ struct md_ref {
 	unsigned col; /* 1-based, 0 when unknown */
 };
 
-/* The plain text under one heading (or before the first, with slug ""). */
+/* One of the boxes (fenced divs) a search section sits in, outermost first. */
+struct md_aside {
+	const char *kind; /* page_label's key: "challenge", "solution", "quiz"... */
+	const char *title; /* the heading it opens with ("## Variables in loops"), or NULL */
+};
+
+/*
+ * The plain text under one heading (or before the first, with slug ""), or
+ * of one labelled box (an aside: challenge, solution, callout, quiz...)
+ * under it, in the order the page starts them.  A box's text is its own
+ * section, not its heading's; a plain box (no known class) stays in the
+ * text around it; instructor notes are in none.  A quiz gives its questions
+ * and the choices offered, never which is right, the feedback or the
+ * accepted short answers.  Sections with no text are not listed.
+ */
 struct md_section {
-	const char *slug; /* "" for text before the first heading */
-	const char *heading; /* "" likewise */
+	const char *slug; /* where the page opens at it: the box's title or id, else as above */
+	const char *heading; /* the heading it is under; "" before the first */
 	char *text; /* paragraphs, list items, table cells, code, joined by spaces */
+	const struct md_aside *asides; /* the boxes it is in, outermost first */
+	size_t asides_count; /* 0: the heading's own text */
 };
 
 /*
@@ -61,6 +77,15 @@ void md_free(struct md_doc *doc);
 const struct md_heading *md_headings(const struct md_doc *doc, size_t *count);
 const struct md_ref *md_refs(const struct md_doc *doc, size_t *count);
 const struct md_section *md_sections(const struct md_doc *doc, size_t *count);
+
+/*
+ * Where a section is, as the page in lang shows it (malloc'd): its heading,
+ * then each box it is in by its label and title, joined by " › ",
+ * e.g. "Loops › Challenge: Variables in loops › Solution".  A title
+ * that starts with the label ("Solution", "Challenge: ...") stands alone.
+ * "" for the text before the first heading.
+ */
+char *md_section_place(const struct md_section *s, const char *lang);
 
 /*
  * Whether "#id" reaches something on the lesson's page: a heading's id or

@@ -19,9 +19,9 @@ struct sbuf;
 struct searchtext_section {
 	const char *lesson; /* lesson id */
 	const char *page; /* bundle path of the lesson's page */
-	const char *anchor; /* heading id; "" for text before the first heading */
+	const char *anchor; /* an id on the page (a heading's, a box's); "" the top of the page */
 	const char *lang;
-	const char *heading; /* "" likewise */
+	const char *heading; /* where: "Section › Challenge: its title › Solution"; "" at the top */
 	const char *text;
 };
 

@@ -298,9 +298,10 @@ static void instructor_notes_never_reach_the_page(void **state)
 	                    "note</p>\n<p>Common mistake: quoting.</p>\n</div>\n");
 	/* nor the students' search, whose sections are the page's */
 	s = md_sections(doc, &n);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
 	assert_string_equal(s[0].slug, "loops");
-	assert_string_equal(s[0].text, "Students read this. Students read this too. Try it.");
+	assert_string_equal(s[0].text, "Students read this. Students read this too.");
+	assert_string_equal(s[1].text, "Try it."); /* the challenge, a section of its own */
 	for (size_t i = 0; i < n; i++) {
 		assert_lacks(s[i].text, "Secret");
 		assert_lacks(s[i].text, "mistake");
