@@ -1209,6 +1209,40 @@ struct found {
 };
 
 /*
+ * A snippet that shows the words found (malloc'd, or NULL when out of
+ * memory), taking snippet.  FTS5's snippet() marks matches in the text
+ * only: when the words were found in the heading alone it gives the
+ * text's start without a mark.  Then the snippet begins with the part of
+ * the heading that holds the first mark (a heading is "Section › Box: its
+ * title"), before the text.
+ */
+static char *snippet_with_match(const char *heading, char *snippet)
+{
+	static const char sep[] = " \xe2\x80\xba ", dash[] = " \xe2\x80\x94 ";
+	const char *mark = strchr(heading, '\x01'), *from = heading, *to, *p;
+	char *out;
+	size_t n;
+
+	if (!snippet || strchr(snippet, '\x01') || !mark)
+		return snippet;
+	for (p = heading; (p = strstr(p, sep)) != NULL && p < mark; p += strlen(sep))
+		from = p + strlen(sep);
+	to = strstr(mark, sep);
+	n = to ? (size_t)(to - from) : strlen(from);
+	out = malloc(n + strlen(dash) + strlen(snippet) + 1);
+	if (out) {
+		memcpy(out, from, n);
+		if (*snippet) {
+			memcpy(out + n, dash, strlen(dash));
+			n += strlen(dash);
+		}
+		memcpy(out + n, snippet, strlen(snippet) + 1);
+	}
+	free(snippet);
+	return out;
+}
+
+/*
  * Fill the hits of found[0, n) found by expression e (marked with its
  * matches), each in its place.  SQLITE_DONE, or the error.
  */
@@ -1249,6 +1283,8 @@ static int show_hits(struct search *s, const char *expr, int e, const struct fou
 		h->lang = column(st, 4);
 		h->heading = column(st, 5);
 		h->snippet = column(st, 6);
+		if (h->heading)
+			h->snippet = snippet_with_match(h->heading, h->snippet);
 		h->approximate = e > 0;
 		if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
 			h->media = column(st, 8);

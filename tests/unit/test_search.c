@@ -425,6 +425,62 @@ static void test_snippet_marks_the_match(void **state)
 	search_result_free(&r);
 }
 
+/* The snippet shows the words found: in a long text, in Thai, and when only the heading has them. */
+static void test_snippet_always_shows_the_match(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle_error err;
+	unsigned char d[DIGEST_SIZE];
+	struct search_result r;
+	const char *ids[] = { "test.place" };
+	char *text = malloc(64 * 1024);
+	size_t n;
+
+	assert_non_null(text);
+	n = (size_t)snprintf(text, 64 * 1024,
+	                     "# sampan-search: 1\n"
+	                     "s\tloops\tloops.html\tvariables-in-loops\ten\t"
+	                     "Challenge: Variables in loops\tWrite a for statement that prints "
+	                     "each name.\n"
+	                     "s\tpump\tpump.html\tparts\ten\tParts\t");
+	for (int i = 0; i < 400; i++)
+		n += (size_t)snprintf(text + n, 64 * 1024 - n, "the casing holds the shaft ");
+	n += (size_t)snprintf(text + n, 64 * 1024 - n,
+	                      "and last the impeller turns.\n"
+	                      "s\tpump\tpump.html\tth\tth\tส่วน\t");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(text + n, 64 * 1024 - n, "ตัวเรือนยึดเพลาไว้ ");
+	n += (size_t)snprintf(text + n, 64 * 1024 - n, "สุดท้ายใบพัดหมุน\n");
+	digest_of("test.place", d);
+	assert_int_equal(search_add(f->s, d, "test.place", text, n, &err), BUNDLE_OK);
+	free(text);
+	set_live(f->s, ids, 1);
+
+	/* only in the heading: the snippet starts with it, marked, then the text */
+	run(f->s, "variables", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_string_equal(r.hits[0].heading, "Challenge: \x01Variables\x02 in loops");
+	assert_string_equal(r.hits[0].snippet, "Challenge: \x01Variables\x02 in loops \xe2\x80\x94 "
+	                                       "Write a for statement that prints each name.");
+	search_result_free(&r);
+	/* in the heading and the text: the text's own words, marked */
+	run(f->s, "loops statement", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_string_equal(r.hits[0].snippet,
+	                    "Write a for \x01statement\x02 that prints each name.");
+	search_result_free(&r);
+	/* at the end of a long text */
+	run(f->s, "impeller", NULL, NULL, 5, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_contains(r.hits[0].snippet, "the \x01impeller\x02 turns.");
+	search_result_free(&r);
+	/* the same in Thai, inside an unsegmented run */
+	run(f->s, "ใบพัด", NULL, "th", 5, false, &r);
+	assert_int_equal(r.count, 1);
+	assert_contains(r.hits[0].snippet, "\x01ใบพัด\x02");
+	search_result_free(&r);
+}
+
 static void test_cue_carries_its_time(void **state)
 {
 	struct fixture *f = *state;
@@ -689,6 +745,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_did_you_mean, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loose_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snippet_marks_the_match, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snippet_always_shows_the_match, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_cue_carries_its_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suggestions_by_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filters_and_paging, setup, teardown),
