@@ -128,6 +128,37 @@ static bool is_lesson_title(const struct lib_course *c, const char *lesson, cons
 	return same;
 }
 
+/*
+ * What a result line shows of where the hit is (a part of heading), or NULL:
+ * the heading (a section, then the boxes it is in: "Pumps › Note"), less a
+ * first part that only repeats the lesson's title and that the search did
+ * not match.
+ */
+static const char *heading_shown(const struct lib_course *c, const char *lesson,
+                                 const char *heading)
+{
+	static const char sep[] = " \xe2\x80\xba ";
+	const char *rest;
+	size_t n;
+	char *first;
+	bool same;
+
+	if (!heading || !*heading)
+		return NULL;
+	rest = strstr(heading, sep);
+	n = rest ? (size_t)(rest - heading) : strlen(heading);
+	first = malloc(n + 1);
+	if (!first)
+		return heading;
+	memcpy(first, heading, n);
+	first[n] = '\0';
+	same = !strchr(first, '\x01') && is_lesson_title(c, lesson, first);
+	free(first);
+	if (!same)
+		return heading;
+	return rest ? rest + strlen(sep) : NULL;
+}
+
 char *searchpage_hit_url(const struct search_hit *h)
 {
 	struct sbuf b;
@@ -296,6 +327,7 @@ static void put_hit(struct sbuf *b, const struct search_view *v, const struct se
 {
 	const struct lib_course *c = find_course(v->snap, h->course);
 	char *url = searchpage_hit_url(h);
+	const char *where;
 
 	put(b, "<li lang=\"");
 	put_html(b, h->lang);
@@ -307,13 +339,14 @@ static void put_hit(struct sbuf *b, const struct search_view *v, const struct se
 	put_html(b, lesson_title(c, h->lesson, v->ui_lang));
 	put(b, "</span>");
 	/*
-	 * Where in the lesson: its section (a heading the search did not match that
-	 * only repeats the lesson's title says nothing more).
+	 * Where in the lesson: its section and the boxes it is in, "Lesson ›
+	 * Section › Challenge: its title › Solution" (a heading the search did
+	 * not match that only repeats the lesson's title says nothing more).
 	 */
-	if (h->heading && *h->heading &&
-	    (strchr(h->heading, '\x01') || !is_lesson_title(c, h->lesson, h->heading))) {
+	where = heading_shown(c, h->lesson, h->heading);
+	if (where) {
 		put(b, " \xe2\x80\xba <span class=\"hit-heading\">");
-		put_marked(b, h->heading);
+		put_marked(b, where);
 		put(b, "</span>");
 	}
 	put(b, "</a>\n");
@@ -512,8 +545,10 @@ char *searchpage_suggest_json(const struct search_view *v)
 		const char *lesson = lesson_title(c, h->lesson, v->ui_lang);
 		char title[1024];
 
-		if (heading && *heading && strcmp(heading, lesson) != 0)
-			snprintf(title, sizeof(title), "%s \xe2\x80\xba %s", lesson, heading);
+		const char *where = heading_shown(c, h->lesson, heading);
+
+		if (where)
+			snprintf(title, sizeof(title), "%s \xe2\x80\xba %s", lesson, where);
 		else
 			snprintf(title, sizeof(title), "%s", lesson);
 		if (h->media) {

@@ -1,7 +1,9 @@
 #!/bin/bash
 # t3800-player-search.sh - search end to end: the sample courses built and
 # served by the real binaries, searched over real HTTP in Thai, Khmer, Chinese
-# and Vietnamese without accents; a subtitle word to its cue's time; filters,
+# and Vietnamese without accents; where a result is (its section and boxes) and
+# a snippet that shows the words found; quizzes without their answers; The
+# Unix Shell imported and searched; a subtitle word to its cue's time; filters,
 # paging, suggestions, JSON; hostile queries; a course removed; a restart
 # that does not index again; a damaged index file.
 source "$(dirname "$0")/../lib/test-lib.sh"
@@ -68,6 +70,48 @@ test_expect_success 'Vietnamese typed without accents: cau dao finds cầu dao' 
 	search_page "cau dao" &&
 	test_grep pump-maintenance search.html &&
 	grep -qi "<mark>cầu dao</mark>\|<mark>cầu</mark> <mark>dao</mark>\|<mark>Cầu</mark>" search.html
+'
+
+# --- boxes: where a result is, and a snippet that shows the words found -------
+test_expect_success 'no quiz marks, {.multiple} or attribute syntax in the search texts' '
+	for s in electrical-safety gem-processing pump-maintenance; do
+		unzip -p "lib/$s.sampan" META-INF/search.txt >"$s.txt" &&
+		test_grep "^s	" "$s.txt" &&
+		test_grep -v -E "\[[x =]\]|\{[.#][^}]*\}" "$s.txt" || return 1
+	done
+'
+test_expect_success 'a word only in a solution: "Lesson › Section › Challenge: title › Solution", in Vietnamese' '
+	search_page "cao su non" "&lang=vi" &&
+	test_grep -F "<span class=\"hit-lesson\">Xử lý sự cố thường gặp</span> › <span class=\"hit-heading\">Máy chạy nhưng không lên nước › Thử thách: Mất nước sau mười phút › Lời giải</span>" search.html &&
+	test_grep -E "<mark>cao su non</mark>|<mark>cao</mark> <mark>su</mark> <mark>non</mark>" search.html
+'
+test_expect_success 'its link lands on the challenge: the page has the anchor' '
+	search_page "cao su non" "&lang=vi" &&
+	first=$(grep -o "href=\"/c/org.sampan.samples.pump-maintenance/lessons/04-su-co.html#[^\"]*\"" search.html | head -1 | sed "s/^href=\"//; s/\"\$//") &&
+	anchor=$("$PYTHON" -c "import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))" "${first#*#}") &&
+	test_equal "mất-nước-sau-mười-phút" "$anchor" &&
+	get "${URL%/}${first%%#*}" >anchored.html && test_grep -F "id=\"$anchor\"" anchored.html
+'
+test_expect_success 'words found only in the heading: the snippet starts with them, marked' '
+	search_page "mười phút" "&lang=vi" &&
+	test_grep -E "<p class=\"snippet\" dir=\"auto\">Thử thách: Mất nước sau <mark>mười( phút</mark>|</mark> <mark>phút</mark>) — Máy bơm lên nước" search.html &&
+	get "${URL}api/search.json?q=$(enc "mười phút")" >heading.json &&
+	"$PYTHON" - heading.json <<-PY
+	import json, sys
+	r = json.load(open(sys.argv[1]))["results"]
+	assert r and all("<mark>" in x["snippet_html"] for x in r), r
+	PY
+'
+test_expect_success 'a quiz: its question is found, at the quiz; its feedback is not searchable' '
+	get "${URL}api/search.json?q=$(enc "bước tiếp theo là gì")&filter=vi" >quiz.json &&
+	get "${URL}api/search.json?q=$(enc "không ai đóng điện được")&filter=vi" >feedback.json &&
+	"$PYTHON" - quiz.json feedback.json <<-PY
+	import json, sys
+	q, f = (json.load(open(p))["results"] for p in sys.argv[1:3])
+	assert len(q) == 1 and q[0]["url"].endswith("/lessons/02-an-toan.html#quiz-1"), q
+	assert q[0]["heading"] == "Tự kiểm tra", q
+	assert not f, f
+	PY
 '
 
 # --- a subtitle word links to the video at its cue's time --------------------
@@ -208,6 +252,40 @@ test_expect_success 'put back, it is found again' '
 '
 test_expect_success 'no sanitizer report from the server' '
 	test_grep -v -i "sanitizer|runtime error" server.err
+'
+
+# --- a real lesson: The Unix Shell, imported -------------------------------------
+test_setup 'The Unix Shell imported, built and served' '
+	mkdir shell-lib &&
+	"$B" import -q "$TOP/tests/fixtures/shell-novice.tar.xz" shell &&
+	"$B" build shell -k "$TOP/samples/keys/sample.key" -o shell-lib/shell.sampan -q 2>/dev/null &&
+	serve_start shell-server shell-lib --trust "$PUB" --cache "$WORK/shell-cache" &&
+	SHELL_PID=$SERVED_PID SHELL_URL=$SERVED_URL && URL=$SHELL_URL wait_indexed
+'
+test_expect_success 'a word in a Carpentries solution: "Loops › Challenge: Variables in Loops › Solution"' '
+	URL=$SHELL_URL search_page "expanded loop would look" &&
+	test_grep -E "<span class=\"hit-lesson\">Loops</span> › <span class=\"hit-heading\">Challenge: Variables in (<mark>Loops</mark>|Loops) › Solution</span>" search.html &&
+	test_grep -F "href=\"/c/shell-novice/lessons/05-loop.html#solution-1\"" search.html
+'
+test_expect_success 'no result of The Unix Shell is titled by a box label alone' '
+	get "${SHELL_URL}api/search.json?q=solution" >sol.json &&
+	"$PYTHON" - sol.json <<-PY
+	import json, sys
+	r = json.load(open(sys.argv[1]))["results"]
+	assert r, r
+	assert all(x["heading"].endswith(" › Solution") for x in r if "Solution" in x["heading"]), [x["heading"] for x in r]
+	PY
+'
+test_expect_success 'no instructor note in its search text' '
+	unzip -p shell-lib/shell.sampan META-INF/search.txt >shell.txt &&
+	grep -l "::: *instructor" shell/lessons/*.md >with-notes &&
+	test -s with-notes &&
+	note=$(sed -n "/::: *instructor/,/^:::/p" shell/lessons/03-create.md | grep -v "^:" | grep -v "^\$" | head -1 | cut -c1-40) &&
+	test -n "$note" && test_grep -v -F "$note" shell.txt
+'
+test_expect_success 'no sanitizer report from the server of The Unix Shell' '
+	kill $SHELL_PID && wait $SHELL_PID;
+	test_grep -v -i "sanitizer|runtime error" shell-server.err
 '
 
 # --- a restart does not index again; a damaged index is made again ------------
