@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "course.h"
 #include "l10n.h"
+#include "library.h"
 #include "searchpage.h"
 
 static struct search_hit hits[2];
@@ -203,6 +205,81 @@ static void the_same_as_json_and_suggestions(void **state)
 	free(text);
 }
 
+/* Where a hit is: "Lesson › Section › Box", the lesson's title not said twice. */
+static void where_a_hit_is(void **state)
+{
+	static char id[] = "org.example.pump", lesson_id[] = "intro",
+	            page[] = "lessons/01 intro.html", en[] = "en", course_title[] = "Pumps",
+	            lesson_title[] = "Priming";
+	static char *langs[] = { en }, *ctitles[] = { course_title }, *ltitles[] = { lesson_title };
+	struct course_lesson lesson = { lesson_id, { 1, langs, ltitles }, page, NULL, en };
+	struct course course;
+	struct lib_course lc;
+	struct lib_course *list[] = { &lc };
+	struct lib_snapshot snap;
+	struct search_hit h[3];
+	struct search_result r = { h, 3, false, false, false, NULL, false };
+	struct search_view v = view(&r);
+	char *html, *text;
+	json_error_t je;
+	json_t *j;
+
+	(void)state;
+	memset(&course, 0, sizeof(course));
+	memset(&lc, 0, sizeof(lc));
+	memset(&snap, 0, sizeof(snap));
+	memset(h, 0, sizeof(h));
+	course.id = id;
+	course.language = en;
+	course.title = (struct course_text){ 1, langs, ctitles };
+	course.lessons = &lesson;
+	course.lessons_count = 1;
+	lc.id = id;
+	lc.course = &course;
+	snap.courses = list;
+	snap.count = 1;
+	v.snap = &snap;
+	hit(&h[0], "en", "solution",
+	    "Priming \xe2\x80\xba Challenge: Fill it \xe2\x80\xba Solution",
+	    "Open the \x01plug\x02", NULL, NULL, 0, false);
+	hit(&h[1], "en", "note", "\x01Priming\x02 \xe2\x80\xba Note", "Water first", NULL, NULL, 0,
+	    false);
+	hit(&h[2], "en", "priming", "Priming", "Fill the \x01pump\x02", NULL, NULL, 0, false);
+	html = searchpage_html(&v);
+	assert_non_null(html);
+	/* the lesson's title is said once; the section and the boxes after it */
+	assert_contains(html, "<span class=\"hit-lesson\">Priming</span> \xe2\x80\xba <span "
+	                      "class=\"hit-heading\">Challenge: Fill it \xe2\x80\xba "
+	                      "Solution</span></a>");
+	/* unless the search found its words there */
+	assert_contains(html, "<span class=\"hit-lesson\">Priming</span> \xe2\x80\xba <span "
+	                      "class=\"hit-heading\"><mark>Priming</mark> \xe2\x80\xba "
+	                      "Note</span></a>");
+	/* a heading that only repeats it: nothing after the lesson */
+	assert_contains(html, "<span class=\"hit-lesson\">Priming</span></a>");
+	free(html);
+	text = searchpage_suggest_json(&v);
+	j = json_loads(text, 0, &je);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(
+	                            json_array_get(json_object_get(j, "suggestions"), 0), "title")),
+	                    "Priming \xe2\x80\xba Challenge: Fill it \xe2\x80\xba Solution");
+	assert_string_equal(json_string_value(json_object_get(
+	                            json_array_get(json_object_get(j, "suggestions"), 2), "title")),
+	                    "Priming");
+	json_decref(j);
+	free(text);
+	for (size_t i = 0; i < 3; i++) {
+		struct search_result one = { NULL, 0, false, false, false, NULL, false };
+
+		one.hits = malloc(sizeof(h[i]));
+		assert_non_null(one.hits);
+		memcpy(one.hits, &h[i], sizeof(h[i]));
+		one.count = 1;
+		search_result_free(&one);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +287,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(problems_and_progress_in_the_interface_language,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(the_same_as_json_and_suggestions, setup, teardown),
+		cmocka_unit_test_setup_teardown(where_a_hit_is, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
