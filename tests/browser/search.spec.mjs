@@ -1,5 +1,6 @@
 // search.spec.mjs - search as a student uses it: a Thai word typed into the catalog's box
-// and a Chinese word both open the right lesson section; a word spoken in the video opens
+// and a Chinese word both open the right lesson section; a word only in a solution says
+// "Lesson › Section › Challenge: title › Solution" on a phone; a word spoken in the video opens
 // it at that moment with its subtitles; suggestions appear while typing; a typo offers
 // "did you mean" as a link and its results marked as a similar spelling; the results page
 // passes axe-core, works by keyboard alone and stays under 100 KB.
@@ -65,6 +66,24 @@ test('a Chinese word inside longer sentences opens the right lesson of the gem c
 		assert.ok(courses.length >= 3, `several sections are found (${courses.length})`);
 		assert.ok(courses.every((c) => c.includes('宝石')), `they are all in the gem course (${courses.join(' | ')})`);
 		await firstResultOpensItsSection(page, 'lessons/03-machine.html', '抛光');
+	});
+});
+
+test('phone: a word only in a solution names the lesson, section and boxes it is in, and opens the challenge', TIMEOUT, async () => {
+	await withPage(browser, 'search solution phone', { viewport: VIEWPORTS.phone, locale: 'vi-VN' }, async ({ page }) => {
+		await page.goto(url(`search?q=${encodeURIComponent('cao su non')}&lang=vi`));
+		const first = page.locator('ol.results li').first();
+		assert.equal(await first.locator('.hit-lesson').innerText(), 'Xử lý sự cố thường gặp', 'the lesson');
+		assert.equal(
+			await first.locator('.hit-heading').innerText(),
+			'Máy chạy nhưng không lên nước › Thử thách: Mất nước sau mười phút › Lời giải',
+			'its section, the challenge and the solution, labelled in Vietnamese',
+		);
+		const marks = await first.locator('.snippet mark').allInnerTexts();
+		assert.ok(marks.join(' ').includes('cao'), `the snippet marks the words found (${marks.join(', ')})`);
+		const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+		assert.ok(wide <= 0, `the long result line wraps on a phone (${wide} px too wide)`);
+		await firstResultOpensItsSection(page, 'lessons/04-su-co.html', 'cao su non');
 	});
 });
 
