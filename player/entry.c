@@ -350,9 +350,7 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 		free(name);
 		library_release_snapshot(lib, q.snap);
 		errpage_reply(r, rq, 403,
-		              l10n_get(l10n_choose(request_arg(rq, "lang"),
-		                                   request_header(rq, "Accept-Language")),
-		                       "teacher",
+		              l10n_get(l10n_of_request(rq), "teacher",
 		                       "This page is for the class's teacher: open "
 		                       "/teacher to enter the code."));
 		return;
@@ -395,7 +393,7 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 		 * interface language, of the course as this manifest has it: its own
 		 * ETag, and gzip made by the player.
 		 */
-		ui = l10n_choose(request_arg(rq, "lang"), request_header(rq, "Accept-Language"));
+		ui = l10n_of_request(rq);
 		snprintf(page_tag, sizeof(page_tag), "%s-%s%s-%02x%02x%02x%02x", tag,
 		         q.course->unsigned_preview ? "p" : "c", ui, q.course->manifest_digest[0],
 		         q.course->manifest_digest[1], q.course->manifest_digest[2],
@@ -408,7 +406,7 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 			represent_facts(rq, &hrq);
 			httpcond_decide(&hrq, &prs, &a);
 			if (a.status == 304 || a.status == 412) {
-				represent_bodiless(r, &a, &prs, ENTRY_CACHE, "Accept-Language");
+				represent_bodiless(r, &a, &prs, ENTRY_CACHE, ENTRY_VARY_PAGE);
 				goto done;
 			}
 		}
@@ -420,7 +418,7 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 			rs.size = len;
 			rs.gzip = true;
 			rs.tag = page_tag;
-			vary_more = "Accept-Language";
+			vary_more = ENTRY_VARY_PAGE;
 		} else {
 			decor_kind_learnt(q.course, bundle_count(q.b), q.index, DECOR_CANNOT);
 		}

@@ -29,6 +29,14 @@
 #define ENTRY_CACHE "public, max-age=86400"
 
 /*
+ * A page with the player's chrome is in the interface language, chosen by
+ * ?lang=, the sampan_lang cookie or Accept-Language (l10n.h): a phone's
+ * cache keeps it for the headers it was asked with, and asks again (its
+ * ETag names the language) once its cookie or its languages change.
+ */
+#define ENTRY_VARY_PAGE "Accept-Language, Cookie"
+
+/*
  * The entry rest (the path after /c/ID/, as sent) of course id, into r.
  * Errors are pages in the interface language: 404 for no such course or entry, 400 for a path no bundle may
  * hold, 503 while a changed bundle is looked at again, 500 for bytes that

@@ -64,8 +64,7 @@ char *errpage_html(const char *ui_lang, unsigned status, const char *detail)
 
 void errpage_reply(struct reply *r, const struct request *rq, unsigned status, const char *detail)
 {
-	const char *ui =
-	        l10n_choose(request_arg(rq, "lang"), request_header(rq, "Accept-Language"));
+	const char *ui = l10n_of_request(rq);
 
 	reply_text(r, status, "text/html; charset=utf-8", errpage_html(ui, status, detail),
 	           "no-store");

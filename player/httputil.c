@@ -1,4 +1,4 @@
-/* httputil.c - Range (RFC 9110 §14), ETags (§8.8.3, §13.1), request paths, Accept-Language. */
+/* httputil.c - Range (RFC 9110 §14), ETags (§8.8.3, §13.1), paths, Accept-Language, Cookie. */
 #include "httputil.h"
 
 #include <stdio.h>
@@ -761,4 +761,23 @@ void http_date_format(int64_t t, char out[HTTP_DATE_SIZE])
 	         month_names[m - 1], (long long)y, secs / 3600, secs / 60 % 60, secs % 60);
 	memcpy(out, tmp, HTTP_DATE_SIZE - 1);
 	out[HTTP_DATE_SIZE - 1] = '\0';
+}
+
+const char *cookie_value(const char *header, const char *name, size_t *len)
+{
+	size_t n = strlen(name);
+	const char *p = header;
+
+	while (p && *p) {
+		p += strspn(p, " \t;");
+		if (strncmp(p, name, n) == 0 && p[n] == '=') {
+			p += n + 1;
+			*len = strcspn(p, ";");
+			while (*len && (p[*len - 1] == ' ' || p[*len - 1] == '\t'))
+				(*len)--;
+			return p;
+		}
+		p = strchr(p, ';');
+	}
+	return NULL;
 }

@@ -2,7 +2,8 @@
  * httputil.h - small pure pieces of HTTP that the player's server needs,
  * each unit-tested on its own (lighttpd's http_range.c and burl.c are the
  * model): the Range header, ETags and conditional requests, and turning a
- * request path into an entry name through the one path checker.
+ * request path into an entry name through the one path checker, and the
+ * Accept-Language and Cookie headers.
  */
 #ifndef SAMPAN_PLAYER_HTTPUTIL_H
 #define SAMPAN_PLAYER_HTTPUTIL_H
@@ -96,5 +97,13 @@ char *urlpath_encode(const char *s);
  */
 const char *accept_language(const char *header, const char *const *available, size_t count,
                             const char *fallback);
+
+/*
+ * The value of the cookie called name in a Cookie header (RFC 6265 §5.4:
+ * "a=1; b=2"), spaces and tabs around it left out, its length in *len;
+ * NULL when the header is NULL or has no such cookie.  Not NUL-terminated:
+ * it points into header.
+ */
+const char *cookie_value(const char *header, const char *name, size_t *len);
 
 #endif

@@ -19,6 +19,7 @@
 #include "httputil.h"
 #include "langname.h"
 #include "mo.h"
+#include "reply.h"
 
 const char *const l10n_languages[] = { "en", "zh-Hans", "th", "vi", "km",
 	                               "lo", "my",      "ms", "id", "fil" };
@@ -80,12 +81,51 @@ const char *l10n_language(const char *tag)
 	return l10n_languages[language_index(tag)];
 }
 
-const char *l10n_choose(const char *lang_arg, const char *accept)
+/* The table's own string for a tag given exactly (len bytes), or NULL. */
+static const char *exactly(const char *tag, size_t len)
 {
-	for (size_t i = 0; lang_arg && i < L10N_COUNT; i++)
-		if (strcmp(lang_arg, l10n_languages[i]) == 0)
+	for (size_t i = 0; tag && i < L10N_COUNT; i++)
+		if (strlen(l10n_languages[i]) == len && memcmp(tag, l10n_languages[i], len) == 0)
 			return l10n_languages[i];
-	return accept_language(accept, l10n_languages, L10N_COUNT, "en");
+	return NULL;
+}
+
+const char *l10n_choose(const char *lang_arg, const char *cookie_lang, const char *accept)
+{
+	const char *l = exactly(lang_arg, lang_arg ? strlen(lang_arg) : 0);
+
+	if (!l)
+		l = exactly(cookie_lang, cookie_lang ? strlen(cookie_lang) : 0);
+	return l ? l : accept_language(accept, l10n_languages, L10N_COUNT, "en");
+}
+
+/* The language the request's cookie keeps, when it is one of the table's; else NULL. */
+static const char *cookie_language(const struct request *rq)
+{
+	size_t len = 0;
+	const char *v = cookie_value(request_header(rq, "Cookie"), L10N_COOKIE, &len);
+
+	return v ? exactly(v, len) : NULL;
+}
+
+const char *l10n_of_request(const struct request *rq)
+{
+	return l10n_choose(request_arg(rq, "lang"), cookie_language(rq),
+	                   request_header(rq, "Accept-Language"));
+}
+
+bool l10n_cookie(const struct request *rq, char *out, size_t size)
+{
+	const char *arg = request_arg(rq, "lang");
+	const char *chosen = exactly(arg, arg ? strlen(arg) : 0);
+
+	/* the language the phone would get anyway is not written down */
+	if (!chosen ||
+	    chosen == l10n_choose(NULL, cookie_language(rq), request_header(rq, "Accept-Language")))
+		return false;
+	/* a year: the phone keeps its language until someone picks another */
+	return snprintf(out, size, "%s=%s; Path=/; Max-Age=31536000; SameSite=Lax", L10N_COOKIE,
+	                chosen) < (int)size;
 }
 
 const char *l10n_find(const char *lang, const char *ctx, const char *msgid, bool plural,

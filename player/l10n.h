@@ -36,11 +36,34 @@ extern const size_t l10n_languages_count;
 const char *l10n_language(const char *tag);
 
 /*
- * The interface language of a request: its ?lang= when that is one of
- * l10n_languages exactly, else the best of its Accept-Language header
- * (either may be NULL), else English.
+ * The interface language a phone chose: the cookie that keeps it, set
+ * by the player when ?lang= asks for another language than the phone
+ * would get without it (l10n_cookie), so that a link inside a course's
+ * signed page, which carries no ?lang=, keeps it.  The value is the
+ * language's tag alone: nothing about a person.
  */
-const char *l10n_choose(const char *lang_arg, const char *accept_language);
+#define L10N_COOKIE "sampan_lang"
+
+/*
+ * The interface language of a request: its ?lang= when that is one of
+ * l10n_languages exactly, else the same of its sampan_lang cookie, else
+ * the best of its Accept-Language header (any may be NULL), else English.
+ */
+const char *l10n_choose(const char *lang_arg, const char *cookie_lang, const char *accept_language);
+
+struct request;
+
+/* l10n_choose with the request's ?lang=, its Cookie header's sampan_lang and its Accept-Language. */
+const char *l10n_of_request(const struct request *rq);
+
+/*
+ * The Set-Cookie value that keeps the request's ?lang= ("sampan_lang=th;
+ * Path=/; Max-Age=...; SameSite=Lax"), into out (size bytes, 128 are
+ * enough): true when ?lang= is one of l10n_languages and asks for another
+ * language than its cookie or its Accept-Language would give; false, and
+ * nothing to set, otherwise.
+ */
+bool l10n_cookie(const struct request *rq, char *out, size_t size);
 
 /* msgid in context ctx, in the interface language for lang; msgid itself when untranslated. */
 const char *l10n_get(const char *lang, const char *ctx, const char *msgid);

@@ -109,7 +109,7 @@ static char *query_arg(const struct request *rq, const char *key)
 
 static const char *ui_lang(const struct request *rq)
 {
-	return l10n_choose(request_arg(rq, "lang"), request_header(rq, "Accept-Language"));
+	return l10n_of_request(rq);
 }
 
 /*
@@ -343,6 +343,19 @@ static const struct route {
 	{ "/teacher", true, route_teacher },
 };
 
+/*
+ * A ?lang= that picks another interface language than the phone would get
+ * without it is kept in a cookie (l10n.h), so that the links of a
+ * course's own pages, which carry no ?lang=, keep it too.
+ */
+static void keep_language(const struct request *rq, struct reply *r)
+{
+	char cookie[128];
+
+	if (r->body != REPLY_JOB && !r->failed && l10n_cookie(rq, cookie, sizeof(cookie)))
+		reply_header(r, "Set-Cookie", cookie);
+}
+
 void route_request(struct site *s, const struct request *rq_in, struct reply *r)
 {
 	const char *url = rq_in->url ? rq_in->url : "";
@@ -377,6 +390,7 @@ void route_request(struct site *s, const struct request *rq_in, struct reply *r)
 		}
 		if (i == sizeof(routes) / sizeof(routes[0]))
 			errpage_reply(r, rq, 404, url);
+		keep_language(rq, r);
 	}
 	if (r->body != REPLY_JOB)
 		common_headers(r);

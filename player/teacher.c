@@ -77,26 +77,6 @@ const char *teacher_gate_code(const struct teacher_gate *g)
 	return g->code;
 }
 
-/* The value of the cookie name in a Cookie header, its length in *len; NULL when absent. */
-static const char *cookie_value(const char *header, const char *name, size_t *len)
-{
-	size_t n = strlen(name);
-	const char *p = header;
-
-	while (p && *p) {
-		p += strspn(p, " \t;");
-		if (strncmp(p, name, n) == 0 && p[n] == '=') {
-			p += n + 1;
-			*len = strcspn(p, ";");
-			while (*len && (p[*len - 1] == ' ' || p[*len - 1] == '\t'))
-				(*len)--;
-			return p;
-		}
-		p = strchr(p, ';');
-	}
-	return NULL;
-}
-
 bool teacher_gate_allows(struct teacher_gate *g, const struct request *rq)
 {
 	const char *v;
@@ -304,8 +284,7 @@ static char *index_html(struct teacher_gate *g, struct library *lib, const char 
 void teacher_serve(struct teacher_gate *g, struct library *lib, const struct request *rq,
                    const char *rest, struct reply *r)
 {
-	const char *ui =
-	        l10n_choose(request_arg(rq, "lang"), request_header(rq, "Accept-Language"));
+	const char *ui = l10n_of_request(rq);
 	char token[TEACHER_TOKEN_HEX + 1], cookie[TEACHER_TOKEN_HEX + 128], *code, peer[40];
 
 	if (strcmp(rest, "") == 0 || strcmp(rest, "/") == 0) {

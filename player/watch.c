@@ -106,8 +106,7 @@ void watch_serve(struct library *lib, const struct request *rq, struct reply *r)
 	char *id = query_arg(rq, "c"), *media = query_arg(rq, "m"), *track = query_arg(rq, "k"),
 	     *page = query_arg(rq, "p"), *t = query_arg(rq, "t");
 	char *names[WATCH_TRACKS_MAX], *langs[WATCH_TRACKS_MAX], *lesson_url = NULL, *end = NULL;
-	const char *ui =
-	        l10n_choose(request_arg(rq, "lang"), request_header(rq, "Accept-Language"));
+	const char *ui = l10n_of_request(rq);
 	struct lib_course *course = id ? library_find(snap, id) : NULL;
 	struct bundle_error err;
 	struct watch_view w;

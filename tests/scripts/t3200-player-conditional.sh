@@ -5,7 +5,8 @@
 # linked, the player's own stylesheets, scripts, QR code and fonts, the
 # catalog; with ETag lists and weak tags, If-Modified-Since where there is a
 # date, If-Range for a resumed video, and 412 for a failed If-Match (RFC 9110
-# §13).  The real binary over real HTTP on loopback.
+# §13); a page in the interface language a phone picked, kept in a cookie, never
+# taken for its copy in another.  The real binary over real HTTP on loopback.
 source "$(dirname "$0")/../lib/test-lib.sh"
 
 N=0
@@ -79,16 +80,16 @@ test_expect_success "each representation has its own ETag, the bar's language to
 	echo "$gz|$plain|$th" &&
 	case "$gz|$plain|$th" in *-cen-????????-gz\"\|*-cen-????????\"\|*-cth-????????\") true ;; *) false ;; esac
 '
-test_expect_success 'pages say Vary: Accept-Encoding, Accept-Language (the bar); other entries Accept-Encoding' '
+test_expect_success 'pages say Vary: Accept-Encoding, Accept-Language, Cookie (the bar); other entries Accept-Encoding' '
 	test_equal gzip "$(header "$a" Content-Encoding)" &&
-	test_equal "Accept-Encoding, Accept-Language" "$(header "$a" Vary)" &&
-	test_equal "Accept-Encoding, Accept-Language" "$(header "$b" Vary)" &&
+	test_equal "Accept-Encoding, Accept-Language, Cookie" "$(header "$a" Vary)" &&
+	test_equal "Accept-Encoding, Accept-Language, Cookie" "$(header "$b" Vary)" &&
 	test_equal Accept-Encoding "$(header "$s" Vary)"
 '
 test_expect_success 'a 304 carries ETag, Vary and Cache-Control' '
 	fetch "$C/lessons/01-welcome.html" -H "Accept-Encoding: gzip" -H "If-None-Match: $gz"; r=$R;
 	cat "head.$r" && test_equal 304 "$(status "$r")" &&
-	test_equal "Accept-Encoding, Accept-Language" "$(header "$r" Vary)" && test -n "$(header "$r" Cache-Control)"
+	test_equal "Accept-Encoding, Accept-Language, Cookie" "$(header "$r" Vary)" && test -n "$(header "$r" Cache-Control)"
 '
 test_expect_success "the tag of the other representation gets that one's 200" '
 	fetch "$C/lessons/01-welcome.html" -H "Accept-Encoding: gzip" -H "If-None-Match: $plain"; r=$R;
@@ -105,6 +106,53 @@ test_expect_success 'If-None-Match: * gets 304' '
 test_expect_success 'HEAD revalidates as GET does' '
 	fetch "$C/lessons/01-welcome.html" -I -H "Accept-Encoding: gzip" -H "If-None-Match: $gz"; r=$R;
 	test_equal 304 "$(status "$r")"
+'
+
+# --- the interface language picked, kept in a cookie -------------------------------------------
+# A phone set to English picks Thai in the bar (?lang=th); the links of the course's own
+# pages carry no ?lang=, and the pages they open stay in Thai.  curl keeps the cookie jar.
+bar_lang() { sed -n 's/.*<nav class="sampan-bar"[^>]* lang="\([^"]*\)".*/\1/p' "body.$1" | head -1; }
+EN='Accept-Language: en-US,en;q=0.9'
+test_expect_success 'a language picked in the bar: the page in it, and a cookie that keeps it' '
+	fetch "$C/lessons/01-welcome.html?lang=th" -H "$EN" -c jar; r=$R;
+	cat "head.$r" && test_equal 200 "$(status "$r")" && test_equal th "$(bar_lang "$r")" &&
+	test_equal "sampan_lang=th; Path=/; Max-Age=31536000; SameSite=Lax" "$(header "$r" Set-Cookie)" &&
+	grep -q "sampan_lang	th" jar
+'
+test_expect_success 'a link without ?lang= opens the next page in Thai, with no cookie again' '
+	fetch "$C/index.html" -H "$EN" -b jar -c jar; r=$R;
+	test_equal th "$(bar_lang "$r")" && test_equal "" "$(header "$r" Set-Cookie)" &&
+	case "$(header "$r" ETag)" in *-cth-*) true ;; *) false ;; esac
+'
+test_expect_success 'the catalog, the search page and an error page follow the cookie too' '
+	fetch "$URL" -H "$EN" -b jar; r=$R; grep -q "<html lang=\"th\">" "body.$r" &&
+	fetch "${URL}search?q=pump" -H "$EN" -b jar; r=$R; grep -q "<html lang=\"th\">" "body.$r" &&
+	fetch "${URL}c/org.example.none/" -H "$EN" -b jar; r=$R;
+	test_equal 404 "$(status "$r")" && grep -q "<html lang=\"th\">" "body.$r"
+'
+test_expect_success "the English copy a phone kept is not current once its cookie says Thai" '
+	fetch "$C/index.html" -H "$EN"; e=$R; en=$(header "$e" ETag) &&
+	test_equal en "$(bar_lang "$e")" &&
+	fetch "$C/index.html" -H "$EN" -b jar -H "If-None-Match: $en"; r=$R;
+	test_equal 200 "$(status "$r")" && test_equal th "$(bar_lang "$r")" &&
+	test_equal "Accept-Encoding, Accept-Language, Cookie" "$(header "$r" Vary)"
+'
+test_expect_success '... and the Thai copy is, revalidated with the cookie: 304' '
+	revalidates "$C/index.html" -H "$EN" -b jar
+'
+test_expect_success 'the language the phone would get anyway sets no cookie' '
+	fetch "$C/index.html?lang=th" -H "Accept-Language: th" -c jar2; r=$R;
+	test_equal th "$(bar_lang "$r")" && test_equal "" "$(header "$r" Set-Cookie)"
+'
+test_expect_success 'English picked again replaces the cookie; the next page is English' '
+	fetch "$C/lessons/01-welcome.html?lang=en" -H "$EN" -b jar -c jar; r=$R;
+	test_equal "sampan_lang=en; Path=/; Max-Age=31536000; SameSite=Lax" "$(header "$r" Set-Cookie)" &&
+	fetch "$C/index.html" -H "Accept-Language: th" -b jar; r=$R;
+	test_equal en "$(bar_lang "$r")"
+'
+test_expect_success 'a cookie that names no interface language is left aside' '
+	fetch "$C/index.html" -H "Accept-Language: vi" -H "Cookie: sampan_lang=<b>"; r=$R;
+	test_equal vi "$(bar_lang "$r")" && test_equal "" "$(header "$r" Set-Cookie)"
 '
 
 # --- If-Match, If-Range ------------------------------------------------------------------------

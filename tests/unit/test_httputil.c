@@ -1026,6 +1026,43 @@ static void lang_survives_a_huge_header(void **state)
 	free(h);
 }
 
+static void cookie_by_name(void **state)
+{
+	static const struct {
+		int line;
+		const char *header, *name, *want; /* want NULL: no such cookie */
+	} table[] = {
+		{ __LINE__, NULL, "sampan_lang", NULL },
+		{ __LINE__, "", "sampan_lang", NULL },
+		{ __LINE__, "sampan_lang=th", "sampan_lang", "th" },
+		{ __LINE__, "a=1; sampan_lang=zh-Hans; b=2", "sampan_lang", "zh-Hans" },
+		{ __LINE__, "a=1;sampan_lang=km", "sampan_lang", "km" },
+		{ __LINE__, "sampan_lang=vi \t; b=2", "sampan_lang", "vi" },
+		{ __LINE__, "sampan_lang=", "sampan_lang", "" },
+		/* the whole name, at the start of a cookie */
+		{ __LINE__, "xsampan_lang=th", "sampan_lang", NULL },
+		{ __LINE__, "sampan_language=th", "sampan_lang", NULL },
+		{ __LINE__, "a=sampan_lang=th", "sampan_lang", NULL },
+		{ __LINE__, "sampan_lang", "sampan_lang", NULL },
+		/* the first of two */
+		{ __LINE__, "sampan_lang=lo; sampan_lang=my", "sampan_lang", "lo" },
+		{ __LINE__, "sampan_teacher=ab12; sampan_lang=th", "sampan_teacher", "ab12" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		size_t len = 99;
+		const char *v = cookie_value(table[i].header, table[i].name, &len);
+
+		if (!table[i].want && v)
+			fail_msg("line %d: found '%.*s'", table[i].line, (int)len, v);
+		if (table[i].want &&
+		    (!v || len != strlen(table[i].want) || memcmp(v, table[i].want, len) != 0))
+			fail_msg("line %d: found '%.*s', not '%s'", table[i].line, v ? (int)len : 0,
+			         v ? v : "", table[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1079,6 +1116,7 @@ int main(void)
 		cmocka_unit_test(lang_skips_malformed_parts),
 		cmocka_unit_test(lang_null_header_or_nothing_available_gives_fallback),
 		cmocka_unit_test(lang_survives_a_huge_header),
+		cmocka_unit_test(cookie_by_name),
 	};
 	return cmocka_run_group_tests_name("httputil", tests, NULL, NULL);
 }

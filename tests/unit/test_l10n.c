@@ -5,11 +5,14 @@
  */
 #include "testutil.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "l10n.h"
+#include "reply.h"
 
 /* ---- the strings of po/sampan.pot ---- */
 
@@ -216,19 +219,118 @@ static void unknown_language_is_english_and_variants_match(void **state)
 	                    l10n_get("th", "catalog", "Courses"));
 }
 
+/* A request made of a table's cells: its ?lang=, Cookie and Accept-Language. */
+struct asked {
+	const char *lang, *cookie, *accept;
+};
+
+static const char *asked_header(const struct request *rq, const char *name)
+{
+	const struct asked *a = rq->ctx;
+
+	return strcasecmp(name, "Cookie") == 0            ? a->cookie
+	       : strcasecmp(name, "Accept-Language") == 0 ? a->accept
+	                                                  : NULL;
+}
+
+static const char *asked_arg(const struct request *rq, const char *name)
+{
+	const struct asked *a = rq->ctx;
+
+	return strcmp(name, "lang") == 0 ? a->lang : NULL;
+}
+
+static struct request request_of(const struct asked *a)
+{
+	struct request rq;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.url = "/";
+	rq.header = asked_header;
+	rq.arg = asked_arg;
+	rq.ctx = (void *)(uintptr_t)a;
+	return rq;
+}
+
+/*
+ * The order: ?lang= (exactly one of the ten), then the sampan_lang cookie
+ * (the same), then Accept-Language, then English; and the cookie set only
+ * when ?lang= asks for another language than the phone would get anyway.
+ */
 static void the_language_of_a_request(void **state)
 {
 	(void)state;
-	/* ?lang= first, exactly; then Accept-Language; then English. */
-	assert_string_equal(l10n_choose("km", "th"), "km");
-	assert_string_equal(l10n_choose("KM", "th"), "th");
-	assert_string_equal(l10n_choose("xx", "vi-VN,vi;q=0.9,en;q=0.5"), "vi");
-	assert_string_equal(l10n_choose(NULL, "fr, zh;q=0.8"), "zh-Hans");
-	assert_string_equal(l10n_choose(NULL, "fr"), "en");
-	assert_string_equal(l10n_choose(NULL, NULL), "en");
+	static const struct {
+		int line;
+		struct asked in;
+		const char *want; /* the interface language */
+		const char *set; /* the cookie's value set, or NULL: no Set-Cookie */
+	} table[] = {
+		{ __LINE__, { NULL, NULL, NULL }, "en", NULL },
+		{ __LINE__, { NULL, NULL, "fr" }, "en", NULL },
+		{ __LINE__, { NULL, NULL, "fr, zh;q=0.8" }, "zh-Hans", NULL },
+		{ __LINE__, { NULL, NULL, "vi-VN,vi;q=0.9,en;q=0.5" }, "vi", NULL },
+		/* ?lang= first */
+		{ __LINE__, { "km", NULL, "th" }, "km", "km" },
+		{ __LINE__, { "km", "sampan_lang=lo", "th" }, "km", "km" },
+		/* only an interface language, spelt as the table spells it */
+		{ __LINE__, { "KM", NULL, "th" }, "th", NULL },
+		{ __LINE__, { "xx", NULL, "vi-VN,vi;q=0.9,en;q=0.5" }, "vi", NULL },
+		{ __LINE__, { "", "sampan_lang=lo", NULL }, "lo", NULL },
+		/* the cookie, ahead of Accept-Language */
+		{ __LINE__, { NULL, "sampan_lang=th", "vi" }, "th", NULL },
+		{ __LINE__, { NULL, "a=1; sampan_lang=zh-Hans; b=2", "vi" }, "zh-Hans", NULL },
+		{ __LINE__, { NULL, "sampan_lang=fil ", NULL }, "fil", NULL },
+		{ __LINE__, { "xx", "sampan_lang=my", "vi" }, "my", NULL },
+		/* a cookie that names no interface language is not there */
+		{ __LINE__, { NULL, "sampan_lang=th-TH", "vi" }, "vi", NULL },
+		{ __LINE__, { NULL, "sampan_lang=", "vi" }, "vi", NULL },
+		{ __LINE__, { NULL, "sampan_lang=th<script>", "vi" }, "vi", NULL },
+		{ __LINE__, { NULL, "xsampan_lang=th", "vi" }, "vi", NULL },
+		{ __LINE__, { NULL, "sampan_language=th", "vi" }, "vi", NULL },
+		/* what the phone gets anyway is not written down... */
+		{ __LINE__, { "th", NULL, "th-TH,th;q=0.9" }, "th", NULL },
+		{ __LINE__, { "th", "sampan_lang=th", "en" }, "th", NULL },
+		{ __LINE__, { "en", NULL, NULL }, "en", NULL },
+		/* ...but a choice against the cookie or the phone's languages is */
+		{ __LINE__, { "en", "sampan_lang=th", "th" }, "en", "en" },
+		{ __LINE__, { "th", NULL, "en-US,en;q=0.9" }, "th", "th" },
+		{ __LINE__, { "zh-Hans", "sampan_lang=vi", "zh" }, "zh-Hans", "zh-Hans" },
+	};
+
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		struct request rq = request_of(&table[i].in);
+		const char *got = l10n_of_request(&rq);
+		char cookie[128], want_cookie[128];
+		bool set = l10n_cookie(&rq, cookie, sizeof(cookie));
+
+		if (strcmp(got, table[i].want) != 0)
+			fail_msg("line %d: the interface is %s, not %s", table[i].line, got,
+			         table[i].want);
+		if (set != (table[i].set != NULL))
+			fail_msg("line %d: %s", table[i].line,
+			         set ? "a cookie set for nothing" : "no cookie set");
+		if (set) {
+			snprintf(want_cookie, sizeof(want_cookie),
+			         "sampan_lang=%s; Path=/; Max-Age=31536000; SameSite=Lax",
+			         table[i].set);
+			if (strcmp(cookie, want_cookie) != 0)
+				fail_msg("line %d: Set-Cookie: %s", table[i].line, cookie);
+		}
+	}
 	/* Always one of the table's own strings. */
-	for (size_t i = 0; i < l10n_languages_count; i++)
-		assert_ptr_equal(l10n_choose(l10n_languages[i], NULL), l10n_languages[i]);
+	for (size_t i = 0; i < l10n_languages_count; i++) {
+		assert_ptr_equal(l10n_choose(l10n_languages[i], NULL, NULL), l10n_languages[i]);
+		assert_ptr_equal(l10n_choose(NULL, l10n_languages[i], "km"), l10n_languages[i]);
+	}
+	/* too small a buffer: nothing half-written is set */
+	{
+		struct asked a = { "th", NULL, "en" };
+		struct request rq = request_of(&a);
+		char small[16];
+		assert_false(l10n_cookie(&rq, small, sizeof(small)));
+	}
 }
 
 int main(void)

@@ -383,7 +383,7 @@ static void entries_keep_their_representations_apart(void **state)
 		ask(f, "GET", "/c/" ID "/lessons/km.html", NULL, &r);
 		snprintf(etag_en, sizeof(etag_en), "%s", reply_get_header(&r, "ETag"));
 		assert_non_null(strstr(etag_en, "-cen-"));
-		assert_header(&r, "Vary", "Accept-Encoding, Accept-Language");
+		assert_header(&r, "Vary", "Accept-Encoding, Accept-Language, Cookie");
 		assert_header(&r, "Content-Encoding", NULL);
 		reply_release(&r);
 		ask(f, "GET", "/c/" ID "/lessons/km.html", &th, &r);
@@ -461,6 +461,107 @@ static void entries_keep_their_representations_apart(void **state)
 			reply_release(&r);
 		}
 	}
+}
+
+/*
+ * A language picked in the bar (?lang=) is kept in a cookie, and the pages
+ * asked for without ?lang= (a link inside the course's own page) are in it;
+ * a phone's cached copy in another language is never taken for it.
+ */
+static void the_language_picked_is_kept_in_a_cookie(void **state)
+{
+	struct tu_site *f = *state;
+	static const struct fake pick_th = { { { "Accept-Language", "en-US,en;q=0.9" } },
+		                             { { "lang", "th" } } };
+	static const struct fake pick_en = { { { "Accept-Language", "en-US,en;q=0.9" },
+		                               { "Cookie", "sampan_lang=th" } },
+		                             { { "lang", "en" } } };
+	static const struct fake follow = { { { "Accept-Language", "en-US,en;q=0.9" },
+		                              { "Cookie", "sampan_lang=th" } },
+		                            { { 0 } } };
+	static const struct fake bar_link = { { { "Accept-Language", "en-US,en;q=0.9" },
+		                                { "Cookie", "sampan_lang=th" } },
+		                              { { "lang", "th" } } };
+	static const struct fake same = { { { "Accept-Language", "th" } }, { { "lang", "th" } } };
+	static const char *const cookie_th =
+	        "sampan_lang=th; Path=/; Max-Age=31536000; SameSite=Lax";
+	struct reply r;
+	char etag_en[128];
+	unsigned char *body;
+	size_t len;
+
+	/* the English page a phone keeps */
+	ask(f, "GET", "/c/" ID "/lessons/01-intro.html", NULL, &r);
+	snprintf(etag_en, sizeof(etag_en), "%s", reply_get_header(&r, "ETag"));
+	assert_header(&r, "Set-Cookie", NULL);
+	reply_release(&r);
+
+	/* Thai picked in the bar: the page in Thai, and the cookie */
+	ask(f, "GET", "/c/" ID "/lessons/01-intro.html", &pick_th, &r);
+	assert_int_equal(r.status, 200);
+	assert_header(&r, "Set-Cookie", cookie_th);
+	assert_header(&r, "Vary", "Accept-Encoding, Accept-Language, Cookie");
+	reply_release(&r);
+	/* on the catalog's switcher, a redirect and an error page too */
+	ask(f, "GET", "/", &pick_th, &r);
+	assert_header(&r, "Set-Cookie", cookie_th);
+	reply_release(&r);
+	ask(f, "GET", "/c/" ID, &pick_th, &r);
+	assert_int_equal(r.status, 301);
+	assert_header(&r, "Set-Cookie", cookie_th);
+	reply_release(&r);
+	ask(f, "GET", "/nowhere", &pick_th, &r);
+	assert_int_equal(r.status, 404);
+	assert_header(&r, "Set-Cookie", cookie_th);
+	reply_release(&r);
+
+	/* a link without ?lang=: Thai from the cookie, a Thai ETag, no cookie again */
+	ask(f, "GET", "/c/" ID "/lessons/km.html", &follow, &r);
+	assert_int_equal(r.status, 200);
+	assert_header(&r, "Set-Cookie", NULL);
+	assert_non_null(strstr(reply_get_header(&r, "ETag"), "-cth-"));
+	body = body_of(&r, &len);
+	assert_non_null(strstr((const char *)body, "dir=\"ltr\" lang=\"th\""));
+	free(body);
+	reply_release(&r);
+	ask(f, "GET", "/", &follow, &r);
+	body = body_of(&r, &len);
+	assert_non_null(strstr((const char *)body, "<html lang=\"th\">"));
+	free(body);
+	reply_release(&r);
+
+	/* the English copy the phone kept is not current for it: the Thai page */
+	{
+		struct fake inm = follow;
+		inm.headers[2][0] = "If-None-Match";
+		inm.headers[2][1] = etag_en;
+		ask(f, "GET", "/c/" ID "/lessons/01-intro.html", &inm, &r);
+		assert_int_equal(r.status, 200);
+		assert_non_null(strstr(reply_get_header(&r, "ETag"), "-cth-"));
+		reply_release(&r);
+	}
+
+	/* the bar's own links carry ?lang= the cookie already holds: nothing set */
+	ask(f, "GET", "/c/" ID "/lessons/01-intro.html", &bar_link, &r);
+	assert_header(&r, "Set-Cookie", NULL);
+	reply_release(&r);
+	/* nor for the language the phone asks for anyway */
+	ask(f, "GET", "/c/" ID "/lessons/01-intro.html", &same, &r);
+	assert_header(&r, "Set-Cookie", NULL);
+	reply_release(&r);
+	/* English picked again, against the cookie */
+	ask(f, "GET", "/c/" ID "/lessons/01-intro.html", &pick_en, &r);
+	assert_header(&r, "Set-Cookie", "sampan_lang=en; Path=/; Max-Age=31536000; SameSite=Lax");
+	assert_non_null(strstr(reply_get_header(&r, "ETag"), "-cen-"));
+	reply_release(&r);
+	/* a method refused, or a search (answered apart), sets nothing */
+	ask(f, "POST", "/", &pick_th, &r);
+	assert_header(&r, "Set-Cookie", NULL);
+	reply_release(&r);
+	ask(f, "GET", "/search", &pick_th, &r);
+	assert_int_equal(r.body, REPLY_JOB);
+	assert_header(&r, "Set-Cookie", NULL);
+	reply_release(&r);
 }
 
 static void video_ranges_and_head_send_the_right_bytes(void **state)
@@ -639,6 +740,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(entries_keep_their_representations_apart, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(video_ranges_and_head_send_the_right_bytes, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(the_language_picked_is_kept_in_a_cookie, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(redirects_refusals_and_framing, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_search_is_a_job_answered_apart, setup, teardown),
