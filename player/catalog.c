@@ -309,8 +309,10 @@ static void put_filter(struct out *o, const char *ui, const char *filter, const 
 }
 
 /*
- * The lessons opened on this phone: empty and hidden, for progress.js to
- * fill from the browser's storage ({n} left for it).
+ * The lessons opened and the quizzes passed on this phone: empty and
+ * hidden, for progress.js to fill from the browser's storage ({n} left
+ * for it; the quizzes' two forms are those of 1 and of any larger count,
+ * as in every one of the player's languages).
  */
 static void put_progress(struct out *o, const char *ui, size_t lessons)
 {
@@ -322,6 +324,11 @@ static void put_progress(struct out *o, const char *ui, size_t lessons)
 	put_u64(o, (uint64_t)lessons);
 	put(o, "\" data-label=\"");
 	put_filled(o, pat, "{count}", lessons, true);
+	put(o, "\" data-passed-one=\"");
+	/* TRANSLATORS: how many self-check quizzes this phone passed, on a course of the catalog and beside a lesson in its course's contents: keep {n}. */
+	put_html(o, l10n_nget(ui, "progress", "{n} quiz passed", "{n} quizzes passed", 1));
+	put(o, "\" data-passed-many=\"");
+	put_html(o, l10n_nget(ui, "progress", "{n} quiz passed", "{n} quizzes passed", 2));
 	put(o, "\"></p>\n");
 }
 
@@ -581,11 +588,12 @@ char *catalog_html(const struct catalog_view *v)
 	}
 	if (s->count) {
 		put(&o, "<div class=\"progress-clear\" hidden>\n<p>");
-		/* TRANSLATORS: beside the button that clears the lessons marked as opened. */
+		/* TRANSLATORS: beside the button that clears the lessons marked as opened and the quizzes marked as passed. */
 		put_html(&o, l10n_get(ui, "progress",
-		                      "Lessons you opened are marked on this phone only."));
+		                      "Lessons you opened and quizzes you passed are marked on "
+		                      "this phone only."));
 		put(&o, "</p>\n<button type=\"button\" class=\"clear\">");
-		/* TRANSLATORS: a button: forget which lessons this phone opened. */
+		/* TRANSLATORS: a button: forget which lessons this phone opened and which quizzes it passed. */
 		put_html(&o, l10n_get(ui, "progress", "Clear"));
 		put(&o, "</button>\n</div>\n");
 	}

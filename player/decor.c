@@ -149,6 +149,11 @@ char *decor_chrome(const struct decor_view *v)
 	put(&o, "\" data-opened-label=\"");
 	/* TRANSLATORS: read aloud after a lesson in the course's contents that this phone has opened. */
 	put_html(&o, l10n_get(ui, "progress", "opened"));
+	/* the forms for 1 and for more: progress.js puts the count in (catalog.c says the same) */
+	put(&o, "\" data-passed-one=\"");
+	put_html(&o, l10n_nget(ui, "progress", "{n} quiz passed", "{n} quizzes passed", 1));
+	put(&o, "\" data-passed-many=\"");
+	put_html(&o, l10n_nget(ui, "progress", "{n} quiz passed", "{n} quizzes passed", 2));
 	/* first, so that a keyboard's first Tab can pass the chrome by */
 	put(&o, "\">\n<a class=\"sampan-skip\" href=\"#");
 	put(&o, v->skip_to ? v->skip_to : "sampan-after");

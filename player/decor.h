@@ -10,7 +10,8 @@
  *    in those languages), which phones often lack;
  *  - on every page of a preview (--allow-unsigned), a banner that says so;
  *  - the player's small script (/_sampan/progress.js), which marks the
- *    lessons opened on this phone; the page works without it;
+ *    lessons opened and the quizzes passed on this phone in the course's
+ *    contents (the chrome carries its labels); the page works without it;
  *  - on a page with a self-check quiz, the player's quiz script
  *    (/_sampan/quiz.js): a verdict at once, a score, and a quiz passed
  *    recorded through progress.js; bundles carry no script of their own,

@@ -287,6 +287,10 @@ static void html_has_room_for_progress_kept_on_the_phone(void **state)
 	assert_contains(html, "<li class=\"course\" data-course=\"");
 	assert_contains(html, "<p class=\"progress\" hidden data-lessons=\"");
 	assert_contains(html, "data-label=\"เปิดแล้ว {n} จาก ");
+	/* the quizzes passed, for one and for more */
+	assert_contains(html, "data-passed-one=\"ผ่านแบบทดสอบแล้ว {n} ชุด\" "
+	                      "data-passed-many=\"ผ่านแบบทดสอบแล้ว {n} ชุด\"></p>");
+	assert_contains(html, "แบบทดสอบที่คุณผ่านแล้ว");
 	/* and the button that forgets it, hidden until there is something to forget */
 	assert_contains(html, "<div class=\"progress-clear\" hidden>");
 	assert_contains(html, "<button type=\"button\" class=\"clear\">ล้าง</button>");

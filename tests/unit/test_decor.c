@@ -58,8 +58,13 @@ static void the_chrome_says_where_the_lesson_is(void **state)
 
 	assert_non_null(c);
 	/* first a way past it for keyboards: to just after it, for a page without <main id="main"> */
-	assert_non_null(strstr(c, "data-opened-label=\"opened\">\n<a class=\"sampan-skip\" "
-	                          "href=\"#sampan-after\">Skip to content</a>"));
+	assert_non_null(strstr(c, "data-passed-many=\"{n} quizzes passed\">\n"
+	                          "<a class=\"sampan-skip\" href=\"#sampan-after\">"
+	                          "Skip to content</a>"));
+	/* progress.js's labels: a lesson opened, the quizzes passed on it (for 1, for more) */
+	assert_non_null(strstr(c, "data-opened-label=\"opened\" "
+	                          "data-passed-one=\"{n} quiz passed\" "
+	                          "data-passed-many=\"{n} quizzes passed\""));
 	assert_non_null(strstr(c, "</nav>\n<span id=\"sampan-after\" tabindex=\"-1\"></span>\n"));
 	/* the way back, in the interface language, and the search box scoped to the course */
 	assert_non_null(strstr(c, "<a class=\"sampan-home\" href=\"/?lang=en\">Courses</a>"));
@@ -89,6 +94,7 @@ static void the_chrome_says_where_the_lesson_is(void **state)
 	assert_non_null(strstr(c, "title=\"ปั๊มและวาล์ว\""));
 	assert_null(strstr(c, "Lesson 1 of 3"));
 	assert_non_null(strstr(c, "<span class=\"sampan-pos\">บทที่ 1 จาก 3</span>"));
+	assert_non_null(strstr(c, "data-passed-one=\"ผ่านแบบทดสอบแล้ว {n} ชุด\""));
 	/* the menu's language named in itself, and on a narrow screen by its tag (decor.css capitalises) */
 	assert_non_null(strstr(c, "<span class=\"sampan-langname\">ไทย</span>"
 	                          "<span class=\"sampan-langtag\" aria-hidden=\"true\">th</span>"));
