@@ -161,7 +161,14 @@
       if (n) parts.push((p.getAttribute('data-label') || '{n}').replace('{n}', String(n)));
       if (q) parts.push(passedText(p, q));
       p.hidden = parts.length === 0;
-      p.textContent = parts.join(' \u00b7 ');
+      p.textContent = '';
+      for (var k = 0; k < parts.length; k++) {
+        /* each part kept on one line where it fits (player.css) */
+        var span = document.createElement('span');
+        span.textContent = parts[k];
+        if (k) p.appendChild(document.createTextNode(' \u00b7 '));
+        p.appendChild(span);
+      }
       if (parts.length) any = true;
     }
   }
