@@ -16,9 +16,19 @@ try {
 	await withPage(browser, 'screenshot catalog', phone, async ({ page }) => {
 		await page.goto(BASE);
 		await page.evaluate(() => document.fonts.ready.then(() => true));
-		// A student who opened two lessons of the first course: the first screen, as the phone shows it.
+		// A student who opened three lessons of the first course and passed the third one's
+		// quiz: the first screen, as the phone shows it.
 		await page.goto(courseUrl('electrical', 'lessons/01-hazards.html'));
 		await page.goto(courseUrl('electrical', 'lessons/02-ppe-and-tools.html'));
+		await page.goto(courseUrl('electrical', 'lessons/03-safe-isolation.html'));
+		const exactly = (text) => new RegExp(`^\\s*${text}\\s*$`);
+		const choose = (n, text) => page.locator(`section.quiz fieldset#quiz-1-q${n} .choices label`, { hasText: exactly(text) }).click();
+		await choose(1, 'ทดสอบ–วัด–ทดสอบ');
+		for (const pair of ['L–N', 'L–E', 'N–E']) await choose(2, pair);
+		await choose(3, 'ผิด');
+		await page.locator('section.quiz fieldset#quiz-1-q4 input[type=text]').fill('จุดเดิม');
+		await page.locator('section.quiz fieldset#quiz-1-q4 input[type=text]').press('Enter');
+		await page.waitForFunction(() => /4\D+4/.test(document.querySelector('section.quiz p.score').textContent));
 		await page.goto(BASE);
 		await page.evaluate(() => document.fonts.ready.then(() => true));
 		await page.screenshot({ path: path.join(dir, 'catalog-phone.png') });
@@ -67,6 +77,41 @@ try {
 		await page.screenshot({ path: path.join(dir, 'lesson-chrome-phone.png') });
 	});
 
+	// A lesson and its self-check quiz on a Thai phone: the player's bar at the top, and,
+	// further down the same page, the quiz's first question answered wrong, then right, with
+	// the verdict and the key's feedback unfolded.  One phone screen of two parts of the
+	// page, the fold between them drawn as a hatched band.
+	await withPage(browser, 'screenshot quiz', { ...phone, locale: 'th-TH' }, async ({ page, context }) => {
+		await page.goto(courseUrl('electrical', 'lessons/03-safe-isolation.html'));
+		await page.evaluate(() => document.fonts.ready.then(() => true));
+		const first = page.locator('section.quiz fieldset#quiz-1-q1');
+		await first.locator('.choices label', { hasText: 'ล็อกและติดป้าย' }).click();
+		await first.locator('.choices label', { hasText: 'ทดสอบ–วัด–ทดสอบ' }).click();
+		await first.locator('details.answer > summary').click();
+		await first.locator('p.verdict').waitFor();
+		await page.mouse.click(1, 1); // no focus ring left on the key
+		const box = (selector) =>
+			page.locator(selector).evaluate((e) => {
+				const r = e.getBoundingClientRect();
+				return { top: r.top + window.scrollY, bottom: r.bottom + window.scrollY };
+			});
+		const { width, height } = phone.viewport;
+		const fold = 28;
+		const top = (await box('nav.contents')).bottom; // the bar, the course's name, the folded contents
+		const quiz = (await box('section.quiz')).top - 16;
+		const part = async (y, h) => (await page.screenshot({ fullPage: true, clip: { x: 0, y, width, height: h } })).toString('base64');
+		const above = await part(0, top);
+		const below = await part(quiz, height - top - fold);
+		const sheet = await context.newPage(); // about:blank: the two parts, one above the other
+		await sheet.setContent(
+			`<body style="margin:0"><img style="display:block;width:${width}px" src="data:image/png;base64,${above}">` +
+				`<div style="height:${fold}px;box-sizing:border-box;border-block:1px solid #9ca3af;` +
+				`background:repeating-linear-gradient(135deg,#e5e7eb 0 6px,#f3f4f6 6px 12px)"></div>` +
+				`<img style="display:block;width:${width}px" src="data:image/png;base64,${below}"></body>`,
+		);
+		await sheet.screenshot({ path: path.join(dir, 'lesson-quiz-phone.png') });
+	});
+
 	// The projector page on a 1920x1080 screen, for the wall.
 	await withPage(browser, 'screenshot projector', { viewport: { width: 1920, height: 1080 } }, async ({ page }) => {
 		await page.goto(new URL('join', BASE).href);
@@ -88,4 +133,4 @@ try {
 } finally {
 	await browser.close();
 }
-console.log('screenshots: docs/screenshots/catalog-phone.png, lesson-chrome-phone.png, lesson-video-phone.png, carpentries-phone.png, search-phone.png and projector.png');
+console.log('screenshots: docs/screenshots/catalog-phone.png, lesson-chrome-phone.png, lesson-quiz-phone.png, lesson-video-phone.png, carpentries-phone.png, search-phone.png and projector.png');
