@@ -193,6 +193,7 @@ struct lesson_work {
 struct build {
 	const struct course_src *c;
 	struct lesson_work *lessons;
+	struct lesson_work *teachers; /* course.yml `teacher`: html is the page under teacher/ */
 	struct pathset files; /* course files the bundle holds besides pages and sources */
 	struct pathset videos; /* per lesson while rendering: embedded videos (for cues) */
 	/* tracks handed to md_render for one reference, freed at the next */
@@ -251,7 +252,8 @@ static void resolve(void *ctx, enum md_ref_kind kind, const char *url, struct md
 	memset(out, 0, sizeof(*out));
 	out->kind = MD_EMBED_KEEP;
 	link_resolve(b->c, lesson->file, url, &l);
-	if (l.kind == LINK_LESSON) {
+	if (l.kind == LINK_LESSON || l.kind == LINK_TEACHER) {
+		/* a teacher page: from teacher pages and notes only (check refuses the rest) */
 		out->href = link_relative(from, l.lesson->page, l.fragment);
 	} else if (l.kind == LINK_FILE) {
 		char *disk = path_join(b->c->root, l.path);
@@ -422,6 +424,67 @@ static void render_teacher_page(struct build *b, struct lesson_work *w, const ch
 	free(again);
 }
 
+/*
+ * The teacher pages of course.yml's `teacher`: rendered like lessons, from
+ * their place under teacher/, with the instructor divs they hold shown too
+ * (the page is the teacher's) and a link to the lesson they go with.
+ */
+static void render_teacher_pages(struct build *b, const char *course_title)
+{
+	const struct course_src *c = b->c;
+
+	for (size_t i = 0; i < c->teachers_count; i++) {
+		struct lesson_work *w = &b->teachers[i];
+		const struct src_lesson *with = NULL;
+		struct page_info pi;
+		struct sbuf s;
+		char *body, *root, *html;
+		const char *notes;
+
+		for (size_t k = 0; w->src->lesson && k < c->lessons_count; k++)
+			if (strcmp(c->lessons[k].id, w->src->lesson) == 0)
+				with = &c->lessons[k];
+		b->current = w->src;
+		b->from = NULL;
+		html = md_render(w->doc, w->src->language, resolve, b);
+		free_tracks(b);
+		if (!html)
+			xalloc_die();
+		notes = md_teacher_html(w->doc);
+		sbuf_init(&s, 64u << 20);
+		if (with) {
+			char *href = link_relative(w->src->page, with->page, NULL);
+			add_str(&s, "<p class=\"lesson-link\"><a href=\"");
+			add_escaped(&s, href);
+			add_str(&s, "\">");
+			add_escaped(&s, b->lessons[with - c->lessons].title);
+			add_str(&s, "</a></p>\n");
+			free(href);
+		}
+		add_str(&s, html);
+		add_str(&s, notes ? notes : "");
+		body = sbuf_take(&s, NULL);
+		if (!body)
+			xalloc_die();
+		root = root_of(w->src->page);
+		memset(&pi, 0, sizeof(pi));
+		pi.lang = w->src->language;
+		pi.ui_lang = c->language;
+		pi.title = w->title;
+		pi.course_title = course_title;
+		pi.root = root;
+		pi.current = (size_t)-1;
+		/* a link to the lesson first: the page's own "# Title" would come after it */
+		pi.body_has_title = w->title_from_body && !with;
+		w->html = page_render(&pi, body);
+		if (!w->html)
+			xalloc_die();
+		free(root);
+		free(body);
+		free(html);
+	}
+}
+
 static int render_lessons(struct build *b)
 {
 	const struct course_src *c = b->c;
@@ -479,6 +542,7 @@ static int render_lessons(struct build *b)
 			xalloc_die();
 		render_teacher_page(b, w, course_title);
 	}
+	render_teacher_pages(b, course_title);
 	for (size_t j = 0; j < c->lessons_count; j++)
 		free(hrefs[j]);
 	free(hrefs);
@@ -723,7 +787,7 @@ static char *render_course_json(struct build *b, size_t *len)
 	cj.lessons = ls;
 	cj.lessons_count = c->lessons_count;
 	/* A teacher page for each lesson with instructor notes, in the lessons' order. */
-	tp = xcalloc(c->lessons_count + 1, sizeof(*tp));
+	tp = xcalloc(c->lessons_count + c->teachers_count + 1, sizeof(*tp));
 	for (size_t i = 0; i < c->lessons_count; i++) {
 		struct course_teacher *t = &tp[cj.teacher_count];
 		if (!b->lessons[i].teacher_page)
@@ -736,6 +800,28 @@ static char *render_course_json(struct build *b, size_t *len)
 		t->page = b->lessons[i].teacher_page;
 		t->lesson = c->lessons[i].id;
 		cj.teacher_count++;
+	}
+	/* Then course.yml's teacher pages, in its order, titled like the lessons. */
+	for (size_t i = 0; i < c->teachers_count; i++) {
+		const struct src_lesson *l = &c->teachers[i];
+		struct course_teacher *t = &tp[cj.teacher_count++];
+		const char *main = course_text_get(&l->title, c->language, NULL);
+		size_t n = l->title.count;
+
+		t->title.lang = xcalloc(n + 1, sizeof(char *));
+		t->title.text = xcalloc(n + 1, sizeof(char *));
+		for (size_t k = 0; k < n; k++) {
+			t->title.lang[k] = l->title.lang[k];
+			t->title.text[k] = l->title.text[k];
+		}
+		t->title.count = n;
+		if (!main) {
+			t->title.lang[n] = c->language;
+			t->title.text[n] = b->teachers[i].title;
+			t->title.count = n + 1;
+		}
+		t->page = l->page;
+		t->lesson = l->lesson;
 	}
 	cj.teacher = cj.teacher_count ? tp : NULL;
 	if (course_format(&cj, &out, len, &err) != BUNDLE_OK) {
@@ -921,9 +1007,20 @@ static int write_bundle(struct build *b, const struct minisign_seckey *sk, const
 		     !add_data(w, b->lessons[i].teacher_page, b->lessons[i].teacher_html,
 		               strlen(b->lessons[i].teacher_html))))
 			goto done;
+	/* Teacher pages, and their Markdown beside them under teacher/ (11.7). */
+	for (size_t i = 0; i < c->teachers_count; i++) {
+		char *source = xasprintf("%s%s", COURSE_TEACHER_DIR, c->teachers[i].file);
+		bool ok = add_data(w, c->teachers[i].page, b->teachers[i].html,
+		                   strlen(b->teachers[i].html)) &&
+		          add_file_as(w, c, source, c->teachers[i].file);
+		free(source);
+		if (!ok)
+			goto done;
+	}
 	/* Every file under media/, and every other file a lesson refers to. */
 	for (size_t i = 0; i < c->files_count; i++)
 		if (strncmp(c->files[i].path, "media/", 6) == 0 &&
+		    !course_src_teacher_by_file(c, c->files[i].path) &&
 		    !pathset_has(&b->files, c->files[i].path))
 			pathset_add(&b->files, c->files[i].path);
 	if (b->files.n > 1) /* a course without media has none: qsort(NULL, 0) is undefined */
@@ -931,8 +1028,9 @@ static int write_bundle(struct build *b, const struct minisign_seckey *sk, const
 	for (size_t i = 0; i < b->files.n; i++) {
 		if (i > 0 && strcmp(b->files.v[i - 1], b->files.v[i]) == 0)
 			continue;
-		if (course_src_lesson_by_file(c, b->files.v[i]))
-			continue; /* a lesson's source, added above */
+		if (course_src_lesson_by_file(c, b->files.v[i]) ||
+		    course_src_teacher_by_file(c, b->files.v[i]))
+			continue; /* a lesson's or teacher page's source, added above */
 		if (!add_file(w, c, b->files.v[i]))
 			goto done;
 	}
@@ -1047,6 +1145,13 @@ int cmd_build(int argc, char **argv)
 		if (rc != EXIT_YES)
 			goto done;
 	}
+	b.teachers = xcalloc(course.teachers_count + 1, sizeof(*b.teachers));
+	for (size_t i = 0; i < course.teachers_count; i++) {
+		b.teachers[i].src = &course.teachers[i];
+		rc = load_lesson(&b, &b.teachers[i]);
+		if (rc != EXIT_YES)
+			goto done;
+	}
 	rc = render_lessons(&b);
 	if (rc == EXIT_YES)
 		rc = write_bundle(&b, sk, out, split, started);
@@ -1060,6 +1165,12 @@ done:
 		free(b.lessons[i].teacher_source);
 	}
 	free(b.lessons);
+	for (size_t i = 0; b.teachers && i < course.teachers_count; i++) {
+		md_free(b.teachers[i].doc);
+		free(b.teachers[i].title);
+		free(b.teachers[i].html);
+	}
+	free(b.teachers);
 	free_tracks(&b);
 	pathset_release(&b.files);
 	pathset_release(&b.videos);

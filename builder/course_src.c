@@ -311,6 +311,77 @@ static void check_names(struct course_src *c, struct problems *p)
 	free(lens);
 }
 
+struct tname {
+	char *key;
+	size_t key_len;
+	const struct src_lesson *of;
+	char *name;
+};
+
+static int cmp_tname(const void *pa, const void *pb)
+{
+	const struct tname *a = pa, *b = pb;
+	int c = pathname_cmp(a->key, a->key_len, b->key, b->key_len);
+
+	if (c)
+		return c;
+	/* Lessons' notes pages first, then by line: the report names the same one each run. */
+	if (a->of->teacher != b->of->teacher)
+		return a->of->teacher ? 1 : -1;
+	return a->of->line < b->of->line ? -1 : a->of->line > b->of->line;
+}
+
+/*
+ * The pages under teacher/: each teacher page's, and the page of each
+ * lesson's instructor notes (teacher/ and the lesson's page), must differ
+ * on a case-insensitive disk; a problem names both.
+ */
+static void check_teacher_names(const struct course_src *c, struct problems *p)
+{
+	size_t n = 0, total = c->lessons_count + c->teachers_count;
+	struct tname *v;
+
+	if (c->teachers_count == 0)
+		return;
+	v = xcalloc(total, sizeof(*v));
+	for (size_t i = 0; i < total; i++) {
+		const struct src_lesson *l =
+		        i < c->lessons_count ? &c->lessons[i] : &c->teachers[i - c->lessons_count];
+		v[n].name = l->teacher ? xstrdup(l->page)
+		                       : xasprintf("%s%s", COURSE_TEACHER_DIR, l->page);
+		v[n].of = l;
+		v[n].key = fold(v[n].name, &v[n].key_len);
+		if (!v[n].key) {
+			free(v[n].name);
+			continue;
+		}
+		n++;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_tname);
+	for (size_t i = 1; i < n; i++) {
+		const struct tname *a = &v[i - 1], *b = &v[i];
+		if (pathname_cmp(a->key, a->key_len, b->key, b->key_len) != 0 || !b->of->teacher)
+			continue;
+		if (a->of->teacher)
+			problems_add(
+			        p, PROBLEM_ERROR, COURSE_SRC_YML, b->of->line, 0,
+			        "teacher page '%s': its page '%s' has the same name as teacher "
+			        "page '%s''s (line %u) on a case-insensitive disk",
+			        b->of->file, b->name, a->of->file, a->of->line);
+		else
+			problems_add(p, PROBLEM_ERROR, COURSE_SRC_YML, b->of->line, 0,
+			             "teacher page '%s': its page '%s' has the name of the "
+			             "instructor-notes page of lesson '%s' (line %u)",
+			             b->of->file, b->name, a->of->file, a->of->line);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].name);
+	}
+	free(v);
+}
+
 static void check_sizes(struct course_src *c, struct problems *p)
 {
 	char buf[32];
@@ -437,6 +508,7 @@ bool course_src_load(const char *root, struct course_src *c, struct problems *p)
 	if (c->files_count > 1)
 		qsort(c->files, c->files_count, sizeof(*c->files), cmp_files);
 	check_names(c, p);
+	check_teacher_names(c, p);
 	check_sizes(c, p);
 	return ok;
 }
@@ -459,14 +531,18 @@ void course_src_release(struct course_src *c)
 	for (size_t i = 0; i < c->subjects_count; i++)
 		free(c->subjects[i]);
 	free(c->subjects);
-	for (size_t i = 0; i < c->lessons_count; i++) {
-		free(c->lessons[i].id);
-		free(c->lessons[i].file);
-		free(c->lessons[i].page);
-		free(c->lessons[i].language);
-		course_text_release(&c->lessons[i].title);
+	for (size_t i = 0; i < c->lessons_count + c->teachers_count; i++) {
+		struct src_lesson *l =
+		        i < c->lessons_count ? &c->lessons[i] : &c->teachers[i - c->lessons_count];
+		free(l->id);
+		free(l->file);
+		free(l->page);
+		free(l->language);
+		free(l->lesson);
+		course_text_release(&l->title);
 	}
 	free(c->lessons);
+	free(c->teachers);
 	for (size_t i = 0; i < c->files_count; i++)
 		free(c->files[i].path);
 	free(c->files);
@@ -490,5 +566,13 @@ const struct src_lesson *course_src_lesson_by_file(const struct course_src *c, c
 	for (size_t i = 0; path && i < c->lessons_count; i++)
 		if (strcmp(c->lessons[i].file, path) == 0)
 			return &c->lessons[i];
+	return NULL;
+}
+
+const struct src_lesson *course_src_teacher_by_file(const struct course_src *c, const char *path)
+{
+	for (size_t i = 0; path && i < c->teachers_count; i++)
+		if (strcmp(c->teachers[i].file, path) == 0)
+			return &c->teachers[i];
 	return NULL;
 }

@@ -29,6 +29,9 @@ struct src_lesson {
 	/* from course.yml, in its order; may be empty (the page's first heading is used) */
 	struct course_text title;
 	unsigned line; /* line of course.yml that lists it */
+	/* teacher pages (course.yml `teacher`): page is under teacher/ */
+	bool teacher;
+	char *lesson; /* teacher pages: the id of the lesson it goes with, or NULL */
 };
 
 struct src_file {
@@ -54,6 +57,9 @@ struct course_src {
 	bool allow_html; /* course.yml `allow_html: true` keeps raw HTML in lessons */
 	struct src_lesson *lessons;
 	size_t lessons_count;
+	/* course.yml `teacher`: pages for the teacher alone, in its order */
+	struct src_lesson *teachers;
+	size_t teachers_count;
 	struct src_file *files; /* every regular file, sorted by path; hidden files left out */
 	size_t files_count;
 	uint64_t total_size; /* of all files */
@@ -72,5 +78,8 @@ const struct src_file *course_src_file(const struct course_src *c, const char *p
 
 /* The lesson whose Markdown file has that relative path, or NULL. */
 const struct src_lesson *course_src_lesson_by_file(const struct course_src *c, const char *path);
+
+/* The teacher page whose Markdown file has that relative path, or NULL. */
+const struct src_lesson *course_src_teacher_by_file(const struct course_src *c, const char *path);
 
 #endif

@@ -352,15 +352,36 @@ static void lesson_release(struct src_lesson *l)
 	free(l->file);
 	free(l->page);
 	free(l->language);
+	free(l->lesson);
 	course_text_release(&l->title);
 }
 
-/* One item of `lessons`: a file name, or a mapping with `file` and optional keys. */
-static void parse_lesson(struct ctx *x, const yaml_node_t *item)
+/* The page of a Markdown file: file with .md replaced by .html, under prefix. */
+static char *page_of(const char *prefix, const char *file)
 {
-	static const char *const keys[] = { "file", "id", "language", "title" };
+	size_t n_pre = strlen(prefix), n_file = strlen(file);
+	char *page = xcalloc(n_pre + n_file + 3, 1);
+
+	memcpy(page, prefix, n_pre);
+	memcpy(page + n_pre, file, n_file - 3);
+	memcpy(page + n_pre + n_file - 3, ".html", 6);
+	return page;
+}
+
+/*
+ * One item of `lessons` (teacher false) or of `teacher` (true): a file
+ * name, or a mapping with `file` and optional keys.  A teacher page has no
+ * id of its own (its file's name stands in for one in messages), may name
+ * the lesson it goes with, and its page lies under teacher/.
+ */
+static void parse_page(struct ctx *x, const yaml_node_t *item, bool teacher)
+{
+	static const char *const lesson_keys[] = { "file", "id", "language", "title" };
+	static const char *const teacher_keys[] = { "file", "language", "lesson", "title" };
+	const char *what = teacher ? "teacher page" : "lesson";
 	struct course_src *c = x->c;
-	struct src_lesson l;
+	struct src_lesson l, **list = teacher ? &c->teachers : &c->lessons;
+	size_t *count = teacher ? &c->teachers_count : &c->lessons_count;
 	const yaml_node_t *file_node = item, *n;
 	struct bundle_error err;
 	char reason[BUNDLE_ERROR_MESSAGE_MAX], q[PROBLEMS_QUOTE_SIZE];
@@ -368,49 +389,56 @@ static void parse_lesson(struct ctx *x, const yaml_node_t *item)
 
 	memset(&l, 0, sizeof(l));
 	l.line = clamp_uint(item->start_mark.line + 1);
+	l.teacher = teacher;
 	if (item->type == YAML_MAPPING_NODE) {
-		check_keys(x, item, keys, sizeof(keys) / sizeof(keys[0]), " in a lesson");
+		check_keys(x, item, teacher ? teacher_keys : lesson_keys, 4,
+		           teacher ? " in a teacher page" : " in a lesson");
 		file_node = map_get(x, item, "file");
 		if (!file_node) {
-			report(x, PROBLEM_ERROR, item, "lesson without 'file'");
+			report(x, PROBLEM_ERROR, item, "%s without 'file'", what);
 			return;
 		}
 	} else if (item->type != YAML_SCALAR_NODE) {
 		report(x, PROBLEM_ERROR, item,
-		       "a lesson is a file name or a mapping with 'file', not %s", kind_name(item));
+		       "a %s is a file name or a mapping with 'file', not %s", what,
+		       kind_name(item));
 		return;
 	}
 	l.file = get_text(x, file_node, "file");
 	if (!l.file) {
 		if (file_node->type == YAML_SCALAR_NODE)
-			report(x, PROBLEM_ERROR, file_node, "lesson without a file name");
+			report(x, PROBLEM_ERROR, file_node, "%s without a file name", what);
 		goto cleanup;
 	}
 	problems_quote(l.file, q);
 	if (pathname_check(l.file, strlen(l.file), true, &err) != BUNDLE_OK) {
-		report(x, PROBLEM_ERROR, file_node, "lesson '%s': %s", q,
+		report(x, PROBLEM_ERROR, file_node, "%s '%s': %s", what, q,
 		       courseyml_name_reason(&err, reason, sizeof(reason)));
 		goto cleanup;
 	}
 	if (!ends_with_md(l.file)) {
 		report(x, PROBLEM_ERROR, file_node,
-		       "lesson '%s': not a Markdown file (the name must end in .md)", q);
+		       "%s '%s': not a Markdown file (the name must end in .md)", what, q);
 		goto cleanup;
 	}
-	for (size_t i = 0; i < c->lessons_count; i++)
-		if (strcmp(c->lessons[i].file, l.file) == 0) {
+	for (size_t i = 0; i < *count; i++)
+		if (strcmp((*list)[i].file, l.file) == 0) {
 			report(x, PROBLEM_ERROR, file_node,
-			       "lesson '%s' is listed twice (first at line %u)", q,
-			       c->lessons[i].line);
+			       "%s '%s' is listed twice (first at line %u)", what, q,
+			       (*list)[i].line);
 			goto cleanup;
 		}
-	{
-		size_t n_file = strlen(l.file);
-		l.page = xcalloc(n_file + 3, 1);
-		memcpy(l.page, l.file, n_file - 3);
-		memcpy(l.page + n_file - 3, ".html", 6);
-	}
-	if (item->type == YAML_MAPPING_NODE && (n = map_get(x, item, "id")) != NULL) {
+	for (size_t i = 0; teacher && i < c->lessons_count; i++)
+		if (strcmp(c->lessons[i].file, l.file) == 0) {
+			report(x, PROBLEM_ERROR, file_node,
+			       "teacher page '%s' is also a lesson (line %u): a page is for "
+			       "students "
+			       "or for the teacher, not both",
+			       q, c->lessons[i].line);
+			goto cleanup;
+		}
+	l.page = page_of(teacher ? COURSE_TEACHER_DIR : "", l.file);
+	if (!teacher && item->type == YAML_MAPPING_NODE && (n = map_get(x, item, "id")) != NULL) {
 		l.id = get_text(x, n, "id");
 		if (l.id && !courseyml_lesson_id_valid(l.id)) {
 			report(x, PROBLEM_ERROR, n,
@@ -427,7 +455,7 @@ static void parse_lesson(struct ctx *x, const yaml_node_t *item)
 		const char *base = strrchr(l.file, '/');
 		base = base ? base + 1 : l.file;
 		l.id = xstrndup(base, strlen(base) - 3);
-		if (!courseyml_lesson_id_valid(l.id))
+		if (!teacher && !courseyml_lesson_id_valid(l.id))
 			report(x, PROBLEM_ERROR, file_node,
 			       "lesson id '%s' (the file's name) is not valid: give the lesson an "
 			       "'id' "
@@ -436,11 +464,26 @@ static void parse_lesson(struct ctx *x, const yaml_node_t *item)
 	}
 	if (!ok)
 		goto cleanup;
-	for (size_t i = 0; i < c->lessons_count; i++)
+	for (size_t i = 0; !teacher && i < c->lessons_count; i++)
 		if (strcmp(c->lessons[i].id, l.id) == 0)
 			report(x, PROBLEM_ERROR, item,
 			       "two lessons have the id '%s' (the other at line %u)",
 			       problems_quote(l.id, q), c->lessons[i].line);
+	if (teacher && item->type == YAML_MAPPING_NODE &&
+	    (n = map_get(x, item, "lesson")) != NULL) {
+		const struct src_lesson *with = NULL;
+		char ql[PROBLEMS_QUOTE_SIZE];
+		l.lesson = get_text(x, n, "lesson");
+		for (size_t i = 0; l.lesson && i < c->lessons_count; i++)
+			if (strcmp(c->lessons[i].id, l.lesson) == 0)
+				with = &c->lessons[i];
+		if (!l.lesson && n->type == YAML_SCALAR_NODE)
+			report(x, PROBLEM_ERROR, n, "'lesson' is empty");
+		else if (l.lesson && !with)
+			report(x, PROBLEM_ERROR, n,
+			       "teacher page '%s': 'lesson' is '%s', which is no lesson's id", q,
+			       problems_quote(l.lesson, ql));
+	}
 	if (item->type == YAML_MAPPING_NODE && (n = map_get(x, item, "language")) != NULL) {
 		l.language = get_text(x, n, "language");
 		if (l.language && !course_lang_valid(l.language))
@@ -457,9 +500,9 @@ static void parse_lesson(struct ctx *x, const yaml_node_t *item)
 			       "'title' has no text in '%s', the course's language", c->language);
 	}
 	{
-		struct src_lesson *v = xrealloc(c->lessons, (c->lessons_count + 1) * sizeof(*v));
-		c->lessons = v;
-		c->lessons[c->lessons_count++] = l;
+		struct src_lesson *v = xrealloc(*list, (*count + 1) * sizeof(*v));
+		*list = v;
+		(*list)[(*count)++] = l;
 		return;
 	}
 cleanup:
@@ -487,12 +530,34 @@ static void parse_lessons(struct ctx *x, const yaml_node_t *n)
 			break;
 		}
 		if (item)
-			parse_lesson(x, item);
+			parse_page(x, item, false);
 	}
 	if (n->data.sequence.items.start == n->data.sequence.items.top)
 		report(x, PROBLEM_ERROR, n, "'lessons' is empty: a course has at least one lesson");
 	if (x->c->lessons_count == 0)
 		x->fatal = true;
+}
+
+/* `teacher`: the teacher pages, listed like the lessons; optional, may be empty. */
+static void parse_teacher(struct ctx *x, const yaml_node_t *n)
+{
+	if (!n || (n->type == YAML_SCALAR_NODE && is_null(n)))
+		return;
+	if (n->type != YAML_SEQUENCE_NODE) {
+		report(x, PROBLEM_ERROR, n,
+		       "'teacher' must be a list of teacher pages' files, not %s", kind_name(n));
+		return;
+	}
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		const yaml_node_t *item = yaml_document_get_node(x->doc, *it);
+		if (item && x->c->teachers_count >= LESSONS_MAX) {
+			report(x, PROBLEM_ERROR, item, "more than %d teacher pages", LESSONS_MAX);
+			break;
+		}
+		if (item)
+			parse_page(x, item, true);
+	}
 }
 
 static void parse_publisher(struct ctx *x, const yaml_node_t *n)
@@ -560,13 +625,14 @@ enum top_key {
 	K_SUBJECTS,
 	K_ALLOW_HTML,
 	K_LESSONS,
+	K_TEACHER,
 	K_IMPORTED,
 	K_COUNT
 };
 
 static const char *const top_keys[K_COUNT] = {
 	"id",      "version", "language", "languages",  "title",   "description", "publisher",
-	"licence", "level",   "subjects", "allow_html", "lessons", "imported",
+	"licence", "level",   "subjects", "allow_html", "lessons", "teacher",     "imported",
 };
 
 /*
@@ -749,6 +815,7 @@ static void parse_root(struct ctx *x, const yaml_node_t *root)
 		free(s);
 	}
 	parse_lessons(x, k[K_LESSONS]);
+	parse_teacher(x, k[K_TEACHER]);
 	parse_imported(x, k[K_IMPORTED]);
 	if (!c->id || !c->version || !c->language || c->title.count == 0 || !c->publisher_name ||
 	    !c->licence)

@@ -165,15 +165,19 @@ static const char *target_out(struct conv *cv, const char *target, bool *teacher
 /*
  * The new text of a link target written in file at line, or NULL to keep it
  * as written (another host, an anchor, the same path, or a problem reported).
+ * *to_teacher: the target is a teacher page and the page a lesson, which a
+ * student could never follow; the caller decides (and says) what becomes of
+ * the link.
  */
 static char *rewrite_target(struct conv *cv, const char *dest, size_t n, const char *file,
-                            unsigned line)
+                            unsigned line, bool *to_teacher)
 {
 	struct import *im = cv->im;
 	char *url = xstrndup(dest, n), *path, *target, *result = NULL;
 	const char *suffix, *out = NULL;
 	bool teacher = false;
 
+	*to_teacher = false;
 	if (!url[0] || url[0] == '#' || url[0] == '/' || has_scheme(url) || strstr(url, "{{")) {
 		free(url);
 		return NULL;
@@ -224,9 +228,7 @@ static char *rewrite_target(struct conv *cv, const char *dest, size_t n, const c
 			             url);
 		goto done;
 	}
-	if (teacher && cv->page->role == IMPORT_LESSON)
-		problems_add(im->problems, PROBLEM_WARNING, file, line, 0,
-		             "link to '%s': a page for teachers, which students do not get", url);
+	*to_teacher = teacher && cv->page->role == IMPORT_LESSON;
 	{
 		char *rel = link_relative(cv->page->out, out, NULL);
 		result = xasprintf("%s%s",
@@ -253,7 +255,14 @@ done:
 static void emit_target(struct conv *cv, const char *s, size_t b, size_t e, const char *file,
                         unsigned line)
 {
-	char *r = rewrite_target(cv, s + b, e - b, file, line);
+	bool to_teacher;
+	char *r = rewrite_target(cv, s + b, e - b, file, line, &to_teacher);
+
+	if (to_teacher)
+		problems_add(cv->im->problems, PROBLEM_WARNING, file, line, 0,
+		             "link to '%.*s': a teacher page, which students never get; "
+		             "`check` reports it until the link is taken out of the lesson",
+		             (int)(e - b), s + b);
 
 	if (r) {
 		emit(cv, r, strlen(r));
@@ -329,6 +338,54 @@ static void emit_tag(struct conv *cv, const char *s, size_t b, size_t e, const c
 		emit(cv, s + i, 1);
 		i++;
 	}
+}
+
+/* The end of an inline link's "(dest "title")" after its destination ends at k: past ')', or 0. */
+static size_t link_close(const char *s, size_t k, size_t e)
+{
+	while (k < e && (s[k] == ' ' || s[k] == '\t'))
+		k++;
+	if (k < e && (s[k] == '"' || s[k] == '\'' || s[k] == '(')) {
+		char q = s[k] == '(' ? ')' : s[k];
+		for (k++; k < e && s[k] != q; k++)
+			if (s[k] == '\\' && k + 1 < e)
+				k++;
+		if (k >= e)
+			return 0;
+		k++;
+		while (k < e && (s[k] == ' ' || s[k] == '\t'))
+			k++;
+	}
+	return k < e && s[k] == ')' ? k + 1 : 0;
+}
+
+/*
+ * The '[' that opens the link text written last (the page so far ends
+ * just before its "]("): its offset in the output, or -1 when there is
+ * none in this paragraph or the link is an image.
+ */
+static long link_open(const struct conv *cv)
+{
+	const char *d = cv->out.data;
+	int depth = 0;
+
+	for (size_t k = cv->out.len; k-- > 0;) {
+		size_t bs = 0;
+		while (bs < k && d[k - 1 - bs] == '\\')
+			bs++;
+		if (bs % 2)
+			continue;
+		if (d[k] == '\n' && k > 0 && d[k - 1] == '\n')
+			return -1;
+		if (d[k] == ']') {
+			depth++;
+		} else if (d[k] == '[') {
+			if (depth-- > 0)
+				continue;
+			return k > 0 && d[k - 1] == '!' ? -1 : (long)k;
+		}
+	}
+	return -1;
 }
 
 static void convert_text(struct conv *cv, const char *text, size_t len, const char *file, bool code,
@@ -609,12 +666,43 @@ static void convert_line(struct conv *cv, const char *s, size_t b, size_t e, con
 			continue;
 		}
 		if (!code && c == ']' && i + 1 < e && s[i + 1] == '(') {
-			size_t j = i + 2, ib, ie;
+			size_t j = i + 2, ib, ie, close;
+			bool to_teacher;
+			char *r;
+			long open;
 			while (j < e && (s[j] == ' ' || s[j] == '\t'))
 				j++;
 			dest_end(s, j, e, &ib, &ie);
+			r = rewrite_target(cv, s + ib, ie - ib, file, line, &to_teacher);
+			close = to_teacher ? link_close(s, ie, e) : 0;
+			open = close ? link_open(cv) : -1;
+			if (open >= 0) {
+				/* A lesson's link to a teacher page: its text alone (section 11). */
+				memmove(cv->out.data + open, cv->out.data + open + 1,
+				        cv->out.len - (size_t)open); /* and its NUL */
+				cv->out.len--;
+				problems_add(cv->im->problems, PROBLEM_WARNING, file, line, 0,
+				             "link to '%.*s': a teacher page, which students never "
+				             "get; the lesson shows the link's text alone",
+				             (int)(ie - ib), s + ib);
+				free(r);
+				i = close;
+				continue;
+			}
+			if (to_teacher)
+				problems_add(
+				        cv->im->problems, PROBLEM_WARNING, file, line, 0,
+				        "link to '%.*s': a teacher page, which students never "
+				        "get; `check` reports it until the link is taken out of "
+				        "the lesson",
+				        (int)(ie - ib), s + ib);
 			emit(cv, s + i, ib - i);
-			emit_target(cv, s, ib, ie, file, line);
+			if (r) {
+				emit(cv, r, strlen(r));
+				free(r);
+			} else {
+				emit(cv, s + ib, ie - ib);
+			}
 			i = ie;
 			continue;
 		}

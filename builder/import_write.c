@@ -147,7 +147,9 @@ static bool convert_page(struct import *im, struct import_page *pg, const char *
 		             pg->title ? "\"" : "");
 	else
 		problems_add(im->log, PROBLEM_WARNING, pg->src, 0, 0,
-		             "kept for teachers as %s, never published", pg->out);
+		             "teacher page %s%s%s%s (course.yml's teacher: list)", pg->out,
+		             pg->title ? " \"" : "", pg->title ? pg->title : "",
+		             pg->title ? "\"" : "");
 	return ok;
 }
 
@@ -299,6 +301,20 @@ bool import_write(struct import *im, const char *out, const struct import_opts *
 			yaml_q(&y, pg->id);
 			sbuf_adds(&y, "\n");
 		}
+		if (pg->title) {
+			sbuf_adds(&y, "    title: ");
+			yaml_q(&y, pg->title);
+			sbuf_adds(&y, "\n");
+		}
+	}
+	/* Teachers' material (Workbench instructors/ and profiles/): teacher pages. */
+	for (size_t i = 0, n = 0; i < im->pages_count; i++) {
+		const struct import_page *pg = &im->pages[i];
+		if (pg->role != IMPORT_TEACHER)
+			continue;
+		sbuf_adds(&y, n++ ? "  - file: " : "teacher:\n  - file: ");
+		yaml_q(&y, pg->out);
+		sbuf_adds(&y, "\n");
 		if (pg->title) {
 			sbuf_adds(&y, "    title: ");
 			yaml_q(&y, pg->title);

@@ -195,6 +195,8 @@ void link_resolve(const struct course_src *c, const char *from, const char *url,
 	}
 	out->lesson = course_src_lesson_by_file(c, out->path);
 	out->kind = out->lesson ? LINK_LESSON : LINK_FILE;
+	if (!out->lesson && (out->lesson = course_src_teacher_by_file(c, out->path)) != NULL)
+		out->kind = LINK_TEACHER;
 }
 
 void link_release(struct link *l)

@@ -15,6 +15,7 @@
 enum link_kind {
 	LINK_ANCHOR, /* "#heading" within the same lesson */
 	LINK_LESSON, /* another (or the same) lesson's .md, maybe with "#heading" */
+	LINK_TEACHER, /* a teacher page's .md (course.yml `teacher`), maybe with "#heading" */
 	LINK_FILE, /* a file of the course (media, a PDF...) */
 	LINK_EXTERNAL, /* another host: http:, https:, //host, or any other scheme but mailto: and tel: */
 	LINK_CONTACT, /* mailto: or tel:, kept as written */
@@ -26,8 +27,8 @@ struct link {
 	enum link_kind kind;
 	char *path; /* course-relative path, percent-decoded (LESSON, FILE, MISSING); else NULL */
 	char *fragment; /* percent-decoded text after '#', or NULL */
-	const struct src_lesson *lesson; /* LINK_LESSON */
-	const struct src_file *file; /* LINK_FILE and LINK_LESSON */
+	const struct src_lesson *lesson; /* LINK_LESSON, and LINK_TEACHER's teacher page */
+	const struct src_file *file; /* LINK_FILE, LINK_LESSON and LINK_TEACHER */
 };
 
 /*

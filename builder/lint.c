@@ -27,7 +27,8 @@ struct lint {
 	const struct course_src *c;
 	struct problems *p;
 	bool strict; /* links to the web are errors */
-	struct md_doc **docs; /* per lesson; NULL when it could not be read */
+	/* per lesson, then per teacher page (page_at); NULL when it could not be read */
+	struct md_doc **docs;
 	bool *used; /* per file: a lesson references it */
 };
 
@@ -96,20 +97,27 @@ static size_t file_index(const struct course_src *c, const struct src_file *f)
 	return (size_t)(f - c->files);
 }
 
-/* Read and parse every listed lesson once; the links between them need all of them. */
+/* The lessons, then the teacher pages: page i of the course's Markdown. */
+static const struct src_lesson *page_at(const struct course_src *c, size_t i)
+{
+	return i < c->lessons_count ? &c->lessons[i] : &c->teachers[i - c->lessons_count];
+}
+
+/* Read and parse every listed lesson and teacher page once; the links between them need all. */
 static void load_lessons(struct lint *L)
 {
 	const struct course_src *c = L->c;
 
-	for (size_t i = 0; i < c->lessons_count; i++) {
-		const struct src_lesson *l = &c->lessons[i];
+	for (size_t i = 0; i < c->lessons_count + c->teachers_count; i++) {
+		const struct src_lesson *l = page_at(c, i);
 		const struct src_file *f = course_src_file(c, l->file);
+		const char *what = l->teacher ? "teacher page" : "lesson";
 		char *text;
 		size_t len = 0;
 
 		if (!f) {
 			problems_add(L->p, PROBLEM_ERROR, COURSE_SRC_YML, l->line, 0,
-			             "lesson '%s': no such file", l->file);
+			             "%s '%s': no such file", what, l->file);
 			continue;
 		}
 		L->used[file_index(c, f)] = true;
@@ -130,9 +138,9 @@ static void load_lessons(struct lint *L)
 		}
 		if (l->title.count == 0 && !md_title(L->docs[i]))
 			problems_add(L->p, PROBLEM_ERROR, COURSE_SRC_YML, l->line, 0,
-			             "lesson '%s' has no title: give it a 'title' here or begin "
+			             "%s '%s' has no title: give it a 'title' here or begin "
 			             "it with a heading",
-			             l->file);
+			             what, l->file);
 		free(text);
 	}
 }
@@ -259,14 +267,17 @@ static void check_video(struct lint *L, const char *file, const struct md_ref *r
 static void check_ref(struct lint *L, size_t lesson, const struct md_ref *r)
 {
 	const struct course_src *c = L->c;
-	const char *file = c->lessons[lesson].file;
+	const struct src_lesson *from = page_at(c, lesson);
+	const char *file = from->file;
+	/* what only the teacher sees: a teacher page, or a lesson's instructor notes */
+	bool for_teacher = from->teacher || r->teacher;
 	char q[PROBLEMS_QUOTE_SIZE], qf[PROBLEMS_QUOTE_SIZE];
 	struct link lk;
 
 	link_resolve(c, file, r->url, &lk);
 	switch (lk.kind) {
 	case LINK_ANCHOR:
-		if (lk.fragment[0] && !md_has_anchor(L->docs[lesson], lk.fragment, r->teacher))
+		if (lk.fragment[0] && !md_has_anchor(L->docs[lesson], lk.fragment, for_teacher))
 			problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
 			             "link to '#%s': no heading '%s' in this lesson",
 			             problems_quote(lk.fragment, q), q);
@@ -275,6 +286,21 @@ static void check_ref(struct lint *L, size_t lesson, const struct md_ref *r)
 		size_t t = (size_t)(lk.lesson - c->lessons);
 		if (lk.fragment && lk.fragment[0] && L->docs[t] &&
 		    !md_has_anchor(L->docs[t], lk.fragment, false))
+			problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
+			             "link to '%s#%s': no heading '%s' in %s", lk.path,
+			             problems_quote(lk.fragment, qf), qf, lk.path);
+		break;
+	}
+	case LINK_TEACHER: {
+		size_t t = c->lessons_count + (size_t)(lk.lesson - c->teachers);
+		if (!for_teacher)
+			problems_add(
+			        L->p, PROBLEM_ERROR, file, r->line, r->col,
+			        "link to '%s': a teacher page, which a student can never open "
+			        "(link to it from teacher pages or '::: instructor' notes only)",
+			        lk.path);
+		else if (lk.fragment && lk.fragment[0] && L->docs[t] &&
+		         !md_has_anchor(L->docs[t], lk.fragment, true))
 			problems_add(L->p, PROBLEM_ERROR, file, r->line, r->col,
 			             "link to '%s#%s': no heading '%s' in %s", lk.path,
 			             problems_quote(lk.fragment, qf), qf, lk.path);
@@ -446,10 +472,10 @@ void lint_course(const struct course_src *c, bool strict, struct problems *p)
 {
 	struct lint L = { .c = c, .p = p, .strict = strict, .docs = NULL, .used = NULL };
 
-	L.docs = xcalloc(c->lessons_count + 1, sizeof(*L.docs));
+	L.docs = xcalloc(c->lessons_count + c->teachers_count + 1, sizeof(*L.docs));
 	L.used = xcalloc(c->files_count + 1, sizeof(*L.used));
 	load_lessons(&L);
-	for (size_t i = 0; i < c->lessons_count; i++) {
+	for (size_t i = 0; i < c->lessons_count + c->teachers_count; i++) {
 		size_t n;
 		const struct md_ref *refs;
 		if (!L.docs[i])
@@ -479,7 +505,7 @@ void lint_course(const struct course_src *c, bool strict, struct problems *p)
 			        "not a lesson: course.yml does not list it, so it is not in the "
 			        "bundle");
 	}
-	for (size_t i = 0; i < c->lessons_count; i++)
+	for (size_t i = 0; i < c->lessons_count + c->teachers_count; i++)
 		md_free(L.docs[i]);
 	free(L.docs);
 	free(L.used);
