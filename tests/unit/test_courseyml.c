@@ -305,6 +305,116 @@ static void test_lesson_problems(void **state)
 	problems_release(&p);
 }
 
+static void test_teacher_pages(void **state)
+{
+	struct course_src c;
+	struct problems p;
+
+	(void)state;
+	tu_course_fresh("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\n"
+	                "publisher: {name: Me}\nlicence: CC0-1.0\n"
+	                "lessons:\n"
+	                "  - lessons/01-safety.md\n" /* 8 */
+	                "  - {file: lessons/02-parts.md, id: parts}\n" /* 9 */
+	                "teacher:\n"
+	                "  - notes/timing.md\n" /* 11 */
+	                "  - file: notes/answers.md\n" /* 12 */
+	                "    lesson: parts\n"
+	                "    title: {th: คำตอบ, en: Answers}\n");
+	tu_dir_put("lessons/01-safety.md", "# a\n");
+	tu_dir_put("lessons/02-parts.md", "# b\n");
+	tu_dir_put("notes/timing.md", "# Timing\n");
+	tu_dir_put("notes/answers.md", "# Answers\n");
+	problems_init(&p);
+	assert_true(course_src_load(tu_dir, &c, &p));
+	if (p.count)
+		tu_problems_dump(&p);
+	assert_int_equal(p.count, 0);
+	assert_int_equal(c.lessons_count, 2);
+	assert_int_equal(c.teachers_count, 2);
+	assert_string_equal(c.teachers[0].file, "notes/timing.md");
+	assert_string_equal(c.teachers[0].page, "teacher/notes/timing.html");
+	assert_true(c.teachers[0].teacher);
+	assert_false(c.lessons[0].teacher);
+	assert_null(c.teachers[0].lesson);
+	assert_string_equal(c.teachers[0].language, "th");
+	assert_int_equal(c.teachers[0].line, 11);
+	assert_string_equal(c.teachers[1].page, "teacher/notes/answers.html");
+	assert_string_equal(c.teachers[1].lesson, "parts");
+	assert_string_equal(course_text_get(&c.teachers[1].title, "en", "th"), "Answers");
+	assert_int_equal(c.teachers[1].line, 12);
+	assert_ptr_equal(course_src_teacher_by_file(&c, "notes/answers.md"), &c.teachers[1]);
+	assert_null(course_src_teacher_by_file(&c, "lessons/01-safety.md"));
+	assert_null(course_src_lesson_by_file(&c, "notes/answers.md"));
+	course_src_release(&c);
+	problems_release(&p);
+
+	/* No teacher pages: an empty or absent list is no problem. */
+	assert_true(load("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\n"
+	                 "publisher: {name: Me}\nlicence: CC0-1.0\n"
+	                 "lessons: [a.md]\nteacher:\n",
+	                 &c, &p));
+	assert_int_equal(c.teachers_count, 0);
+	assert_int_equal(p.errors, 0);
+	course_src_release(&c);
+	problems_release(&p);
+}
+
+static void test_teacher_page_problems(void **state)
+{
+	struct course_src c;
+	struct problems p;
+
+	(void)state;
+	assert_true(load("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\n"
+	                 "publisher: {name: Me}\nlicence: CC0-1.0\n"
+	                 "lessons:\n"
+	                 "  - lessons/01-safety.md\n" /* 8 */
+	                 "  - lessons/Parts.md\n" /* 9 */
+	                 "teacher:\n"
+	                 "  - notes/a.md\n" /* 11 */
+	                 "  - notes/a.md\n" /* 12: twice */
+	                 "  - lessons/01-safety.md\n" /* 13: also a lesson */
+	                 "  - lessons/parts.md\n" /* 14: the notes page of Parts.md */
+	                 "  - notes/A.md\n" /* 15: a.md's page on FAT32 */
+	                 "  - {file: notes/b.md, lesson: nosuch, id: b}\n" /* 16 */
+	                 "  - {file: notes/c.txt}\n" /* 17 */
+	                 "  - {title: lonely}\n" /* 18 */
+	                 "  - {file: notes/d.md, title: {en: D}}\n", /* 19 */
+	                 &c, &p));
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 12,
+	                "teacher page 'notes/a.md' is listed twice (first at line 11)");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 13,
+	                "teacher page 'lessons/01-safety.md' is also a lesson (line 8)");
+	tu_problem_find(
+	        &p, PROBLEM_ERROR, "course.yml", 14,
+	        "teacher page 'lessons/parts.md': its page 'teacher/lessons/parts.html' has "
+	        "the name of the instructor-notes page of lesson 'lessons/Parts.md' "
+	        "(line 9)");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 15,
+	                "teacher page 'notes/A.md': its page 'teacher/notes/A.html' has the same "
+	                "name as teacher page 'notes/a.md''s (line 11)");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 16,
+	                "'lesson' is 'nosuch', which is no lesson's id");
+	tu_problem_find(&p, PROBLEM_WARNING, "course.yml", 16,
+	                "unknown key 'id' in a teacher page");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 17,
+	                "teacher page 'notes/c.txt': not a Markdown file");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 18, "teacher page without 'file'");
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 19, "'title' has no text in 'th'");
+	course_src_release(&c);
+	problems_release(&p);
+
+	assert_true(load("id: x\nversion: '1'\nlanguage: th\ntitle: {th: a}\n"
+	                 "publisher: {name: Me}\nlicence: CC0-1.0\nlessons: [a.md]\n"
+	                 "teacher: notes.md\n",
+	                 &c, &p));
+	tu_problem_find(&p, PROBLEM_ERROR, "course.yml", 8,
+	                "'teacher' must be a list of teacher pages' files, not text");
+	course_src_release(&c);
+	problems_release(&p);
+}
+
 static void test_languages_and_documents(void **state)
 {
 	struct course_src c;
@@ -378,6 +488,8 @@ int main(void)
 		cmocka_unit_test(test_invalid_values),
 		cmocka_unit_test(test_unknown_and_duplicate_keys),
 		cmocka_unit_test(test_lesson_problems),
+		cmocka_unit_test(test_teacher_pages),
+		cmocka_unit_test(test_teacher_page_problems),
 		cmocka_unit_test(test_languages_and_documents),
 		cmocka_unit_test(test_hostile_yml),
 		cmocka_unit_test(test_invalid_utf8_in_yml),

@@ -308,6 +308,65 @@ static void test_lessons_and_text(void **state)
 	problems_release(&p);
 }
 
+static void test_teacher_pages(void **state)
+{
+	struct problems p;
+
+	(void)state;
+	make_clean();
+	put("course.yml", "id: org.example.safety\n"
+	                  "version: '1.0'\n"
+	                  "language: th\n"
+	                  "title: {th: ความปลอดภัย}\n"
+	                  "publisher: {name: Example College}\n"
+	                  "licence: CC-BY-4.0\n"
+	                  "lessons:\n"
+	                  "  - lessons/01-safety.md\n"
+	                  "  - lessons/02-tools.md\n"
+	                  "teacher:\n"
+	                  "  - {file: notes/timing.md, lesson: 01-safety}\n"
+	                  "  - notes/answers.md\n"
+	                  "  - notes/gone.md\n" /* 13 */
+	                  "  - notes/untitled.md\n"); /* 14 */
+	put("lessons/01-safety.md", "# Safety\n\n![Tester](../media/tester.png)\n\n"
+	                            "See [the timing](../notes/timing.md).\n\n" /* 5 */
+	                            "::: instructor\n"
+	                            "The [answers](../notes/answers.md#fuses).\n" /* 8 */
+	                            ":::\n");
+	put("lessons/02-tools.md", "# Tools\n\n## Fuses\n\n"
+	                           "[Answers][a]\n\n" /* 5 */
+	                           "[a]: ../notes/answers.md\n");
+	put("notes/timing.md", "# Timing\n\nThen [the tools](../lessons/02-tools.md#fuses), "
+	                       "[the answers](answers.md#fuses) and [here](#timing).\n\n"
+	                       "![Worksheet](../media/sheet.png)\n\n" /* 5 */
+	                       "[Nowhere](answers.md#nowhere) [gone](nothing.md)\n"); /* 7 */
+	put("notes/answers.md", "# Answers\n\n## Fuses\n\n"
+	                        "::: instructor\n"
+	                        "[back](timing.md)\n"
+	                        ":::\n");
+	put("notes/untitled.md", "No heading.\n");
+	png("media/sheet.png");
+	run_lint(&p);
+	/* A student's page may not link to a teacher page, an instructor note may. */
+	expect(&p, PROBLEM_ERROR, "lessons/01-safety.md", 5,
+	       "link to 'notes/timing.md': a teacher page, which a student can never open");
+	expect(&p, PROBLEM_ERROR, "lessons/02-tools.md", 5,
+	       "link to 'notes/answers.md': a teacher page, which a student can never open");
+	/* Teacher pages are checked like lessons. */
+	expect(&p, PROBLEM_ERROR, "course.yml", 13, "teacher page 'notes/gone.md': no such file");
+	expect(&p, PROBLEM_ERROR, "course.yml", 14,
+	       "teacher page 'notes/untitled.md' has no title");
+	expect(&p, PROBLEM_ERROR, "notes/timing.md", 7, "no heading 'nowhere' in notes/answers.md");
+	expect(&p, PROBLEM_ERROR, "notes/timing.md", 7, "link to 'notes/nothing.md': no such file");
+	/* media/sheet.png is used by a teacher page: not reported as unused, unlike these. */
+	expect(&p, PROBLEM_WARNING, "media/pump.mp4", 0, "not used by any lesson");
+	expect(&p, PROBLEM_WARNING, "media/work sheet.pdf", 0, "not used by any lesson");
+	expect(&p, PROBLEM_WARNING, "media/pump.th.vtt", 0, "which no lesson shows");
+	expect(&p, PROBLEM_WARNING, "media/pump.en.vtt", 0, "which no lesson shows");
+	expect_no_more(&p);
+	problems_release(&p);
+}
+
 static void test_subtitles_and_unused_media(void **state)
 {
 	struct problems p;
@@ -649,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_links_and_media),
 		cmocka_unit_test(test_columns_of_links),
 		cmocka_unit_test(test_lessons_and_text),
+		cmocka_unit_test(test_teacher_pages),
 		cmocka_unit_test(test_subtitles_and_unused_media),
 		cmocka_unit_test(test_mp4_layouts),
 		cmocka_unit_test(test_raw_html_checked_even_when_dropped),
