@@ -413,7 +413,7 @@ static void render_teacher_page(struct build *b, struct lesson_work *w, const ch
 	pi.title = title;
 	pi.course_title = course_title;
 	pi.root = root;
-	pi.current = (size_t)-1;
+	pi.current = PAGE_OFF_CONTENTS;
 	w->teacher_html = page_render(&pi, body);
 	if (!w->teacher_html)
 		xalloc_die();
@@ -439,7 +439,7 @@ static void render_teacher_pages(struct build *b, const char *course_title)
 		struct page_info pi;
 		struct sbuf s;
 		char *body, *root, *html;
-		const char *notes;
+		const char *notes, *after;
 
 		for (size_t k = 0; w->src->lesson && k < c->lessons_count; k++)
 			if (strcmp(c->lessons[k].id, w->src->lesson) == 0)
@@ -452,6 +452,11 @@ static void render_teacher_pages(struct build *b, const char *course_title)
 			xalloc_die();
 		notes = md_teacher_html(w->doc);
 		sbuf_init(&s, 64u << 20);
+		/* the link to the lesson under the title: the page's, else the body's "# Title" */
+		after = w->title_from_body ? strstr(html, "</h1>\n") : NULL;
+		after = after ? after + 6 : html;
+		if (!sbuf_add(&s, html, (size_t)(after - html)))
+			xalloc_die();
 		if (with) {
 			char *href = link_relative(w->src->page, with->page, NULL);
 			add_str(&s, "<p class=\"lesson-link\"><a href=\"");
@@ -461,7 +466,7 @@ static void render_teacher_pages(struct build *b, const char *course_title)
 			add_str(&s, "</a></p>\n");
 			free(href);
 		}
-		add_str(&s, html);
+		add_str(&s, after);
 		add_str(&s, notes ? notes : "");
 		body = sbuf_take(&s, NULL);
 		if (!body)
@@ -473,9 +478,8 @@ static void render_teacher_pages(struct build *b, const char *course_title)
 		pi.title = w->title;
 		pi.course_title = course_title;
 		pi.root = root;
-		pi.current = (size_t)-1;
-		/* a link to the lesson first: the page's own "# Title" would come after it */
-		pi.body_has_title = w->title_from_body && !with;
+		pi.current = PAGE_OFF_CONTENTS;
+		pi.body_has_title = w->title_from_body;
 		w->html = page_render(&pi, body);
 		if (!w->html)
 			xalloc_die();

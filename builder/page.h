@@ -27,12 +27,16 @@ struct page_info {
 	const char *root; /* relative path from the page to the bundle root: "" or "../" ... */
 	const struct page_link *contents; /* every lesson, in order, hrefs relative to this page */
 	size_t contents_count;
-	size_t current; /* index of this page in contents, or (size_t)-1 (home page) */
+	/* index of this page in contents, (size_t)-1 (home page) or PAGE_OFF_CONTENTS */
+	size_t current;
 	const struct page_link *prev; /* or NULL */
 	const struct page_link *next; /* or NULL */
 	int body_has_title; /* the body starts with its own <h1> (the lesson's first
 	                             heading): the page adds none */
 };
+
+/* page_info's current of a page that is neither a lesson nor home: a teacher page. */
+#define PAGE_OFF_CONTENTS ((size_t)-2)
 
 /*
  * A whole HTML5 document: <html lang>, <head> (charset, viewport, title,
