@@ -666,15 +666,15 @@ static void convert_line(struct conv *cv, const char *s, size_t b, size_t e, con
 			continue;
 		}
 		if (!code && c == ']' && i + 1 < e && s[i + 1] == '(') {
-			size_t j = i + 2, ib, ie, close;
+			size_t j = i + 2, ib, ie, de, close;
 			bool to_teacher;
 			char *r;
 			long open;
 			while (j < e && (s[j] == ' ' || s[j] == '\t'))
 				j++;
-			dest_end(s, j, e, &ib, &ie);
+			de = dest_end(s, j, e, &ib, &ie);
 			r = rewrite_target(cv, s + ib, ie - ib, file, line, &to_teacher);
-			close = to_teacher ? link_close(s, ie, e) : 0;
+			close = to_teacher ? link_close(s, de, e) : 0;
 			open = close ? link_open(cv) : -1;
 			if (open >= 0) {
 				/* A lesson's link to a teacher page: its text alone (section 11). */

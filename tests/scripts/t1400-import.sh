@@ -77,11 +77,48 @@ test_expect_success 'the lessons keep their Markdown: front matter, fenced divs,
 	test "$(grep -c "^:::" from-folder/lessons/04-pipefilter.md)" = "$(grep -c "^:::" shell/episodes/04-pipefilter.md)" &&
 	diff <(grep -v "fig/" shell/episodes/04-pipefilter.md) <(grep -v "media/fig/" from-folder/lessons/04-pipefilter.md)
 '
-test_expect_success 'instructors pages are kept apart, never lessons' '
+test_expect_success 'instructors and profiles pages are teacher pages, never lessons' '
 	test -s from-folder/instructors/instructor-notes.md &&
 	test -s from-folder/instructors/learner-profiles.md &&
-	! grep -n instructor from-folder/course.yml &&
-	test_grep -F "](../lessons/setup.md)" from-folder/instructors/instructor-notes.md
+	sed -n "/^lessons:/,/^[a-z]/p" from-folder/course.yml >lessons.yml &&
+	! grep -n instructors lessons.yml &&
+	sed -n "/^teacher:/,/^[a-z]/s/^  - file: \"\(.*\)\"$/\1/p" from-folder/course.yml >teacher.got &&
+	printf "instructors/instructor-notes.md\ninstructors/learner-profiles.md\n" >teacher.want &&
+	test_cmp teacher.want teacher.got &&
+	test_grep -x "    title: \"Instructor Notes\"" from-folder/course.yml &&
+	test_grep -F "](../lessons/setup.md)" from-folder/instructors/instructor-notes.md &&
+	test_grep -F "profiles/learner-profiles.md: teacher page instructors/learner-profiles.md" folder.out
+'
+test_setup 'a copy of the lesson whose episode links to the instructor notes, with two more notes' '
+	cp -r shell linked &&
+	printf "\nAsk [your instructor\nfor the notes](../instructors/instructor-notes.md \"notes\") now.\n" >>linked/episodes/01-intro.md &&
+	printf "\nAlso [in HTML](<../instructors/instructor-notes.md>) and [ref][n].\n\n[n]: ../instructors/instructor-notes.md\n" >>linked/episodes/05-loop.md &&
+	printf "# Timing\n\nSee [the notes](instructor-notes.md) and [the intro](../episodes/01-intro.md).\n" >linked/instructors/a-timing.md &&
+	"$B" import linked linked-out >linked.out 2>linked.err
+'
+test_expect_success 'a lesson'"'"'s link to a teacher page becomes its text, with a warning at its line' '
+	line=$(grep -n "^for the notes\](" linked/episodes/01-intro.md | cut -d: -f1) &&
+	test_grep "episodes/01-intro.md:$line: warning: link to .\.\./instructors/instructor-notes.md.: a teacher page, which students never get; the lesson shows the link.s text alone" linked.err &&
+	test_grep -x "Ask your instructor" linked-out/lessons/01-intro.md &&
+	test_grep -x "for the notes now." linked-out/lessons/01-intro.md &&
+	! grep -n "instructor-notes" linked-out/lessons/01-intro.md &&
+	test_grep -x "Also in HTML and \\[ref\\]\\[n\\]\\." linked-out/lessons/05-loop.md &&
+	test_grep "episodes/05-loop.md:[0-9]+: warning: link to .\.\./instructors/instructor-notes.md.: a teacher page, which students never get; .check. reports it" linked.err &&
+	expect_exit 1 "lessons/05-loop.md:[0-9]+:[0-9]+: error: link to .instructors/instructor-notes.md.: a teacher page" "$B" check linked-out &&
+	sed -i "/^\[n\]: /d; s/ and \[ref\]\[n\]//" linked-out/lessons/05-loop.md &&
+	expect_exit 0 "^0 errors" "$B" check linked-out
+'
+test_expect_success 'teacher pages in file-name order, or in config.yaml'"'"'s when it lists them' '
+	sed -n "/^teacher:/,/^[a-z]/s/^  - file: \"\(.*\)\"$/\1/p" linked-out/course.yml >got &&
+	printf "instructors/a-timing.md\ninstructors/instructor-notes.md\ninstructors/learner-profiles.md\n" >want &&
+	test_cmp want got &&
+	test_grep -F "](instructor-notes.md)" linked-out/instructors/a-timing.md &&
+	test_grep -F "](../lessons/01-intro.md)" linked-out/instructors/a-timing.md &&
+	sed -i "s/^instructors: *$/instructors:\n- instructor-notes.md\n- a-timing.md/" linked/config.yaml &&
+	"$B" import -q linked listed &&
+	sed -n "/^teacher:/,/^[a-z]/s/^  - file: \"\(.*\)\"$/\1/p" listed/course.yml >got &&
+	printf "instructors/instructor-notes.md\ninstructors/a-timing.md\ninstructors/learner-profiles.md\n" >want &&
+	test_cmp want got
 '
 test_expect_success 'course.yml has the lesson metadata, and what import guessed' '
 	test_grep -x "title: \"The Unix Shell\"" from-folder/course.yml &&
@@ -160,14 +197,28 @@ test_setup 'the imported lesson, as it is, built' '
 	"$B" keygen -o sk --no-password >/dev/null &&
 	"$B" build from-folder -k sk.key -o shell.sampan -q
 '
-test_expect_success 'the bundle: every lesson a page, the figures in media/, no instructor page' '
+test_expect_success 'the bundle: every lesson a page, the figures in media/, instructor pages for the teacher only' '
 	mkdir x && (cd x && unzip -q ../shell.sampan) &&
 	for f in index setup 01-intro 02-filedir 03-create 04-pipefilter 05-loop 06-script 07-find discuss resources reference license; do
 		test -s "x/lessons/$f.html" || exit 1
 	done &&
 	test -s x/media/fig/filesystem.svg &&
 	test -s x/media/fig/standard-filesystem-hierarchy.svg &&
-	! find x -path "*instructor*" | grep -q . &&
+	! find x -path "*instructor*" -not -path "x/teacher/*" | grep -q . &&
+	test -s x/teacher/instructors/instructor-notes.html &&
+	test -s x/teacher/instructors/learner-profiles.html &&
+	test_grep -F "href=\"../../lessons/setup.html\"" x/teacher/instructors/instructor-notes.html &&
+	! grep -rl -e "instructors/" -e "teacher/" x --include=*.html --exclude-dir=teacher &&
+	! grep -q "Instructor Notes" x/META-INF/search.txt &&
+	"$PYTHON" - x/META-INF/course.json <<-\EOF &&
+	import json, sys
+	c = json.load(open(sys.argv[1]))
+	pages = [t["page"] for t in c["teacher"]]
+	assert pages[-2:] == ["teacher/instructors/instructor-notes.html",
+	                      "teacher/instructors/learner-profiles.html"], pages
+	assert c["teacher"][-2]["title"]["en"] == "Instructor Notes", c["teacher"][-2]
+	assert not any(l["page"].startswith("teacher/") or "instructors" in l["page"] for l in c["lessons"])
+	EOF
 	! grep -l ":::" x/lessons/*.html &&
 	test_grep -F "href=\"setup.html\"" x/lessons/02-filedir.html
 '
