@@ -239,7 +239,7 @@ static char *rewrite_target(struct conv *cv, const char *dest, size_t n, const c
 	if (strlen(result) == n && memcmp(result, dest, n) == 0) {
 		free(result);
 		result = NULL;
-	} else {
+	} else if (!*to_teacher) { /* else the caller says what became of it */
 		problems_add(im->log, PROBLEM_WARNING, file, line, 0, "link '%s' -> '%s'", url,
 		             result);
 		cv->links++;
