@@ -214,7 +214,14 @@ static const char course_yml_5[] =
         "#     title: {en: \"Tools\", th: \"เครื่องมือ\"}\n"
         "lessons:\n"
         "  - lessons/01-welcome.md\n"
-        "  - lessons/02-next-steps.md\n";
+        "  - lessons/02-next-steps.md\n"
+        "\n"
+        "# Optional: pages for the teacher alone (answers, timings), listed like the\n"
+        "# lessons; lesson: names the lesson one goes with.  Students never see them,\n"
+        "# and a lesson may not link to them.\n"
+        "# teacher:\n"
+        "#   - file: teacher-notes/answers.md\n"
+        "#     lesson: 01-welcome\n";
 
 static const char *const lesson_1[] = {
 	"# Welcome\n"
@@ -350,6 +357,7 @@ static const char *const guide_md[] = {
 	"| `licence` | The licence, such as `CC-BY-SA-4.0` | yes |\n"
 	"| `level`, `subjects` | Who the course is for; its subjects | no |\n"
 	"| `lessons` | The lesson files, in reading order | yes |\n"
+	"| `teacher` | Pages for the teacher alone, listed like the lessons | no |\n"
 	"\n"
 	"A title in two languages:\n"
 	"\n"
