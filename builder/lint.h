@@ -3,8 +3,9 @@
  * (format-spec/course-source.md, "Checks").  `build` runs the same checks
  * first and stops on any error.
  *
- * Errors: a listed lesson that is missing; broken links between lessons
- * and to headings; missing media; references to another host in raw HTML
+ * Errors: a listed lesson or teacher page that is missing; broken links
+ * between lessons, teacher pages and headings; a lesson's link to a
+ * teacher page (outside its instructor notes); missing media; references to another host in raw HTML
  * and URLs of other schemes (javascript:, file:...); names that break on FAT32, exFAT or Windows; a file over
  * 4 GiB; an MP4 whose index (moov) is after its media data; invalid UTF-8
  * in a lesson, course.yml or a subtitle file; a malformed subtitle file.
