@@ -13,7 +13,8 @@
  * strict), unreferenced media, images without alt text, video without
  * subtitles, a course over 4 GiB in total, and what md_dropped reports
  * about the Markdown (raw HTML removed, front matter fields ignored,
- * fenced divs of an unknown class or never closed).
+ * fenced divs of an unknown class or never closed, attributes the page
+ * does not show).
  */
 #ifndef SAMPAN_BUILDER_LINT_H
 #define SAMPAN_BUILDER_LINT_H

@@ -1437,6 +1437,84 @@ static void walk(struct parse_ctx *pc, cmark_node *root)
 		drop_empty_sections(pc->doc);
 }
 
+/* ---- attributes the page does not show ---- */
+
+static bool span_class_known(const char *cls, size_t len);
+
+/* Each space-separated word of words, as " PREFIXword" (or "word=..."), unless a known span class. */
+static void add_unshown(struct sbuf *b, const char *words, const char *prefix, bool span)
+{
+	while (words && *words) {
+		size_t len = strcspn(words, " ");
+
+		if (len && !(span && span_class_known(words, len)) &&
+		    !sbuf_addf(b, "%s '%s%.*s%s'", b->len ? "," : "", prefix, (int)len, words,
+		               prefix[0] ? "" : "=..."))
+			return;
+		words += len;
+		words += *words == ' ';
+	}
+}
+
+/*
+ * An attribute block's parts that the page leaves out, a warning each
+ * block: a heading shows its #id, a span its #id and the classes the
+ * stylesheet knows, an image its alt; a link and a code span show none.
+ */
+static void check_attrs(struct parse_ctx *pc, cmark_node *root)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	struct sbuf b;
+
+	if (!it) {
+		pc->oom = true;
+		return;
+	}
+	sbuf_init(&b, 4096);
+	while (!pc->oom && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(n);
+		const struct mdext_attrs *a = mdext_span_attrs(n);
+		const char *what = "span", *shown = "a span shows only its #id and the classes "
+		                                    "smallcaps, underline, mark and note";
+		int l;
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (!a && (type == CMARK_NODE_HEADING || type == CMARK_NODE_IMAGE ||
+		           type == CMARK_NODE_LINK || type == CMARK_NODE_CODE)) {
+			a = mdext_attrs_of(n);
+			what = type == CMARK_NODE_HEADING ? "heading"
+			       : type == CMARK_NODE_IMAGE ? "image"
+			       : type == CMARK_NODE_LINK  ? "link"
+			                                  : "code span";
+			shown = type == CMARK_NODE_HEADING ? "a heading shows only its #id"
+			        : type == CMARK_NODE_IMAGE ? "an image shows only its alt text"
+			                                   : "the page shows none of them";
+		}
+		if (!a)
+			continue;
+		b.len = 0;
+		if (a->id && strcmp(what, "heading") != 0 && strcmp(what, "span") != 0 &&
+		    !sbuf_addf(&b, " '#%s'", a->id))
+			break;
+		add_unshown(&b, a->classes, ".", strcmp(what, "span") == 0);
+		add_unshown(&b, a->keys, "", false);
+		if (b.len == 0)
+			continue;
+		l = cmark_node_get_start_line(n);
+		pc_warn(pc,
+		        a->line ? a->line
+		        : l > 0 ? (unsigned)l
+		                : pc->cur_line,
+		        "%s attribute%s%s not shown on the page: %s", what,
+		        strchr(b.data, ',') ? "s" : "", b.data, shown);
+	}
+	sbuf_release(&b);
+	cmark_iter_free(it);
+}
+
 struct md_doc *md_parse(const char *text, size_t len, bool allow_html)
 {
 	struct md_doc *doc = calloc(1, sizeof *doc);
@@ -1477,6 +1555,8 @@ struct md_doc *md_parse(const char *text, size_t len, bool allow_html)
 	if (!root)
 		goto done;
 	walk(&pc, root);
+	if (!pc.oom)
+		check_attrs(&pc, root);
 	ok = !pc.oom;
 done:
 	if (root)

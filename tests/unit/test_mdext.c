@@ -408,6 +408,21 @@ static void attributes_go_on_headings_images_links_and_code(void **state)
 	assert_lacks(html, "target");
 	assert_lacks(html, "{.bash}");
 	free(html);
+	/* What the page leaves out is told at its line; what it shows is not. */
+	expect_warning(doc, 1,
+	               "heading attribute '.callout' not shown on the page: a heading shows only "
+	               "its #id");
+	expect_warning(doc, 5, "link attribute 'target=...' not shown on the page");
+	expect_warning(doc, 5, "code span attribute '.bash' not shown on the page");
+	assert_int_equal(warnings(doc), 3); /* nothing about the image's alt */
+	md_free(doc);
+	doc = parse("![A pump](p.png){#pump .wide width=50%}\n\n"
+	            "A [term]{#term .mark .big lang=en} and [x]{.smallcaps}.\n");
+	expect_warning(doc, 1, "image attributes '#pump', '.wide', 'width=...' not shown");
+	expect_warning(doc, 3,
+	               "span attributes '.big', 'lang=...' not shown on the page: a span "
+	               "shows only its #id and the classes smallcaps");
+	assert_int_equal(warnings(doc), 2);
 	md_free(doc);
 }
 
