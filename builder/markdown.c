@@ -2685,6 +2685,34 @@ static bool teacher_outermost(cmark_node *div)
 	return true;
 }
 
+/* cmark-gfm's label of a footnote's link back to where it is cited, in English. */
+#define BACKREF_EN "data-footnote-backref aria-label=\"Back to content\""
+
+/* That label in lang (page.c's "back"); html is freed.  NULL when out of memory. */
+static char *label_backrefs(char *html, const char *lang)
+{
+	const char *label = page_label(lang, "back"), *s = html, *hit;
+	struct sbuf b;
+
+	if (!html || !strstr(html, BACKREF_EN) || strcmp(label, "Back to content") == 0)
+		return html;
+	sbuf_init(&b, MD_TEXT_MAX);
+	while ((hit = strstr(s, BACKREF_EN)) != NULL) {
+		if (!sbuf_add(&b, s, (size_t)(hit - s)) ||
+		    !sbuf_adds(&b, "data-footnote-backref aria-label=\"") ||
+		    !html_escape_into(&b, label) || !sbuf_adds(&b, "\""))
+			break;
+		s = hit + strlen(BACKREF_EN);
+	}
+	if (!hit && sbuf_adds(&b, s)) {
+		free(html);
+		return sbuf_take(&b, NULL);
+	}
+	sbuf_release(&b);
+	free(html);
+	return NULL;
+}
+
 char *md_render(struct md_doc *doc, const char *lang, md_resolve_fn resolve, void *ctx)
 {
 	struct render_ctx rc;
@@ -2795,8 +2823,9 @@ char *md_render(struct md_doc *doc, const char *lang, md_resolve_fn resolve, voi
 	 * elements around the rest.  Without any, the body is the builder's
 	 * alone, escaped as it was written, and a parse would only cost time.
 	 */
-	html = cmark_render_html(root, CMARK_OPT_UNSAFE,
-	                         cmark_parser_get_syntax_extensions(parser));
+	html = label_backrefs(cmark_render_html(root, CMARK_OPT_UNSAFE,
+	                                        cmark_parser_get_syntax_extensions(parser)),
+	                      lang);
 	if (html && doc->allow_html && rc.html_count > 0) {
 		char *clean = sanitize_html(html, strlen(html), NULL, NULL);
 		free(html);

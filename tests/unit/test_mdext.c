@@ -657,6 +657,13 @@ static void footnotes(void **state)
 	assert_contains(html, "<sup class=\"footnote-ref\"><a href=\"#fn-src\" id=\"fnref-src\"");
 	assert_contains(html, "<li id=\"fn-src\">\n<p>Where it comes from.");
 	assert_lacks(html, "[^src]");
+	assert_contains(html, "class=\"footnote-backref\" data-footnote-backref "
+	                      "aria-label=\"Back to content\"");
+	free(html);
+	/* The way back is read out in the course's language, every one of them. */
+	html = render_text("ข้อความ[^a] และ[^a]\n\n[^a]: ที่มา\n", "th");
+	assert_int_equal(tu_count_of(html, "aria-label=\"กลับไปที่เนื้อหา\""), 2);
+	assert_lacks(html, "Back to content");
 	free(html);
 }
 

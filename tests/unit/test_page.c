@@ -192,7 +192,7 @@ static void labels_speak_the_course_language(void **state)
 {
 	static const char *const keys[] = { "contents", "previous", "next",      "home",
 		                            "lessons",  "licence",  "publisher", "subtitles",
-		                            "download", "skip",     "lesson_of" };
+		                            "download", "skip",     "lesson_of", "back" };
 	static const char *const langs[] = { "th", "km", "zh-Hans", "vi", "lo",
 		                             "my", "ms", "id",      "fil" };
 
