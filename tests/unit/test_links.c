@@ -134,6 +134,39 @@ static void test_files_and_decoding(void **state)
 	link_release(&l);
 }
 
+static void test_teacher_pages(void **state)
+{
+	struct link l;
+
+	(void)state;
+	/* notes.md listed under course.yml's teacher: a teacher page, not a file. */
+	course.teachers = calloc(1, sizeof(*course.teachers));
+	assert_non_null(course.teachers);
+	course.teachers[0].file = dup("lessons/notes.md");
+	course.teachers[0].page = dup("teacher/lessons/notes.html");
+	course.teachers[0].teacher = true;
+	course.teachers_count = 1;
+	link_resolve(&course, FROM, "notes.md#answers", &l);
+	assert_int_equal(l.kind, LINK_TEACHER);
+	assert_ptr_equal(l.lesson, &course.teachers[0]);
+	assert_ptr_equal(l.file, &course.files[3]);
+	assert_string_equal(l.fragment, "answers");
+	link_release(&l);
+	expect("02-tools.md", LINK_LESSON, "lessons/02-tools.md", NULL);
+	/* A page of the lesson folder, made relative from the teacher page's place. */
+	{
+		char *href =
+		        link_relative("teacher/lessons/notes.html", "lessons/02-tools.html", NULL);
+		assert_string_equal(href, "../../lessons/02-tools.html");
+		free(href);
+	}
+	free(course.teachers[0].file);
+	free(course.teachers[0].page);
+	free(course.teachers);
+	course.teachers = NULL;
+	course.teachers_count = 0;
+}
+
 static void test_missing(void **state)
 {
 	(void)state;
@@ -264,6 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_anchors_and_lessons),
 		cmocka_unit_test(test_files_and_decoding),
+		cmocka_unit_test(test_teacher_pages),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_external_and_contact),
 		cmocka_unit_test(test_invalid),
