@@ -139,6 +139,14 @@ test_expect_success 'a lesson that links to a teacher page: an error at its line
 	expect_exit 1 "episodes/05-loop.md:$line:[0-9]+: error: link to .notes/answers.md." "$B" build linked -k key.key -o linked.sampan &&
 	! test -e linked.sampan
 '
+test_expect_success 'an instructor note may link to a teacher page: only its teacher page has the link' '
+	cp -r src noted &&
+	printf "\n::: instructor\nThe [answers](../notes/answers.md#sorting) are ready.\n:::\n" >>noted/episodes/05-loop.md &&
+	"$B" build noted -k key.key -o noted.sampan -q 2>noted.err &&
+	mkdir nx && (cd nx && unzip -q ../noted.sampan) &&
+	test_grep -F "<a href=\"../notes/answers.html#sorting\">answers</a>" nx/teacher/episodes/05-loop.html &&
+	! grep -q -e "answers" -e "teacher/" nx/episodes/05-loop.html
+'
 test_expect_success 'a teacher page whose name clashes with a lesson'"'"'s notes page: an error naming both' '
 	cp -r src clash &&
 	sed -i "s#^  - notes/workshop.md#  - Episodes/03-create.md#" clash/course.yml &&
