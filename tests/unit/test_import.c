@@ -151,7 +151,8 @@ static void workbench_lesson(void **state)
 	                            "See [setup](../learners/setup.md#linux) and [next][n].\n"
 	                            "```bash\n[not](fig/a.svg)\n```\n`[code](fig/a.svg)`\n");
 	put("episodes/02-second.md",
-	    "---\ntitle: Second\n---\n\n<img src=\"fig/b.png\" alt=\"B\">\n");
+	    "---\ntitle: Second\n---\n\n<img src=\"fig/b.png\" alt=\"B\">\n\n"
+	    "Ask [the *notes*](../instructors/notes.md#a) or ![x](fig/b.png).\n");
 	put("episodes/99-unlisted.md", "---\ntitle: Unlisted\n---\n");
 	put("episodes/03-r.Rmd", "---\ntitle: R\n---\n```{r}\n1 + 1\n```\n");
 	put("episodes/fig/a.svg", "<svg/>");
@@ -202,7 +203,17 @@ static void workbench_lesson(void **state)
 	assert_contains(t, "description: \"The shell is old. It lives.\"\n");
 	assert_contains(t, "  - file: \"lessons/02-second.md\"\n    title: \"Second\"\n");
 	assert_contains(t, "  guessed:\n    id: \"shell-novice\"\n    version: \"1\"\n");
-	assert_false(strstr(t, "instructors/"));
+	/* teachers' pages: course.yml's teacher: list, instructors/ then profiles/ */
+	assert_contains(t, "teacher:\n  - file: \"instructors/notes.md\"\n    title: \"Notes\"\n"
+	                   "  - file: \"instructors/who.md\"\n    title: \"Who\"\nimported:");
+	assert_true(strstr(t, "teacher:") > strstr(t, "lessons/reference.md"));
+	/* a lesson's link to one: its text alone, said at its line */
+	assert_contains(got("lessons/02-second.md"),
+	                "Ask the *notes* or ![x](../media/fig/b.png).\n");
+	assert_has(&p, "episodes/02-second.md", 7,
+	           "a teacher page, which students never get; the "
+	           "lesson shows the link's text alone");
+	assert_has(&log, "instructors/notes.md", 0, "teacher page instructors/notes.md \"Notes\"");
 	problems_release(&p);
 	problems_release(&log);
 }
