@@ -202,6 +202,7 @@ enum bundle_status indexer_start(struct library *lib, const char *db_path, struc
                                  struct bundle_error *err)
 {
 	struct indexer *ix = calloc(1, sizeof(*ix));
+	struct lib_snapshot *snap;
 	enum bundle_status st;
 
 	*out = NULL;
@@ -217,6 +218,16 @@ enum bundle_status indexer_start(struct library *lib, const char *db_path, struc
 		free(ix);
 		return st;
 	}
+	/*
+	 * What is indexed already is counted before the first search: after a
+	 * restart every course is searchable at once, and says so, even on a busy
+	 * machine where the indexer's thread (below the serving threads) runs late.
+	 */
+	snap = library_snapshot(lib);
+	for (size_t i = 0; i < snap->count; i++)
+		ix->indexed += search_has(ix->s, snap->courses[i]->manifest_digest);
+	ix->total = snap->count;
+	library_release_snapshot(lib, snap);
 	pthread_mutex_init(&ix->lock, NULL);
 	pthread_cond_init(&ix->cond, NULL);
 	if (pthread_create(&ix->thread, NULL, run, ix) != 0) {
