@@ -131,7 +131,17 @@ static enum bundle_status hasher_feed(void *ctx, const unsigned char *data, size
  * A stored entry with chunk digests: both digests and the CRC-32 on two
  * cores (hashpipe.c); the whole-entry digest goes to whole.
  */
-static enum bundle_status check_stored_chunked(const struct bundle *b,
+/*
+ * Where check_entry reads an entry's bytes: the bundle's own file, or a
+ * copy of it still being written (bundle_verify_copy), at the same offsets.
+ */
+struct source {
+	const struct bfile *file;
+	bool (*ready)(void *ctx, uint64_t end); /* NULL: every byte is there */
+	void *ctx;
+};
+
+static enum bundle_status check_stored_chunked(const struct source *src,
                                                const struct container_entry *e, struct hasher *h,
                                                uint32_t *crc, unsigned char whole[DIGEST_SIZE],
                                                struct bundle_error *err)
@@ -140,7 +150,9 @@ static enum bundle_status check_stored_chunked(const struct bundle *b,
 	enum bundle_status st;
 
 	memset(&job, 0, sizeof(job));
-	job.file = &b->file;
+	job.file = src->file;
+	job.ready = src->ready;
+	job.ready_ctx = src->ctx;
 	job.offset = e->data_offset;
 	job.size = e->size;
 	job.copy_to = h->buf;
@@ -168,29 +180,34 @@ static enum bundle_status check_stored_chunked(const struct bundle *b,
  * inflated from there, so that what it holds is what was checked.  Every
  * digest is computed over the memory the bytes are returned in.
  */
-static enum bundle_status check_entry(const struct bundle *b, size_t i, const unsigned char *digest,
-                                      const struct chunk_list *cl, unsigned char *buf,
-                                      unsigned char *raw, struct bundle_error *err)
+static enum bundle_status check_entry_in(const struct bundle *b, const struct source *src, size_t i,
+                                         const unsigned char *digest, const struct chunk_list *cl,
+                                         unsigned char *buf, unsigned char *raw,
+                                         struct bundle_error *err)
 {
 	const struct container_entry *e = &b->c.entries[i];
+	const struct bfile *f = src->file;
 	struct hasher h;
 	unsigned char d[DIGEST_SIZE];
 	uint32_t crc = 0;
 	enum bundle_status st;
 
+	/* a chunked entry waits chunk by chunk (hashpipe), any other for all its bytes */
+	if (src->ready && !cl && !src->ready(src->ctx, e->data_offset + e->comp_size))
+		return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "interrupted");
 	st = hasher_init(&h, &b->chunks, cl, buf, err);
 	if (st != BUNDLE_OK)
 		return st;
 	if (e->method == 8 && raw) {
-		st = bfile_pread(&b->file, raw, (size_t)e->comp_size, e->data_offset, err);
+		st = bfile_pread(f, raw, (size_t)e->comp_size, e->data_offset, err);
 		if (st == BUNDLE_OK)
 			st = zlibio_inflate_mem(raw, e->comp_size, e->size, buf, e->name,
 			                        e->name_len, hasher_feed, &h, &crc, err);
 	} else if (e->method == 8) {
-		st = zlibio_inflate(&b->file, e->data_offset, e->comp_size, e->size, e->name,
-		                    e->name_len, hasher_feed, &h, &crc, err);
+		st = zlibio_inflate(f, e->data_offset, e->comp_size, e->size, e->name, e->name_len,
+		                    hasher_feed, &h, &crc, err);
 	} else if (h.cl) {
-		st = check_stored_chunked(b, e, &h, &crc, d, err);
+		st = check_stored_chunked(src, e, &h, &crc, d, err);
 	} else {
 		/* Into buf when there is one (hashed where it lies), else a piece at a time. */
 		unsigned char *piece = buf ? NULL : malloc(BUNDLE_CHUNK_SIZE);
@@ -201,7 +218,7 @@ static enum bundle_status check_entry(const struct bundle *b, size_t i, const un
 			size_t n = e->size - done > BUNDLE_CHUNK_SIZE ? BUNDLE_CHUNK_SIZE
 			                                              : (size_t)(e->size - done);
 			unsigned char *at = buf ? buf + done : piece;
-			st = bfile_pread(&b->file, at, n, e->data_offset + done, err);
+			st = bfile_pread(f, at, n, e->data_offset + done, err);
 			if (st != BUNDLE_OK)
 				break;
 			hasher_feed(&h, at, n, err);
@@ -234,6 +251,15 @@ static enum bundle_status check_entry(const struct bundle *b, size_t i, const un
 done:
 	hasher_release(&h);
 	return st;
+}
+
+static enum bundle_status check_entry(const struct bundle *b, size_t i, const unsigned char *digest,
+                                      const struct chunk_list *cl, unsigned char *buf,
+                                      unsigned char *raw, struct bundle_error *err)
+{
+	struct source src = { &b->file, NULL, NULL };
+
+	return check_entry_in(b, &src, i, digest, cl, buf, raw, err);
 }
 
 /*
@@ -593,8 +619,9 @@ static enum bundle_status need_verified(const struct bundle *b, size_t i, struct
 	return BUNDLE_OK;
 }
 
-enum bundle_status bundle_verify_content(struct bundle *b, bundle_report report, void *ctx,
-                                         struct bundle_error *err)
+static enum bundle_status verify_content_in(struct bundle *b, const struct source *src,
+                                            bundle_report report, void *ctx,
+                                            struct bundle_error *err)
 {
 	enum bundle_status first = BUNDLE_OK;
 	struct bundle_error one;
@@ -604,7 +631,7 @@ enum bundle_status bundle_verify_content(struct bundle *b, bundle_report report,
 	for (size_t i = 3; i < b->c.count; i++) {
 		enum bundle_status st;
 		bundle_error_clear(&one);
-		st = check_entry(b, i, b->st[i].digest, b->st[i].cl, NULL, NULL, &one);
+		st = check_entry_in(b, src, i, b->st[i].digest, b->st[i].cl, NULL, NULL, &one);
 		if (report)
 			report(ctx, i, &one);
 		if (st == BUNDLE_OK)
@@ -621,6 +648,39 @@ enum bundle_status bundle_verify_content(struct bundle *b, bundle_report report,
 		}
 	}
 	return first;
+}
+
+enum bundle_status bundle_verify_content(struct bundle *b, bundle_report report, void *ctx,
+                                         struct bundle_error *err)
+{
+	struct source src = { &b->file, NULL, NULL };
+
+	return verify_content_in(b, &src, report, ctx, err);
+}
+
+enum bundle_status bundle_verify_copy(struct bundle *b, const struct bfile *copy,
+                                      bool (*ready)(void *ctx, uint64_t end), void *ready_ctx,
+                                      bundle_report report, void *ctx, struct bundle_error *err)
+{
+	struct source src = { copy, ready, ready_ctx };
+
+	return verify_content_in(b, &src, report, ctx, err);
+}
+
+bool bundle_same_layout(const struct bundle *a, const struct bundle *b)
+{
+	if (a->file.size != b->file.size || a->c.count != b->c.count ||
+	    memcmp(a->manifest_digest, b->manifest_digest, DIGEST_SIZE) != 0)
+		return false;
+	for (size_t i = 0; i < a->c.count; i++) {
+		const struct container_entry *x = &a->c.entries[i], *y = &b->c.entries[i];
+		if (x->name_len != y->name_len || memcmp(x->name, y->name, x->name_len) != 0 ||
+		    x->method != y->method || x->crc != y->crc || x->size != y->size ||
+		    x->comp_size != y->comp_size || x->header_offset != y->header_offset ||
+		    x->data_offset != y->data_offset)
+			return false;
+	}
+	return true;
 }
 
 size_t bundle_count(const struct bundle *b)

@@ -97,6 +97,27 @@ typedef void (*bundle_report)(void *ctx, size_t index, const struct bundle_error
 enum bundle_status bundle_verify_content(struct bundle *b, bundle_report report, void *ctx,
                                          struct bundle_error *err);
 
+/*
+ * bundle_verify_content for a copy of b's file that is being written (an
+ * install): every entry's bytes are read from copy, at b's offsets, as
+ * soon as ready(ready_ctx, end) says that the bytes before end are there
+ * (it waits until they are; false when they never will be: BUNDLE_IO).
+ * What it checks is the copy once the copy, opened and verified as a
+ * bundle, has b's layout (bundle_same_layout): then its result is what
+ * bundle_verify_content of the copy would give.
+ */
+struct bfile;
+enum bundle_status bundle_verify_copy(struct bundle *b, const struct bfile *copy,
+                                      bool (*ready)(void *ready_ctx, uint64_t end), void *ready_ctx,
+                                      bundle_report report, void *ctx, struct bundle_error *err);
+
+/*
+ * Whether two verified bundles are the same file as far as any check
+ * goes: the same size, META-INF/MANIFEST and entries at the same places
+ * with the same headers' names, methods, sizes and CRC-32s.
+ */
+bool bundle_same_layout(const struct bundle *a, const struct bundle *b);
+
 size_t bundle_count(const struct bundle *b);
 /* Fill e with entry i. */
 void bundle_entry(const struct bundle *b, size_t i, struct bundle_entry *e);
@@ -171,7 +192,6 @@ enum bundle_status bundle_read_unverified(const struct bundle *b, size_t i, size
  * bundle stored in parts, the first part's; bundle_bfile gives them all.
  */
 int bundle_fd(const struct bundle *b);
-struct bfile;
 const struct bfile *bundle_bfile(const struct bundle *b);
 const char *bundle_path(const struct bundle *b);
 uint64_t bundle_file_size(const struct bundle *b);

@@ -92,6 +92,10 @@ enum bundle_status hashpipe_run(struct hashpipe_job *job, struct bundle_error *e
 		while (k >= SLOTS && p.done < k - SLOTS + 1)
 			pthread_cond_wait(&p.cv, &p.mu);
 		pthread_mutex_unlock(&p.mu);
+		if (job->ready && !job->ready(job->ready_ctx, job->offset + off + n)) {
+			st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "interrupted");
+			break;
+		}
 		st = bfile_pread(job->file, p.slot[s], n, job->offset + off, err);
 		if (st != BUNDLE_OK)
 			break;

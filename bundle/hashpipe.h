@@ -28,11 +28,19 @@ struct hashpipe_job {
 	/* called after each chunk is read (may be NULL); a non-zero return stops the job */
 	int (*on_chunk)(void *ctx, uint64_t done, uint64_t size);
 	void *ctx;
+	/*
+	 * A file still being written (may be NULL): called before each read
+	 * with the file offset the read ends at, it returns once the bytes
+	 * before it are there, false when they never will be (the job stops).
+	 */
+	bool (*ready)(void *ready_ctx, uint64_t end);
+	void *ready_ctx;
 };
 
 /*
  * Run the job.  BUNDLE_IO when a read fails (the file shrank, a stick was
- * pulled out), with "interrupted" when on_chunk stopped it; BUNDLE_NOMEM.
+ * pulled out), with "interrupted" when on_chunk or ready stopped it;
+ * BUNDLE_NOMEM.
  */
 enum bundle_status hashpipe_run(struct hashpipe_job *job, struct bundle_error *err);
 

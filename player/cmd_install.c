@@ -4,15 +4,17 @@
  * library folder as ID-VERSION.sampan, atomically, refusing a downgrade
  * (DESIGN "Trust": rollback), and remove the versions it replaces.
  *
- * The copy is written to .ID-VERSION.sampan.tmp-XXXXXX beside its place,
- * synced, opened and verified again in full, and only then renamed into
- * place: a failure or an interruption at any point leaves no new or partial
- * bundle in the library.  Only kill -9 can leave the temporary file; the
- * next install removes those older than an hour.
+ * The bundle's container, signature and manifest are checked first; the
+ * copy is written to .ID-VERSION.sampan.tmp-XXXXXX beside its place,
+ * opened and verified in full (read back while the disk syncs it), and
+ * only then renamed into place: a failure or an interruption at any point
+ * leaves no new or partial bundle in the library.  Only kill -9 can leave
+ * the temporary file; the next install removes those older than an hour.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,12 +43,13 @@ static const struct opts_help help = {
 	.usage = "install FILE.sampan --library DIR [--force]\n"
 	         "install UPDATE.sampan-update --library DIR\n"
 	         "        [--trust KEY.pub...] [--trust-dir DIR]",
-	.about = "Verify the bundle completely, then copy it into the library folder DIR as\n"
-	         "ID-VERSION.sampan and remove the other versions of the same course there.\n"
-	         "A higher version already in DIR is kept and the install refused, unless\n"
-	         "--force.  The copy is verified again before it takes its place: a failure\n"
-	         "leaves the library as it was.  A bundle stored in parts (FILE.sampan.001,\n"
-	         ".002, ...) is installed as one file.\n"
+	.about = "Check the bundle's signature and manifest, copy it into the library folder\n"
+	         "DIR as ID-VERSION.sampan, verify every byte of the copy, and only then put\n"
+	         "it in place and remove the other versions of the same course there.  A\n"
+	         "higher version already in DIR is kept and the install refused, unless\n"
+	         "--force.  A bundle that does not verify is refused, its bad entries named;\n"
+	         "a failure leaves the library as it was.  A bundle stored in parts\n"
+	         "(FILE.sampan.001, .002, ...) is installed as one file.\n"
 	         "\n"
 	         "Given an update (made by `sampan-build diff`), find the version it applies\n"
 	         "to in DIR, by course, version and manifest, make the new version from it as\n"
@@ -167,11 +170,86 @@ static int find_installed(const char *lib, const struct trust *trust, const char
 }
 
 /*
- * Copy the verified bundle's own file (its open descriptor: the bytes that
- * were checked, even if its path changed since) to out.  shown names the
- * target in messages.
+ * The copy is verified behind its writing: a thread reads back each entry
+ * of the copy (from the page cache, as a check after the sync would) as
+ * soon as its bytes are written, and hashes them against the source's
+ * manifest and chunk list (bundle_verify_copy).
  */
-static int copy_bundle(struct bundle *b, int out, const char *shown)
+struct copy_check {
+	struct bundle *src;
+	struct bfile copy;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t written;
+	bool given_up; /* the copy failed: no more bytes will come */
+	bool started;
+	pthread_t th;
+	enum bundle_status st;
+	struct bundle_error err;
+};
+
+static bool copy_ready(void *ctx, uint64_t end)
+{
+	struct copy_check *c = ctx;
+	bool ok;
+
+	pthread_mutex_lock(&c->mu);
+	while (c->written < end && !c->given_up)
+		pthread_cond_wait(&c->cv, &c->mu);
+	ok = c->written >= end;
+	pthread_mutex_unlock(&c->mu);
+	return ok;
+}
+
+static void copy_advance(struct copy_check *c, uint64_t written, bool given_up)
+{
+	pthread_mutex_lock(&c->mu);
+	c->written = written;
+	c->given_up = c->given_up || given_up;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void *copy_verifier(void *arg)
+{
+	struct copy_check *c = arg;
+
+	c->st = bundle_verify_copy(c->src, &c->copy, copy_ready, c, NULL, NULL, &c->err);
+	return NULL;
+}
+
+static void copy_check_start(struct copy_check *c, struct bundle *src, int fd)
+{
+	memset(c, 0, sizeof(*c));
+	c->src = src;
+	bfile_from_fd(&c->copy, fd, bundle_file_size(src));
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	c->started = pthread_create(&c->th, NULL, copy_verifier, c) == 0;
+}
+
+/* Wait for the verification; run it now when no thread could start (copied is false: give up). */
+static void copy_check_finish(struct copy_check *c, bool copied)
+{
+	copy_advance(c, c->written, !copied);
+	if (c->started)
+		pthread_join(c->th, NULL);
+	else if (copied)
+		copy_verifier(c);
+	else
+		c->st = bundle_error_set(&c->err, BUNDLE_IO, RULE_NONE, NULL, 0, "interrupted");
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+}
+
+/*
+ * Copy the verified bundle's own file (its open descriptor: the bytes that
+ * were checked, even if its path changed since) to the file of sync, the
+ * disk writing behind and c verifying behind.  shown names the target in
+ * messages.
+ */
+static int copy_bundle(struct bundle *b, struct player_sync *sync, struct copy_check *c,
+                       const char *shown)
 {
 	uint64_t size = bundle_file_size(b), off = 0;
 	unsigned char *buf = xmalloc(COPY_PIECE);
@@ -182,7 +260,6 @@ static int copy_bundle(struct bundle *b, int out, const char *shown)
 	progress_start(&progress, "Copying");
 	while (off < size) {
 		size_t n = size - off > COPY_PIECE ? COPY_PIECE : (size_t)(size - off);
-		ssize_t r;
 
 		if (player_interrupted()) {
 			progress_end(&progress);
@@ -197,28 +274,32 @@ static int copy_bundle(struct bundle *b, int out, const char *shown)
 			rc = EXIT_SYSTEM;
 			break;
 		}
-		r = (ssize_t)n;
-		if (player_write_all(out, buf, (size_t)r) != 0) {
+		if (player_write_all(sync->fd, buf, n) != 0) {
 			progress_end(&progress);
 			cli_error("%s: cannot write: %s", shown, strerror(errno));
 			rc = EXIT_SYSTEM;
 			break;
 		}
-		off += (uint64_t)r;
+		off += n;
+		copy_advance(c, off, false);
+		player_write_behind(sync, off);
 		progress_update(&progress, off, size);
 	}
 	progress_end(&progress);
 	free(buf);
-	if (rc == EXIT_YES && fsync(out) != 0) {
-		cli_error("%s: cannot sync: %s", shown, strerror(errno));
-		rc = EXIT_SYSTEM;
-	}
 	return rc;
 }
 
-/* The copy is checked in full again and must be the very bundle that was verified. */
+/*
+ * The copy, opened and verified as a bundle, must be the very bundle that
+ * was verified, byte for byte where any check looks, and every entry must
+ * have passed c's checks.  Only the source's signature and manifest were
+ * checked before the copy: when an entry of the copy is bad, the source is
+ * checked in full to tell a bad bundle (refused, its bad entries named)
+ * from a bad copy (a failing disk).
+ */
 static int check_copy(const char *tmp, const char *shown, const struct trust *trust,
-                      const struct bundle *src)
+                      struct bundle *src, const char *src_path, const struct copy_check *c)
 {
 	struct bundle *b = NULL;
 	struct bundle_error err;
@@ -228,18 +309,22 @@ static int check_copy(const char *tmp, const char *shown, const struct trust *tr
 	st = bundle_open(tmp, &b, &err);
 	if (st == BUNDLE_OK)
 		st = bundle_verify(b, trust, &err);
-	if (st == BUNDLE_OK)
-		st = bundle_verify_content(b, NULL, NULL, &err);
-	if (st == BUNDLE_NOMEM)
-		xalloc_die();
-	if (st != BUNDLE_OK) {
-		cli_error("%s: the copy does not verify (a failing disk?): %s", shown, err.message);
-		rc = EXIT_SYSTEM;
-	} else if (memcmp(bundle_manifest_digest(b), bundle_manifest_digest(src), DIGEST_SIZE) !=
-	                   0 ||
-	           bundle_file_size(b) != bundle_file_size(src)) {
+	if (st == BUNDLE_OK && !bundle_same_layout(b, src)) {
 		cli_error("%s: the copy differs from %s (did it change while it was copied?)",
 		          shown, bundle_path(src));
+		bundle_close(b);
+		return EXIT_SYSTEM;
+	}
+	if (st == BUNDLE_OK) {
+		st = c->st;
+		err = c->err;
+	}
+	if (st == BUNDLE_NOMEM)
+		xalloc_die();
+	if (st == BUNDLE_ENTRY_BAD)
+		rc = player_check_content(src, src_path, "Verifying");
+	if (rc == EXIT_YES && st != BUNDLE_OK) {
+		cli_error("%s: the copy does not verify (a failing disk?): %s", shown, err.message);
 		rc = EXIT_SYSTEM;
 	}
 	bundle_close(b);
@@ -251,13 +336,15 @@ static int check_copy(const char *tmp, const char *shown, const struct trust *tr
  * Signals that stop the program are held back meanwhile and delivered once
  * the library is consistent again.
  */
-static int put_in_place(struct bundle *b, int dfd, const char *lib, const char *base,
-                        const struct trust *trust, const struct installed *others,
+static int put_in_place(struct bundle *b, const char *path, int dfd, const char *lib,
+                        const char *base, const struct trust *trust, const struct installed *others,
                         size_t others_count)
 {
 	const struct manifest *m = bundle_manifest(b);
 	char *tmp = NULL, *dest = path_join(lib, base);
 	struct bundle_error err;
+	struct player_sync sync;
+	struct copy_check check;
 	sigset_t stop, old;
 	int fd = -1, rc = EXIT_YES;
 	bool placed = false;
@@ -270,17 +357,25 @@ static int put_in_place(struct bundle *b, int dfd, const char *lib, const char *
 		rc = cli_bundle_error(NULL, &err);
 		goto done;
 	}
-	rc = copy_bundle(b, fd, dest);
+	player_sync_init(&sync, fd);
+	copy_check_start(&check, b, fd);
+	rc = copy_bundle(b, &sync, &check, dest);
+	/* the sync runs beside the last of the verification: both must succeed */
+	if (rc == EXIT_YES)
+		player_sync_start(&sync);
+	copy_check_finish(&check, rc == EXIT_YES);
 	if (rc != EXIT_YES)
 		goto done;
-	if (close(fd) != 0) {
-		fd = -1;
+	rc = check_copy(tmp, dest, trust, b, path, &check);
+	if (player_sync_wait(&sync) != 0 && rc == EXIT_YES) {
+		cli_error("%s: cannot sync: %s", dest, strerror(errno));
+		rc = EXIT_SYSTEM;
+	}
+	if (close(fd) != 0 && rc == EXIT_YES) {
 		cli_error("%s: cannot write: %s", dest, strerror(errno));
 		rc = EXIT_SYSTEM;
-		goto done;
 	}
 	fd = -1;
-	rc = check_copy(tmp, dest, trust, b);
 	if (rc == EXIT_YES && player_interrupted()) {
 		cli_error("%s: interrupted", dest);
 		rc = EXIT_SYSTEM;
@@ -344,9 +439,20 @@ static int install(const char *path, const char *lib, bool force, const struct t
 		return EXIT_SYSTEM;
 	}
 	remove_stale(dfd, lib);
-	rc = player_open_checked(path, trust, "Verifying", &b);
-	if (rc != EXIT_YES)
-		goto done;
+	/*
+	 * The container, signature, manifest and metadata now; every byte is
+	 * checked in the copy, before it takes its place (check_copy).
+	 */
+	{
+		struct bundle_error err;
+		enum bundle_status st = bundle_open(path, &b, &err);
+		if (st == BUNDLE_OK)
+			st = bundle_verify(b, trust, &err);
+		if (st != BUNDLE_OK) {
+			rc = cli_bundle_error(path, &err);
+			goto done;
+		}
+	}
 	m = bundle_manifest(b);
 	rc = find_installed(lib, trust, m->id, &others, &others_count);
 	if (rc != EXIT_YES)
@@ -362,7 +468,7 @@ static int install(const char *path, const char *lib, bool force, const struct t
 	}
 	/* Both grammars (manifest.h) make a safe file name: [a-z0-9.-] and [0-9.]. */
 	base = xasprintf("%s-%s.sampan", m->id, m->version);
-	rc = put_in_place(b, dfd, lib, base, trust, others, others_count);
+	rc = put_in_place(b, path, dfd, lib, base, trust, others, others_count);
 done:
 	for (size_t i = 0; i < others_count; i++) {
 		free(others[i].name);

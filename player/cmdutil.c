@@ -35,24 +35,13 @@ static void on_checked(void *ctx, size_t index, const struct bundle_error *r)
 	progress_update(&c->progress, c->done, c->total);
 }
 
-int player_open_checked(const char *path, const struct trust *trust, const char *label,
-                        struct bundle **out)
+int player_check_content(struct bundle *b, const char *path, const char *label)
 {
-	struct bundle *b = NULL;
 	struct bundle_error err;
 	struct check_ctx ctx;
 	enum bundle_status st;
 	int rc = EXIT_YES;
 
-	*out = NULL;
-	st = bundle_open(path, &b, &err);
-	if (st == BUNDLE_OK)
-		st = bundle_verify(b, trust, &err);
-	if (st != BUNDLE_OK) {
-		rc = cli_bundle_error(path, &err);
-		bundle_close(b);
-		return rc;
-	}
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.b = b;
 	ctx.path = path;
@@ -71,6 +60,27 @@ int player_open_checked(const char *path, const struct trust *trust, const char 
 	} else if (st != BUNDLE_OK) {
 		rc = cli_bundle_error(path, &err);
 	}
+	return rc;
+}
+
+int player_open_checked(const char *path, const struct trust *trust, const char *label,
+                        struct bundle **out)
+{
+	struct bundle *b = NULL;
+	struct bundle_error err;
+	enum bundle_status st;
+	int rc;
+
+	*out = NULL;
+	st = bundle_open(path, &b, &err);
+	if (st == BUNDLE_OK)
+		st = bundle_verify(b, trust, &err);
+	if (st != BUNDLE_OK) {
+		rc = cli_bundle_error(path, &err);
+		bundle_close(b);
+		return rc;
+	}
+	rc = player_check_content(b, path, label);
 	if (rc != EXIT_YES)
 		bundle_close(b);
 	else

@@ -24,6 +24,9 @@
 int player_open_checked(const char *path, const struct trust *trust, const char *label,
                         struct bundle **out);
 
+/* The same check of every entry's bytes for b, opened and verified from path. */
+int player_check_content(struct bundle *b, const char *path, const char *label);
+
 /*
  * Whether a folder's entry is a bundle to take: *.sampan, or the first
  * part *.sampan.001 of one stored in parts; not hidden (temporary files are).

@@ -3,6 +3,7 @@
  * place and putting it there only once it verifies, for `install` and for
  * `serve` (format-spec/bundle-v1.md, "Applying an update").
  */
+#define _GNU_SOURCE /* sync_file_range */
 #include "updates.h"
 
 #include <errno.h>
@@ -57,10 +58,63 @@ bool player_is_update_file(const char *path)
 	       memcmp(head + 38, UPDATE_MEDIA_TYPE, sizeof(head) - 38) == 0;
 }
 
+/* Write-behind in steps of this many bytes: the disk works while the rest is written. */
+#define BEHIND_STEP (8u << 20)
+
+void player_sync_init(struct player_sync *s, int fd)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+}
+
+void player_write_behind(struct player_sync *s, uint64_t written)
+{
+	if (written - s->behind < BEHIND_STEP)
+		return;
+#ifdef SYNC_FILE_RANGE_WRITE
+	/*
+	 * Only starts the writing out (no wait, no promise): the fsync at the
+	 * end is still what makes the file durable.  Failures show there.
+	 */
+	(void)sync_file_range(s->fd, (off_t)s->behind, (off_t)(written - s->behind),
+	                      SYNC_FILE_RANGE_WRITE);
+#endif
+	s->behind = written;
+}
+
+static void *sync_thread(void *arg)
+{
+	struct player_sync *s = arg;
+
+	s->rc = fsync(s->fd);
+	s->saved_errno = s->rc != 0 ? errno : 0;
+	return NULL;
+}
+
+void player_sync_start(struct player_sync *s)
+{
+	s->started = pthread_create(&s->th, NULL, sync_thread, s) == 0;
+	if (!s->started)
+		sync_thread(s);
+}
+
+int player_sync_wait(struct player_sync *s)
+{
+	if (s->started) {
+		pthread_join(s->th, NULL);
+		s->started = false;
+	}
+	if (s->rc != 0)
+		errno = s->saved_errno;
+	return s->rc;
+}
+
 struct fd_sink {
 	int fd;
 	const char *dest;
 	struct progress bar;
+	struct player_sync sync;
+	uint64_t written;
 };
 
 static enum bundle_status write_fd(void *ctx, const void *data, size_t len,
@@ -71,6 +125,8 @@ static enum bundle_status write_fd(void *ctx, const void *data, size_t len,
 	if (player_write_all(s->fd, data, len) != 0)
 		return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: cannot write: %s",
 		                        s->dest, strerror(errno));
+	s->written += len;
+	player_write_behind(&s->sync, s->written);
 	return BUNDLE_OK;
 }
 
@@ -102,27 +158,35 @@ enum bundle_status player_update_write(const struct update *u, const struct bund
                                        const char *dest, const struct trust *trust, bool progress,
                                        struct bundle_error *err)
 {
-	struct fd_sink s = { -1, dest, { false, NULL, 0, 0 } };
+	struct fd_sink s;
 	char *tmp = NULL;
 	enum bundle_status st;
 
+	memset(&s, 0, sizeof(s));
+	s.dest = dest;
 	s.fd = outfile_temp(dest, 0666, &tmp, err);
 	if (s.fd < 0)
 		return err ? err->status : BUNDLE_IO;
+	player_sync_init(&s.sync, s.fd);
 	if (progress)
 		progress_start(&s.bar, "Applying");
 	st = update_apply(u, base, write_fd, &s, progress ? on_progress : NULL, &s, err);
 	if (progress)
 		progress_end(&s.bar);
-	if (st == BUNDLE_OK && fsync(s.fd) != 0)
-		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: cannot sync: %s",
-		                      dest, strerror(errno));
+	/*
+	 * What takes the base's place passes every check of the format first,
+	 * read back from the file while it is synced: both must succeed.
+	 */
+	if (st == BUNDLE_OK) {
+		player_sync_start(&s.sync);
+		st = check_target(u, tmp, trust, err);
+		if (player_sync_wait(&s.sync) != 0 && st == BUNDLE_OK)
+			st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
+			                      "%s: cannot sync: %s", dest, strerror(errno));
+	}
 	if (close(s.fd) != 0 && st == BUNDLE_OK)
 		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: cannot write: %s",
 		                      dest, strerror(errno));
-	/* What takes the base's place passes every check of the format first. */
-	if (st == BUNDLE_OK)
-		st = check_target(u, tmp, trust, err);
 	if (st == BUNDLE_OK)
 		st = outfile_commit(tmp, dest, true, NULL, err);
 	if (st != BUNDLE_OK)

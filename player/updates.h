@@ -8,8 +8,10 @@
 #ifndef SAMPAN_PLAYER_UPDATES_H
 #define SAMPAN_PLAYER_UPDATES_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bundle.h"
 #include "trust.h"
@@ -34,6 +36,30 @@ bool player_is_update_name(const char *name);
 enum bundle_status player_update_write(const struct update *u, const struct bundle *base,
                                        const char *dest, const struct trust *trust, bool progress,
                                        struct bundle_error *err);
+
+/*
+ * A copy or an update being written, then synced and verified: the disk
+ * starts writing while the bytes are still coming (player_write_behind,
+ * on Linux), and the final fsync runs on a thread of its own while the
+ * caller verifies the file (what is verified is the page cache, as it
+ * would be after the fsync).  Nothing takes a place before both are done.
+ */
+struct player_sync {
+	int fd;
+	int rc; /* fsync's: 0, or -1 with saved_errno */
+	int saved_errno;
+	bool started; /* on its thread; otherwise done at once */
+	pthread_t th;
+	uint64_t behind; /* bytes handed to write-behind so far */
+};
+
+void player_sync_init(struct player_sync *s, int fd);
+/* After bytes [0, written) of the file were written: start writing them out, 8 MiB at a time. */
+void player_write_behind(struct player_sync *s, uint64_t written);
+/* Start the fsync (on a thread; at once when no thread can start). */
+void player_sync_start(struct player_sync *s);
+/* Wait for it: 0, or -1 with errno set by the fsync. */
+int player_sync_wait(struct player_sync *s);
 
 /* One verified bundle of a scan, as serve knows it. */
 struct update_candidate {

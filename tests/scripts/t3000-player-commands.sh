@@ -258,8 +258,16 @@ test_setup 'a library with version 2' '
 	new_lib libr && "$P" install two.sampan --library libr --trust k1.pub -q &&
 	ls -A libr >libr.before
 '
-test_expect_success 'install refuses a tampered bundle' '
-	expect_exit 1 DIGEST_MISMATCH "$P" install tampered.sampan --library libr --trust k1.pub
+test_expect_success 'install refuses a tampered bundle (here also a downgrade)' '
+	expect_exit 1 downgrade "$P" install tampered.sampan --library libr --trust k1.pub
+'
+test_expect_success 'install refuses a tampered bundle by its bad entry, once its copy does not verify' '
+	mkdir libt &&
+	expect_exit 1 "tampered.sampan: entry .media/noise.bin.: .*DIGEST_MISMATCH" "$P" install tampered.sampan --library libt --trust k1.pub &&
+	expect_exit 1 "tampered.sampan: 1 of [0-9]+ entries failed verification" "$P" install tampered.sampan --library libt --trust k1.pub
+'
+test_expect_success 'the refused copy of the tampered bundle left nothing in the library' '
+	empty_dir libt
 '
 test_expect_success 'install refuses a bundle of an untrusted key' '
 	expect_exit 1 KEY_UNTRUSTED "$P" install other-key.sampan --library libr --trust k1.pub

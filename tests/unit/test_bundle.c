@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "bfile.h"
 #include "bundle.h"
 #include "format.h"
 #include "trust.h"
@@ -513,6 +514,76 @@ static void changed_video_byte_is_caught_where_read(void **state)
 	free(big);
 }
 
+/* A copy being written: the bytes before limit are there; the calls and the farthest end asked. */
+struct copy_state {
+	uint64_t limit;
+	size_t calls;
+	uint64_t max_end;
+};
+
+static bool copy_ready(void *ctx, uint64_t end)
+{
+	struct copy_state *c = ctx;
+
+	c->calls++;
+	if (end > c->max_end)
+		c->max_end = end;
+	return end <= c->limit;
+}
+
+static void verify_copy_checks_the_copy_at_the_bundles_places(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle *b = open_verified(f->path, &f->trust), *t;
+	struct bundle_entry e;
+	struct bundle_error err;
+	struct report_log log = { 0, 0, RULE_NONE };
+	struct copy_state c = { UINT64_MAX, 0, 0 };
+	struct bfile copy;
+	char *tampered;
+	int fd;
+
+	/* the very same bytes verify, every one of them asked for before it is read */
+	fd = open(f->path, O_RDONLY);
+	assert_true(fd >= 0);
+	bfile_from_fd(&copy, fd, bundle_file_size(b));
+	assert_ok(bundle_verify_copy(b, &copy, copy_ready, &c, on_report, &log, &err), err);
+	close(fd);
+	assert_int_equal(log.calls, 5);
+	assert_int_equal(log.bad, 0);
+	assert_int_equal(c.calls, 4 + 3); /* each entry once, but the video chunk by chunk */
+	bundle_entry(b, bundle_count(b) - 1, &e);
+	assert_int_equal(c.max_end, e.data_offset + e.comp_size);
+
+	/* a changed byte in the copy is caught, though the bundle itself is intact */
+	bundle_entry(b, 7, &e);
+	tampered = tampered_copy(f, e.data_offset + 1048576 + 10);
+	fd = open(tampered, O_RDONLY);
+	assert_true(fd >= 0);
+	bfile_from_fd(&copy, fd, bundle_file_size(b));
+	memset(&log, 0, sizeof(log));
+	assert_rule(bundle_verify_copy(b, &copy, copy_ready, &c, on_report, &log, &err),
+	            BUNDLE_ENTRY_BAD, err, RULE_DIGEST_MISMATCH);
+	assert_int_equal(log.bad, 1);
+
+	/* a copy that stops coming stops the check, before the missing bytes are read */
+	c.limit = e.data_offset + 1048576;
+	assert_int_equal(bundle_verify_copy(b, &copy, copy_ready, &c, NULL, NULL, &err), BUNDLE_IO);
+	close(fd);
+
+	/* the tampered copy has the bundle's layout; another bundle has not */
+	t = open_verified(tampered, &f->trust);
+	assert_true(bundle_same_layout(b, t));
+	assert_true(bundle_same_layout(t, b));
+	bundle_close(t);
+	tu_make_bundle(tampered, 1, VIDEO_SIZE + 1);
+	t = open_verified(tampered, &f->trust);
+	assert_false(bundle_same_layout(b, t));
+	bundle_close(t);
+	bundle_close(b);
+	free(tampered);
+}
+
 static void changed_page_byte_is_caught(void **state)
 {
 	struct fixture *f = *state;
@@ -641,6 +712,7 @@ int main(void)
 		cmocka_unit_test(nothing_is_read_before_verify),
 		cmocka_unit_test(untrusted_signer_is_refused),
 		cmocka_unit_test(changed_video_byte_is_caught_where_read),
+		cmocka_unit_test(verify_copy_checks_the_copy_at_the_bundles_places),
 		cmocka_unit_test(changed_page_byte_is_caught),
 		cmocka_unit_test(changed_manifest_fails_signature),
 		cmocka_unit_test(preview_verifies_all_but_the_signature),
