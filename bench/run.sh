@@ -12,7 +12,9 @@
 # BENCH_OUT (bench/, where RESULTS.md and the plot go).  SAMPAN_BUILD,
 # SAMPAN_PLAY and PYTHON name the programs (build/sampan-build, build/sampan-play,
 # python3).  The peers come from Debian's packages: `scripts/install-deps.sh bench`.
-# BENCH_UPDATE_MB (1024, MB of video in the course the update section updates).
+# BENCH_UPDATE_MB (1024, MB of video in the course the update section updates);
+# BENCH_UPDATE_CACHE (a folder: the update section keeps the videos it encodes
+# there and takes them from there the next time, instead of encoding them again).
 # BENCH_SECTIONS ("build serve verified lock startup verify update search", the sections
 # to run): a subset runs only those and keeps the other sections of RESULTS.md,
 # with their figures and targets, as they were measured (RESULTS.md says when and
@@ -130,10 +132,13 @@ export BENCH_KEY=$BENCH_WORK/key.key BENCH_PUB=$BENCH_WORK/key.pub
 # nginx's workers run as nobody when it starts as root: they must reach the pages.
 chmod 755 "$BENCH_WORK"
 
-say "preparing $BENCH_COURSES courses (a $BENCH_VIDEO_MB MB video)$(running startup && echo " and $max_n small ones")"
+# update.sh makes its own course: a run of that section alone prepares no corpus.
 t0=$EPOCHREALTIME
-prepare "$BENCH_WORK/main" 1 "$BENCH_COURSES" --video-mb "$BENCH_VIDEO_MB"
-running startup && prepare "$BENCH_WORK/many" 1001 "$max_n" --small-video-kb 64
+if [ "${sections[*]}" != update ]; then
+	say "preparing $BENCH_COURSES courses (a $BENCH_VIDEO_MB MB video)$(running startup && echo " and $max_n small ones")"
+	prepare "$BENCH_WORK/main" 1 "$BENCH_COURSES" --video-mb "$BENCH_VIDEO_MB"
+	running startup && prepare "$BENCH_WORK/many" 1001 "$max_n" --small-video-kb 64
+fi
 prepare_seconds=$(sub "$t0" "$EPOCHREALTIME")
 for part in corpus bundles site zim; do
 	upper=${part^^}

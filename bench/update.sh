@@ -26,11 +26,23 @@ video() { # OUT SOURCE BITRATE
 		-preset ultrafast -b:v "$3" -maxrate "$3" -bufsize 16M -pix_fmt yuv420p \
 		-movflags +faststart "$1"
 }
-say "update: encoding $mb MB of video"
-video a.mp4 "testsrc2=size=1280x720:rate=25" 32M
-video b.mp4 "smptehdbars=size=1280x720:rate=25" 32M
+# cached OUT SOURCE BITRATE: video, or its copy kept in BENCH_UPDATE_CACHE from an earlier run
+cached() {
+	local keep=${BENCH_UPDATE_CACHE:+$BENCH_UPDATE_CACHE/update-$mb-$1}
+	if [ -n "$keep" ] && [ -s "$keep" ]; then
+		cp "$keep" "$1"
+		return
+	fi
+	video "$@"
+	if [ -n "$keep" ]; then
+		mkdir -p "$BENCH_UPDATE_CACHE" && cp "$1" "$keep.tmp" && mv "$keep.tmp" "$keep"
+	fi
+}
+say "update: encoding $mb MB of video${BENCH_UPDATE_CACHE:+ (or taking it from BENCH_UPDATE_CACHE)}"
+cached a.mp4 "testsrc2=size=1280x720:rate=25" 32M
+cached b.mp4 "smptehdbars=size=1280x720:rate=25" 32M
 # the re-encode: b's source again, at another bitrate, as a producer would after an edit
-video b2.mp4 "smptehdbars=size=1280x720:rate=25" 24M
+cached b2.mp4 "smptehdbars=size=1280x720:rate=25" 24M
 
 course() { # DIR VERSION TEXT VIDEO2
 	"$SAMPAN_BUILD" init "$1" >/dev/null 2>&1
