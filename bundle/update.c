@@ -847,20 +847,30 @@ static enum bundle_status target_write(void *ctx, const void *data, size_t len,
 	return BUNDLE_OK;
 }
 
+/* Base bytes go straight into the filling slot: read once, never copied again. */
 static enum bundle_status copy_base(const struct bfile *base, uint64_t off, uint64_t len,
-                                    unsigned char *buf, struct target_out *t,
-                                    struct bundle_error *err)
+                                    struct target_out *t, struct bundle_error *err)
 {
+	if (len > t->total - t->done)
+		return bundle_error_set(err, BUNDLE_INVALID, RULE_RESULT_MISMATCH, NULL, 0,
+		                        "the steps give more bytes than the target has");
 	while (len > 0) {
-		size_t n = len > PIECE ? PIECE : (size_t)len;
-		enum bundle_status st = bfile_pread(base, buf, n, off, err);
+		size_t room = PIECE - t->fill, n = len > room ? room : (size_t)len;
+		enum bundle_status st =
+		        bfile_pread(base, t->slot[t->head % SLOTS] + t->fill, n, off, err);
 		if (st != BUNDLE_OK)
 			return st;
-		st = target_write(t, buf, n, err);
-		if (st != BUNDLE_OK)
-			return st;
+		t->fill += n;
+		t->done += n;
 		off += n;
 		len -= n;
+		if (t->fill == PIECE) {
+			st = out_publish(t, err);
+			if (st != BUNDLE_OK)
+				return st;
+		}
+		if (t->progress)
+			t->progress(t->progress_ctx, t->done, t->total);
 	}
 	return BUNDLE_OK;
 }
@@ -921,7 +931,6 @@ enum bundle_status update_apply(const struct update *u, const struct bundle *bas
 {
 	struct target_out t;
 	const struct bfile *bf = bundle_bfile(base);
-	unsigned char *buf = malloc(PIECE);
 	unsigned char got[DIGEST_SIZE];
 	enum bundle_status st = BUNDLE_OK, fin;
 
@@ -932,7 +941,7 @@ enum bundle_status update_apply(const struct update *u, const struct bundle *bas
 	t.total = u->target_size;
 	t.progress = progress;
 	t.progress_ctx = progress_ctx;
-	if (!t.d || !buf) {
+	if (!t.d) {
 		st = nomem(err);
 		goto done;
 	}
@@ -949,7 +958,7 @@ enum bundle_status update_apply(const struct update *u, const struct bundle *bas
 		const struct step *s = &u->steps[i];
 		uint64_t before = t.done;
 		if (s->kind == STEP_COPY)
-			st = copy_base(bf, s->off, s->len, buf, &t, err);
+			st = copy_base(bf, s->off, s->len, &t, err);
 		else if (s->kind == STEP_DATA)
 			st = stream_entry(u, s->entry, NULL, target_write, &t, err);
 		else
@@ -974,7 +983,6 @@ done:
 	t.fill = 0; /* after a failure, nothing more goes to the sink */
 	out_finish(&t, NULL);
 	digest_free(t.d);
-	free(buf);
 	return st;
 }
 
