@@ -54,6 +54,16 @@ void bfile_from_fd(struct bfile *f, int fd, uint64_t size)
 	f->size = size;
 }
 
+void bfile_reader_init(struct bfile *f, uint64_t size, bfile_read_fn read, void *ctx,
+                       void (*release)(void *ctx))
+{
+	memset(f, 0, sizeof(*f));
+	f->read = read;
+	f->read_ctx = ctx;
+	f->release = release;
+	f->size = size;
+}
+
 size_t bfile_part_at(const struct bfile *f, uint64_t off)
 {
 	size_t lo = 0, hi = f->count;
@@ -75,6 +85,13 @@ enum bundle_status bfile_pread(const struct bfile *f, void *buf, size_t len, uin
 	unsigned char *p = buf;
 	size_t k;
 
+	if (f->read) {
+		if (off > f->size || len > f->size - off)
+			return bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
+			                        "read past the end at offset %llu",
+			                        (unsigned long long)off);
+		return f->read(f->read_ctx, buf, len, off, err);
+	}
 	if (f->count == 1)
 		return container_pread_shown(f->part[0].fd, p, len, off, off, err);
 	if (len == 0)
@@ -110,6 +127,8 @@ void bfile_close(struct bfile *f)
 	}
 	if (f->part && f->part != &f->one)
 		free(f->part);
+	if (f->release)
+		f->release(f->read_ctx);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -32,7 +32,14 @@ struct bfile_part {
 	struct stat sb; /* as it was opened: for a caller that watches the files */
 };
 
+/* Reads len bytes at off of a file that is not on disk (bfile_reader_init). */
+typedef enum bundle_status (*bfile_read_fn)(void *ctx, void *buf, size_t len, uint64_t off,
+                                            struct bundle_error *err);
+
 struct bfile {
+	bfile_read_fn read; /* when not NULL: every read goes through it, and no part is open */
+	void *read_ctx;
+	void (*release)(void *ctx); /* of read_ctx, by bfile_close (may be NULL) */
 	struct bfile_part *part; /* count parts, in order */
 	size_t count;
 	uint64_t size; /* of the joined file */
@@ -51,6 +58,15 @@ enum bundle_status bfile_open(const char *path, struct bfile *f, struct bundle_e
 
 /* A single file already open on fd, of size bytes; fd stays the caller's. */
 void bfile_from_fd(struct bfile *f, int fd, uint64_t size);
+
+/*
+ * A file of size bytes read through read(ctx, ...): the bytes a file would
+ * hold that is not written yet (update.c: an update's target, from its
+ * base and the update's entries).  bfile_close calls release(ctx) when
+ * release is not NULL.
+ */
+void bfile_reader_init(struct bfile *f, uint64_t size, bfile_read_fn read, void *ctx,
+                       void (*release)(void *ctx));
 
 /* Read exactly len bytes at off of the joined file; BUNDLE_IO otherwise. */
 enum bundle_status bfile_pread(const struct bfile *f, void *buf, size_t len, uint64_t off,

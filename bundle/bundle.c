@@ -49,6 +49,8 @@ static enum bundle_status nomem(struct bundle_error *err)
 	return bundle_error_set(err, BUNDLE_NOMEM, RULE_NONE, NULL, 0, "out of memory");
 }
 
+static enum bundle_status open_container(struct bundle *b, bool libzip, struct bundle_error *err);
+
 enum bundle_status bundle_open(const char *path, struct bundle **out, struct bundle_error *err)
 {
 	struct bundle *b;
@@ -67,22 +69,59 @@ enum bundle_status bundle_open(const char *path, struct bundle **out, struct bun
 	st = bfile_open(path, &b->file, err);
 	if (st != BUNDLE_OK)
 		goto fail;
-	st = container_read(&b->file, CONTAINER_BUNDLE, &b->c, err);
+	st = open_container(b, true, err);
 	if (st != BUNDLE_OK)
 		goto fail;
-	st = zipio_crosscheck(&b->file, &b->c, err);
-	if (st != BUNDLE_OK)
-		goto fail;
-	b->st = calloc(b->c.count, sizeof(*b->st));
-	if (!b->st) {
-		st = nomem(err);
-		goto fail;
-	}
 	*out = b;
 	return BUNDLE_OK;
 fail:
 	bundle_close(b);
 	return st;
+}
+
+enum bundle_status bundle_open_reader(const char *shown, uint64_t size, bfile_read_fn read,
+                                      void *ctx, void (*release)(void *ctx), struct bundle **out,
+                                      struct bundle_error *err)
+{
+	struct bundle *b;
+	enum bundle_status st;
+
+	*out = NULL;
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		if (release)
+			release(ctx);
+		return nomem(err);
+	}
+	bfile_reader_init(&b->file, size, read, ctx, release);
+	b->path = strdup(shown);
+	/*
+	 * libzip reads ahead of the headers it checks, into bytes a reader
+	 * may not have (an update's patched entries); what such a bundle
+	 * becomes is opened from its file, libzip's check included.
+	 */
+	st = b->path ? open_container(b, false, err) : nomem(err);
+	if (st != BUNDLE_OK) {
+		bundle_close(b);
+		return st;
+	}
+	*out = b;
+	return BUNDLE_OK;
+}
+
+/* The container of b->file: the ZIP profile, then (libzip) libzip's view of it. */
+static enum bundle_status open_container(struct bundle *b, bool libzip, struct bundle_error *err)
+{
+	enum bundle_status st;
+
+	st = container_read(&b->file, CONTAINER_BUNDLE, &b->c, err);
+	if (st != BUNDLE_OK)
+		return st;
+	st = libzip ? zipio_crosscheck(&b->file, &b->c, err) : BUNDLE_OK;
+	if (st != BUNDLE_OK)
+		return st;
+	b->st = calloc(b->c.count, sizeof(*b->st));
+	return b->st ? BUNDLE_OK : nomem(err);
 }
 
 /* Feeds an entry's uncompressed bytes through SHA-256, and optionally into a buffer. */

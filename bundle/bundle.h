@@ -38,6 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bfile.h"
 #include "course.h"
 #include "digest.h"
 #include "error.h"
@@ -64,6 +65,18 @@ struct bundle_entry {
 
 /* Open and check the container of the bundle at path.  Close with bundle_close. */
 enum bundle_status bundle_open(const char *path, struct bundle **b, struct bundle_error *err);
+
+/*
+ * The same for a bundle of size bytes that is not on disk, read through
+ * read(ctx, ...) (bfile.h; release(ctx), when not NULL, is called when the
+ * bundle is closed, or at once if it cannot be opened).  shown names it in
+ * messages.  An update's target before it is made (update_target_plan):
+ * every check of the container but libzip's, which reads ahead into bytes
+ * such a reader may not have.
+ */
+enum bundle_status bundle_open_reader(const char *shown, uint64_t size, bfile_read_fn read,
+                                      void *ctx, void (*release)(void *ctx), struct bundle **b,
+                                      struct bundle_error *err);
 
 /*
  * Check the signature with the trusted keys, then the manifest, the entry
@@ -106,7 +119,6 @@ enum bundle_status bundle_verify_content(struct bundle *b, bundle_report report,
  * bundle, has b's layout (bundle_same_layout): then its result is what
  * bundle_verify_content of the copy would give.
  */
-struct bfile;
 enum bundle_status bundle_verify_copy(struct bundle *b, const struct bfile *copy,
                                       bool (*ready)(void *ready_ctx, uint64_t end), void *ready_ctx,
                                       bundle_report report, void *ctx, struct bundle_error *err);

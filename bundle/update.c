@@ -986,6 +986,106 @@ done:
 	return st;
 }
 
+/* ---- the target before it is made ---- */
+
+struct target_plan {
+	const struct update *u;
+	const struct bfile *base;
+	uint64_t *start; /* nsteps + 1: where each step's bytes start in the target */
+};
+
+static void plan_release(void *ctx)
+{
+	struct target_plan *p = ctx;
+
+	free(p->start);
+	free(p);
+}
+
+/* Target bytes from where the steps take them, without applying: copy and stored data only. */
+static enum bundle_status plan_read(void *ctx, void *buf, size_t len, uint64_t off,
+                                    struct bundle_error *err)
+{
+	const struct target_plan *p = ctx;
+	const struct update *u = p->u;
+	unsigned char *out = buf;
+
+	while (len > 0) {
+		size_t lo = 0, hi = u->nsteps, n;
+		const struct step *s;
+		uint64_t in;
+		enum bundle_status st;
+
+		/* the last step starting at or before off */
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (p->start[mid] <= off)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		s = &u->steps[lo];
+		in = off - p->start[lo];
+		n = s->size - in < len ? (size_t)(s->size - in) : len;
+		if (s->kind == STEP_COPY) {
+			st = bfile_pread(p->base, out, n, s->off + in, err);
+		} else if (s->kind == STEP_DATA && u->c.entries[s->entry].method == 0) {
+			st = bfile_pread(&u->file, out, n, u->c.entries[s->entry].data_offset + in,
+			                 err);
+		} else {
+			st = bundle_error_set(err, BUNDLE_USAGE, RULE_NONE, NULL, 0,
+			                      "the target's bytes at %" PRIu64
+			                      " come from a patch or a deflated entry",
+			                      off);
+		}
+		if (st != BUNDLE_OK)
+			return st;
+		out += n;
+		off += n;
+		len -= n;
+	}
+	return BUNDLE_OK;
+}
+
+enum bundle_status update_target_plan(const struct update *u, const struct bundle *base,
+                                      const struct trust *trust, struct bundle **out,
+                                      struct bundle_error *err)
+{
+	struct target_plan *p = calloc(1, sizeof(*p));
+	struct bundle *b = NULL;
+	enum bundle_status st;
+	uint64_t at = 0;
+
+	*out = NULL;
+	if (p)
+		p->start = malloc((u->nsteps + 1) * sizeof(*p->start));
+	if (!p || !p->start) {
+		if (p)
+			free(p->start);
+		free(p);
+		return nomem(err);
+	}
+	p->u = u;
+	p->base = bundle_bfile(base);
+	for (size_t i = 0; i < u->nsteps; i++) {
+		p->start[i] = at;
+		at += u->steps[i].size;
+	}
+	p->start[u->nsteps] = at;
+	st = bundle_open_reader("the version the update makes", u->target_size, plan_read, p,
+	                        plan_release, &b, err);
+	if (st == BUNDLE_OK)
+		st = bundle_verify(b, trust, err);
+	if (st == BUNDLE_OK)
+		st = update_check_result(u, b, err);
+	if (st != BUNDLE_OK) {
+		bundle_close(b);
+		return st;
+	}
+	*out = b;
+	return BUNDLE_OK;
+}
+
 enum bundle_status update_check_result(const struct update *u, const struct bundle *result,
                                        struct bundle_error *err)
 {

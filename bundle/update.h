@@ -96,6 +96,21 @@ enum bundle_status update_apply(const struct update *u, const struct bundle *bas
 enum bundle_status update_check_result(const struct update *u, const struct bundle *result,
                                        struct bundle_error *err);
 
+/*
+ * The target of u as a bundle, opened and verified with trust before a
+ * byte of it is written: its bytes read where the steps take them from
+ * (ranges of base, checked with update_check_base, and the update's
+ * stored entries), never checked themselves.  It tells where the target's
+ * entries will lie and what they must hash to, so that the target can be
+ * verified while it is written (bundle_verify_copy); the target, once
+ * written, must then have its layout (bundle_same_layout).  BUNDLE_USAGE
+ * when a patch or a deflated entry gives bytes it needs: then the target
+ * is verified once written.  Close with bundle_close before u and base.
+ */
+enum bundle_status update_target_plan(const struct update *u, const struct bundle *base,
+                                      const struct trust *trust, struct bundle **plan,
+                                      struct bundle_error *err);
+
 void update_close(struct update *u);
 
 /* What update_write made. */

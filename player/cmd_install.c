@@ -6,15 +6,15 @@
  *
  * The bundle's container, signature and manifest are checked first; the
  * copy is written to .ID-VERSION.sampan.tmp-XXXXXX beside its place,
- * opened and verified in full (read back while the disk syncs it), and
- * only then renamed into place: a failure or an interruption at any point
+ * verified in full (each entry read back as soon as it is written, the
+ * last ones while the disk syncs the file), opened to confirm it is the
+ * bundle checked, and only then renamed into place: a failure or an interruption at any point
  * leaves no new or partial bundle in the library.  Only kill -9 can leave
  * the temporary file; the next install removes those older than an hour.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,85 +170,12 @@ static int find_installed(const char *lib, const struct trust *trust, const char
 }
 
 /*
- * The copy is verified behind its writing: a thread reads back each entry
- * of the copy (from the page cache, as a check after the sync would) as
- * soon as its bytes are written, and hashes them against the source's
- * manifest and chunk list (bundle_verify_copy).
- */
-struct copy_check {
-	struct bundle *src;
-	struct bfile copy;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	uint64_t written;
-	bool given_up; /* the copy failed: no more bytes will come */
-	bool started;
-	pthread_t th;
-	enum bundle_status st;
-	struct bundle_error err;
-};
-
-static bool copy_ready(void *ctx, uint64_t end)
-{
-	struct copy_check *c = ctx;
-	bool ok;
-
-	pthread_mutex_lock(&c->mu);
-	while (c->written < end && !c->given_up)
-		pthread_cond_wait(&c->cv, &c->mu);
-	ok = c->written >= end;
-	pthread_mutex_unlock(&c->mu);
-	return ok;
-}
-
-static void copy_advance(struct copy_check *c, uint64_t written, bool given_up)
-{
-	pthread_mutex_lock(&c->mu);
-	c->written = written;
-	c->given_up = c->given_up || given_up;
-	pthread_cond_broadcast(&c->cv);
-	pthread_mutex_unlock(&c->mu);
-}
-
-static void *copy_verifier(void *arg)
-{
-	struct copy_check *c = arg;
-
-	c->st = bundle_verify_copy(c->src, &c->copy, copy_ready, c, NULL, NULL, &c->err);
-	return NULL;
-}
-
-static void copy_check_start(struct copy_check *c, struct bundle *src, int fd)
-{
-	memset(c, 0, sizeof(*c));
-	c->src = src;
-	bfile_from_fd(&c->copy, fd, bundle_file_size(src));
-	pthread_mutex_init(&c->mu, NULL);
-	pthread_cond_init(&c->cv, NULL);
-	c->started = pthread_create(&c->th, NULL, copy_verifier, c) == 0;
-}
-
-/* Wait for the verification; run it now when no thread could start (copied is false: give up). */
-static void copy_check_finish(struct copy_check *c, bool copied)
-{
-	copy_advance(c, c->written, !copied);
-	if (c->started)
-		pthread_join(c->th, NULL);
-	else if (copied)
-		copy_verifier(c);
-	else
-		c->st = bundle_error_set(&c->err, BUNDLE_IO, RULE_NONE, NULL, 0, "interrupted");
-	pthread_cond_destroy(&c->cv);
-	pthread_mutex_destroy(&c->mu);
-}
-
-/*
  * Copy the verified bundle's own file (its open descriptor: the bytes that
  * were checked, even if its path changed since) to the file of sync, the
  * disk writing behind and c verifying behind.  shown names the target in
  * messages.
  */
-static int copy_bundle(struct bundle *b, struct player_sync *sync, struct copy_check *c,
+static int copy_bundle(struct bundle *b, struct player_sync *sync, struct player_check_behind *c,
                        const char *shown)
 {
 	uint64_t size = bundle_file_size(b), off = 0;
@@ -281,7 +208,7 @@ static int copy_bundle(struct bundle *b, struct player_sync *sync, struct copy_c
 			break;
 		}
 		off += n;
-		copy_advance(c, off, false);
+		player_check_behind_advance(c, off);
 		player_write_behind(sync, off);
 		progress_update(&progress, off, size);
 	}
@@ -299,7 +226,7 @@ static int copy_bundle(struct bundle *b, struct player_sync *sync, struct copy_c
  * from a bad copy (a failing disk).
  */
 static int check_copy(const char *tmp, const char *shown, const struct trust *trust,
-                      struct bundle *src, const char *src_path, const struct copy_check *c)
+                      struct bundle *src, const char *src_path, const struct player_check_behind *c)
 {
 	struct bundle *b = NULL;
 	struct bundle_error err;
@@ -344,7 +271,7 @@ static int put_in_place(struct bundle *b, const char *path, int dfd, const char 
 	char *tmp = NULL, *dest = path_join(lib, base);
 	struct bundle_error err;
 	struct player_sync sync;
-	struct copy_check check;
+	struct player_check_behind check;
 	sigset_t stop, old;
 	int fd = -1, rc = EXIT_YES;
 	bool placed = false;
@@ -358,12 +285,12 @@ static int put_in_place(struct bundle *b, const char *path, int dfd, const char 
 		goto done;
 	}
 	player_sync_init(&sync, fd);
-	copy_check_start(&check, b, fd);
+	player_check_behind_start(&check, b, fd);
 	rc = copy_bundle(b, &sync, &check, dest);
 	/* the sync runs beside the last of the verification: both must succeed */
 	if (rc == EXIT_YES)
 		player_sync_start(&sync);
-	copy_check_finish(&check, rc == EXIT_YES);
+	player_check_behind_finish(&check, rc == EXIT_YES);
 	if (rc != EXIT_YES)
 		goto done;
 	rc = check_copy(tmp, dest, trust, b, path, &check);

@@ -109,12 +109,71 @@ int player_sync_wait(struct player_sync *s)
 	return s->rc;
 }
 
+static bool behind_ready(void *ctx, uint64_t end)
+{
+	struct player_check_behind *c = ctx;
+	bool ok;
+
+	pthread_mutex_lock(&c->mu);
+	while (c->written < end && !c->given_up)
+		pthread_cond_wait(&c->cv, &c->mu);
+	ok = c->written >= end;
+	pthread_mutex_unlock(&c->mu);
+	return ok;
+}
+
+static void behind_set(struct player_check_behind *c, uint64_t written, bool given_up)
+{
+	pthread_mutex_lock(&c->mu);
+	c->written = written;
+	c->given_up = c->given_up || given_up;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void *behind_thread(void *arg)
+{
+	struct player_check_behind *c = arg;
+
+	c->st = bundle_verify_copy(c->layout, &c->file, behind_ready, c, NULL, NULL, &c->err);
+	return NULL;
+}
+
+void player_check_behind_start(struct player_check_behind *c, struct bundle *layout, int fd)
+{
+	memset(c, 0, sizeof(*c));
+	c->layout = layout;
+	bfile_from_fd(&c->file, fd, bundle_file_size(layout));
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	c->started = pthread_create(&c->th, NULL, behind_thread, c) == 0;
+}
+
+void player_check_behind_advance(struct player_check_behind *c, uint64_t written)
+{
+	behind_set(c, written, false);
+}
+
+void player_check_behind_finish(struct player_check_behind *c, bool written_all)
+{
+	behind_set(c, c->written, !written_all);
+	if (c->started)
+		pthread_join(c->th, NULL);
+	else if (written_all) /* no thread could start: the check runs now */
+		behind_thread(c);
+	else
+		c->st = bundle_error_set(&c->err, BUNDLE_IO, RULE_NONE, NULL, 0, "interrupted");
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+}
+
 struct fd_sink {
 	int fd;
 	const char *dest;
 	struct progress bar;
 	struct player_sync sync;
 	uint64_t written;
+	struct player_check_behind *check; /* or NULL */
 };
 
 static enum bundle_status write_fd(void *ctx, const void *data, size_t len,
@@ -127,6 +186,8 @@ static enum bundle_status write_fd(void *ctx, const void *data, size_t len,
 		                        s->dest, strerror(errno));
 	s->written += len;
 	player_write_behind(&s->sync, s->written);
+	if (s->check)
+		player_check_behind_advance(s->check, s->written);
 	return BUNDLE_OK;
 }
 
@@ -137,17 +198,31 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 	progress_update(&s->bar, done, total);
 }
 
-/* The target at tmp, fully verified, and the update's target, not another bundle. */
+/*
+ * The target at tmp, fully verified, and the update's target, not another
+ * bundle.  With plan (update_target_plan), the entries were verified while
+ * they were written (check): the file must have plan's layout.
+ */
 static enum bundle_status check_target(const struct update *u, const char *tmp,
-                                       const struct trust *trust, struct bundle_error *err)
+                                       const struct trust *trust, const struct bundle *plan,
+                                       const struct player_check_behind *check,
+                                       struct bundle_error *err)
 {
 	struct bundle *b = NULL;
 	enum bundle_status st = bundle_open(tmp, &b, err);
 
 	if (st == BUNDLE_OK)
 		st = bundle_verify(b, trust, err);
-	if (st == BUNDLE_OK)
+	if (st == BUNDLE_OK && plan && !bundle_same_layout(b, plan))
+		st = bundle_error_set(err, BUNDLE_INVALID, RULE_RESULT_MISMATCH, NULL, 0,
+		                      "the version made is not laid out as the update's target");
+	if (st == BUNDLE_OK && plan) {
+		st = check->st;
+		if (st != BUNDLE_OK && err)
+			*err = check->err;
+	} else if (st == BUNDLE_OK) {
 		st = bundle_verify_content(b, NULL, NULL, err);
+	}
 	if (st == BUNDLE_OK)
 		st = update_check_result(u, b, err);
 	bundle_close(b);
@@ -159,6 +234,8 @@ enum bundle_status player_update_write(const struct update *u, const struct bund
                                        struct bundle_error *err)
 {
 	struct fd_sink s;
+	struct player_check_behind check;
+	struct bundle *plan = NULL;
 	char *tmp = NULL;
 	enum bundle_status st;
 
@@ -168,22 +245,33 @@ enum bundle_status player_update_write(const struct update *u, const struct bund
 	if (s.fd < 0)
 		return err ? err->status : BUNDLE_IO;
 	player_sync_init(&s.sync, s.fd);
+	/*
+	 * Where the target's entries will lie, from its central directory
+	 * before it is written: then they are verified behind the writing.
+	 * Without it (a patch gives those bytes), once the target is written.
+	 */
+	if (update_target_plan(u, base, trust, &plan, NULL) == BUNDLE_OK) {
+		player_check_behind_start(&check, plan, s.fd);
+		s.check = &check;
+	}
 	if (progress)
 		progress_start(&s.bar, "Applying");
 	st = update_apply(u, base, write_fd, &s, progress ? on_progress : NULL, &s, err);
 	if (progress)
 		progress_end(&s.bar);
-	/*
-	 * What takes the base's place passes every check of the format first,
-	 * read back from the file while it is synced: both must succeed.
-	 */
-	if (st == BUNDLE_OK) {
+	/* The sync runs beside the verification: both must succeed. */
+	if (st == BUNDLE_OK)
 		player_sync_start(&s.sync);
-		st = check_target(u, tmp, trust, err);
-		if (player_sync_wait(&s.sync) != 0 && st == BUNDLE_OK)
-			st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0,
-			                      "%s: cannot sync: %s", dest, strerror(errno));
-	}
+	if (s.check)
+		player_check_behind_finish(&check, st == BUNDLE_OK);
+	/* What takes the base's place passes every check of the format first. */
+	if (st == BUNDLE_OK)
+		st = check_target(u, tmp, trust, plan, &check, err);
+	/* (a sync never started waits for nothing) */
+	if (player_sync_wait(&s.sync) != 0 && st == BUNDLE_OK)
+		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: cannot sync: %s",
+		                      dest, strerror(errno));
+	bundle_close(plan);
 	if (close(s.fd) != 0 && st == BUNDLE_OK)
 		st = bundle_error_set(err, BUNDLE_IO, RULE_NONE, NULL, 0, "%s: cannot write: %s",
 		                      dest, strerror(errno));

@@ -28,10 +28,12 @@ bool player_is_update_name(const char *name);
 
 /*
  * Write the target of u, made from base (checked with
- * update_check_base), at dest: a temporary file beside dest, synced,
- * opened and verified in full with trust, checked to be u's target, then
- * renamed to dest and the folder synced.  Until the rename nothing is at
- * dest; the base is never touched.  progress: a bar on a terminal.
+ * update_check_base), at dest: a temporary file beside dest, verified in
+ * full with trust behind the writing when the target's layout is known
+ * before it is written (update_target_plan), else once written, beside
+ * its sync; checked to be u's target, then renamed to dest and the folder
+ * synced.  Until the rename nothing is at dest; the base is never touched.
+ * progress: a bar on a terminal.
  */
 enum bundle_status player_update_write(const struct update *u, const struct bundle *base,
                                        const char *dest, const struct trust *trust, bool progress,
@@ -60,6 +62,34 @@ void player_write_behind(struct player_sync *s, uint64_t written);
 void player_sync_start(struct player_sync *s);
 /* Wait for it: 0, or -1 with errno set by the fsync. */
 int player_sync_wait(struct player_sync *s);
+
+/*
+ * A file being written that is verified behind the writing: a thread
+ * reads back each entry as soon as its bytes are written (from the page
+ * cache, as a check after the sync would) and hashes it against the
+ * manifest and chunk list of layout, a verified bundle whose file it will
+ * be (bundle_verify_copy).  The caller then opens the written file as a
+ * bundle and requires bundle_same_layout with layout: st is then the
+ * verdict bundle_verify_content would give on the file.
+ */
+struct player_check_behind {
+	struct bundle *layout;
+	struct bfile file;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t written;
+	bool given_up; /* the writing failed: no more bytes will come */
+	bool started;
+	pthread_t th;
+	enum bundle_status st; /* after finish */
+	struct bundle_error err;
+};
+
+void player_check_behind_start(struct player_check_behind *c, struct bundle *layout, int fd);
+/* Bytes [0, written) of the file are written. */
+void player_check_behind_advance(struct player_check_behind *c, uint64_t written);
+/* Wait for the verdict (written_all false: the writing failed, the check stops). */
+void player_check_behind_finish(struct player_check_behind *c, bool written_all);
 
 /* One verified bundle of a scan, as serve knows it. */
 struct update_candidate {

@@ -60,13 +60,36 @@ static enum bundle_status open_verified(const char *path, struct bundle **b,
  * the update, find and check its base, apply it into memory, then verify
  * the result in full.  *out gets the target's bytes on success.
  */
+static size_t planned; /* results also verified through update_target_plan */
+
+/*
+ * The player's way to the same verdict: the target's plan, opened before
+ * the target is made, has the result's layout, and checking the result's
+ * bytes at the plan's places gives what bundle_verify_content gives.
+ */
+static void check_through_plan(struct bundle *plan, struct bundle *result, const char *res,
+                               enum bundle_status want)
+{
+	struct bundle_error err;
+	struct bfile f;
+	int fd = open(res, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_true(bundle_same_layout(result, plan));
+	bfile_from_fd(&f, fd, bundle_file_size(result));
+	assert_int_equal(bundle_verify_copy(plan, &f, NULL, NULL, NULL, NULL, &err), want);
+	close(fd);
+	planned++;
+}
+
 static enum bundle_status apply_all(const char *update, struct collect *out,
                                     struct bundle_error *err)
 {
 	char *lib = tu_path(vectors, "update/library/course-1.0.sampan");
 	char *dir = NULL, *res = NULL;
 	struct update *u = NULL;
-	struct bundle *base = NULL, *result = NULL;
+	struct bundle *base = NULL, *result = NULL, *plan = NULL;
+	struct bundle_error plan_err;
 	size_t which = 0;
 	enum bundle_status st;
 
@@ -76,6 +99,8 @@ static enum bundle_status apply_all(const char *update, struct collect *out,
 		st = open_verified(lib, &base, err);
 	if (st == BUNDLE_OK)
 		st = update_find_base(u, &base, 1, &which, err);
+	if (st == BUNDLE_OK && update_target_plan(u, base, &trust, &plan, &plan_err) != BUNDLE_OK)
+		plan = NULL;
 	if (st == BUNDLE_OK)
 		st = update_apply(u, base, collect, out, NULL, NULL, err);
 	if (st == BUNDLE_OK) {
@@ -85,9 +110,12 @@ static enum bundle_status apply_all(const char *update, struct collect *out,
 		st = open_verified(res, &result, err);
 		if (st == BUNDLE_OK)
 			st = bundle_verify_content(result, NULL, NULL, err);
+		if (plan && result)
+			check_through_plan(plan, result, res, st);
 		if (st == BUNDLE_OK)
 			st = update_check_result(u, result, err);
 	}
+	bundle_close(plan);
 	bundle_close(result);
 	bundle_close(base);
 	update_close(u);
@@ -168,8 +196,41 @@ static void valid_updates_give_their_target_byte_for_byte(void **state)
 		free(out.p);
 		free(names[i]);
 	}
+	assert_int_equal(planned, n); /* the targets' layouts are known before they are made */
 	free(names);
 	free(dir);
+}
+
+/* The plan reads only what copy steps and stored entries give: a patch's bytes are not at hand. */
+static void a_targets_plan_has_no_patched_bytes(void **state)
+{
+	char *lib = tu_path(vectors, "update/library/course-1.0.sampan");
+	char *upd = tu_path(vectors, "update/valid/video-delta.sampan-update");
+	struct update *u = NULL;
+	struct bundle *base = NULL, *plan = NULL;
+	struct bundle_error err;
+	unsigned char *data = NULL;
+	size_t len, patched = 0;
+
+	(void)state;
+	assert_ok(update_open(upd, &trust, &u, &err), err);
+	assert_ok(open_verified(lib, &base, &err), err);
+	assert_ok(update_target_plan(u, base, &trust, &plan, &err), err);
+	for (size_t i = 3; i < bundle_count(plan); i++) {
+		enum bundle_status st = bundle_read(plan, i, SIZE_MAX, &data, &len, &err);
+		if (st == BUNDLE_USAGE && strstr(err.message, "come from a patch"))
+			patched++;
+		else
+			assert_ok(st, err);
+		free(data);
+		data = NULL;
+	}
+	assert_int_equal(patched, 1);
+	bundle_close(plan);
+	bundle_close(base);
+	update_close(u);
+	free(upd);
+	free(lib);
 }
 
 static void invalid_updates_are_refused_with_their_rule(void **state)
@@ -394,6 +455,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(valid_updates_give_their_target_byte_for_byte),
+		cmocka_unit_test(a_targets_plan_has_no_patched_bytes),
 		cmocka_unit_test(invalid_updates_are_refused_with_their_rule),
 		cmocka_unit_test(parts_vectors_get_their_verdict),
 		cmocka_unit_test(written_updates_apply_to_the_exact_target),
