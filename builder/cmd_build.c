@@ -501,7 +501,6 @@ static int render_lessons(struct build *b)
 		struct page_info pi;
 		struct page_link prev, next;
 		char *body, *root;
-		size_t depth = 0;
 
 		/* Links from this lesson's page to every lesson. */
 		for (size_t j = 0; j < c->lessons_count; j++) {
@@ -510,12 +509,7 @@ static int render_lessons(struct build *b)
 			contents[j].href = hrefs[j];
 			contents[j].title = b->lessons[j].title;
 		}
-		for (const char *p = w->src->page; *p; p++)
-			depth += *p == '/';
-		root = xmalloc(depth * 3 + 1);
-		for (size_t k = 0; k < depth; k++)
-			memcpy(root + 3 * k, "../", 3);
-		root[depth * 3] = '\0';
+		root = root_of(w->src->page);
 		b->current = w->src;
 		body = md_render(w->doc, w->src->language, resolve, b);
 		free_tracks(b);
