@@ -513,6 +513,16 @@ bool course_src_load(const char *root, struct course_src *c, struct problems *p)
 	return ok;
 }
 
+void src_lesson_release(struct src_lesson *l)
+{
+	free(l->id);
+	free(l->file);
+	free(l->page);
+	free(l->language);
+	free(l->lesson);
+	course_text_release(&l->title);
+}
+
 void course_src_release(struct course_src *c)
 {
 	free(c->root);
@@ -531,16 +541,10 @@ void course_src_release(struct course_src *c)
 	for (size_t i = 0; i < c->subjects_count; i++)
 		free(c->subjects[i]);
 	free(c->subjects);
-	for (size_t i = 0; i < c->lessons_count + c->teachers_count; i++) {
-		struct src_lesson *l =
-		        i < c->lessons_count ? &c->lessons[i] : &c->teachers[i - c->lessons_count];
-		free(l->id);
-		free(l->file);
-		free(l->page);
-		free(l->language);
-		free(l->lesson);
-		course_text_release(&l->title);
-	}
+	for (size_t i = 0; i < c->lessons_count; i++)
+		src_lesson_release(&c->lessons[i]);
+	for (size_t i = 0; i < c->teachers_count; i++)
+		src_lesson_release(&c->teachers[i]);
 	free(c->lessons);
 	free(c->teachers);
 	for (size_t i = 0; i < c->files_count; i++)

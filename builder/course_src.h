@@ -72,6 +72,8 @@ struct course_src {
  */
 bool course_src_load(const char *root, struct course_src *c, struct problems *p);
 void course_src_release(struct course_src *c);
+/* What one lesson or teacher page owns. */
+void src_lesson_release(struct src_lesson *l);
 
 /* The file with that relative path, or NULL. */
 const struct src_file *course_src_file(const struct course_src *c, const char *path);

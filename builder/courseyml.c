@@ -346,16 +346,6 @@ static bool check_keys(struct ctx *x, const yaml_node_t *map, const char *const 
 	return ok;
 }
 
-static void lesson_release(struct src_lesson *l)
-{
-	free(l->id);
-	free(l->file);
-	free(l->page);
-	free(l->language);
-	free(l->lesson);
-	course_text_release(&l->title);
-}
-
 /* The page of a Markdown file: file with .md replaced by .html, under prefix. */
 static char *page_of(const char *prefix, const char *file)
 {
@@ -506,7 +496,7 @@ static void parse_page(struct ctx *x, const yaml_node_t *item, bool teacher)
 		return;
 	}
 cleanup:
-	lesson_release(&l);
+	src_lesson_release(&l);
 }
 
 static void parse_lessons(struct ctx *x, const yaml_node_t *n)

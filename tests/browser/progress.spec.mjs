@@ -7,9 +7,18 @@
 // phone's cache holds the next lesson in another language.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BASE, COURSES, TIMEOUT, axeProblems, courseUrl, launch, withPage } from './lib/classroom.mjs';
+import {
+	BASE,
+	COURSES,
+	PHONES,
+	TIMEOUT,
+	axeProblems,
+	courseUrl,
+	launch,
+	quizQuestion,
+	withPage,
+} from './lib/classroom.mjs';
 
-const PHONES = { 'phone 390x844': { width: 390, height: 844 }, 'small phone 320x640': { width: 320, height: 640 } };
 const LESSON = 'lessons/02-an-toan.html';
 
 let browser;
@@ -20,18 +29,14 @@ after(async () => {
 	await browser?.close();
 });
 
-function question(page, n) {
-	return page.locator(`section.quiz fieldset#quiz-1-q${n}`);
-}
-
 /** The pump lesson's quiz, every question answered right (quiz.spec.mjs checks the verdicts). */
 async function passQuiz(page) {
-	const choose = (n, text) => question(page, n).locator('.choices label', { hasText: text }).click();
+	const choose = (n, text) => quizQuestion(page, n).locator('.choices label', { hasText: text }).click();
 	await choose(1, 'Khoá cầu dao');
 	await choose(2, 'Chờ trục');
 	await choose(2, 'Mở nút xả');
 	await choose(3, 'Sai');
-	const field = question(page, 4).locator('input[type=text]');
+	const field = quizQuestion(page, 4).locator('input[type=text]');
 	await field.fill('hướng nước phun ra');
 	await field.press('Enter');
 	assert.equal(await page.locator('section.quiz p.score').innerText(), 'Đúng 4/4 câu');

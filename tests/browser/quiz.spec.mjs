@@ -6,14 +6,21 @@
 // player's origin, the page stays under 100 KB, axe-core finds no serious or critical
 // violation with the answers shown; the page extracted to disk works without the script.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { COURSES, TIMEOUT, courseUrl, extracted, launch, transferred, withPage } from './lib/classroom.mjs';
+import {
+	AXE,
+	COURSES,
+	PHONES,
+	TIMEOUT,
+	courseUrl,
+	extracted,
+	launch,
+	quizQuestion,
+	transferred,
+	withPage,
+} from './lib/classroom.mjs';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const PHONES = { 'phone 390x844': { width: 390, height: 844 }, 'small phone 320x640': { width: 320, height: 640 } };
 const PUMP = 'lessons/02-an-toan.html';
 
 let browser;
@@ -24,18 +31,14 @@ after(async () => {
 	await browser?.close();
 });
 
-function question(page, n) {
-	return page.locator(`section.quiz fieldset#quiz-1-q${n}`);
-}
-
 /** Ticks the choice whose label holds text (a radio button or a checkbox). */
 async function choose(page, n, text) {
-	await question(page, n).locator('.choices label', { hasText: text }).click();
+	await quizQuestion(page, n).locator('.choices label', { hasText: text }).click();
 }
 
 /** The key's line of a choice, and whether it is shown. */
 function keyLine(page, n, text) {
-	return question(page, n).locator('details.answer ul.key > li', { hasText: text });
+	return quizQuestion(page, n).locator('details.answer ul.key > li', { hasText: text });
 }
 
 async function noSideways(page) {
@@ -68,10 +71,10 @@ for (const [device, viewport] of Object.entries(PHONES)) {
 			assert.ok(!(await page.locator('section.quiz p.score').isVisible()), 'no score before an answer');
 
 			await choose(page, 1, 'Đóng van hút và van đẩy');
-			const verdict = question(page, 1).locator('p.verdict');
+			const verdict = quizQuestion(page, 1).locator('p.verdict');
 			assert.equal(await verdict.innerText(), '✗ Chưa đúng, hãy thử lại.');
 			assert.equal(await page.locator('section.quiz p.score').innerText(), 'Đúng 0/4 câu');
-			await question(page, 1).locator('details.answer > summary').click();
+			await quizQuestion(page, 1).locator('details.answer > summary').click();
 			const wrong = keyLine(page, 1, 'Đóng van hút');
 			assert.match(await wrong.getAttribute('class'), /wrong chosen/);
 			assert.ok(await wrong.locator('.feedback').isVisible(), "the wrong answer's feedback shows");
@@ -85,21 +88,21 @@ for (const [device, viewport] of Object.entries(PHONES)) {
 
 			// several right answers: one of two is not yet right
 			await choose(page, 2, 'Chờ trục');
-			assert.equal(await question(page, 2).locator('p.verdict').innerText(), '✗ Chưa đúng, hãy thử lại.');
+			assert.equal(await quizQuestion(page, 2).locator('p.verdict').innerText(), '✗ Chưa đúng, hãy thử lại.');
 			await choose(page, 2, 'Mở nút xả');
-			assert.equal(await question(page, 2).locator('p.verdict').innerText(), '✓ Câu trả lời của bạn đúng.');
+			assert.equal(await quizQuestion(page, 2).locator('p.verdict').innerText(), '✓ Câu trả lời của bạn đúng.');
 			await choose(page, 3, 'Sai');
-			assert.equal(await question(page, 3).locator('p.verdict').innerText(), '✓ Câu trả lời của bạn đúng.');
+			assert.equal(await quizQuestion(page, 3).locator('p.verdict').innerText(), '✓ Câu trả lời của bạn đúng.');
 
 			// a short answer: Enter checks it; case and spaces do not matter
-			const field = question(page, 4).locator('input[type=text]');
+			const field = quizQuestion(page, 4).locator('input[type=text]');
 			await field.fill('nước nóng');
 			await field.press('Enter');
-			assert.equal(await question(page, 4).locator('p.verdict').innerText(), '✗ Chưa đúng, hãy thử lại.');
+			assert.equal(await quizQuestion(page, 4).locator('p.verdict').innerText(), '✗ Chưa đúng, hãy thử lại.');
 			assert.deepEqual(await page.evaluate(() => window.__passed), [], 'recorded as passed before every answer was right');
 			await field.fill('  Hướng  nước phun ra ');
 			await field.press('Enter');
-			assert.equal(await question(page, 4).locator('p.verdict').innerText(), '✓ Câu trả lời của bạn đúng.');
+			assert.equal(await quizQuestion(page, 4).locator('p.verdict').innerText(), '✓ Câu trả lời của bạn đúng.');
 			assert.equal(await page.locator('section.quiz p.score').innerText(), 'Đúng 4/4 câu');
 			const passed = await page.evaluate(() => window.__passed);
 			assert.deepEqual(passed.at(-1), [COURSES.pump, 'passed', `${PUMP}#quiz-1`]);
@@ -127,25 +130,25 @@ for (const [device, viewport] of Object.entries(PHONES)) {
 		await withPage(browser, `quiz no js ${device}`, { viewport, javaScriptEnabled: false }, async ({ page, rec }) => {
 			await page.goto(courseUrl('pump', PUMP));
 			const requests = rec.entries.length;
-			const box = question(page, 1).locator('details.answer');
+			const box = quizQuestion(page, 1).locator('details.answer');
 			const wrong = keyLine(page, 1, 'Đóng van hút');
 			assert.ok(!(await wrong.isVisible()), 'the key is folded before the student answers');
 			await choose(page, 1, 'Đóng van hút và van đẩy');
-			assert.ok(await question(page, 1).locator('input[value="1"]').isChecked());
+			assert.ok(await quizQuestion(page, 1).locator('input[value="1"]').isChecked());
 			await box.locator('summary').click();
 			assert.match(await wrong.innerText(), /Sai\s+Đóng van hút và van đẩy\s+Van được đóng sau, khi trục đã dừng hẳn\./);
 			const right = keyLine(page, 1, 'Khoá cầu dao');
 			assert.match(await right.innerText(), /^Đúng\s+Khoá cầu dao/);
 			assert.ok(await right.locator('.feedback').isVisible());
-			assert.equal(await question(page, 1).locator('p.verdict').count(), 0, 'a verdict without JavaScript');
+			assert.equal(await quizQuestion(page, 1).locator('p.verdict').count(), 0, 'a verdict without JavaScript');
 
-			const field = question(page, 4).locator('input[type=text]');
+			const field = quizQuestion(page, 4).locator('input[type=text]');
 			await field.fill('hướng nước phun ra');
 			await field.press('Enter');
 			await page.waitForTimeout(300);
 			assert.equal(rec.entries.length, requests, 'Enter in the answer field made a request');
-			await question(page, 4).locator('details.answer > summary').click();
-			assert.match(await question(page, 4).locator('ul.key').innerText(), /hướng nước phun ra \/ nước phun ra/);
+			await quizQuestion(page, 4).locator('details.answer > summary').click();
+			assert.match(await quizQuestion(page, 4).locator('ul.key').innerText(), /hướng nước phun ra \/ nước phun ra/);
 		});
 	});
 }
@@ -154,18 +157,18 @@ test('the Thai and Chinese quizzes answer in their own language', TIMEOUT, async
 	await withPage(browser, 'quiz th zh', { viewport: PHONES['phone 390x844'] }, async ({ page }) => {
 		await page.goto(courseUrl('electrical', 'lessons/03-safe-isolation.html'));
 		await choose(page, 1, 'ล็อกและติดป้าย');
-		assert.equal(await question(page, 1).locator('p.verdict').innerText(), '✗ ยังไม่ถูก ลองอีกครั้ง');
+		assert.equal(await quizQuestion(page, 1).locator('p.verdict').innerText(), '✗ ยังไม่ถูก ลองอีกครั้ง');
 		await choose(page, 1, 'ทดสอบ–วัด–ทดสอบ');
-		assert.equal(await question(page, 1).locator('p.verdict').innerText(), '✓ คำตอบของคุณถูกต้อง');
+		assert.equal(await quizQuestion(page, 1).locator('p.verdict').innerText(), '✓ คำตอบของคุณถูกต้อง');
 		assert.equal(await page.locator('section.quiz p.score').innerText(), 'ถูก 1 จาก 4 ข้อ');
-		await question(page, 1).locator('summary').click();
-		assert.equal(await question(page, 1).locator('summary').innerText(), 'ตรวจคำตอบ');
+		await quizQuestion(page, 1).locator('summary').click();
+		assert.equal(await quizQuestion(page, 1).locator('summary').innerText(), 'ตรวจคำตอบ');
 
 		await page.goto(courseUrl('gem', 'lessons/01-safety.html'));
-		const field = question(page, 4).locator('input[type=text]');
+		const field = quizQuestion(page, 4).locator('input[type=text]');
 		await field.fill('矽肺');
 		await field.press('Enter');
-		assert.equal(await question(page, 4).locator('p.verdict').innerText(), '✓ 回答正确。');
+		assert.equal(await quizQuestion(page, 4).locator('p.verdict').innerText(), '✓ 回答正确。');
 		assert.equal(await page.locator('section.quiz p.score').innerText(), '答对 1 题，共 4 题');
 	});
 });
@@ -174,13 +177,13 @@ test('printed for a worksheet, a quiz keeps its questions and choices, not its k
 	await withPage(browser, 'quiz print', { viewport: PHONES['phone 390x844'] }, async ({ page }) => {
 		await page.goto(courseUrl('pump', PUMP));
 		await choose(page, 1, 'Khoá cầu dao');
-		await question(page, 1).locator('summary').click();
-		assert.ok(await question(page, 1).locator('p.verdict').isVisible());
+		await quizQuestion(page, 1).locator('summary').click();
+		assert.ok(await quizQuestion(page, 1).locator('p.verdict').isVisible());
 		await page.emulateMedia({ media: 'print' });
-		assert.ok(await question(page, 1).locator('legend').isVisible(), 'the question is printed');
-		assert.ok(await question(page, 1).locator('.choices label').first().isVisible(), 'the choices are printed');
+		assert.ok(await quizQuestion(page, 1).locator('legend').isVisible(), 'the question is printed');
+		assert.ok(await quizQuestion(page, 1).locator('.choices label').first().isVisible(), 'the choices are printed');
 		for (const what of ['details.answer', 'p.verdict'])
-			assert.ok(!(await question(page, 1).locator(what).isVisible()), `${what} is printed`);
+			assert.ok(!(await quizQuestion(page, 1).locator(what).isVisible()), `${what} is printed`);
 		assert.ok(!(await page.locator('section.quiz p.score').isVisible()), 'the score is printed');
 	});
 });
@@ -210,9 +213,9 @@ test('extracted to disk, the quiz works without the player or its script', TIMEO
 		});
 		await page.goto(pathToFileURL(extracted(PUMP)).href);
 		await choose(page, 3, 'Đúng');
-		await question(page, 3).locator('summary').click();
-		assert.match(await question(page, 3).locator('ul.key > li.right').innerText(), /^Đúng\s+Sai\s+Lắp lại tấm che khớp nối trước khi cấp điện\./);
-		assert.ok(await question(page, 3).locator('ul.key > li.right .feedback').isVisible());
+		await quizQuestion(page, 3).locator('summary').click();
+		assert.match(await quizQuestion(page, 3).locator('ul.key > li.right').innerText(), /^Đúng\s+Sai\s+Lắp lại tấm che khớp nối trước khi cấp điện\./);
+		assert.ok(await quizQuestion(page, 3).locator('ul.key > li.right .feedback').isVisible());
 		assert.equal(await page.locator('script').count(), 0, 'a page of the bundle holds a script');
 		assert.deepEqual(off, []);
 	} finally {

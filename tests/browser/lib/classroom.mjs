@@ -26,6 +26,17 @@ export const VIEWPORTS = {
 	laptop: { width: 1280, height: 800 },
 };
 
+/** The two phone sizes the phone-first pages are checked at. */
+export const PHONES = {
+	'phone 390x844': { width: 390, height: 844 },
+	'small phone 320x640': { width: 320, height: 640 },
+};
+
+/** Question n of a lesson's first quiz. */
+export function quizQuestion(page, n) {
+	return page.locator(`section.quiz fieldset#quiz-1-q${n}`);
+}
+
 /** The sample courses' ids (samples/) and the tests' own (tests/browser/fixtures/). */
 export const COURSES = {
 	electrical: 'org.sampan.samples.electrical-safety',
