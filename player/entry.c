@@ -325,7 +325,7 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 	struct vcache_piece *whole = NULL, *page = NULL, *piece = NULL;
 	struct vcache_key key;
 	char *name = NULL, *type = NULL, tag[REPRESENT_TAG_SIZE], page_tag[64];
-	const char *ui = NULL, *vary_more = NULL;
+	const char *ui = NULL, *vary_more = NULL, *cache = ENTRY_CACHE;
 	enum bundle_status st = BUNDLE_OK;
 	uint64_t chunk_base = 0; /* where the piece sent starts in the entry */
 	size_t len;
@@ -345,6 +345,8 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 		errpage_reply(r, rq, 400, "not a valid path");
 		return;
 	}
+	if (course_is_teacher_entry(name))
+		cache = ENTRY_CACHE_TEACHER;
 	if (course_is_teacher_entry(name) && !rq->teacher) {
 		/* teacher pages: only through the gate (teacher.h), whatever the course links */
 		free(name);
@@ -406,7 +408,7 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 			represent_facts(rq, &hrq);
 			httpcond_decide(&hrq, &prs, &a);
 			if (a.status == 304 || a.status == 412) {
-				represent_bodiless(r, &a, &prs, ENTRY_CACHE, ENTRY_VARY_PAGE);
+				represent_bodiless(r, &a, &prs, cache, ENTRY_VARY_PAGE);
 				goto done;
 			}
 		}
@@ -426,7 +428,7 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 	represent_facts(rq, &hrq);
 	httpcond_decide(&hrq, &rs, &a);
 	if (a.status != 200 && a.status != 206) {
-		represent_bodiless(r, &a, &rs, ENTRY_CACHE, vary_more);
+		represent_bodiless(r, &a, &rs, cache, vary_more);
 		goto done;
 	}
 	type = represent_content_type(q.e.media_type);
@@ -451,7 +453,7 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 		         : page                   ? (vcache_piece_data(page, &len), len)
 		         : a.rep == HTTPCOND_GZIP ? q.e.comp_size + 18
 		                                  : rs.size;
-		represent_body_headers(r, &a, &rs, type, ENTRY_CACHE, vary_more);
+		represent_body_headers(r, &a, &rs, type, cache, vary_more);
 		goto done;
 	}
 	if (page) {
@@ -492,7 +494,7 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 		r->read = chunk_read;
 		r->done = chunk_reader_done;
 		r->cls = cr;
-		represent_body_headers(r, &a, &rs, type, ENTRY_CACHE, vary_more);
+		represent_body_headers(r, &a, &rs, type, cache, vary_more);
 		free(type);
 		vcache_release(vc, whole);
 		/* the reader holds the course now (finish in chunk_reader_done) */
@@ -513,7 +515,7 @@ void entry_serve(struct library *lib, struct vcache *vc, const struct request *r
 	piece = NULL; /* the reply holds it */
 	a.first += chunk_base;
 	a.last += chunk_base;
-	represent_body_headers(r, &a, &rs, type, ENTRY_CACHE, vary_more);
+	represent_body_headers(r, &a, &rs, type, cache, vary_more);
 	goto done;
 failed:
 	log_check(&q, &err);

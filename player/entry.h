@@ -27,6 +27,11 @@
 
 /* A phone may keep a lesson a day, then asks again with its ETag. */
 #define ENTRY_CACHE "public, max-age=86400"
+/*
+ * A teacher entry (teacher/) is answered by the code's cookie: kept by the
+ * teacher's own browser alone, never by a cache shared with the class.
+ */
+#define ENTRY_CACHE_TEACHER "private, max-age=86400"
 
 /*
  * A page with the player's chrome is in the interface language, chosen by

@@ -351,11 +351,13 @@ static void teacher_page_only_from_loopback_or_with_the_code(void **state)
 	free(body);
 	/* the lesson itself is everyone's */
 	assert_int_equal(ask(f, "/c/" ID "/lessons/01-intro.html", &remote, &r, &body), 200);
+	assert_string_equal(reply_get_header(&r, "Cache-Control"), "public, max-age=86400");
 	reply_release(&r);
 	free(body);
-	/* the serving machine: the page, the index with the code */
+	/* the serving machine: the page (for its browser's cache alone), the index with the code */
 	assert_int_equal(ask(f, PAGE, &local, &r, &body), 200);
 	assert_non_null(strstr(body, NOTE));
+	assert_string_equal(reply_get_header(&r, "Cache-Control"), "private, max-age=86400");
 	reply_release(&r);
 	free(body);
 	assert_int_equal(ask(f, "/teacher", &local, &r, &body), 200);
