@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "links.h"
 #include "path.h"
 #include "sbuf.h"
@@ -102,25 +103,16 @@ static bool has_scheme(const char *u)
 	return *s == ':';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static char *percent_decode(const char *s, size_t n)
 {
 	char *out = xmalloc(n + 1);
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			out[k++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && ascii_hex_value(s[i + 1]) >= 0 &&
+		    ascii_hex_value(s[i + 2]) >= 0) {
+			out[k++] =
+			        (char)(ascii_hex_value(s[i + 1]) * 16 + ascii_hex_value(s[i + 2]));
 			i += 2;
 		} else if (s[i] == '\\' && i + 1 < n) {
 			out[k++] = s[++i];

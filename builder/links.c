@@ -5,22 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "cli.h"
 #include "course.h"
 #include "pathname.h"
 #include "subtitle.h"
 #include "xalloc.h"
-
-static int hex_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
 
 /* Percent-decode n bytes of s (malloc'd); NULL for a '%' without two hex digits, or for %00. */
 static char *percent_decode(const char *s, size_t n)
@@ -38,7 +28,7 @@ static char *percent_decode(const char *s, size_t n)
 			return NULL;
 		}
 		{
-			int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+			int hi = ascii_hex_value(s[i + 1]), lo = ascii_hex_value(s[i + 2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
 				free(d);
 				return NULL;

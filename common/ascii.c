@@ -15,3 +15,14 @@ bool ascii_starts_with_ci(const char *s, size_t n, const char *prefix)
 			return false;
 	return true;
 }
+
+int ascii_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

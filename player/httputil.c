@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "error.h"
 #include "format.h"
 #include "pathname.h"
@@ -34,29 +35,13 @@ static bool is_alpha(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static char lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 /* ASCII case-insensitive comparison of n bytes (no locale). */
 static bool same_ci(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (lower(a[i]) != lower(b[i]))
+		if (ascii_lower(a[i]) != ascii_lower(b[i]))
 			return false;
 	return true;
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*
@@ -312,8 +297,8 @@ bool urlpath_to_entry(const char *path, char **name)
 			out[n++] = path[i];
 			continue;
 		}
-		int hi = hex_value(path[i + 1]);
-		int lo = hi < 0 ? -1 : hex_value(path[i + 2]);
+		int hi = ascii_hex_value(path[i + 1]);
+		int lo = hi < 0 ? -1 : ascii_hex_value(path[i + 2]);
 		if (lo < 0 || (hi == 0 && lo == 0))
 			goto fail;
 		out[n++] = (char)(hi * 16 + lo);
@@ -441,7 +426,7 @@ static bool parse_lang_element(const char *s, const char *e, struct lang_range *
 		return false;
 	while (t < e && is_ows(*t))
 		t++;
-	if (e - t < 2 || lower(t[0]) != 'q' || t[1] != '=')
+	if (e - t < 2 || ascii_lower(t[0]) != 'q' || t[1] != '=')
 		return false;
 	return parse_qvalue(t + 2, e, &r->q);
 }
@@ -562,8 +547,8 @@ char *query_value_decode(const char *raw, size_t max)
 		int hi, lo;
 		if (*p == '+') {
 			out[n++] = ' ';
-		} else if (*p == '%' && (hi = hex_value(p[1])) >= 0 &&
-		           (lo = hex_value(p[2])) >= 0) {
+		} else if (*p == '%' && (hi = ascii_hex_value(p[1])) >= 0 &&
+		           (lo = ascii_hex_value(p[2])) >= 0) {
 			out[n++] = (char)(hi * 16 + lo);
 			p += 2;
 		} else {
@@ -611,7 +596,7 @@ bool accept_encoding_gzip(const char *header)
 					continue;
 				while (w < end && is_ows(*w))
 					w++;
-				if (end - w < 2 || lower(w[0]) != 'q' || w[1] != '=' ||
+				if (end - w < 2 || ascii_lower(w[0]) != 'q' || w[1] != '=' ||
 				    !parse_qvalue(w + 2, end, &q))
 					continue;
 			}

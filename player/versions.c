@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "manifest.h"
 #include "outfile.h"
 #include "sbuf.h"
@@ -35,16 +36,11 @@ static bool keyid_from_hex(const char *hex, size_t len, unsigned char keyid[MINI
 	if (len != 2 * MINISIGN_KEYID_SIZE)
 		return false;
 	for (size_t i = 0; i < len; i++) {
-		char c = hex[i];
+		int d = ascii_hex_value(hex[i]);
 		unsigned v;
-		if (c >= '0' && c <= '9')
-			v = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v = (unsigned)(c - 'A' + 10);
-		else
+		if (d < 0)
 			return false;
+		v = (unsigned)d;
 		if (i % 2 == 0)
 			keyid[MINISIGN_KEYID_SIZE - 1 - i / 2] = (unsigned char)(v << 4);
 		else

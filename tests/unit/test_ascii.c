@@ -32,11 +32,30 @@ static void a_prefix_in_any_case(void **state)
 	assert_false(ascii_starts_with_ci("jav\xc3\xa1script:", 13, "javascript:"));
 }
 
+/* Hex digits in both cases, and nothing else: not 'g', not a byte above 127. */
+static void hex_digits_and_nothing_else(void **state)
+{
+	(void)state;
+	assert_int_equal(ascii_hex_value('0'), 0);
+	assert_int_equal(ascii_hex_value('9'), 9);
+	assert_int_equal(ascii_hex_value('a'), 10);
+	assert_int_equal(ascii_hex_value('F'), 15);
+	assert_int_equal(ascii_hex_value('g'), -1);
+	assert_int_equal(ascii_hex_value('G'), -1);
+	assert_int_equal(ascii_hex_value('/'), -1);
+	assert_int_equal(ascii_hex_value(':'), -1);
+	assert_int_equal(ascii_hex_value('@'), -1);
+	assert_int_equal(ascii_hex_value('`'), -1);
+	assert_int_equal(ascii_hex_value('\0'), -1);
+	assert_int_equal(ascii_hex_value((char)0xc1), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(only_a_to_z_change),
 		cmocka_unit_test(a_prefix_in_any_case),
+		cmocka_unit_test(hex_digits_and_nothing_else),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
