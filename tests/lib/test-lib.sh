@@ -275,3 +275,16 @@ serve_start() {
 	done
 	[ -n "$SERVED_URL" ] || { cat "$name.err"; return 1; }
 }
+
+# shell_novice_source DIR ID: The Unix Shell (tests/fixtures/, unmodified) unpacked into DIR
+# with a course.yml of id ID whose lessons are its episodes and setup page, in order; a
+# script adds keys after `lessons:` with `cat >>DIR/course.yml`.
+SHELL_NOVICE="$TOP/tests/fixtures/shell-novice.tar.xz" # unmodified: tests/fixtures/README.md
+shell_novice_source() {
+	mkdir "$1" && tar -C "$1" -xJf "$SHELL_NOVICE" &&
+	{
+		printf 'id: %s\nversion: 1\nlanguage: en\ntitle: The Unix Shell\n' "$2"
+		printf 'publisher:\n  name: The Carpentries\nlicence: CC-BY-4.0\nlessons:\n'
+		(cd "$1" && for f in episodes/*.md learners/setup.md; do printf '  - %s\n' "$f"; done)
+	} >"$1/course.yml"
+}

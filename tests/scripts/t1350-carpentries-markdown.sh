@@ -4,21 +4,9 @@
 # ':::', no front matter, no attribute block; every solution folded; no instructor note;
 # figures at their real size; links to the web as text.  Then served by sampan-play.
 source "$(dirname "$0")/../lib/test-lib.sh"
-FIXTURE=$TOP/tests/fixtures/shell-novice.tar.xz # unmodified: tests/fixtures/README.md
 
 test_setup 'the lesson unpacked, a course.yml listing its episodes, a key' '
-	mkdir src && tar -C src -xJf "$FIXTURE" &&
-	cat >src/course.yml <<-EOF &&
-	id: org.example.shell-novice
-	version: 1
-	language: en
-	title: The Unix Shell
-	publisher:
-	  name: The Carpentries
-	licence: CC-BY-4.0
-	lessons:
-	$(cd src && for f in episodes/*.md learners/setup.md; do echo "  - $f"; done)
-	EOF
+	shell_novice_source src org.example.shell-novice &&
 	# The Workbench serves episodes/data/ beside learners/ too; a course names one place.
 	mkdir src/learners/data && cp src/episodes/data/shell-lesson-data.zip src/learners/data/ &&
 	"$B" keygen -o key --no-password >/dev/null

@@ -6,7 +6,6 @@
 # machine itself and, elsewhere, only after the code it prints; kept in their
 # own folder by extract; a student's page that links to one is refused.
 source "$(dirname "$0")/../lib/test-lib.sh"
-FIXTURE=$TOP/tests/fixtures/shell-novice.tar.xz # unmodified: tests/fixtures/README.md
 ID=org.example.shell-novice
 # Words of instructor notes of the lesson, one from each episode that has some.
 NOTE_02="Introducing and navigating the filesystem in the shell"
@@ -25,17 +24,8 @@ if [ -z "$REMOTE" ]; then
 fi
 
 test_setup 'the lesson unpacked, a course.yml listing its episodes, a key' '
-	mkdir src && tar -C src -xJf "$FIXTURE" &&
-	cat >src/course.yml <<-EOF &&
-	id: $ID
-	version: 1
-	language: en
-	title: The Unix Shell
-	publisher:
-	  name: The Carpentries
-	licence: CC-BY-4.0
-	lessons:
-	$(cd src && for f in episodes/*.md learners/setup.md; do echo "  - $f"; done)
+	shell_novice_source src "$ID" &&
+	cat >>src/course.yml <<-EOF &&
 	teacher:
 	  - notes/workshop.md
 	  - file: notes/answers.md
